@@ -1,0 +1,29 @@
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export interface DbConfig {
+  readonly databaseUrl: string;
+  /** Pool size per process. */
+  readonly poolSize?: number;
+  /** Statement timeout in milliseconds, so that no request can hold a connection forever. */
+  readonly statementTimeoutMs?: number;
+}
+
+// bigint (int8) ids and counts come back as strings by default; they stay strings (ids never do arithmetic).
+// timestamptz comes back as Date (pg's default parser).
+
+/** Creates a Kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
+export function createDb(config: DbConfig): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: config.poolSize ?? 10,
+    statement_timeout: config.statementTimeoutMs ?? 15_000,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+}

@@ -1,0 +1,121 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps are read as `Date`, written as `Date` or SQL `now()`, and default on insert. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type UserRole = 'developer' | 'admin';
+export type AuthMethod = 'jwks_uri' | 'client_secret';
+export type ScopeVersionColumn = 'v1' | 'v2';
+export type ServiceStatusColumn = 'draft' | 'under_review' | 'active' | 'rejected';
+export type EnvironmentColumn = 'sandbox' | 'production';
+export type ProvisioningState = 'pending' | 'ready' | 'failed' | 'disabled' | 'removed';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  oidcIssuer: string | null;
+  oidcSubject: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  userId: string;
+  name: string;
+  tokenHash: Buffer;
+  tokenPrefix: string;
+  createdAt: Timestamp;
+  expiresAt: ColumnType<Date, Date, Date>;
+  lastUsedAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface BackendServicesTable {
+  id: string;
+  clientId: string;
+  ownerId: string;
+  name: string;
+  description: string | null;
+  authMethod: AuthMethod;
+  jwksUri: string | null;
+  scopeVersion: ScopeVersionColumn;
+  scopes: string[];
+  organizationId: string | null;
+  status: ServiceStatusColumn;
+  version: Generated<number>;
+  reviewNote: string | null;
+  rejectionReason: string | null;
+  submittedAt: NullableTimestamp;
+  reviewedAt: NullableTimestamp;
+  reviewedBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
+export interface ServiceEventsTable {
+  id: Generated<string>;
+  serviceId: string;
+  actorId: string | null;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  createdAt: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  operation: string;
+  requestHash: Buffer;
+  responseStatus: number | null;
+  responseBody: ColumnType<unknown, string | null | undefined, string | null>;
+  createdAt: Timestamp;
+}
+
+export interface ServiceEnvironmentsTable {
+  serviceId: string;
+  environment: EnvironmentColumn;
+  state: ProvisioningState;
+  lastError: string | null;
+  provisionedAt: NullableTimestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ProvisioningJobsTable {
+  id: Generated<string>;
+  serviceId: string;
+  environment: EnvironmentColumn;
+  reason: string;
+  attempts: Generated<number>;
+  runAt: Timestamp;
+  lockedBy: string | null;
+  lockedUntil: NullableTimestamp;
+  lastError: string | null;
+  createdAt: Timestamp;
+}
+
+/** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
+export interface Database {
+  users: UsersTable;
+  apiTokens: ApiTokensTable;
+  backendServices: BackendServicesTable;
+  serviceEvents: ServiceEventsTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  serviceEnvironments: ServiceEnvironmentsTable;
+  provisioningJobs: ProvisioningJobsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type BackendServiceRow = Selectable<BackendServicesTable>;
+export type NewBackendService = Insertable<BackendServicesTable>;
+export type BackendServiceUpdate = Updateable<BackendServicesTable>;
+export type ServiceEvent = Selectable<ServiceEventsTable>;
+export type ServiceEnvironment = Selectable<ServiceEnvironmentsTable>;

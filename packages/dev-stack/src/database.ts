@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, migrateToLatest } from '@payerbox/db';
+import { startEmbeddedPostgres } from '@payerbox/db/embedded';
+import { sql } from 'kysely';
+
+export interface ProvidedDatabase {
+  readonly url: string;
+  /** Where it came from, for the banner. */
+  readonly description: string;
+  release(): Promise<void>;
+}
+
+async function migrate(url: string): Promise<void> {
+  const db = createDb({ databaseUrl: url, poolSize: 1 });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The start command's database: DATABASE_URL when given, otherwise an embedded server persisted under `dataDir`. */
+export async function developmentDatabase(databaseUrl: string | undefined, dataDir: string): Promise<ProvidedDatabase> {
+  if (databaseUrl) {
+    await migrate(databaseUrl);
+    return { url: databaseUrl, description: 'DATABASE_URL', release: async () => {} };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir, persistent: true });
+  await migrate(embedded.url);
+  return { url: embedded.url, description: `embedded PostgreSQL (data in ${dataDir})`, release: embedded.stop };
+}
+
+/**
+ * A throwaway, migrated database for one test run: a fresh database on DATABASE_URL's server (dropped afterwards),
+ * or an embedded server in a temporary directory.
+ */
+export async function throwawayDatabase(databaseUrl: string | undefined): Promise<ProvidedDatabase> {
+  if (databaseUrl) {
+    const name = `payerbox_test_${randomBytes(6).toString('hex')}`;
+    const admin = createDb({ databaseUrl, poolSize: 1 });
+    await sql`create database ${sql.id(name)}`.execute(admin);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    await migrate(url.toString());
+    return {
+      url: url.toString(),
+      description: `database ${name} on DATABASE_URL`,
+      release: async () => {
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+        await admin.destroy();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'payerbox-test-pg-'));
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, persistent: false });
+  await migrate(embedded.url);
+  return {
+    url: embedded.url,
+    description: 'throwaway embedded PostgreSQL',
+    release: async () => {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

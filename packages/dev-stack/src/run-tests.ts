@@ -1,0 +1,48 @@
+// The test command: provides a throwaway migrated PostgreSQL, runs every tap suite, prints one totals line.
+import { spawn } from 'node:child_process';
+import { throwawayDatabase } from './database.ts';
+import { REPO_ROOT } from './paths.ts';
+import { TapSummary } from './tap-summary.ts';
+
+const SUITES = ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
+
+async function runTap(databaseUrl: string, args: string[]): Promise<{ exitCode: number; summary: TapSummary }> {
+  const summary = new TapSummary();
+  const child = spawn(
+    'npx',
+    ['tap', '--reporter=tap', ...args, ...(args.some((a) => a.endsWith('.ts')) ? [] : SUITES)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    process.stdout.write(chunk);
+    summary.push(chunk);
+  });
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  summary.end();
+  return { exitCode, summary };
+}
+
+async function main(): Promise<number> {
+  const database = await throwawayDatabase(process.env.DATABASE_URL);
+  console.log(`# tests use ${database.description}`);
+  let result: Awaited<ReturnType<typeof runTap>>;
+  try {
+    result = await runTap(database.url, process.argv.slice(2));
+  } finally {
+    await database.release();
+  }
+  const { passed, failed } = result.summary.totals;
+  console.log(`${passed} passed, ${failed} failed`);
+  if (passed + failed === 0) {
+    console.error('no test ran');
+    return 1;
+  }
+  return failed > 0 || result.exitCode !== 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

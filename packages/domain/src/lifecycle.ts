@@ -1,0 +1,142 @@
+/**
+ * The Backend Service lifecycle (design.md, "Lifecycle") as pure functions.
+ *
+ * Every legal move is one row of {@link TRANSITIONS}; anything else is illegal and the API answers 409
+ * naming the current status.
+ */
+
+/** Statuses as the API spells them. */
+export const SERVICE_STATUSES = ['draft', 'under_review', 'active', 'rejected'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export const LIFECYCLE_ACTIONS = [
+  'create',
+  'edit',
+  'delete',
+  'submit',
+  'withdraw',
+  'approve',
+  'reject',
+  'deactivate',
+  'rotate_secret',
+] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+/** Who performs an action: the developer who owns the service, or an administrator. */
+export type Actor = 'owner' | 'admin';
+
+/** The Aidbox environments a service can be provisioned into. */
+export const ENVIRONMENTS = ['sandbox', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** A state before creation or after deletion: the service does not exist. */
+export type LifecycleState = ServiceStatus | 'none';
+
+interface TransitionRule {
+  readonly from: readonly LifecycleState[];
+  /** The resulting state; `same` keeps the current one. */
+  readonly to: LifecycleState | 'same';
+  readonly actor: Actor;
+  /** The environments the provisioner must reconcile after this action. */
+  readonly reconcile: readonly Environment[];
+  /** Whether the action needs a free-text reason from the actor. */
+  readonly reasonRequired: boolean;
+}
+
+const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
+  create: { from: ['none'], to: 'draft', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  edit: { from: ['draft'], to: 'draft', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  delete: { from: ['draft'], to: 'none', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  submit: { from: ['draft'], to: 'under_review', actor: 'owner', reconcile: [], reasonRequired: false },
+  withdraw: { from: ['under_review'], to: 'draft', actor: 'owner', reconcile: [], reasonRequired: false },
+  approve: { from: ['under_review'], to: 'active', actor: 'admin', reconcile: ['production'], reasonRequired: false },
+  reject: { from: ['under_review'], to: 'rejected', actor: 'admin', reconcile: ['sandbox'], reasonRequired: true },
+  deactivate: {
+    from: ['active'],
+    to: 'rejected',
+    actor: 'admin',
+    reconcile: ['sandbox', 'production'],
+    reasonRequired: true,
+  },
+  rotate_secret: {
+    from: ['draft', 'under_review', 'active'],
+    to: 'same',
+    actor: 'owner',
+    // Every environment the service is provisioned in; the caller filters by what exists.
+    reconcile: ['sandbox', 'production'],
+    reasonRequired: false,
+  },
+};
+
+export type TransitionResult =
+  | { readonly ok: true; readonly from: LifecycleState; readonly to: LifecycleState }
+  | { readonly ok: false; readonly reason: 'illegal_transition' | 'forbidden_actor' };
+
+/** Decides whether `actor` may perform `action` on a service in state `from`, and where it leads. */
+export function transition(from: LifecycleState, action: LifecycleAction, actor: Actor): TransitionResult {
+  const rule = TRANSITIONS[action];
+  if (rule.actor !== actor) return { ok: false, reason: 'forbidden_actor' };
+  if (!rule.from.includes(from)) return { ok: false, reason: 'illegal_transition' };
+  return { ok: true, from, to: rule.to === 'same' ? from : rule.to };
+}
+
+/** The statuses from which `action` is legal (used to name them in conflict messages). */
+export function statusesAllowing(action: LifecycleAction): readonly ServiceStatus[] {
+  return TRANSITIONS[action].from.filter((s): s is ServiceStatus => s !== 'none');
+}
+
+/** Who may perform an action. */
+export function actorFor(action: LifecycleAction): Actor {
+  return TRANSITIONS[action].actor;
+}
+
+/** Whether the action needs a reason (reject, deactivate). */
+export function requiresReason(action: LifecycleAction): boolean {
+  return TRANSITIONS[action].reasonRequired;
+}
+
+/** The environments the provisioner must reconcile after `action`. */
+export function environmentsToReconcile(action: LifecycleAction): readonly Environment[] {
+  return TRANSITIONS[action].reconcile;
+}
+
+/** The actions `actor` may take on a service in `status` now (drives buttons in the SPAs). */
+export function availableActions(status: ServiceStatus, actor: Actor): LifecycleAction[] {
+  return LIFECYCLE_ACTIONS.filter((action) => transition(status, action, actor).ok);
+}
+
+/** Whether the service's configuration (name, scopes, keys) may still change. */
+export function isConfigurationEditable(status: ServiceStatus): boolean {
+  return transition(status, 'edit', 'owner').ok;
+}
+
+/** Whether no action leads anywhere from `status` except to itself. */
+export function isTerminal(status: ServiceStatus): boolean {
+  return LIFECYCLE_ACTIONS.every((action) =>
+    (['owner', 'admin'] as const).every((actor) => {
+      const result = transition(status, action, actor);
+      return !result.ok || result.to === status;
+    }),
+  );
+}
+
+/** Human-readable meaning of each status (product doc, "Service status"). */
+export function describeStatus(status: ServiceStatus): string {
+  switch (status) {
+    case 'draft':
+      return 'Created, not yet submitted';
+    case 'under_review':
+      return 'Submitted, waiting for admin decision';
+    case 'active':
+      return 'Approved and live in production';
+    case 'rejected':
+      return 'Declined at review, or deactivated after going live';
+    default:
+      return assertNever(status);
+  }
+}
+
+/** Exhaustiveness guard for `switch` over union types. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${String(value)}`);
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import t from 'tap';
+import {
+  type Actor,
+  availableActions,
+  isTerminal,
+  LIFECYCLE_ACTIONS,
+  type LifecycleAction,
+  type LifecycleState,
+  SERVICE_STATUSES,
+  statusesAllowing,
+  transition,
+} from '../src/index.ts';
+
+const actions = fc.constantFrom(...LIFECYCLE_ACTIONS);
+const actors = fc.constantFrom<Actor>('owner', 'admin');
+const defined = new Set<LifecycleState>([...SERVICE_STATUSES, 'none']);
+
+t.test('follows the lifecycle table of the design', async (t) => {
+  const legal: [LifecycleState, LifecycleAction, Actor, LifecycleState][] = [
+    ['none', 'create', 'owner', 'draft'],
+    ['draft', 'edit', 'owner', 'draft'],
+    ['draft', 'delete', 'owner', 'none'],
+    ['draft', 'submit', 'owner', 'under_review'],
+    ['under_review', 'withdraw', 'owner', 'draft'],
+    ['under_review', 'approve', 'admin', 'active'],
+    ['under_review', 'reject', 'admin', 'rejected'],
+    ['active', 'deactivate', 'admin', 'rejected'],
+    ['draft', 'rotate_secret', 'owner', 'draft'],
+    ['under_review', 'rotate_secret', 'owner', 'under_review'],
+    ['active', 'rotate_secret', 'owner', 'active'],
+  ];
+  for (const [from, action, actor, to] of legal) {
+    t.same(transition(from, action, actor), { ok: true, from, to }, `${from} --${action}--> ${to}`);
+  }
+  const legalKeys = new Set(legal.map(([from, action]) => `${from}:${action}`));
+  for (const from of [...SERVICE_STATUSES, 'none'] as const) {
+    for (const action of LIFECYCLE_ACTIONS) {
+      if (legalKeys.has(`${from}:${action}`)) continue;
+      const owner = transition(from, action, 'owner');
+      const admin = transition(from, action, 'admin');
+      t.equal(owner.ok || admin.ok, false, `${action} is illegal from ${from}`);
+    }
+  }
+});
+
+t.test('refuses an action to the wrong kind of actor', async (t) => {
+  t.same(transition('under_review', 'approve', 'owner'), { ok: false, reason: 'forbidden_actor' });
+  t.same(transition('draft', 'submit', 'admin'), { ok: false, reason: 'forbidden_actor' });
+});
+
+t.test('no sequence of actions reaches an undefined state', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(actions, actors), { maxLength: 40 }), (steps) => {
+      let state: LifecycleState = 'none';
+      for (const [action, actor] of steps) {
+        const result = transition(state, action, actor);
+        if (result.ok) state = result.to;
+        if (!defined.has(state)) return false;
+      }
+      return true;
+    }),
+  );
+  t.pass('property held');
+});
+
+t.test('rejected is terminal: no sequence of actions leaves it', async (t) => {
+  t.ok(isTerminal('rejected'));
+  t.notOk(isTerminal('draft'));
+  t.same(availableActions('rejected', 'owner'), []);
+  t.same(availableActions('rejected', 'admin'), []);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(actions, actors), { maxLength: 40 }), (steps) => {
+      let state: LifecycleState = 'rejected';
+      for (const [action, actor] of steps) {
+        const result = transition(state, action, actor);
+        if (result.ok) state = result.to;
+      }
+      return state === 'rejected';
+    }),
+  );
+});
+
+t.test('names the statuses an action is legal from', async (t) => {
+  t.same(statusesAllowing('rotate_secret'), ['draft', 'under_review', 'active']);
+  t.same(statusesAllowing('create'), []);
+});

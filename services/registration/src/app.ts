@@ -1,0 +1,73 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
+import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
+import { auditEventRoutes } from './modules/audit-events/routes.ts';
+import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
+import { backendServiceRoutes } from './modules/backend-services/routes.ts';
+import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import { USER_SCHEMAS } from './modules/users/schemas.ts';
+import { authenticationPlugin } from './plugins/authentication.ts';
+import { databasePlugin } from './plugins/database.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { problemHandlerPlugin } from './plugins/problem-handler.ts';
+import { SHARED_SCHEMAS } from './schemas/common.ts';
+
+export type { Config } from './config.ts';
+export { ConfigError, loadConfig } from './config.ts';
+
+export interface BuildOptions {
+  /** Logger settings; defaults to JSON logs at the configured level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the registration API, ready to `listen` or to `inject` in tests. It never listens itself. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Request ids come from the client only if it sends a sane one; otherwise Fastify generates them.
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 256 * 1024,
+    ajv: {
+      customOptions: {
+        // Report every offending field at once, and refuse unknown properties instead of silently dropping them.
+        allErrors: true,
+        removeAdditional: false,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  for (const schema of [...SHARED_SCHEMAS, ...USER_SCHEMAS, ...BACKEND_SERVICE_SCHEMAS, ...API_TOKEN_SCHEMAS]) {
+    app.addSchema(schema);
+  }
+
+  await app.register(problemHandlerPlugin);
+  await app.register(openapiPlugin);
+  await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+  await app.register(authenticationPlugin);
+
+  await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', v1.authenticate);
+      await v1.register(userRoutes);
+      await v1.register(backendServiceRoutes);
+      await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', admin.requireAdmin);
+      await admin.register(adminBackendServiceRoutes);
+      await admin.register(auditEventRoutes);
+    },
+    { prefix: '/api/v1/admin' },
+  );
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,45 @@
+import { Type } from 'typebox';
+import { NextCursor } from '../../schemas/common.ts';
+import { DateTime, Nullable, Ref, Uuid } from '../../schemas/primitives.ts';
+
+export const ApiTokenSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    tokenPrefix: Type.String({ description: 'The first characters of the token, to tell tokens apart' }),
+    createdAt: DateTime,
+    expiresAt: DateTime,
+    lastUsedAt: Nullable(DateTime),
+    revokedAt: Nullable(DateTime),
+  },
+  { $id: 'ApiToken', description: 'A personal access token; the token itself is shown only when created' },
+);
+
+export const CreatedApiTokenSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    tokenPrefix: Type.String(),
+    createdAt: DateTime,
+    expiresAt: DateTime,
+    lastUsedAt: Nullable(DateTime),
+    revokedAt: Nullable(DateTime),
+    token: Type.String({ description: 'Use as "Authorization: Bearer <token>". Shown only in this response.' }),
+  },
+  { $id: 'CreatedApiToken' },
+);
+
+export const CreateApiTokenSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    expiresInDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  },
+  { $id: 'CreateApiToken', additionalProperties: false },
+);
+
+export const ApiTokenListSchema = Type.Object(
+  { items: Type.Array(Ref(ApiTokenSchema)), nextCursor: NextCursor },
+  { $id: 'ApiTokenList' },
+);
+
+export const API_TOKEN_SCHEMAS = [ApiTokenSchema, CreatedApiTokenSchema, CreateApiTokenSchema, ApiTokenListSchema];

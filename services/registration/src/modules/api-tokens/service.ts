@@ -1,0 +1,56 @@
+import type { Database } from '@payerbox/db';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { problems } from '../../errors.ts';
+import { decodeCursor, toPage, UUID_KEY } from '../../pagination.ts';
+import { type ApiTokenRecord, insertToken, listTokens, revokeToken } from './repository.ts';
+import { displayPrefix, generateToken, hashToken } from './token-format.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function toView(record: ApiTokenRecord) {
+  return {
+    ...record,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
+    revokedAt: record.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a token and returns it once; only its hash is kept. */
+export async function createApiToken(
+  db: Kysely<Database>,
+  userId: string,
+  input: { name: string; expiresInDays: number },
+  maxDays: number,
+) {
+  if (input.expiresInDays > maxDays) {
+    throw problems.validation([{ path: '/body/expiresInDays', message: `must be at most ${maxDays}` }]);
+  }
+  const token = generateToken();
+  const record = await insertToken(db, {
+    id: uuidv7(),
+    userId,
+    name: input.name.trim(),
+    tokenHash: hashToken(token),
+    tokenPrefix: displayPrefix(token),
+    expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
+  });
+  return { ...toView(record), token };
+}
+
+export async function listApiTokenPage(
+  db: Kysely<Database>,
+  userId: string,
+  query: { limit: number; cursor?: string },
+) {
+  const before = decodeCursor(query.cursor, UUID_KEY);
+  const rows = await listTokens(db, userId, { limit: query.limit, ...(before !== undefined && { before }) });
+  const page = toPage(rows, query.limit, (row) => row.id);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
+}
+
+export async function revokeApiToken(db: Kysely<Database>, userId: string, id: string): Promise<void> {
+  if (!(await revokeToken(db, userId, id))) throw problems.notFound('The API token');
+}

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { currentUser } from '../../plugins/authentication.ts';
+import { problemResponses } from '../../schemas/common.ts';
+import { Ref } from '../../schemas/primitives.ts';
+import {
+  AdminListServicesQuery,
+  ApproveBodySchema,
+  BackendServicePageSchema,
+  BackendServiceSchema,
+  ReasonBodySchema,
+  ServiceIdParams,
+} from './schemas.ts';
+import { getService, listServicePage, runTransition } from './service.ts';
+
+const tags = ['admin'];
+const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 409) };
+
+/** Review and oversight of every service. Registered under /api/v1/admin behind requireAdmin. */
+export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/backend-services',
+    {
+      schema: {
+        operationId: 'adminListBackendServices',
+        tags,
+        summary: 'All backend services, newest first; filter by status, search by name, client id or owner e-mail',
+        querystring: AdminListServicesQuery,
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => listServicePage(app.db, request.query, { actor: 'admin' }),
+  );
+
+  app.get(
+    '/backend-services/:id',
+    {
+      schema: {
+        operationId: 'adminGetBackendService',
+        tags,
+        params: ServiceIdParams,
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getService(app.db, request.params.id, { user: currentUser(request), actor: 'admin' }),
+  );
+
+  app.post(
+    '/backend-services/:id/approve',
+    {
+      schema: {
+        operationId: 'approveBackendService',
+        tags,
+        summary: 'Approve a service under review: status active, production client provisioned',
+        params: ServiceIdParams,
+        body: ApproveBodySchema,
+        response: decisionResponses,
+      },
+    },
+    async (request) => {
+      const note = request.body.note?.trim() || null;
+      const reviewer = currentUser(request);
+      return runTransition(app.db, {
+        id: request.params.id,
+        action: 'approve',
+        actor: 'admin',
+        user: reviewer,
+        changes: () => ({ reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id }),
+        detail: note ? { note } : {},
+      });
+    },
+  );
+
+  // Reject and deactivate differ only in the status they start from; both need a reason the developer will read.
+  const reasonedDecisions = [
+    {
+      action: 'reject',
+      operationId: 'rejectBackendService',
+      summary: 'Reject a service under review (reason required); its sandbox client is disabled',
+    },
+    {
+      action: 'deactivate',
+      operationId: 'deactivateBackendService',
+      summary: 'Deactivate an active service (reason required); production and sandbox clients are disabled',
+    },
+  ] as const;
+  for (const decision of reasonedDecisions) {
+    app.post(
+      `/backend-services/:id/${decision.action}`,
+      {
+        schema: {
+          operationId: decision.operationId,
+          tags,
+          summary: decision.summary,
+          params: ServiceIdParams,
+          body: ReasonBodySchema,
+          response: decisionResponses,
+        },
+      },
+      async (request) => {
+        const reason = request.body.reason.trim();
+        const reviewer = currentUser(request);
+        return runTransition(app.db, {
+          id: request.params.id,
+          action: decision.action,
+          actor: 'admin',
+          user: reviewer,
+          reason,
+          changes: () => ({ rejectionReason: reason, reviewedAt: new Date(), reviewedBy: reviewer.id }),
+          detail: { reason },
+        });
+      },
+    );
+  }
+};

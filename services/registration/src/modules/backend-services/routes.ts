@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { currentUser } from '../../plugins/authentication.ts';
+import { PageQuery, problemResponses } from '../../schemas/common.ts';
+import { Ref } from '../../schemas/primitives.ts';
+import { listEventPage } from '../audit-events/service.ts';
+import {
+  BackendServicePageSchema,
+  BackendServiceSchema,
+  CreateBackendServiceSchema,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+  ListServicesQuery,
+  ServiceEventPageSchema,
+  ServiceIdParams,
+  UpdateBackendServiceSchema,
+} from './schemas.ts';
+import { createService, editService, getService, listServicePage, parseIfMatch, runTransition } from './service.ts';
+
+const tags = ['backend-services'];
+const etag = (version: number) => `"${version}"`;
+
+/** The developer's own services. Registered under /api/v1. */
+export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/backend-services',
+    {
+      schema: {
+        operationId: 'listBackendServices',
+        tags,
+        summary: "The caller's backend services, newest first",
+        querystring: ListServicesQuery,
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      return listServicePage(app.db, request.query, { ownerId: user.id, actor: 'owner' });
+    },
+  );
+
+  app.post(
+    '/backend-services',
+    {
+      schema: {
+        operationId: 'createBackendService',
+        tags,
+        summary: 'Register a backend service (status draft); it is provisioned into the sandbox',
+        headers: IdempotencyHeaders,
+        body: Ref(CreateBackendServiceSchema),
+        response: { 201: Ref(BackendServiceSchema), ...problemResponses(400, 401, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await createService(
+        app.db,
+        currentUser(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply
+        .code(201)
+        .header('location', `/api/v1/backend-services/${result.service.id}`)
+        .header('etag', etag(result.service.version))
+        .send(result.service);
+    },
+  );
+
+  app.get(
+    '/backend-services/:id',
+    {
+      schema: {
+        operationId: 'getBackendService',
+        tags,
+        params: ServiceIdParams,
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const service = await getService(app.db, request.params.id, { user: currentUser(request), actor: 'owner' });
+      return reply.header('etag', etag(service.version)).send(service);
+    },
+  );
+
+  app.patch(
+    '/backend-services/:id',
+    {
+      schema: {
+        operationId: 'updateBackendService',
+        tags,
+        summary: 'Edit a draft; send If-Match with the version you read',
+        params: ServiceIdParams,
+        headers: IfMatchHeaders,
+        body: Ref(UpdateBackendServiceSchema),
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 412, 415, 428) },
+      },
+    },
+    async (request, reply) => {
+      const version = parseIfMatch(request.headers['if-match']);
+      const service = await editService(app.db, currentUser(request), request.params.id, version, request.body);
+      return reply.header('etag', etag(service.version)).send(service);
+    },
+  );
+
+  app.delete(
+    '/backend-services/:id',
+    {
+      schema: {
+        operationId: 'deleteBackendService',
+        tags,
+        summary: 'Delete a draft (its sandbox client is removed)',
+        params: ServiceIdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await runTransition(app.db, {
+        id: request.params.id,
+        action: 'delete',
+        actor: 'owner',
+        user: currentUser(request),
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/backend-services/:id/submit',
+    {
+      schema: {
+        operationId: 'submitBackendService',
+        tags,
+        summary: 'Submit a draft for review (status under_review; configuration frozen)',
+        params: ServiceIdParams,
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      runTransition(app.db, {
+        id: request.params.id,
+        action: 'submit',
+        actor: 'owner',
+        user: currentUser(request),
+        changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null }),
+      }),
+  );
+
+  app.post(
+    '/backend-services/:id/withdraw',
+    {
+      schema: {
+        operationId: 'withdrawBackendService',
+        tags,
+        summary: 'Take a service back from review (status draft)',
+        params: ServiceIdParams,
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      runTransition(app.db, {
+        id: request.params.id,
+        action: 'withdraw',
+        actor: 'owner',
+        user: currentUser(request),
+        changes: () => ({ submittedAt: null }),
+      }),
+  );
+
+  app.get(
+    '/backend-services/:id/events',
+    {
+      schema: {
+        operationId: 'listBackendServiceEvents',
+        tags,
+        summary: "The service's timeline, newest first",
+        params: ServiceIdParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await getService(app.db, request.params.id, { user: currentUser(request), actor: 'owner' });
+      return listEventPage(app.db, { serviceId: request.params.id, ...request.query });
+    },
+  );
+};

@@ -1,0 +1,169 @@
+import { LIFECYCLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import { type Static, Type } from 'typebox';
+import { NextCursor, PageQuery } from '../../schemas/common.ts';
+import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
+import { UserSummarySchema } from '../users/schemas.ts';
+
+export const ServiceStatusSchema = StringEnum(SERVICE_STATUSES, { $id: 'ServiceStatus' });
+export const AuthMethodSchema = StringEnum(['jwks_uri', 'client_secret'], {
+  $id: 'AuthMethod',
+  description: 'jwks_uri: SMART Backend Services private_key_jwt (ONC (g)(10)); client_secret: portal-generated secret',
+});
+const ScopeVersion = StringEnum(SCOPE_VERSIONS);
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const Description = Type.String({ maxLength: 1000 });
+const JwksUri = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  minItems: 1,
+  maxItems: 100,
+  description: 'SMART system scopes of scopeVersion, e.g. system/Patient.rs',
+});
+// FHIR id grammar (R4 "id" datatype).
+const OrganizationId = Type.String({ pattern: '^[A-Za-z0-9\\-.]{1,64}$' });
+
+export const EnvironmentStatusSchema = Type.Object(
+  {
+    state: StringEnum(['pending', 'ready', 'failed', 'disabled', 'removed']),
+    clientId: Type.String(),
+    error: Nullable(Type.String()),
+    updatedAt: DateTime,
+  },
+  { $id: 'EnvironmentStatus', description: 'Provisioning state of the service in one Aidbox environment' },
+);
+
+export const BackendServiceSchema = Type.Object(
+  {
+    id: Uuid,
+    clientId: Type.String({ description: 'OAuth client_id, the same in sandbox and production' }),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    authMethod: Ref(AuthMethodSchema),
+    jwksUri: Nullable(Type.String()),
+    scopeVersion: ScopeVersion,
+    scopes: Type.Array(Type.String()),
+    organizationId: Nullable(Type.String()),
+    status: Ref(ServiceStatusSchema),
+    version: Type.Integer({ description: 'Send as If-Match when editing' }),
+    owner: Ref(UserSummarySchema),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    submittedAt: Nullable(DateTime),
+    reviewedAt: Nullable(DateTime),
+    reviewNote: Nullable(Type.String()),
+    rejectionReason: Nullable(Type.String()),
+    environments: Type.Object({
+      sandbox: Nullable(Ref(EnvironmentStatusSchema)),
+      production: Nullable(Ref(EnvironmentStatusSchema)),
+    }),
+    availableActions: Type.Array(StringEnum(LIFECYCLE_ACTIONS), {
+      description: 'What the caller may do now (drives the buttons in the portal)',
+    }),
+  },
+  { $id: 'BackendService' },
+);
+export type BackendService = Static<typeof BackendServiceSchema>;
+
+export const CreateBackendServiceSchema = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    authMethod: Ref(AuthMethodSchema),
+    jwksUri: Type.Optional(JwksUri),
+    scopeVersion: ScopeVersion,
+    scopes: Scopes,
+    organizationId: Type.Optional(OrganizationId),
+  },
+  { $id: 'CreateBackendService', additionalProperties: false },
+);
+export type CreateBackendService = Static<typeof CreateBackendServiceSchema>;
+
+export const UpdateBackendServiceSchema = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Nullable(Description)),
+    authMethod: Type.Optional(Ref(AuthMethodSchema)),
+    jwksUri: Type.Optional(Nullable(JwksUri)),
+    scopeVersion: Type.Optional(ScopeVersion),
+    scopes: Type.Optional(Scopes),
+    organizationId: Type.Optional(Nullable(OrganizationId)),
+  },
+  { $id: 'UpdateBackendService', additionalProperties: false, minProperties: 1 },
+);
+export type UpdateBackendService = Static<typeof UpdateBackendServiceSchema>;
+
+export const ServiceEventSchema = Type.Object(
+  {
+    id: Type.String(),
+    serviceId: Uuid,
+    serviceName: Type.String(),
+    actor: Nullable(Ref(UserSummarySchema)),
+    action: Type.String(),
+    fromStatus: Nullable(Type.String()),
+    toStatus: Nullable(Type.String()),
+    detail: Type.Record(Type.String(), Type.Unknown()),
+    createdAt: DateTime,
+  },
+  { $id: 'ServiceEvent', description: 'One entry of the append-only audit trail' },
+);
+export type ServiceEventView = Static<typeof ServiceEventSchema>;
+
+export const ServiceIdParams = Type.Object({ id: Uuid });
+
+export const ListServicesQuery = Type.Object(
+  { status: Type.Optional(Ref(ServiceStatusSchema)), ...PageQuery },
+  { additionalProperties: false },
+);
+export const AdminListServicesQuery = Type.Object(
+  {
+    status: Type.Optional(Ref(ServiceStatusSchema)),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Matches name, client id or owner e-mail' }),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const BackendServicePageSchema = Type.Object(
+  { items: Type.Array(Ref(BackendServiceSchema)), nextCursor: NextCursor },
+  { $id: 'BackendServicePage' },
+);
+export const ServiceEventPageSchema = Type.Object(
+  { items: Type.Array(Ref(ServiceEventSchema)), nextCursor: NextCursor },
+  { $id: 'ServiceEventPage' },
+);
+
+export const ApproveBodySchema = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export const ReasonBodySchema = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Shown to the developer' }) },
+  { additionalProperties: false },
+);
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Repeat a create safely: the same key and body within 24 hours return the first result',
+    }),
+  ),
+});
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 100, description: 'The version you read, as its ETag ("3")' })),
+});
+
+export const BACKEND_SERVICE_SCHEMAS = [
+  ServiceStatusSchema,
+  AuthMethodSchema,
+  EnvironmentStatusSchema,
+  BackendServiceSchema,
+  CreateBackendServiceSchema,
+  UpdateBackendServiceSchema,
+  ServiceEventSchema,
+  BackendServicePageSchema,
+  ServiceEventPageSchema,
+];

@@ -1,0 +1,38 @@
+import { ProblemError } from './errors.ts';
+
+/**
+ * Keyset pagination cursors. The cursor is the last key of a page, base64url-encoded so that clients treat it as
+ * opaque; the key is whatever the list orders by (a UUIDv7 or a bigint id here).
+ */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, pattern: RegExp): string | undefined {
+  if (cursor === undefined) return undefined;
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!pattern.test(key)) {
+    throw new ProblemError({
+      status: 400,
+      code: 'invalid_cursor',
+      title: 'Invalid cursor',
+      detail: 'The cursor is not one this API returned; start again without it.',
+      errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
+    });
+  }
+  return key;
+}
+
+/** Splits the `limit + 1` rows a query fetched into a page and the cursor of the next one. */
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+export const UUID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const BIGINT_KEY = /^[0-9]{1,19}$/;

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import { Ref } from './primitives.ts';
+
+export const FieldErrorSchema = Type.Object(
+  {
+    path: Type.String({ description: 'JSON Pointer into the request, prefixed with the part: /body/scopes/0' }),
+    message: Type.String(),
+  },
+  { $id: 'FieldError' },
+);
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI naming the problem type; stable per code' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable code, e.g. illegal_transition' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Ref(FieldErrorSchema))),
+    currentStatus: Type.Optional(Type.String({ description: 'On illegal_transition: the status the service is in' })),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details', additionalProperties: true },
+);
+
+const PROBLEM_DESCRIPTIONS = {
+  400: 'Invalid request (validation_failed, malformed_request, ...)',
+  401: 'Missing or invalid credentials',
+  403: 'Authenticated but not allowed',
+  404: 'Not found (also for services the caller does not own)',
+  409: 'Illegal transition for the current status',
+  412: 'If-Match does not name the current version',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  422: 'Idempotency-Key reused with a different request',
+  428: 'If-Match missing',
+  503: 'Not ready: a dependency does not answer',
+} as const;
+type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS;
+
+/** Response schemas for the problem statuses a route can answer (every route also answers 500). */
+export function problemResponses(...statuses: ProblemStatus[]) {
+  const responses: Record<number, ReturnType<typeof Ref<typeof ProblemSchema>>> = {};
+  for (const status of [...statuses, 500] as const) {
+    responses[status] = Type.Unsafe({
+      ...Ref(ProblemSchema),
+      description: status === 500 ? 'Internal error' : PROBLEM_DESCRIPTIONS[status as ProblemStatus],
+    });
+  }
+  return responses;
+}
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' })),
+};
+
+export const NextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: 'Pass as ?cursor= for the next page; null on the last page',
+});
+
+export const SHARED_SCHEMAS = [FieldErrorSchema, ProblemSchema];

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { UserRole } from '@payerbox/db';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Test } from 'tap';
+import { buildApp, loadConfig } from '../../src/app.ts';
+import { createApiToken } from '../../src/modules/api-tokens/service.ts';
+import { upsertUserByEmail } from '../../src/modules/users/repository.ts';
+
+/** The migrated database the test runner provides (packages/dev-stack/src/run-tests.ts). */
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`, which provides a database');
+  return url;
+}
+
+export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...env });
+  const app = await buildApp(config);
+  t.teardown(() => app.close());
+  return app;
+}
+
+export interface TestUser {
+  readonly id: string;
+  readonly email: string;
+  readonly token: string;
+  /** Sends a request as this user through the whole Fastify stack. */
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+}
+
+/** A fresh user with a random e-mail and a working API token. */
+export async function createUser(app: FastifyInstance, role: UserRole = 'developer'): Promise<TestUser> {
+  const email = `${role}-${randomBytes(6).toString('hex')}@test.example`;
+  const user = await upsertUserByEmail(app.db, { email, name: `Test ${role}`, role });
+  const { token } = await createApiToken(app.db, user.id, { name: 'test', expiresInDays: 1 }, 1);
+  return {
+    id: user.id,
+    email,
+    token,
+    request: (method, url, body, headers = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        ...(body !== undefined && { payload: body as object }),
+      }),
+  };
+}
+
+export function serviceInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: `Service ${randomBytes(4).toString('hex')}`,
+    authMethod: 'client_secret',
+    scopeVersion: 'v2',
+    scopes: ['system/Patient.rs'],
+    ...overrides,
+  };
+}
+
+/** Creates a service as `owner` and returns its representation. */
+export async function createService(owner: TestUser, overrides: Record<string, unknown> = {}) {
+  const response = await owner.request('POST', '/api/v1/backend-services', serviceInput(overrides));
+  if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
+  return response.json() as { id: string; clientId: string; version: number; status: string; [key: string]: unknown };
+}
