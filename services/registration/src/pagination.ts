@@ -1,4 +1,5 @@
 import { ProblemError } from './errors.ts';
+import { DEFAULT_PAGE_SIZE } from './schemas/common.ts';
 
 /**
  * Keyset pagination cursors. The cursor is the last key of a page, base64url-encoded so that clients treat it as
@@ -8,7 +9,7 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, pattern: RegExp): string | undefined {
+function decodeCursor(cursor: string | undefined, pattern: RegExp): string | undefined {
   if (cursor === undefined) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!pattern.test(key)) {
@@ -36,3 +37,15 @@ export function toPage<T>(
 
 export const UUID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const BIGINT_KEY = /^[0-9]{1,19}$/;
+
+/** What a list endpoint's query says about the page it wants. */
+export interface PageRequest {
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
+}
+
+/** The page size and the key to continue after, from `?limit=&cursor=`. */
+export function readPage(request: PageRequest, keyPattern: RegExp): { limit: number; before?: string } {
+  const before = decodeCursor(request.cursor, keyPattern);
+  return { limit: request.limit ?? DEFAULT_PAGE_SIZE, ...(before !== undefined && { before }) };
+}

@@ -39,20 +39,28 @@ const PROBLEM_DESCRIPTIONS = {
 } as const;
 type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS;
 
-/** Response schemas for the problem statuses a route can answer (every route also answers 500). */
+/**
+ * Response schemas for the problem statuses a route can answer (every route also answers 500), documented with the
+ * `application/problem+json` media type the error handler sends.
+ */
 export function problemResponses(...statuses: ProblemStatus[]) {
-  const responses: Record<number, ReturnType<typeof Ref<typeof ProblemSchema>>> = {};
+  const responses: Record<number, { description: string; content: Record<string, { schema: unknown }> }> = {};
   for (const status of [...statuses, 500] as const) {
-    responses[status] = Type.Unsafe({
-      ...Ref(ProblemSchema),
+    responses[status] = {
       description: status === 500 ? 'Internal error' : PROBLEM_DESCRIPTIONS[status as ProblemStatus],
-    });
+      content: { 'application/problem+json': { schema: Ref(ProblemSchema) } },
+    };
   }
   return responses;
 }
 
+/** Page size when the client does not ask for one. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' }),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE, description: 'Page size' }),
+  ),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' })),
 };
 

@@ -2,7 +2,7 @@ import type { Database } from '@payerbox/db';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { problems } from '../../errors.ts';
-import { decodeCursor, toPage, UUID_KEY } from '../../pagination.ts';
+import { type PageRequest, readPage, toPage, UUID_KEY } from '../../pagination.ts';
 import { type ApiTokenRecord, insertToken, listTokens, revokeToken } from './repository.ts';
 import { displayPrefix, generateToken, hashToken } from './token-format.ts';
 
@@ -40,14 +40,10 @@ export async function createApiToken(
   return { ...toView(record), token };
 }
 
-export async function listApiTokenPage(
-  db: Kysely<Database>,
-  userId: string,
-  query: { limit: number; cursor?: string },
-) {
-  const before = decodeCursor(query.cursor, UUID_KEY);
-  const rows = await listTokens(db, userId, { limit: query.limit, ...(before !== undefined && { before }) });
-  const page = toPage(rows, query.limit, (row) => row.id);
+export async function listApiTokenPage(db: Kysely<Database>, userId: string, query: PageRequest) {
+  const window = readPage(query, UUID_KEY);
+  const rows = await listTokens(db, userId, window);
+  const page = toPage(rows, window.limit, (row) => row.id);
   return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 

@@ -13,7 +13,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { type FieldError, ProblemError, problems } from '../../errors.ts';
-import { decodeCursor, toPage, UUID_KEY } from '../../pagination.ts';
+import { type PageRequest, readPage, toPage, UUID_KEY } from '../../pagination.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import {
@@ -294,17 +294,16 @@ export async function getService(
 
 export async function listServicePage(
   db: Db,
-  query: { status?: ServiceStatusColumn; q?: string; limit: number; cursor?: string },
+  query: { status?: ServiceStatusColumn; q?: string } & PageRequest,
   viewer: { ownerId?: string; actor: Actor },
 ): Promise<{ items: BackendService[]; nextCursor: string | null }> {
-  const before = decodeCursor(query.cursor, UUID_KEY);
+  const window = readPage(query, UUID_KEY);
   const rows = await listServices(db, {
-    limit: query.limit,
+    ...window,
     ...(viewer.ownerId !== undefined && { ownerId: viewer.ownerId }),
     ...(query.status !== undefined && { status: query.status }),
     ...(query.q !== undefined && { q: query.q }),
-    ...(before !== undefined && { before }),
   });
-  const page = toPage(rows, query.limit, (row) => row.id);
+  const page = toPage(rows, window.limit, (row) => row.id);
   return { items: page.items.map((row) => toView(row, viewer.actor)), nextCursor: page.nextCursor };
 }

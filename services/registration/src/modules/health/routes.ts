@@ -15,7 +15,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getHealth',
         tags: ['health'],
         summary: 'Liveness: the process answers',
-        response: { 200: Status },
+        response: { 200: Status, ...problemResponses() },
       },
     },
     async () => ({ status: 'ok' }),
@@ -27,6 +27,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getReadiness',
         tags: ['health'],
+        security: [],
         summary: 'Readiness: the database answers',
         response: { 200: Status, ...problemResponses(503) },
       },

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import t, { type Test } from 'tap';
+import { createDb, migrateToLatest } from '../src/index.ts';
+
+function testDb(t: Test) {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`');
+  const db = createDb({ databaseUrl: url, poolSize: 2 });
+  t.teardown(() => db.destroy());
+  return db;
+}
+
+async function insertService(db: ReturnType<typeof createDb>) {
+  const userId = randomUUID();
+  await db
+    .insertInto('users')
+    .values({ id: userId, email: `${userId}@test.example`, name: 'Schema test', role: 'developer' })
+    .execute();
+  const serviceId = randomUUID();
+  await db
+    .insertInto('backendServices')
+    .values({
+      id: serviceId,
+      clientId: `bs-${serviceId}`,
+      ownerId: userId,
+      name: 'Schema test',
+      authMethod: 'client_secret',
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs'],
+      status: 'draft',
+    })
+    .execute();
+  return { userId, serviceId };
+}
+
+t.test('applying migrations again changes nothing', async (t) => {
+  const db = testDb(t);
+  t.same(await migrateToLatest(db), []);
+});
+
+t.test('the audit trail refuses updates and deletes', async (t) => {
+  const db = testDb(t);
+  const { userId, serviceId } = await insertService(db);
+  await db
+    .insertInto('serviceEvents')
+    .values({ serviceId, actorId: userId, action: 'create', fromStatus: null, toStatus: 'draft' })
+    .execute();
+  await t.rejects(
+    db.updateTable('serviceEvents').set({ action: 'forged' }).where('serviceId', '=', serviceId).execute(),
+    /append-only/,
+  );
+  await t.rejects(db.deleteFrom('serviceEvents').where('serviceId', '=', serviceId).execute(), /append-only/);
+  const events = await db.selectFrom('serviceEvents').select('action').where('serviceId', '=', serviceId).execute();
+  t.same(events, [{ action: 'create' }]);
+});
+
+t.test('a JWKS service must name its key set and a secret service must not', async (t) => {
+  const db = testDb(t);
+  const { serviceId } = await insertService(db);
+  await t.rejects(
+    db.updateTable('backendServices').set({ authMethod: 'jwks_uri' }).where('id', '=', serviceId).execute(),
+    /backend_services_jwks_uri_matches_method/,
+  );
+});
+
+t.test('statuses outside the lifecycle are refused by the database', async (t) => {
+  const db = testDb(t);
+  const { serviceId } = await insertService(db);
+  await t.rejects(
+    sql`update backend_services set status = 'approved' where id = ${serviceId}`.execute(db),
+    /backend_services_status_check/,
+  );
+});

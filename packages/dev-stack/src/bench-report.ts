@@ -1,0 +1,101 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScenarioResult } from './bench-load.ts';
+
+/** Throughput of our route divided by the baseline's, per operation. */
+export interface Ratio {
+  readonly operation: string;
+  readonly ours: number;
+  readonly baseline: number;
+  readonly ratio: number;
+}
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  readonly environment: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+    readonly database: string;
+  };
+  readonly scenarios: readonly ScenarioResult[];
+  readonly ratios: readonly Ratio[];
+  /** Peak resident set of this process (servers and load generator thread; PostgreSQL runs apart). */
+  readonly peakRssMb: number;
+}
+
+const HEADINGS = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'] as const;
+
+function cells(result: ScenarioResult): string[] {
+  return [
+    result.scenario,
+    result.requestsPerSecond.toFixed(0),
+    result.p50Ms.toFixed(1),
+    result.p99Ms.toFixed(1),
+    String(result.non2xx),
+    String(result.errors),
+  ];
+}
+
+function ratioLine(ratio: Ratio): string {
+  return `${ratio.operation}: ours/baseline throughput ${ratio.ratio.toFixed(2)} (${ratio.ours.toFixed(0)} / ${ratio.baseline.toFixed(0)} req/s)`;
+}
+
+function settingsLine(report: BenchReport): string {
+  const env = report.environment;
+  return `${report.durationSeconds} s per scenario after ${report.warmupSeconds} s warm-up, ${report.connections} connections; node ${env.node}, ${env.cpus} CPUs, ${env.database}`;
+}
+
+/** A fixed-width table for the terminal: text left-aligned, numbers right-aligned. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const rows = [[...HEADINGS], ...results.map(cells)];
+  const widths = HEADINGS.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [line(rows[0] ?? []), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+export function formatSummary(report: BenchReport): string {
+  return [
+    settingsLine(report),
+    '',
+    formatTable(report.scenarios),
+    '',
+    ...report.ratios.map(ratioLine),
+    `peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
+  ].join('\n');
+}
+
+function toMarkdown(report: BenchReport): string {
+  const row = (values: readonly string[]) => `| ${values.join(' | ')} |`;
+  return [
+    '# Registration API benchmark',
+    '',
+    `Run at ${report.startedAt}: ${settingsLine(report)}.`,
+    '',
+    row(HEADINGS),
+    row(HEADINGS.map((_, column) => (column === 0 ? '---' : '---:'))),
+    ...report.scenarios.map((result) => row(cells(result))),
+    '',
+    ...report.ratios.map((ratio) => `- ${ratioLine(ratio)}`),
+    `- peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
+    '',
+  ].join('\n');
+}
+
+/** Writes `latest.json` and `latest.md` into `dir`, returning their paths. */
+export async function writeReport(report: BenchReport, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    [join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`],
+    [join(dir, 'latest.md'), toMarkdown(report)],
+  ];
+  await Promise.all(files.map(([file, text]) => writeFile(file, text)));
+  return files.map(([file]) => file);
+}

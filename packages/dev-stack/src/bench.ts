@@ -1,0 +1,160 @@
+// The bench command: measures the registration API's read and create routes against a bare Fastify + Kysely
+// baseline on one throwaway database, prints a table and writes bench/results/latest.{json,md}.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
+import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
+import { type BenchReport, formatSummary, type Ratio, writeReport } from './bench-report.ts';
+import {
+  API_PREFIX,
+  createServiceThrough,
+  type ServiceInput,
+  startBaseline,
+  startOurs,
+  type Target,
+} from './bench-targets.ts';
+import { throwawayDatabase } from './database.ts';
+import { REPO_ROOT } from './paths.ts';
+
+const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
+
+const SERVICE_INPUT: ServiceInput = {
+  name: 'Bench service',
+  authMethod: 'client_secret',
+  scopeVersion: 'v2',
+  scopes: ['system/Patient.rs'],
+};
+
+/** One measured operation; each runs against every target with the same path and body. */
+interface Operation {
+  readonly name: string;
+  readonly method: Scenario['method'];
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+function operations(serviceId: string): Operation[] {
+  return [
+    { name: 'GET service', method: 'GET', path: `${API_PREFIX}/backend-services/${serviceId}` },
+    { name: 'POST service', method: 'POST', path: `${API_PREFIX}/backend-services`, body: SERVICE_INPUT },
+  ];
+}
+
+function scenarioFor(operation: Operation, target: Target): Scenario {
+  return {
+    name: `${operation.name} (${target.name})`,
+    method: operation.method,
+    url: `${target.baseUrl}${operation.path}`,
+    headers: target.headers,
+    ...(operation.body !== undefined && { body: operation.body }),
+  };
+}
+
+function ratioOf(operation: string, ours: ScenarioResult | undefined, baseline: ScenarioResult | undefined): Ratio {
+  const oursRps = ours?.requestsPerSecond ?? 0;
+  const baselineRps = baseline?.requestsPerSecond ?? 0;
+  return { operation, ours: oursRps, baseline: baselineRps, ratio: baselineRps > 0 ? oursRps / baselineRps : 0 };
+}
+
+/** Runs every operation against every target, one scenario at a time so that they never compete. */
+async function measure(
+  targets: readonly Target[],
+  ops: readonly Operation[],
+  load: LoadSettings,
+): Promise<{ results: ScenarioResult[]; ratios: Ratio[] }> {
+  const results: ScenarioResult[] = [];
+  const ratios: Ratio[] = [];
+  for (const operation of ops) {
+    const byTarget = new Map<Target['name'], ScenarioResult>();
+    for (const target of targets) {
+      const scenario = scenarioFor(operation, target);
+      console.log(`# measuring ${scenario.name}: ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s`);
+      const result = await runScenario(scenario, load);
+      results.push(result);
+      byTarget.set(target.name, result);
+    }
+    ratios.push(ratioOf(operation.name, byTarget.get('ours'), byTarget.get('baseline')));
+  }
+  return { results, ratios };
+}
+
+/**
+ * A last resort if something hangs (a stuck pool, a server that will not close): setup, every scenario with its
+ * warm-up and request timeout, and teardown get a generous budget, after which the run fails.
+ */
+function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout {
+  const budgetSeconds = 180 + scenarios * (options.warmupSeconds + options.durationSeconds + 20);
+  return setTimeout(() => {
+    console.error(`bench: still running after ${budgetSeconds} s, giving up`);
+    process.exit(1);
+  }, budgetSeconds * 1000).unref();
+}
+
+type Cleanup = () => Promise<void>;
+
+/** Runs cleanups newest first; one failing does not skip the others. */
+async function cleanUp(cleanups: Cleanup[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch((error: unknown) => console.error('bench: cleanup failed:', error));
+  }
+}
+
+async function benchmark(options: BenchOptions, startedAt: string): Promise<BenchReport> {
+  const cleanups: Cleanup[] = [];
+  try {
+    const database = await throwawayDatabase(process.env.DATABASE_URL);
+    cleanups.push(database.release);
+    console.log(`# bench uses ${database.description}`);
+    const ours = await startOurs(database.url);
+    cleanups.push(() => ours.close());
+    const baseline = await startBaseline(database.url, ours.poolSize, ours.ownerId);
+    cleanups.push(() => baseline.close());
+    const serviceId = await createServiceThrough(ours, SERVICE_INPUT);
+    const { results, ratios } = await measure([ours, baseline], operations(serviceId), options);
+    return {
+      startedAt,
+      ...options,
+      environment: {
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: availableParallelism(),
+        database: database.description,
+      },
+      scenarios: results,
+      ratios,
+      // maxRSS is in kilobytes.
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await cleanUp(cleanups);
+  }
+}
+
+function failed(result: ScenarioResult): boolean {
+  return result.errors > 0 || result.non2xx > 0 || result.requests === 0;
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const watchdog = startWatchdog(options, operations('').length * 2);
+  try {
+    const report = await benchmark(options, new Date().toISOString());
+    console.log(`\n${formatSummary(report)}\n`);
+    for (const file of await writeReport(report, RESULTS_DIR)) console.log(`# wrote ${file}`);
+    const failures = report.scenarios.filter(failed).map((result) => result.scenario);
+    if (failures.length > 0) console.error(`bench: errors or non-2xx responses in ${failures.join(', ')}`);
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? error.message : error);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,16 @@
+import { throwawayDatabase } from './database.ts';
+import { startBaseline, startOurs, createServiceThrough } from './bench-targets.ts';
+import { runScenario } from './bench-load.ts';
+const which = process.argv[2] ?? 'baseline';
+const method = (process.argv[3] ?? 'GET') as 'GET' | 'POST';
+const database = await throwawayDatabase(undefined);
+const ours = await startOurs(database.url);
+const baseline = await startBaseline(database.url, ours.poolSize, ours.ownerId);
+const input = { name: 'x', authMethod: 'client_secret', scopeVersion: 'v2', scopes: ['system/Patient.rs'] } as const;
+const id = await createServiceThrough(ours, input);
+const t = which === 'ours' ? ours : baseline;
+const r = await runScenario({ name: 'x', method, url: `${t.baseUrl}/api/v1/backend-services${method === 'GET' ? `/${id}` : ''}`, headers: t.headers, ...(method === 'POST' && { body: input }) }, { durationSeconds: 1, warmupSeconds: 0, connections: 50 });
+console.log(r.requests, r.non2xx, r.errors);
+console.time('baseline'); await baseline.close(); console.timeEnd('baseline');
+console.time('ours'); await ours.close(); console.timeEnd('ours');
+await database.release(); console.log('released');

@@ -1,0 +1,19 @@
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+/** Where the committed OpenAPI document lives (the SPAs' generated clients read it). */
+export const OPENAPI_FILE = new URL('../openapi.json', import.meta.url);
+
+/**
+ * Renders the OpenAPI document from the routes. The pg pool opens connections lazily, so no database is needed.
+ */
+export async function renderOpenApi(): Promise<string> {
+  const app = await buildApp(
+    loadConfig({ DATABASE_URL: 'postgres://openapi@127.0.0.1:1/unused', LOG_LEVEL: 'silent' }),
+  );
+  try {
+    return `${JSON.stringify(app.swagger(), null, 2)}\n`;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,503 @@
+import t from 'tap';
+import { buildTestApp, createService, createUser, serviceInput } from './helpers/app.ts';
+import { errorPaths, expectProblem } from './helpers/problem.ts';
+import { fetchService, type ServiceView, serviceEvents, serviceInStatus } from './helpers/services.ts';
+
+const BASE = '/api/v1/backend-services';
+const JWKS_URI = 'https://keys.partner.example/.well-known/jwks.json';
+
+t.test('creates a draft and answers 201 with its location, ETag and representation', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({
+      name: '  Bulk exporter  ',
+      description: 'Nightly bulk export',
+      scopes: ['system/Patient.rs', 'system/Observation.r', 'system/Patient.rs', 'system/*.s'],
+    }),
+  );
+  t.equal(response.statusCode, 201);
+  const service = response.json() as ServiceView;
+  t.equal(response.headers.location, `${BASE}/${service.id}`);
+  t.equal(response.headers.etag, '"1"');
+  t.match(service, {
+    name: 'Bulk exporter',
+    description: 'Nightly bulk export',
+    authMethod: 'client_secret',
+    jwksUri: null,
+    scopeVersion: 'v2',
+    organizationId: null,
+    status: 'draft',
+    version: 1,
+    submittedAt: null,
+    reviewedAt: null,
+    reviewNote: null,
+    rejectionReason: null,
+  });
+  t.same(service.scopes, ['system/*.s', 'system/Observation.r', 'system/Patient.rs'], 'deduplicated and sorted');
+  t.same(service.owner, { id: dev.id, email: dev.email, name: 'Test developer' });
+  t.match(service.clientId, /^bs-[0-9a-f]{32}$/);
+  t.match(service.environments.sandbox, { state: 'pending', clientId: service.clientId, error: null });
+  t.equal(service.environments.production, null);
+  t.same([...service.availableActions].sort(), ['delete', 'edit', 'rotate_secret', 'submit']);
+
+  const fetched = await dev.request('GET', response.headers.location as string);
+  t.equal(fetched.statusCode, 200);
+  t.equal(fetched.headers.etag, '"1"');
+  t.same(fetched.json(), service, 'GET returns what POST returned');
+});
+
+t.test('creates a jwks_uri service that keeps its key set URL', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: JWKS_URI });
+  t.equal(service.authMethod, 'jwks_uri');
+  t.equal(service.jwksUri, JWKS_URI);
+});
+
+t.test('stores v1 scopes in v1, normalised', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, {
+    scopeVersion: 'v1',
+    scopes: ['system/Patient.read', 'system/*.read', 'system/Patient.read', 'system/Observation.*'],
+  });
+  t.equal(service.scopeVersion, 'v1');
+  t.same(service.scopes, ['system/*.read', 'system/Observation.*', 'system/Patient.read']);
+});
+
+t.test('refuses jwks_uri without a key set URL', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request('POST', BASE, serviceInput({ authMethod: 'jwks_uri' }));
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/jwksUri']);
+});
+
+t.test('refuses a key set URL together with client_secret', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request('POST', BASE, serviceInput({ authMethod: 'client_secret', jwksUri: JWKS_URI }));
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/jwksUri']);
+});
+
+t.test('refuses scopes of the other scopeVersion, naming each offending scope', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({ scopeVersion: 'v1', scopes: ['system/Patient.read', 'system/Patient.rs', 'system/Observation.cruds'] }),
+  );
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/scopes/1', '/body/scopes/2']);
+  t.match(problem.errors?.find((e) => e.path === '/body/scopes/1')?.message, /system\/Patient\.rs/);
+});
+
+t.test('rejects a scope whose letters are out of order', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request('POST', BASE, serviceInput({ scopes: ['system/Patient.sr'] }));
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/scopes/0']);
+  t.match(problem.errors?.[0]?.message, /in that order/);
+});
+
+t.test('rejects a lower-case resource type and a non-system scope', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({ scopes: ['system/patient.rs', 'patient/Patient.rs', 'system/Patient.rs'] }),
+  );
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/scopes/0', '/body/scopes/1']);
+});
+
+t.test('reports every invalid field of a create at once', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request('POST', BASE, { authMethod: 'password', scopeVersion: 'v3', scopes: [] });
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  const paths = errorPaths(problem);
+  for (const path of ['/body/name', '/body/authMethod', '/body/scopeVersion', '/body/scopes']) {
+    t.ok(paths.includes(path), `names ${path}`);
+  }
+});
+
+t.test('gets one of the callers services with its ETag', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const response = await dev.request('GET', `${BASE}/${service.id}`);
+  t.equal(response.statusCode, 200);
+  t.equal(response.headers.etag, '"1"');
+  t.equal(response.json().id, service.id);
+});
+
+t.test('answers 404 for a service id that does not exist', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request('GET', `${BASE}/00000000-0000-7000-8000-000000000000`);
+  expectProblem(t, response, 404, 'not_found');
+});
+
+t.test('lists only the callers own services, newest first', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const other = await createUser(app);
+  const first = await createService(dev);
+  await createService(other);
+  const second = await createService(dev);
+  const third = await createService(dev);
+  const response = await dev.request('GET', BASE);
+  t.equal(response.statusCode, 200);
+  const page = response.json() as { items: ServiceView[]; nextCursor: string | null };
+  t.same(
+    page.items.map((s) => s.id),
+    [third.id, second.id, first.id],
+  );
+  t.equal(page.nextCursor, null);
+  t.ok(
+    page.items.every((s) => s.owner.id === dev.id),
+    'every item is the callers',
+  );
+});
+
+t.test('pages through the list with a cursor, without overlap or gaps', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const created: string[] = [];
+  for (let i = 0; i < 5; i++) created.push((await createService(dev)).id);
+  const seen: string[] = [];
+  const sizes: number[] = [];
+  let cursor: string | null = null;
+  for (let round = 0; round < 10; round++) {
+    const url: string = `${BASE}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const response = await dev.request('GET', url);
+    t.equal(response.statusCode, 200);
+    const page = response.json() as { items: ServiceView[]; nextCursor: string | null };
+    sizes.push(page.items.length);
+    seen.push(...page.items.map((s) => s.id));
+    cursor = page.nextCursor;
+    if (cursor === null) break;
+  }
+  t.same(sizes, [2, 2, 1]);
+  t.same(seen, [...created].reverse(), 'every service exactly once, newest first');
+});
+
+t.test('has no next page when the last page is exactly full', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  await createService(dev);
+  await createService(dev);
+  const response = await dev.request('GET', `${BASE}?limit=2`);
+  t.equal(response.json().items.length, 2);
+  t.equal(response.json().nextCursor, null);
+});
+
+t.test('filters the list by status', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const draft = await serviceInStatus(dev, admin, 'draft');
+  const review = await serviceInStatus(dev, admin, 'under_review');
+  const active = await serviceInStatus(dev, admin, 'active');
+  const rejected = await serviceInStatus(dev, admin, 'rejected');
+  const expected = { draft, under_review: review, active, rejected };
+  for (const [status, service] of Object.entries(expected)) {
+    const response = await dev.request('GET', `${BASE}?status=${status}`);
+    t.equal(response.statusCode, 200);
+    t.same(
+      response.json().items.map((s: ServiceView) => s.id),
+      [service.id],
+      `?status=${status}`,
+    );
+  }
+  const bad = await dev.request('GET', `${BASE}?status=deleted`);
+  t.same(errorPaths(expectProblem(t, bad, 400, 'validation_failed')), ['/querystring/status']);
+});
+
+t.test("answers 404 on every route for another owner's service and leaves it alone", async (t) => {
+  const app = await buildTestApp(t);
+  const owner = await createUser(app);
+  const stranger = await createUser(app);
+  const service = await createService(owner);
+  const attempts: [string, string, unknown?, Record<string, string>?][] = [
+    ['GET', `${BASE}/${service.id}`],
+    ['PATCH', `${BASE}/${service.id}`, { name: 'taken over' }, { 'if-match': '"1"' }],
+    ['DELETE', `${BASE}/${service.id}`],
+    ['POST', `${BASE}/${service.id}/submit`],
+    ['GET', `${BASE}/${service.id}/events`],
+  ];
+  for (const [method, url, body, headers] of attempts) {
+    const problem = expectProblem(t, await stranger.request(method, url, body, headers), 404, 'not_found');
+    t.notMatch(problem.detail ?? '', service.id, `${method} ${url} does not echo the id`);
+  }
+  const after = await fetchService(owner, service.id);
+  t.match(after, { status: 'draft', version: 1, name: service.name });
+
+  await owner.request('POST', `${BASE}/${service.id}/submit`);
+  expectProblem(t, await stranger.request('POST', `${BASE}/${service.id}/withdraw`), 404, 'not_found');
+  t.equal((await fetchService(owner, service.id)).status, 'under_review');
+  t.same(
+    (await stranger.request('GET', BASE)).json().items,
+    [],
+    "the stranger's list does not show it",
+  );
+});
+
+t.test('refuses a PATCH without If-Match with 428', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  expectProblem(
+    t,
+    await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'renamed' }),
+    428,
+    'precondition_required',
+  );
+  t.equal((await fetchService(dev, service.id)).name, service.name);
+});
+
+t.test('refuses a PATCH with a stale version with 412 naming the current version', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const first = await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'first' }, { 'if-match': '"1"' });
+  t.equal(first.statusCode, 200);
+  const stale = await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'second' }, { 'if-match': '"1"' });
+  const problem = expectProblem(t, stale, 412, 'version_mismatch');
+  t.equal(problem.currentVersion, 2);
+  t.match(await fetchService(dev, service.id), { name: 'first', version: 2 });
+});
+
+t.test('applies a PATCH with the current version and answers the next version', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, { description: 'old' });
+  const response = await dev.request(
+    'PATCH',
+    `${BASE}/${service.id}`,
+    { name: '  Renamed  ', description: 'new', scopes: ['system/Observation.rs', 'system/Observation.rs'] },
+    { 'if-match': '"1"' },
+  );
+  t.equal(response.statusCode, 200);
+  t.equal(response.headers.etag, '"2"');
+  t.match(response.json(), {
+    id: service.id,
+    name: 'Renamed',
+    description: 'new',
+    scopes: ['system/Observation.rs'],
+    version: 2,
+    status: 'draft',
+    clientId: service.clientId,
+  });
+  const fetched = await dev.request('GET', `${BASE}/${service.id}`);
+  t.equal(fetched.headers.etag, '"2"');
+  t.same(fetched.json(), response.json());
+});
+
+t.test('accepts If-Match as "N", W/"N" and a bare N', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const forms = ['"1"', 'W/"2"', '3'];
+  for (const [index, ifMatch] of forms.entries()) {
+    const response = await dev.request('PATCH', `${BASE}/${service.id}`, { name: `v${index}` }, { 'if-match': ifMatch });
+    t.equal(response.statusCode, 200, `If-Match: ${ifMatch}`);
+    t.equal(response.json().version, index + 2);
+  }
+});
+
+t.test('refuses to edit a service that is not a draft, naming its status', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const service = await serviceInStatus(dev, admin, 'under_review');
+  const response = await dev.request(
+    'PATCH',
+    `${BASE}/${service.id}`,
+    { name: 'late change' },
+    { 'if-match': `"${service.version}"` },
+  );
+  const problem = expectProblem(t, response, 409, 'illegal_transition');
+  t.equal(problem.currentStatus, 'under_review');
+  t.match(await fetchService(dev, service.id), { name: service.name, version: service.version });
+});
+
+t.test('refuses an empty PATCH', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  expectProblem(t, await dev.request('PATCH', `${BASE}/${service.id}`, {}, { 'if-match': '"1"' }), 400, 'validation_failed');
+});
+
+t.test('requires a key set URL when a PATCH switches to jwks_uri', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const url = `${BASE}/${service.id}`;
+  const missing = await dev.request('PATCH', url, { authMethod: 'jwks_uri' }, { 'if-match': '"1"' });
+  t.same(errorPaths(expectProblem(t, missing, 400, 'validation_failed')), ['/body/jwksUri']);
+  t.equal((await fetchService(dev, service.id)).version, 1, 'a refused PATCH keeps the version');
+
+  const switched = await dev.request('PATCH', url, { authMethod: 'jwks_uri', jwksUri: JWKS_URI }, { 'if-match': '"1"' });
+  t.equal(switched.statusCode, 200);
+  t.match(switched.json(), { authMethod: 'jwks_uri', jwksUri: JWKS_URI, version: 2 });
+
+  const cleared = await dev.request('PATCH', url, { jwksUri: null }, { 'if-match': '"2"' });
+  t.same(errorPaths(expectProblem(t, cleared, 400, 'validation_failed')), ['/body/jwksUri']);
+});
+
+t.test('refuses a key set URL when a PATCH chooses client_secret, and drops it otherwise', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: JWKS_URI });
+  const url = `${BASE}/${service.id}`;
+  const both = await dev.request(
+    'PATCH',
+    url,
+    { authMethod: 'client_secret', jwksUri: JWKS_URI },
+    { 'if-match': '"1"' },
+  );
+  t.same(errorPaths(expectProblem(t, both, 400, 'validation_failed')), ['/body/jwksUri']);
+  const switched = await dev.request('PATCH', url, { authMethod: 'client_secret' }, { 'if-match': '"1"' });
+  t.equal(switched.statusCode, 200);
+  t.match(switched.json(), { authMethod: 'client_secret', jwksUri: null });
+  const urlOnly = await dev.request('PATCH', url, { jwksUri: JWKS_URI }, { 'if-match': '"2"' });
+  t.same(errorPaths(expectProblem(t, urlOnly, 400, 'validation_failed')), ['/body/jwksUri']);
+});
+
+t.test('refuses a PATCH to another scopeVersion that keeps scopes of the old one', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, { scopes: ['system/Patient.rs', 'system/Observation.r'] });
+  const url = `${BASE}/${service.id}`;
+  const response = await dev.request('PATCH', url, { scopeVersion: 'v1' }, { 'if-match': '"1"' });
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/scopes/0', '/body/scopes/1']);
+  const bad = await dev.request('PATCH', url, { scopes: ['system/Patient.rs', 'system/Patient.x'] }, { 'if-match': '"1"' });
+  t.same(errorPaths(expectProblem(t, bad, 400, 'validation_failed')), ['/body/scopes/1']);
+
+  const ok = await dev.request(
+    'PATCH',
+    url,
+    { scopeVersion: 'v1', scopes: ['system/Patient.write', 'system/Patient.read'] },
+    { 'if-match': '"1"' },
+  );
+  t.equal(ok.statusCode, 200);
+  t.match(ok.json(), { scopeVersion: 'v1', scopes: ['system/Patient.read', 'system/Patient.write'], version: 2 });
+});
+
+t.test('clears the description and organization with null', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev, { description: 'something', organizationId: 'org-1' });
+  t.equal(service.organizationId, 'org-1');
+  const response = await dev.request(
+    'PATCH',
+    `${BASE}/${service.id}`,
+    { description: null, organizationId: null },
+    { 'if-match': '"1"' },
+  );
+  t.equal(response.statusCode, 200);
+  t.match(response.json(), { description: null, organizationId: null });
+});
+
+t.test('deletes a draft: 204, then 404 and gone from the list', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const kept = await createService(dev);
+  const response = await dev.request('DELETE', `${BASE}/${service.id}`);
+  t.equal(response.statusCode, 204);
+  t.equal(response.body, '');
+  expectProblem(t, await dev.request('GET', `${BASE}/${service.id}`), 404, 'not_found');
+  expectProblem(t, await dev.request('DELETE', `${BASE}/${service.id}`), 404, 'not_found');
+  expectProblem(t, await dev.request('GET', `${BASE}/${service.id}/events`), 404, 'not_found');
+  t.same(
+    (await dev.request('GET', BASE)).json().items.map((s: ServiceView) => s.id),
+    [kept.id],
+  );
+});
+
+t.test('refuses to delete a service that is not a draft', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  for (const status of ['under_review', 'active', 'rejected'] as const) {
+    const service = await serviceInStatus(dev, admin, status);
+    const problem = expectProblem(t, await dev.request('DELETE', `${BASE}/${service.id}`), 409, 'illegal_transition');
+    t.equal(problem.currentStatus, status);
+    t.equal((await fetchService(dev, service.id)).status, status, 'still there');
+  }
+});
+
+t.test('submits a draft for review and withdraws it back to draft', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const submitted = await dev.request('POST', `${BASE}/${service.id}/submit`);
+  t.equal(submitted.statusCode, 200);
+  t.match(submitted.json(), { status: 'under_review', version: 2 });
+  t.ok(submitted.json().submittedAt, 'records when it was submitted');
+  t.same([...submitted.json().availableActions].sort(), ['rotate_secret', 'withdraw']);
+
+  const again = await dev.request('POST', `${BASE}/${service.id}/submit`);
+  t.equal(expectProblem(t, again, 409, 'illegal_transition').currentStatus, 'under_review');
+
+  const withdrawn = await dev.request('POST', `${BASE}/${service.id}/withdraw`);
+  t.equal(withdrawn.statusCode, 200);
+  t.match(withdrawn.json(), { status: 'draft', version: 3, submittedAt: null });
+
+  const twice = await dev.request('POST', `${BASE}/${service.id}/withdraw`);
+  t.equal(expectProblem(t, twice, 409, 'illegal_transition').currentStatus, 'draft');
+});
+
+t.test('shows the service timeline newest first, with actor and statuses', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const service = await createService(dev);
+  await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'renamed' }, { 'if-match': '"1"' });
+  await dev.request('POST', `${BASE}/${service.id}/submit`);
+  await dev.request('POST', `${BASE}/${service.id}/withdraw`);
+  await dev.request('POST', `${BASE}/${service.id}/submit`);
+  await admin.request('POST', `/api/v1/admin/backend-services/${service.id}/approve`, { note: 'fine' });
+
+  const events = await serviceEvents(dev, service.id);
+  t.same(
+    events.map((e) => [e.action, e.fromStatus, e.toStatus, e.actor?.email]),
+    [
+      ['approve', 'under_review', 'active', admin.email],
+      ['submit', 'draft', 'under_review', dev.email],
+      ['withdraw', 'under_review', 'draft', dev.email],
+      ['submit', 'draft', 'under_review', dev.email],
+      ['edit', 'draft', 'draft', dev.email],
+      ['create', null, 'draft', dev.email],
+    ],
+  );
+  t.ok(
+    events.every((e) => e.serviceId === service.id),
+    'every event names the service',
+  );
+  t.same(events[0]?.detail, { note: 'fine' });
+  t.same(events[4]?.detail, { changed: ['name'] });
+  t.same(events[0]?.actor, { id: admin.id, email: admin.email, name: 'Test admin' });
+
+  const firstPage = await dev.request('GET', `${BASE}/${service.id}/events?limit=4`);
+  const { items, nextCursor } = firstPage.json() as { items: { id: string }[]; nextCursor: string };
+  t.equal(items.length, 4);
+  const secondPage = await dev.request('GET', `${BASE}/${service.id}/events?limit=4&cursor=${nextCursor}`);
+  t.same(
+    [...items, ...secondPage.json().items].map((e: { id: string }) => e.id),
+    events.map((e) => e.id),
+    'pages join up to the whole timeline',
+  );
+  t.equal(secondPage.json().nextCursor, null);
+});
