@@ -1,2 +1,4 @@
+export * from './fhir-resource-types.ts';
+export * from './jwks.ts';
 export * from './lifecycle.ts';
 export * from './scopes.ts';

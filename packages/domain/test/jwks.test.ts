@@ -1,0 +1,104 @@
+import { generateKeyPairSync } from 'node:crypto';
+import t from 'tap';
+import { checkKeySet } from '../src/index.ts';
+
+type Jwk = Record<string, unknown>;
+
+function rsa(bits: number, extra: Jwk = {}): { publicJwk: Jwk; privateJwk: Jwk } {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  return {
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid: `rsa-${bits}`, alg: 'RS384', ...extra },
+    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid: `rsa-${bits}-private`, alg: 'RS384' },
+  };
+}
+
+function ec(curve: 'P-256' | 'P-384', extra: Jwk = {}): Jwk {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+  return { ...publicKey.export({ format: 'jwk' }), kid: `ec-${curve}`, ...extra };
+}
+
+const rsa2048 = rsa(2048).publicJwk;
+const p384 = ec('P-384', { alg: 'ES384' });
+
+t.test('passes a set with an RS384 key of 2048 bits and an ES384 P-384 key', async (t) => {
+  const report = checkKeySet({ keys: [rsa2048, p384] });
+  t.equal(report.verdict, 'pass');
+  t.same(report.documentProblems, []);
+  t.match(report.keys[0], { kid: 'rsa-2048', kty: 'RSA', alg: 'RS384', bits: 2048, usable: true, problems: [] });
+  t.match(report.keys[1], { kid: 'ec-P-384', kty: 'EC', alg: 'ES384', curve: 'P-384', usable: true });
+});
+
+t.test('infers the algorithm of keys without alg', async (t) => {
+  const { alg: _rsaAlg, ...rsaNoAlg } = rsa2048;
+  const { alg: _ecAlg, ...ecNoAlg } = p384;
+  const report = checkKeySet({ keys: [rsaNoAlg, ecNoAlg] });
+  t.equal(report.verdict, 'pass');
+  t.same(
+    report.keys.map((k) => k.alg),
+    ['RS384', 'ES384'],
+  );
+});
+
+t.test('accepts keys that carry both use and key_ops, or ext', async (t) => {
+  const report = checkKeySet({ keys: [{ ...rsa2048, use: 'sig', key_ops: ['verify'], ext: true }] });
+  t.equal(report.verdict, 'pass');
+});
+
+t.test('refuses private key material', async (t) => {
+  const report = checkKeySet({ keys: [rsa2048, rsa(2048).privateJwk] });
+  t.equal(report.verdict, 'fail');
+  t.match(report.keys[1]?.problems[0], /private key material \(d, p, q, dp, dq, qi\)/);
+  const oth = checkKeySet({ keys: [{ ...rsa2048, oth: [] }] });
+  t.match(oth.keys[0]?.problems[0], /private key material \(oth\)/);
+});
+
+t.test('refuses symmetric keys', async (t) => {
+  const report = checkKeySet({ keys: [rsa2048, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac', alg: 'HS256' }] });
+  t.equal(report.verdict, 'fail');
+  t.match(report.keys[1]?.problems, [/symmetric/]);
+});
+
+t.test('refuses keys without kid and repeated kids', async (t) => {
+  const { kid: _kid, ...noKid } = rsa2048;
+  t.match(checkKeySet({ keys: [noKid] }).keys[0]?.problems, [/has no kid/]);
+  const duplicate = checkKeySet({ keys: [rsa2048, { ...p384, kid: 'rsa-2048' }] });
+  t.equal(duplicate.verdict, 'fail');
+  t.match(duplicate.documentProblems, [/kid "rsa-2048" is used by 2 keys/]);
+});
+
+t.test('refuses RSA keys under 2048 bits for RS384', async (t) => {
+  const report = checkKeySet({ keys: [rsa(1024).publicJwk] });
+  t.equal(report.verdict, 'fail');
+  t.match(report.keys[0], { bits: 1024, usable: false });
+  t.match(report.keys[0]?.problems, [/1024 bits; RS384 needs at least 2048/]);
+});
+
+t.test('refuses ES384 on a curve other than P-384, and alg and kty that disagree', async (t) => {
+  t.match(checkKeySet({ keys: [ec('P-256', { alg: 'ES384' })] }).keys[0]?.problems, [
+    /curve P-256 does not match ES384/,
+  ]);
+  t.match(checkKeySet({ keys: [{ ...rsa2048, alg: 'ES384' }] }).keys[0]?.problems, [/ES384 needs kty EC, not RSA/]);
+  t.match(checkKeySet({ keys: [{ ...p384, alg: 'RS384' }] }).keys[0]?.problems, [/RS384 needs kty RSA, not EC/]);
+  t.match(checkKeySet({ keys: [{ ...p384, x: 'AAAA' }] }).keys[0]?.problems, [/x must be a 48-byte/]);
+  t.match(checkKeySet({ keys: [{ ...rsa2048, n: 'not base64!' }] }).keys[0]?.problems, [/n \(the RSA modulus\)/]);
+});
+
+t.test('ignores keys it cannot use but fails a set with no usable signing key', async (t) => {
+  const withExtras = checkKeySet({ keys: [rsa2048, ec('P-256', { alg: 'ES256' }), { ...p384, use: 'enc', kid: 'e' }] });
+  t.equal(withExtras.verdict, 'pass');
+  t.match(withExtras.keys[1]?.notes, [/RS384 or ES384/]);
+  t.match(withExtras.keys[2]?.notes, [/not a signing key/]);
+  const none = checkKeySet({ keys: [ec('P-256', { alg: 'ES256' })] });
+  t.equal(none.verdict, 'fail');
+  t.match(none.documentProblems, [/no usable signing key/]);
+});
+
+t.test('fails documents that are not a key set', async (t) => {
+  for (const document of [null, 42, 'keys', [], {}, { keys: {} }]) {
+    const report = checkKeySet(document);
+    t.equal(report.verdict, 'fail');
+    t.match(report.documentProblems, [/no "keys" array/]);
+  }
+  t.match(checkKeySet({ keys: [] }).documentProblems, [/has no keys/]);
+  t.match(checkKeySet({ keys: [42] }).keys[0]?.problems, [/not a JSON object/]);
+});
