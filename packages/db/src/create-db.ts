@@ -22,6 +22,9 @@ export function createDb(config: DbConfig): Kysely<Database> {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
+  // An idle client whose server went away (a restart, a failover) emits 'error' on the pool; without a listener that
+  // would crash the process. The pool drops the broken client and opens a new one on the next query.
+  pool.on('error', () => {});
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],

