@@ -12,7 +12,11 @@ const declared = new Set(Object.keys(manifest.dependencies ?? {}));
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const externals = new Set();
 
-const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const result = await build({
   entryPoints: [join(serviceDir, 'src/server.ts')],
@@ -25,7 +29,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // esbuild's ESM output needs `require` for the few CommonJS paths of bundled code.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   plugins: [
     {
       name: 'third-party-external',
@@ -47,4 +53,6 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-console.log(`${manifest.name}: dist/server.mjs (${Math.round(bytes / 1024)} KiB with source map), externals: ${[...externals].sort().join(', ')}`);
+console.log(
+  `${manifest.name}: dist/server.mjs (${Math.round(bytes / 1024)} KiB with source map), externals: ${[...externals].sort().join(', ')}`,
+);

@@ -38,13 +38,15 @@ export class ConfigError extends Error {
  * nothing else in the service reads `process.env`.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const known = Object.keys(EnvSchema.properties);
   const input: Record<string, unknown> = {};
-  for (const key of known) {
+  for (const [key, schema] of Object.entries(EnvSchema.properties)) {
     const value = env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    if (value === undefined || value === '') continue;
+    // Integers are converted here, not by Value.Convert, which reads "1.5" and "true" as 1 and "0x10" as 16:
+    // only decimal digits are a number, anything else stays a string and is reported.
+    input[key] = Type.IsInteger(schema) && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   }
-  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, input));
+  const converted = Value.Default(EnvSchema, input);
   const problems = new Set<string>();
   for (const error of Value.Errors(EnvSchema, converted)) {
     const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;

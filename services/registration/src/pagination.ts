@@ -36,7 +36,9 @@ export function toPage<T>(
 }
 
 export const UUID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const BIGINT_KEY = /^[0-9]{1,19}$/;
+// At most 18 digits: every such number fits a PostgreSQL bigint (2^63 - 1 has 19), so a forged cursor cannot make the
+// query fail with "out of range".
+export const BIGINT_KEY = /^[0-9]{1,18}$/;
 
 /** What a list endpoint's query says about the page it wants. */
 export interface PageRequest {

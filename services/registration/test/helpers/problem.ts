@@ -31,7 +31,7 @@ export function expectProblem(t: Test, response: ResponseLike, status: number, c
   return body;
 }
 
-/** The `errors[].path` of a validation problem, sorted. */
+/** The distinct `errors[].path` of a validation problem, sorted. */
 export function errorPaths(problem: Problem): string[] {
-  return (problem.errors ?? []).map((error) => error.path).sort();
+  return [...new Set((problem.errors ?? []).map((error) => error.path))].sort();
 }

@@ -42,6 +42,7 @@ export async function fetchService(owner: TestUser, id: string): Promise<Service
 export interface EventView {
   id: string;
   serviceId: string;
+  serviceName: string;
   action: string;
   fromStatus: string | null;
   toStatus: string | null;

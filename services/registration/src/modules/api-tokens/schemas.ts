@@ -32,7 +32,13 @@ export const CreatedApiTokenSchema = Type.Object(
 export const CreateApiTokenSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-    expiresInDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+    expiresInDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        description: 'Lifetime in days; 90 by default (or the configured maximum, when lower)',
+      }),
+    ),
   },
   { $id: 'CreateApiToken', additionalProperties: false },
 );

@@ -7,6 +7,7 @@ import { type ApiTokenRecord, insertToken, listTokens, revokeToken } from './rep
 import { displayPrefix, generateToken, hashToken } from './token-format.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_LIFETIME_DAYS = 90;
 
 function toView(record: ApiTokenRecord) {
   return {
@@ -22,10 +23,11 @@ function toView(record: ApiTokenRecord) {
 export async function createApiToken(
   db: Kysely<Database>,
   userId: string,
-  input: { name: string; expiresInDays: number },
+  input: { name: string; expiresInDays?: number },
   maxDays: number,
 ) {
-  if (input.expiresInDays > maxDays) {
+  const days = input.expiresInDays ?? Math.min(DEFAULT_LIFETIME_DAYS, maxDays);
+  if (days > maxDays) {
     throw problems.validation([{ path: '/body/expiresInDays', message: `must be at most ${maxDays}` }]);
   }
   const token = generateToken();
@@ -35,7 +37,7 @@ export async function createApiToken(
     name: input.name.trim(),
     tokenHash: hashToken(token),
     tokenPrefix: displayPrefix(token),
-    expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
+    expiresAt: new Date(Date.now() + days * DAY_MS),
   });
   return { ...toView(record), token };
 }

@@ -55,6 +55,10 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         body: ApproveBodySchema,
         response: decisionResponses,
       },
+      // The note is optional, so partner tools may send no body at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request) => {
       const note = request.body.note?.trim() || null;

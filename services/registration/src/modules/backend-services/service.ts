@@ -146,7 +146,7 @@ export async function createService(
       clientId: newClientId(),
       ownerId: owner.id,
       name: input.name.trim(),
-      description: input.description ?? null,
+      description: input.description || null,
       authMethod: input.authMethod,
       jwksUri: input.jwksUri ?? null,
       scopeVersion: input.scopeVersion,
@@ -270,7 +270,8 @@ export async function editService(
       const scopes = checkConfiguration({ authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes });
       const changes: ServiceChanges = { authMethod, jwksUri, scopeVersion, scopes };
       if (input.name !== undefined) changes.name = input.name.trim();
-      if (input.description !== undefined) changes.description = input.description;
+      // An empty description is none, like null.
+      if (input.description !== undefined) changes.description = input.description || null;
       if (input.organizationId !== undefined) changes.organizationId = input.organizationId;
       return changes;
     },

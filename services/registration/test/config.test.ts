@@ -1,0 +1,125 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const DATABASE_URL = 'postgres://portal:portal@127.0.0.1:5432/portal';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+t.test('fills in defaults for everything but the database', async (t) => {
+  const config = loadConfig({ DATABASE_URL });
+  t.same(config, {
+    mode: 'production',
+    host: 'localhost',
+    port: 3000,
+    databaseUrl: DATABASE_URL,
+    databasePoolSize: 10,
+    logLevel: 'info',
+    publicUrl: 'http://localhost:3000',
+    apiTokenMaxDays: 365,
+  });
+  t.ok(Object.isFrozen(config), 'the configuration cannot be changed afterwards');
+});
+
+t.test('reads every variable, converting numbers', async (t) => {
+  const config = loadConfig({
+    PORTAL_MODE: 'development',
+    HOST: '0.0.0.0',
+    PORT: '8080',
+    DATABASE_URL: 'postgresql://db.internal/portal',
+    DATABASE_POOL_SIZE: '25',
+    LOG_LEVEL: 'debug',
+    PUBLIC_URL: 'https://portal.payer.example',
+    API_TOKEN_MAX_DAYS: '30',
+  });
+  t.same(config, {
+    mode: 'development',
+    host: '0.0.0.0',
+    port: 8080,
+    databaseUrl: 'postgresql://db.internal/portal',
+    databasePoolSize: 25,
+    logLevel: 'debug',
+    publicUrl: 'https://portal.payer.example',
+    apiTokenMaxDays: 30,
+  });
+});
+
+t.test('treats empty variables as unset and ignores unknown ones', async (t) => {
+  const config = loadConfig({ DATABASE_URL, PORT: '', LOG_LEVEL: '', SOMETHING_ELSE: 'whatever' });
+  t.equal(config.port, 3000);
+  t.equal(config.logLevel, 'info');
+});
+
+t.test('requires DATABASE_URL', async (t) => {
+  t.same(problemsOf({}), ['DATABASE_URL: is required']);
+  t.same(problemsOf({ DATABASE_URL: '' }), ['DATABASE_URL: is required']);
+});
+
+t.test('reports every bad variable at once', async (t) => {
+  const problems = problemsOf({
+    PORTAL_MODE: 'staging',
+    PORT: '70000',
+    DATABASE_URL: 'mysql://db/portal',
+    DATABASE_POOL_SIZE: '0',
+    LOG_LEVEL: 'loud',
+    PUBLIC_URL: 'https://portal.payer.example/path',
+    API_TOKEN_MAX_DAYS: '5000',
+  });
+  const named = problems.map((problem) => problem.split(':')[0]).sort();
+  t.same(named, [
+    'API_TOKEN_MAX_DAYS',
+    'DATABASE_POOL_SIZE',
+    'DATABASE_URL',
+    'LOG_LEVEL',
+    'PORT',
+    'PORTAL_MODE',
+    'PUBLIC_URL',
+  ]);
+  try {
+    loadConfig({ PORT: 'abc' });
+    t.fail('should have thrown');
+  } catch (error) {
+    t.type(error, ConfigError);
+    t.match((error as Error).message, /DATABASE_URL: is required/);
+    t.match((error as Error).message, /PORT: must be integer/);
+  }
+});
+
+t.test('never echoes the values it refuses', async (t) => {
+  const secret = 'hunter2-s3cr3t';
+  const env = {
+    DATABASE_URL: `mysql://portal:${secret}@db/portal`,
+    PORT: secret,
+    LOG_LEVEL: secret,
+    PORTAL_MODE: secret,
+    PUBLIC_URL: `ftp://${secret}`,
+    HOST: secret,
+  };
+  try {
+    loadConfig(env);
+    t.fail('should have thrown');
+  } catch (error) {
+    t.type(error, ConfigError);
+    t.equal((error as ConfigError).problems.length, 5);
+    t.notMatch((error as Error).message, secret);
+    t.notMatch(JSON.stringify((error as ConfigError).problems), secret);
+  }
+});
+
+t.test('refuses integers that are not plain decimal numbers', async (t) => {
+  for (const value of ['1.5', 'true', '0x10', '1e3', '8080abc', '-1']) {
+    t.same(
+      problemsOf({ DATABASE_URL, PORT: value }).map((p) => p.split(':')[0]),
+      ['PORT'],
+      `PORT=${value}`,
+    );
+  }
+  t.equal(loadConfig({ DATABASE_URL, PORT: ' 8080 ' }).port, 8080, 'surrounding spaces are fine');
+});
