@@ -55,6 +55,10 @@ export interface BackendServicesTable {
   createdAt: Timestamp;
   updatedAt: Timestamp;
   deletedAt: NullableTimestamp;
+  /** AES-256-GCM ciphertext of the client secret (IV, tag, ciphertext), bound to the service id. */
+  clientSecretCiphertext: Buffer | null;
+  clientSecretKeyId: string | null;
+  clientSecretIssuedAt: NullableTimestamp;
 }
 
 export interface ServiceEventsTable {

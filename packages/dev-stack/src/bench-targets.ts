@@ -1,3 +1,4 @@
+import { generateKeyringSpec } from '@payerbox/secret-box';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +48,13 @@ async function listen(app: HttpApp): Promise<string> {
 
 /** The real registration API (all plugins, auth, schemas), with a fresh developer and API token. */
 export async function startOurs(databaseUrl: string): Promise<OurTarget> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', HOST, PORT: '0' });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    HOST,
+    PORT: '0',
+    SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
+  });
   const app = await buildApp(config);
   try {
     const email = `bench-${randomBytes(6).toString('hex')}@bench.example`;

@@ -5,12 +5,18 @@ import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
 import { seedDevelopmentAccounts } from '@payerbox/registration/dev-seed';
 import { developmentDatabase } from './database.ts';
+import { developmentKeyring } from './dev-secrets.ts';
 import { DATA_DIR } from './paths.ts';
 
 async function main(): Promise<void> {
   await mkdir(DATA_DIR, { recursive: true });
   const database = await developmentDatabase(process.env.DATABASE_URL, join(DATA_DIR, 'postgres'));
-  const config = loadConfig({ ...process.env, PORTAL_MODE: 'development', DATABASE_URL: database.url });
+  const config = loadConfig({
+    SECRET_ENCRYPTION_KEYS: await developmentKeyring(DATA_DIR),
+    ...process.env,
+    PORTAL_MODE: 'development',
+    DATABASE_URL: database.url,
+  });
 
   const credentialsFile = join(DATA_DIR, 'dev-credentials.json');
   const seedDb = createDb({ databaseUrl: database.url, poolSize: 1 });

@@ -25,6 +25,10 @@ export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 /** Who performs an action: the developer who owns the service, or an administrator. */
 export type Actor = 'owner' | 'admin';
 
+/** How a backend service authenticates at the token endpoint. */
+export const AUTH_METHODS = ['jwks_uri', 'client_secret'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
 /** The Aidbox environments a service can be provisioned into. */
 export const ENVIRONMENTS = ['sandbox', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -100,9 +104,16 @@ export function environmentsToReconcile(action: LifecycleAction): readonly Envir
   return TRANSITIONS[action].reconcile;
 }
 
+/** Whether an action makes sense for a service that authenticates this way (only secrets can be rotated). */
+export function appliesToAuthMethod(action: LifecycleAction, authMethod: AuthMethod): boolean {
+  return action !== 'rotate_secret' || authMethod === 'client_secret';
+}
+
 /** The actions `actor` may take on a service in `status` now (drives buttons in the SPAs). */
-export function availableActions(status: ServiceStatus, actor: Actor): LifecycleAction[] {
-  return LIFECYCLE_ACTIONS.filter((action) => transition(status, action, actor).ok);
+export function availableActions(status: ServiceStatus, actor: Actor, authMethod: AuthMethod): LifecycleAction[] {
+  return LIFECYCLE_ACTIONS.filter(
+    (action) => transition(status, action, actor).ok && appliesToAuthMethod(action, authMethod),
+  );
 }
 
 /** Whether the service's configuration (name, scopes, keys) may still change. */

@@ -67,8 +67,8 @@ t.test('no sequence of actions reaches an undefined state', async (t) => {
 t.test('rejected is terminal: no sequence of actions leaves it', async (t) => {
   t.ok(isTerminal('rejected'));
   t.notOk(isTerminal('draft'));
-  t.same(availableActions('rejected', 'owner'), []);
-  t.same(availableActions('rejected', 'admin'), []);
+  t.same(availableActions('rejected', 'owner', 'client_secret'), []);
+  t.same(availableActions('rejected', 'admin', 'client_secret'), []);
   fc.assert(
     fc.property(fc.array(fc.tuple(actions, actors), { maxLength: 40 }), (steps) => {
       let state: LifecycleState = 'rejected';
@@ -79,6 +79,13 @@ t.test('rejected is terminal: no sequence of actions leaves it', async (t) => {
       return state === 'rejected';
     }),
   );
+});
+
+t.test('offers secret rotation only to client-secret services', async (t) => {
+  t.same(availableActions('draft', 'owner', 'client_secret'), ['edit', 'delete', 'submit', 'rotate_secret']);
+  t.same(availableActions('draft', 'owner', 'jwks_uri'), ['edit', 'delete', 'submit']);
+  t.same(availableActions('active', 'owner', 'jwks_uri'), []);
+  t.same(availableActions('under_review', 'admin', 'jwks_uri'), ['approve', 'reject']);
 });
 
 t.test('names the statuses an action is legal from', async (t) => {

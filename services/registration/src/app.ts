@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Resolver } from '@payerbox/safe-fetch';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
@@ -8,12 +9,15 @@ import { adminBackendServiceRoutes } from './modules/backend-services/admin-rout
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
 import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { jwksCheckRoutes } from './modules/jwks-checks/routes.ts';
+import { JWKS_SCHEMAS } from './modules/jwks-checks/schemas.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
+import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
 import { SHARED_SCHEMAS } from './schemas/common.ts';
 import { installValidators } from './validation.ts';
@@ -21,15 +25,30 @@ import { installValidators } from './validation.ts';
 export type { Config } from './config.ts';
 export { ConfigError, loadConfig } from './config.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
 export interface BuildOptions {
   /** Logger settings; defaults to JSON logs at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Tests resolve made-up host names of JWKS URIs to loopback; production uses the system resolver. */
+  readonly resolveHost?: Resolver;
 }
 
 /** Builds the registration API, ready to `listen` or to `inject` in tests. It never listens itself. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? {
+      level: config.logLevel,
+      // Default serializers log no headers or bodies; should that change, credentials are still masked.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.clientSecret'],
+        censor: '[redacted]',
+      },
+    },
     // Request ids come from the client only if it sends a sane one; otherwise Fastify generates them.
     requestIdHeader: 'x-request-id',
     bodyLimit: 256 * 1024,
@@ -39,7 +58,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // browser may send cross-site without a CORS preflight).
   app.removeContentTypeParser('text/plain');
 
-  const schemas = [...SHARED_SCHEMAS, ...USER_SCHEMAS, ...BACKEND_SERVICE_SCHEMAS, ...API_TOKEN_SCHEMAS];
+  app.decorate('config', config);
+  const schemas = [
+    ...SHARED_SCHEMAS,
+    ...USER_SCHEMAS,
+    ...JWKS_SCHEMAS,
+    ...BACKEND_SERVICE_SCHEMAS,
+    ...API_TOKEN_SCHEMAS,
+  ];
   for (const schema of schemas) app.addSchema(schema);
   installValidators(app, schemas);
 
@@ -48,6 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openapiPlugin);
   await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   await app.register(authenticationPlugin);
+  await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(
@@ -55,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       v1.addHook('onRequest', v1.authenticate);
       await v1.register(userRoutes);
       await v1.register(backendServiceRoutes);
+      await v1.register(jwksCheckRoutes);
       await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
     },
     { prefix: '/api/v1' },

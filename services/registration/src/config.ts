@@ -1,3 +1,4 @@
+import { type Keyring, parseKeyring, SecretBoxError } from '@payerbox/secret-box';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { StringEnum } from './schemas/primitives.ts';
@@ -13,6 +14,10 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
   /** Longest lifetime a personal access token may ask for. */
   API_TOKEN_MAX_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+  /** `kid:base64key[,kid:base64key...]`: AES-256 keys for client secrets at rest; the first one encrypts. */
+  SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  /** Let JWKS URIs point at loopback (a local test client); development mode only, on there by default. */
+  ALLOW_LOOPBACK_JWKS: Type.Optional(StringEnum(['true', 'false'])),
 });
 
 export interface Config {
@@ -24,6 +29,8 @@ export interface Config {
   readonly logLevel: string;
   readonly publicUrl: string;
   readonly apiTokenMaxDays: number;
+  readonly secretKeyring: Keyring;
+  readonly allowLoopbackJwks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,8 +61,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Values are not echoed: a variable may hold a secret.
     for (const name of names) problems.add(missing ? `${name}: is required` : `${name}: ${error.message}`);
   }
-  if (problems.size > 0) throw new ConfigError([...problems]);
   const valid = converted as Static<typeof EnvSchema>;
+  const keyring = readKeyring(valid.SECRET_ENCRYPTION_KEYS, problems);
+  const allowLoopbackJwks = (valid.ALLOW_LOOPBACK_JWKS ?? String(valid.PORTAL_MODE === 'development')) === 'true';
+  if (allowLoopbackJwks && valid.PORTAL_MODE === 'production') {
+    problems.add('ALLOW_LOOPBACK_JWKS: must not be true in production mode (it lets key set URLs reach this machine)');
+  }
+  if (problems.size > 0 || !keyring) throw new ConfigError([...problems]);
   return Object.freeze({
     mode: valid.PORTAL_MODE,
     host: valid.HOST,
@@ -65,5 +77,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: valid.LOG_LEVEL,
     publicUrl: valid.PUBLIC_URL,
     apiTokenMaxDays: valid.API_TOKEN_MAX_DAYS,
+    secretKeyring: keyring,
+    allowLoopbackJwks,
   });
+}
+
+function readKeyring(spec: string | undefined, problems: Set<string>): Keyring | undefined {
+  if (spec === undefined) return undefined; // already reported as missing
+  try {
+    return parseKeyring(spec);
+  } catch (error) {
+    problems.add(`SECRET_ENCRYPTION_KEYS: ${error instanceof SecretBoxError ? error.message : 'is not valid'}`);
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { generateKeyringSpec } from '@payerbox/secret-box';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -9,7 +10,11 @@ export const OPENAPI_FILE = new URL('../openapi.json', import.meta.url);
  */
 export async function renderOpenApi(): Promise<string> {
   const app = await buildApp(
-    loadConfig({ DATABASE_URL: 'postgres://openapi@127.0.0.1:1/unused', LOG_LEVEL: 'silent' }),
+    loadConfig({
+      DATABASE_URL: 'postgres://openapi@127.0.0.1:1/unused',
+      LOG_LEVEL: 'silent',
+      SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
+    }),
   );
   try {
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;

@@ -1,10 +1,10 @@
 import t from 'tap';
-import { buildTestApp, createService, createUser } from './helpers/app.ts';
+import { buildTestApp, createService, createUser, DEVELOPMENT } from './helpers/app.ts';
+import { startJwksServer } from './helpers/jwks-server.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';
 import { fetchService, serviceInStatus } from './helpers/services.ts';
 
 const BASE = '/api/v1/backend-services';
-const JWKS_URI = 'https://keys.partner.example/.well-known/jwks.json';
 
 t.test('refuses a PATCH without If-Match with 428', async (t) => {
   const app = await buildTestApp(t);
@@ -103,7 +103,8 @@ t.test('refuses an empty PATCH', async (t) => {
 });
 
 t.test('requires a key set URL when a PATCH switches to jwks_uri', async (t) => {
-  const app = await buildTestApp(t);
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const JWKS_URI = (await startJwksServer(t)).url();
   const dev = await createUser(app);
   const service = await createService(dev);
   const url = `${BASE}/${service.id}`;
@@ -125,7 +126,8 @@ t.test('requires a key set URL when a PATCH switches to jwks_uri', async (t) => 
 });
 
 t.test('refuses a key set URL when a PATCH chooses client_secret, and drops it otherwise', async (t) => {
-  const app = await buildTestApp(t);
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const JWKS_URI = (await startJwksServer(t)).url();
   const dev = await createUser(app);
   const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: JWKS_URI });
   const url = `${BASE}/${service.id}`;

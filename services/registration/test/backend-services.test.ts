@@ -1,10 +1,10 @@
 import t from 'tap';
-import { buildTestApp, createService, createUser, serviceInput } from './helpers/app.ts';
+import { buildTestApp, createService, createUser, DEVELOPMENT, serviceInput } from './helpers/app.ts';
+import { startJwksServer } from './helpers/jwks-server.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';
 import { fetchService, type ServiceView, serviceEvents, serviceInStatus } from './helpers/services.ts';
 
 const BASE = '/api/v1/backend-services';
-const JWKS_URI = 'https://keys.partner.example/.well-known/jwks.json';
 
 t.test('creates a draft and answers 201 with its location, ETag and representation', async (t) => {
   const app = await buildTestApp(t);
@@ -46,11 +46,13 @@ t.test('creates a draft and answers 201 with its location, ETag and representati
   const fetched = await dev.request('GET', response.headers.location as string);
   t.equal(fetched.statusCode, 200);
   t.equal(fetched.headers.etag, '"1"');
-  t.same(fetched.json(), service, 'GET returns what POST returned');
+  const { clientSecret: _shownOnce, ...withoutSecret } = service;
+  t.same(fetched.json(), withoutSecret, 'GET returns what POST returned, but the secret');
 });
 
 t.test('creates a jwks_uri service that keeps its key set URL', async (t) => {
-  const app = await buildTestApp(t);
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const JWKS_URI = (await startJwksServer(t)).url();
   const dev = await createUser(app);
   const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: JWKS_URI });
   t.equal(service.authMethod, 'jwks_uri');
@@ -79,7 +81,8 @@ t.test('refuses jwks_uri without a key set URL', async (t) => {
 t.test('refuses a key set URL together with client_secret', async (t) => {
   const app = await buildTestApp(t);
   const dev = await createUser(app);
-  const response = await dev.request('POST', BASE, serviceInput({ authMethod: 'client_secret', jwksUri: JWKS_URI }));
+  const jwksUri = 'https://keys.partner.test/jwks.json';
+  const response = await dev.request('POST', BASE, serviceInput({ authMethod: 'client_secret', jwksUri }));
   const problem = expectProblem(t, response, 400, 'validation_failed');
   t.same(errorPaths(problem), ['/body/jwksUri']);
 });

@@ -1,7 +1,10 @@
+import { generateKeyringSpec } from '@payerbox/secret-box';
 import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 const DATABASE_URL = 'postgres://portal:portal@127.0.0.1:5432/portal';
+const SECRET_ENCRYPTION_KEYS = generateKeyringSpec('k1');
+const REQUIRED = { DATABASE_URL, SECRET_ENCRYPTION_KEYS };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -14,7 +17,8 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 t.test('fills in defaults for everything but the database', async (t) => {
-  const config = loadConfig({ DATABASE_URL });
+  const { secretKeyring, ...config } = loadConfig(REQUIRED);
+  t.equal(secretKeyring.activeKeyId, 'k1');
   t.same(config, {
     mode: 'production',
     host: 'localhost',
@@ -24,12 +28,14 @@ t.test('fills in defaults for everything but the database', async (t) => {
     logLevel: 'info',
     publicUrl: 'http://localhost:3000',
     apiTokenMaxDays: 365,
+    allowLoopbackJwks: false,
   });
-  t.ok(Object.isFrozen(config), 'the configuration cannot be changed afterwards');
+  t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
 
 t.test('reads every variable, converting numbers', async (t) => {
-  const config = loadConfig({
+  const { secretKeyring: _keyring, ...config } = loadConfig({
+    SECRET_ENCRYPTION_KEYS,
     PORTAL_MODE: 'development',
     HOST: '0.0.0.0',
     PORT: '8080',
@@ -48,22 +54,41 @@ t.test('reads every variable, converting numbers', async (t) => {
     logLevel: 'debug',
     publicUrl: 'https://portal.payer.example',
     apiTokenMaxDays: 30,
+    allowLoopbackJwks: true,
   });
 });
 
 t.test('treats empty variables as unset and ignores unknown ones', async (t) => {
-  const config = loadConfig({ DATABASE_URL, PORT: '', LOG_LEVEL: '', SOMETHING_ELSE: 'whatever' });
+  const config = loadConfig({ ...REQUIRED, PORT: '', LOG_LEVEL: '', SOMETHING_ELSE: 'whatever' });
   t.equal(config.port, 3000);
   t.equal(config.logLevel, 'info');
 });
 
-t.test('requires DATABASE_URL', async (t) => {
-  t.same(problemsOf({}), ['DATABASE_URL: is required']);
-  t.same(problemsOf({ DATABASE_URL: '' }), ['DATABASE_URL: is required']);
+t.test('requires DATABASE_URL and the secret encryption keys', async (t) => {
+  t.same(problemsOf({}).sort(), ['DATABASE_URL: is required', 'SECRET_ENCRYPTION_KEYS: is required']);
+  t.same(problemsOf({ DATABASE_URL: '', SECRET_ENCRYPTION_KEYS }), ['DATABASE_URL: is required']);
+});
+
+t.test('refuses malformed secret encryption keys without echoing them', async (t) => {
+  const problems = problemsOf({ DATABASE_URL, SECRET_ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0' });
+  t.same(problems, ['SECRET_ENCRYPTION_KEYS: key k1 must be 32 bytes of base64']);
+});
+
+t.test('allows loopback JWKS URIs in development mode only', async (t) => {
+  t.equal(loadConfig({ ...REQUIRED, PORTAL_MODE: 'development' }).allowLoopbackJwks, true);
+  t.equal(
+    loadConfig({ ...REQUIRED, PORTAL_MODE: 'development', ALLOW_LOOPBACK_JWKS: 'false' }).allowLoopbackJwks,
+    false,
+  );
+  t.equal(loadConfig(REQUIRED).allowLoopbackJwks, false);
+  t.match(problemsOf({ ...REQUIRED, ALLOW_LOOPBACK_JWKS: 'true' }), [
+    /ALLOW_LOOPBACK_JWKS: must not be true in production/,
+  ]);
 });
 
 t.test('reports every bad variable at once', async (t) => {
   const problems = problemsOf({
+    SECRET_ENCRYPTION_KEYS,
     PORTAL_MODE: 'staging',
     PORT: '70000',
     DATABASE_URL: 'mysql://db/portal',
@@ -95,6 +120,7 @@ t.test('reports every bad variable at once', async (t) => {
 t.test('never echoes the values it refuses', async (t) => {
   const secret = 'hunter2-s3cr3t';
   const env = {
+    SECRET_ENCRYPTION_KEYS,
     DATABASE_URL: `mysql://portal:${secret}@db/portal`,
     PORT: secret,
     LOG_LEVEL: secret,
@@ -116,10 +142,10 @@ t.test('never echoes the values it refuses', async (t) => {
 t.test('refuses integers that are not plain decimal numbers', async (t) => {
   for (const value of ['1.5', 'true', '0x10', '1e3', '8080abc', '-1']) {
     t.same(
-      problemsOf({ DATABASE_URL, PORT: value }).map((p) => p.split(':')[0]),
+      problemsOf({ ...REQUIRED, PORT: value }).map((p) => p.split(':')[0]),
       ['PORT'],
       `PORT=${value}`,
     );
   }
-  t.equal(loadConfig({ DATABASE_URL, PORT: ' 8080 ' }).port, 8080, 'surrounding spaces are fine');
+  t.equal(loadConfig({ ...REQUIRED, PORT: ' 8080 ' }).port, 8080, 'surrounding spaces are fine');
 });

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { UserRole } from '@payerbox/db';
+import { generateKeyringSpec } from '@payerbox/secret-box';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
-import { buildApp, loadConfig } from '../../src/app.ts';
+import { type BuildOptions, buildApp, loadConfig } from '../../src/app.ts';
 import { createApiToken } from '../../src/modules/api-tokens/service.ts';
 import { upsertUserByEmail } from '../../src/modules/users/repository.ts';
+import { testResolver } from './jwks-server.ts';
+
+/** One key for the whole test file, so that apps built by one test can read secrets sealed by another. */
+export const TEST_KEYRING = generateKeyringSpec('test');
 
 /** The migrated database the test runner provides (packages/dev-stack/src/run-tests.ts). */
 export function testDatabaseUrl(): string {
@@ -13,9 +18,21 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...env });
-  const app = await buildApp(config);
+/** Development mode: JWKS URIs may point at the loopback key set server of the test. */
+export const DEVELOPMENT = { PORTAL_MODE: 'development' } as const;
+
+export async function buildTestApp(
+  t: Test,
+  env: Record<string, string> = {},
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const config = loadConfig({
+    DATABASE_URL: testDatabaseUrl(),
+    LOG_LEVEL: 'silent',
+    SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
+    ...env,
+  });
+  const app = await buildApp(config, { resolveHost: testResolver, ...options });
   t.teardown(() => app.close());
   return app;
 }

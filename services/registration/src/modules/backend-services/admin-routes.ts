@@ -10,7 +10,8 @@ import {
   ReasonBodySchema,
   ServiceIdParams,
 } from './schemas.ts';
-import { getService, listServicePage, runTransition } from './service.ts';
+import { getService, listServicePage } from './service.ts';
+import { runTransition } from './transitions.ts';
 
 const tags = ['admin'];
 const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 409) };

@@ -163,6 +163,9 @@ export type ServiceChanges = Partial<
     | 'reviewedAt'
     | 'reviewedBy'
     | 'deletedAt'
+    | 'clientSecretCiphertext'
+    | 'clientSecretKeyId'
+    | 'clientSecretIssuedAt'
   >
 >;
 

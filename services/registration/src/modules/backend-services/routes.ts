@@ -10,18 +10,31 @@ import {
   CreateBackendServiceSchema,
   IdempotencyHeaders,
   IfMatchHeaders,
+  IssuedClientSecretSchema,
   ListServicesQuery,
   ServiceEventPageSchema,
   ServiceIdParams,
   UpdateBackendServiceSchema,
 } from './schemas.ts';
-import { createService, editService, getService, listServicePage, parseIfMatch, runTransition } from './service.ts';
+import {
+  createService,
+  editService,
+  getService,
+  listServicePage,
+  parseIfMatch,
+  rotateSecret,
+  type ServiceContext,
+  submitService,
+} from './service.ts';
+import { runTransition } from './transitions.ts';
 
 const tags = ['backend-services'];
 const etag = (version: number) => `"${version}"`;
 
 /** The developer's own services. Registered under /api/v1. */
 export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx: ServiceContext = { db: app.db, keyring: app.config.secretKeyring, safeFetch: app.safeFetch };
+
   app.get(
     '/backend-services',
     {
@@ -52,15 +65,12 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await createService(
-        app.db,
-        currentUser(request),
-        request.body,
-        request.headers['idempotency-key'],
-      );
+      const result = await createService(ctx, currentUser(request), request.body, request.headers['idempotency-key']);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
+      // The body may carry the client secret: no cache may keep it.
       return reply
         .code(201)
+        .header('cache-control', 'no-store')
         .header('location', `/api/v1/backend-services/${result.service.id}`)
         .header('etag', etag(result.service.version))
         .send(result.service);
@@ -98,8 +108,8 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const version = parseIfMatch(request.headers['if-match']);
-      const service = await editService(app.db, currentUser(request), request.params.id, version, request.body);
-      return reply.header('etag', etag(service.version)).send(service);
+      const service = await editService(ctx, currentUser(request), request.params.id, version, request.body);
+      return reply.header('etag', etag(service.version)).header('cache-control', 'no-store').send(service);
     },
   );
 
@@ -136,14 +146,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
       },
     },
-    async (request) =>
-      runTransition(app.db, {
-        id: request.params.id,
-        action: 'submit',
-        actor: 'owner',
-        user: currentUser(request),
-        changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null }),
-      }),
+    async (request) => submitService(ctx, currentUser(request), request.params.id),
   );
 
   app.post(
@@ -165,6 +168,23 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         user: currentUser(request),
         changes: () => ({ submittedAt: null }),
       }),
+  );
+
+  app.post(
+    '/backend-services/:id/rotate-secret',
+    {
+      schema: {
+        operationId: 'rotateBackendServiceSecret',
+        tags,
+        summary: 'Issue a new client secret (draft, under review or active); the response is the only time it is shown',
+        params: ServiceIdParams,
+        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const issued = await rotateSecret(ctx, currentUser(request), request.params.id);
+      return reply.header('cache-control', 'no-store').send(issued);
+    },
   );
 
   app.get(

@@ -2,6 +2,7 @@ import { LIFECYCLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/d
 import { type Static, Type } from 'typebox';
 import { NextCursor, PageQuery } from '../../schemas/common.ts';
 import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
+import { JwksUriSchema } from '../jwks-checks/schemas.ts';
 import { UserSummarySchema } from '../users/schemas.ts';
 
 export const ServiceStatusSchema = StringEnum(SERVICE_STATUSES, { $id: 'ServiceStatus' });
@@ -13,7 +14,6 @@ const ScopeVersion = StringEnum(SCOPE_VERSIONS);
 
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Description = Type.String({ maxLength: 1000 });
-const JwksUri = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   minItems: 1,
   maxItems: 100,
@@ -59,6 +59,12 @@ export const BackendServiceSchema = Type.Object(
     availableActions: Type.Array(StringEnum(LIFECYCLE_ACTIONS), {
       description: 'What the caller may do now (drives the buttons in the portal)',
     }),
+    clientSecret: Type.Optional(
+      Type.String({
+        description:
+          'Only in the response that issues a secret (create, or a switch to client_secret); it is never shown again',
+      }),
+    ),
   },
   { $id: 'BackendService' },
 );
@@ -69,7 +75,7 @@ export const CreateBackendServiceSchema = Type.Object(
     name: Name,
     description: Type.Optional(Description),
     authMethod: Ref(AuthMethodSchema),
-    jwksUri: Type.Optional(JwksUri),
+    jwksUri: Type.Optional(JwksUriSchema),
     scopeVersion: ScopeVersion,
     scopes: Scopes,
     organizationId: Type.Optional(OrganizationId),
@@ -83,7 +89,7 @@ export const UpdateBackendServiceSchema = Type.Object(
     name: Type.Optional(Name),
     description: Type.Optional(Nullable(Description)),
     authMethod: Type.Optional(Ref(AuthMethodSchema)),
-    jwksUri: Type.Optional(Nullable(JwksUri)),
+    jwksUri: Type.Optional(Nullable(JwksUriSchema)),
     scopeVersion: Type.Optional(ScopeVersion),
     scopes: Type.Optional(Scopes),
     organizationId: Type.Optional(Nullable(OrganizationId)),
@@ -91,6 +97,15 @@ export const UpdateBackendServiceSchema = Type.Object(
   { $id: 'UpdateBackendService', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateBackendService = Static<typeof UpdateBackendServiceSchema>;
+
+export const IssuedClientSecretSchema = Type.Object(
+  {
+    clientSecret: Type.String({
+      description: 'The new secret, shown only in this response; the old one stops working',
+    }),
+  },
+  { $id: 'IssuedClientSecret' },
+);
 
 export const ServiceEventSchema = Type.Object(
   {
@@ -163,6 +178,7 @@ export const BACKEND_SERVICE_SCHEMAS = [
   BackendServiceSchema,
   CreateBackendServiceSchema,
   UpdateBackendServiceSchema,
+  IssuedClientSecretSchema,
   ServiceEventSchema,
   BackendServicePageSchema,
   ServiceEventPageSchema,

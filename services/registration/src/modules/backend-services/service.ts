@@ -1,119 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, ServiceStatusColumn } from '@payerbox/db';
-import {
-  type Actor,
-  availableActions,
-  environmentsToReconcile,
-  type LifecycleAction,
-  requiresReason,
-  statusesAllowing,
-  transition,
-  validateScopes,
-} from '@payerbox/domain';
-import type { Kysely, Transaction } from 'kysely';
+import type { Actor } from '@payerbox/domain';
+import type { SafeFetch } from '@payerbox/safe-fetch';
+import type { Keyring } from '@payerbox/secret-box';
+import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { type FieldError, ProblemError, problems } from '../../errors.ts';
+import { ProblemError, problems } from '../../errors.ts';
 import { type PageRequest, readPage, toPage, UUID_KEY } from '../../pagination.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
+import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
-import {
-  findService,
-  insertEvent,
-  insertService,
-  type LockedService,
-  listServices,
-  lockService,
-  provisionedEnvironments,
-  requestProvisioning,
-  type ServiceChanges,
-  type ServiceRecord,
-  updateService,
-} from './repository.ts';
+import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
+import { checkConfiguration } from './configuration.ts';
+import { findService, insertService, listServices, type ServiceChanges } from './repository.ts';
+import { toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
+import { mustFind, recordEffects, runTransition } from './transitions.ts';
 
-type Db = Kysely<Database>;
+/** What the backend-service operations need from the app. */
+export interface ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly keyring: Keyring;
+  readonly safeFetch: SafeFetch;
+}
+
+/** A representation that may carry a secret issued by this very request (shown once). */
+export type ServiceWithSecret = BackendService & { clientSecret?: string };
 
 /** client_id: 128 random bits in hex behind a prefix; valid as an OAuth client_id and as a FHIR resource id. */
 function newClientId(): string {
   return `bs-${randomBytes(16).toString('hex')}`;
 }
 
-/** The API representation, with the actions the caller may take now. */
-export function toView(record: ServiceRecord, viewer: Actor): BackendService {
-  const environment = (name: 'sandbox' | 'production') => {
-    const row = record.environments.find((e) => e.environment === name);
-    return row
-      ? {
-          state: row.state,
-          clientId: record.clientId,
-          error: row.lastError,
-          updatedAt: new Date(row.updatedAt).toISOString(),
-        }
-      : null;
-  };
-  return {
-    id: record.id,
-    clientId: record.clientId,
-    name: record.name,
-    description: record.description,
-    authMethod: record.authMethod,
-    jwksUri: record.jwksUri,
-    scopeVersion: record.scopeVersion,
-    scopes: record.scopes,
-    organizationId: record.organizationId,
-    status: record.status,
-    version: record.version,
-    owner: record.owner,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-    submittedAt: record.submittedAt?.toISOString() ?? null,
-    reviewedAt: record.reviewedAt?.toISOString() ?? null,
-    reviewNote: record.reviewNote,
-    rejectionReason: record.rejectionReason,
-    environments: { sandbox: environment('sandbox'), production: environment('production') },
-    availableActions: availableActions(record.status, viewer),
-  };
-}
-
-interface Configuration {
-  authMethod: 'jwks_uri' | 'client_secret';
-  jwksUri: string | null;
-  scopeVersion: 'v1' | 'v2';
-  scopes: readonly string[];
-}
-
-/** Rules across fields that a schema cannot say; returns the normalised scopes. */
-function checkConfiguration(config: Configuration): string[] {
-  const errors: FieldError[] = [];
-  if (config.authMethod === 'jwks_uri' && !config.jwksUri) {
-    errors.push({ path: '/body/jwksUri', message: 'is required when authMethod is jwks_uri' });
-  }
-  if (config.authMethod === 'client_secret' && config.jwksUri) {
-    errors.push({ path: '/body/jwksUri', message: 'must be absent when authMethod is client_secret' });
-  }
-  const scopes = validateScopes(config.scopes, config.scopeVersion);
-  if (!scopes.ok) {
-    for (const problem of scopes.problems)
-      errors.push({ path: `/body/scopes/${problem.index}`, message: problem.message });
-  }
-  if (errors.length > 0 || !scopes.ok) throw problems.validation(errors, 'The service configuration is not valid.');
-  return scopes.scopes;
-}
-
-async function mustFind(db: Db | Transaction<Database>, id: string): Promise<ServiceRecord> {
-  const record = await findService(db, id);
-  if (!record) throw problems.notFound('The backend service');
-  return record;
-}
-
 export interface CreateResult {
-  readonly service: BackendService;
+  readonly service: ServiceWithSecret;
   /** True when an Idempotency-Key matched an earlier request and its response is returned again. */
   readonly replayed: boolean;
 }
 
+const idempotencyKeyReused = () =>
+  new ProblemError({
+    status: 422,
+    code: 'idempotency_key_reused',
+    title: 'Idempotency-Key reused',
+    detail: 'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+  });
+
 export async function createService(
-  db: Db,
+  ctx: ServiceContext,
   owner: AuthenticatedUser,
   input: CreateBackendService,
   idempotencyKey: string | undefined,
@@ -124,23 +58,19 @@ export async function createService(
     scopeVersion: input.scopeVersion,
     scopes: input.scopes,
   });
-  return db.transaction().execute(async (trx) => {
+  // The key set is fetched before the transaction opens: no row lock or connection waits on a remote server.
+  if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx.safeFetch, input.jwksUri);
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const scope = idempotencyKey
       ? { userId: owner.id, operation: 'createBackendService', key: idempotencyKey }
       : undefined;
     if (scope) {
       const claim = await claimIdempotencyKey(trx, scope, requestHash(input));
-      if (claim.kind === 'replay') return { service: claim.body as BackendService, replayed: true };
-      if (claim.kind === 'mismatch') {
-        throw new ProblemError({
-          status: 422,
-          code: 'idempotency_key_reused',
-          title: 'Idempotency-Key reused',
-          detail: 'This Idempotency-Key was used with a different request body; use a new key for a new request.',
-        });
-      }
+      if (claim.kind === 'replay') return { service: claim.body as BackendService, replayed: true, secret: undefined };
+      if (claim.kind === 'mismatch') throw idempotencyKeyReused();
     }
     const id = uuidv7();
+    const secret = input.authMethod === 'client_secret' ? generateClientSecret() : undefined;
     await insertService(trx, {
       id,
       clientId: newClientId(),
@@ -153,87 +83,16 @@ export async function createService(
       scopes,
       organizationId: input.organizationId ?? null,
       status: 'draft',
+      ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
     });
     await recordEffects(trx, { id, action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} });
     const service = toView(await mustFind(trx, id), 'owner');
+    // The stored response never holds the secret; a replay reads it back from its sealed copy.
     if (scope) await storeIdempotentResponse(trx, scope, 201, service);
-    return { service, replayed: false };
+    return { service, replayed: false, secret };
   });
-}
-
-/** Writes the audit event and queues provisioning for a change, in the caller's transaction. */
-async function recordEffects(
-  trx: Transaction<Database>,
-  effect: {
-    id: string;
-    action: LifecycleAction;
-    actorId: string;
-    from: ServiceStatusColumn | null;
-    to: ServiceStatusColumn | null;
-    detail: Record<string, unknown>;
-  },
-): Promise<void> {
-  await insertEvent(trx, {
-    serviceId: effect.id,
-    actorId: effect.actorId,
-    action: effect.action,
-    fromStatus: effect.from,
-    toStatus: effect.to,
-    detail: effect.detail,
-  });
-  let environments = environmentsToReconcile(effect.action);
-  if (effect.action === 'rotate_secret') {
-    const provisioned = await provisionedEnvironments(trx, effect.id);
-    environments = environments.filter((env) => provisioned.includes(env));
-  }
-  for (const environment of environments) await requestProvisioning(trx, effect.id, environment, effect.action);
-}
-
-export interface TransitionRequest {
-  readonly id: string;
-  readonly action: LifecycleAction;
-  readonly actor: Actor;
-  readonly user: AuthenticatedUser;
-  /** Fields the action sets besides the status (reason, timestamps). */
-  readonly changes?: (locked: LockedService) => ServiceChanges;
-  readonly detail?: Record<string, unknown>;
-  readonly reason?: string;
-  /** Checked after the lock and the status rule: may refuse with a problem. */
-  readonly precondition?: (locked: LockedService) => void;
-}
-
-/**
- * Runs one lifecycle action atomically: lock the row, decide with the pure lifecycle rules, update, write the audit
- * event and the provisioning jobs, all in one transaction. Returns the service as it is afterwards (or undefined when
- * the action deleted it).
- */
-export async function runTransition(db: Db, request: TransitionRequest): Promise<BackendService | undefined> {
-  if (requiresReason(request.action) && !request.reason?.trim()) {
-    throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
-  }
-  return db.transaction().execute(async (trx) => {
-    const locked = await lockService(trx, request.id);
-    if (!locked || (request.actor === 'owner' && locked.ownerId !== request.user.id)) {
-      throw problems.notFound('The backend service');
-    }
-    const result = transition(locked.status, request.action, request.actor);
-    if (!result.ok) throw problems.illegalTransition(request.action, locked.status, statusesAllowing(request.action));
-    request.precondition?.(locked);
-    const to = result.to === 'none' ? null : result.to;
-    const changes: ServiceChanges = { ...request.changes?.(locked) };
-    if (to === null) changes.deletedAt = new Date();
-    else if (to !== locked.status) changes.status = to;
-    await updateService(trx, locked.id, changes);
-    await recordEffects(trx, {
-      id: locked.id,
-      action: request.action,
-      actorId: request.user.id,
-      from: locked.status,
-      to,
-      detail: request.detail ?? {},
-    });
-    return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor);
-  });
+  const secret = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
+  return { service: secret ? { ...result.service, clientSecret: secret } : result.service, replayed: result.replayed };
 }
 
 /** Parses If-Match (`"3"`, `W/"3"` or `3`). */
@@ -246,14 +105,22 @@ export function parseIfMatch(header: string | undefined): number {
   return Number(match[1]);
 }
 
+/**
+ * Edits a draft. Switching to client_secret issues a secret (returned once); switching to jwks_uri erases it. A new
+ * JWKS URI is checked before anything is written.
+ */
 export async function editService(
-  db: Db,
+  ctx: ServiceContext,
   user: AuthenticatedUser,
   id: string,
   expectedVersion: number,
   input: UpdateBackendService,
-): Promise<BackendService> {
-  const view = await runTransition(db, {
+): Promise<ServiceWithSecret> {
+  if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
+    await requirePassingJwks(ctx.safeFetch, input.jwksUri);
+  }
+  let issued: string | undefined;
+  const view = await runTransition(ctx.db, {
     id,
     action: 'edit',
     actor: 'owner',
@@ -273,16 +140,69 @@ export async function editService(
       // An empty description is none, like null.
       if (input.description !== undefined) changes.description = input.description || null;
       if (input.organizationId !== undefined) changes.organizationId = input.organizationId;
+      if (authMethod === 'client_secret' && locked.authMethod !== 'client_secret') {
+        issued = generateClientSecret();
+        Object.assign(changes, sealedSecretColumns(ctx.keyring, locked.id, issued));
+      }
+      if (authMethod === 'jwks_uri' && locked.authMethod !== 'jwks_uri') Object.assign(changes, NO_SECRET_COLUMNS);
       return changes;
     },
     detail: { changed: Object.keys(input).sort() },
   });
   if (!view) throw new Error('edit never deletes');
-  return view;
+  return issued ? { ...view, clientSecret: issued } : view;
+}
+
+/** Submits a draft for review; a JWKS service's key set must still pass its check. */
+export async function submitService(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
+  const current = await getService(ctx.db, id, { user, actor: 'owner' });
+  if (current.status === 'draft' && current.authMethod === 'jwks_uri' && current.jwksUri) {
+    await requirePassingJwks(ctx.safeFetch, current.jwksUri);
+  }
+  return runTransition(ctx.db, {
+    id,
+    action: 'submit',
+    actor: 'owner',
+    user,
+    precondition: (locked) => {
+      if (locked.jwksUri !== current.jwksUri || locked.authMethod !== current.authMethod) {
+        throw new ProblemError({
+          status: 409,
+          code: 'changed_during_check',
+          title: 'The service changed while its key set was checked',
+          detail: 'Submit again to check the current configuration.',
+        });
+      }
+    },
+    changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null }),
+  });
+}
+
+/** Issues a new client secret, returned once; the provisioner puts it into every environment the service is in. */
+export async function rotateSecret(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
+  const clientSecret = generateClientSecret();
+  await runTransition(ctx.db, {
+    id,
+    action: 'rotate_secret',
+    actor: 'owner',
+    user,
+    precondition: (locked) => {
+      if (locked.authMethod !== 'client_secret') {
+        throw new ProblemError({
+          status: 409,
+          code: 'not_a_secret_client',
+          title: 'This service has no client secret',
+          detail: 'The service authenticates with its JWKS URI (private_key_jwt); rotate its keys at that URL instead.',
+        });
+      }
+    },
+    changes: (locked) => sealedSecretColumns(ctx.keyring, locked.id, clientSecret),
+  });
+  return { clientSecret };
 }
 
 export async function getService(
-  db: Db,
+  db: Kysely<Database>,
   id: string,
   viewer: { user: AuthenticatedUser; actor: Actor },
 ): Promise<BackendService> {
@@ -294,7 +214,7 @@ export async function getService(
 }
 
 export async function listServicePage(
-  db: Db,
+  db: Kysely<Database>,
   query: { status?: ServiceStatusColumn; q?: string } & PageRequest,
   viewer: { ownerId?: string; actor: Actor },
 ): Promise<{ items: BackendService[]; nextCursor: string | null }> {

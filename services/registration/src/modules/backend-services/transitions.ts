@@ -1,0 +1,109 @@
+import type { Database, ServiceStatusColumn } from '@payerbox/db';
+import {
+  type Actor,
+  environmentsToReconcile,
+  type LifecycleAction,
+  requiresReason,
+  statusesAllowing,
+  transition,
+} from '@payerbox/domain';
+import type { Kysely, Transaction } from 'kysely';
+import { problems } from '../../errors.ts';
+import type { AuthenticatedUser } from '../users/repository.ts';
+import {
+  findService,
+  insertEvent,
+  type LockedService,
+  lockService,
+  provisionedEnvironments,
+  requestProvisioning,
+  type ServiceChanges,
+  type ServiceRecord,
+  updateService,
+} from './repository.ts';
+import { toView } from './representation.ts';
+import type { BackendService } from './schemas.ts';
+
+export async function mustFind(db: Kysely<Database> | Transaction<Database>, id: string): Promise<ServiceRecord> {
+  const record = await findService(db, id);
+  if (!record) throw problems.notFound('The backend service');
+  return record;
+}
+
+/** Writes the audit event and queues provisioning for a change, in the caller's transaction. */
+export async function recordEffects(
+  trx: Transaction<Database>,
+  effect: {
+    id: string;
+    action: LifecycleAction;
+    actorId: string;
+    from: ServiceStatusColumn | null;
+    to: ServiceStatusColumn | null;
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  await insertEvent(trx, {
+    serviceId: effect.id,
+    actorId: effect.actorId,
+    action: effect.action,
+    fromStatus: effect.from,
+    toStatus: effect.to,
+    detail: effect.detail,
+  });
+  let environments = environmentsToReconcile(effect.action);
+  if (effect.action === 'rotate_secret') {
+    const provisioned = await provisionedEnvironments(trx, effect.id);
+    environments = environments.filter((env) => provisioned.includes(env));
+  }
+  for (const environment of environments) await requestProvisioning(trx, effect.id, environment, effect.action);
+}
+
+export interface TransitionRequest {
+  readonly id: string;
+  readonly action: LifecycleAction;
+  readonly actor: Actor;
+  readonly user: AuthenticatedUser;
+  /** Fields the action sets besides the status (reason, timestamps). */
+  readonly changes?: (locked: LockedService) => ServiceChanges;
+  readonly detail?: Record<string, unknown>;
+  readonly reason?: string;
+  /** Checked after the lock and the status rule: may refuse with a problem. */
+  readonly precondition?: (locked: LockedService) => void;
+}
+
+/**
+ * Runs one lifecycle action atomically: lock the row, decide with the pure lifecycle rules, update, write the audit
+ * event and the provisioning jobs, all in one transaction. Returns the service as it is afterwards (or undefined when
+ * the action deleted it).
+ */
+export async function runTransition(
+  db: Kysely<Database>,
+  request: TransitionRequest,
+): Promise<BackendService | undefined> {
+  if (requiresReason(request.action) && !request.reason?.trim()) {
+    throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
+  }
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockService(trx, request.id);
+    if (!locked || (request.actor === 'owner' && locked.ownerId !== request.user.id)) {
+      throw problems.notFound('The backend service');
+    }
+    const result = transition(locked.status, request.action, request.actor);
+    if (!result.ok) throw problems.illegalTransition(request.action, locked.status, statusesAllowing(request.action));
+    request.precondition?.(locked);
+    const to = result.to === 'none' ? null : result.to;
+    const changes: ServiceChanges = { ...request.changes?.(locked) };
+    if (to === null) changes.deletedAt = new Date();
+    else if (to !== locked.status) changes.status = to;
+    await updateService(trx, locked.id, changes);
+    await recordEffects(trx, {
+      id: locked.id,
+      action: request.action,
+      actorId: request.user.id,
+      from: locked.status,
+      to,
+      detail: request.detail ?? {},
+    });
+    return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor);
+  });
+}

@@ -1,0 +1,125 @@
+import t from 'tap';
+import { buildTestApp, createService, createUser, DEVELOPMENT, serviceInput } from './helpers/app.ts';
+import { startJwksServer, TEST_KEYS } from './helpers/jwks-server.ts';
+import { errorPaths, expectProblem } from './helpers/problem.ts';
+
+const CHECKS = '/api/v1/jwks-checks';
+const BASE = '/api/v1/backend-services';
+
+t.test('reports a passing key set key by key, with the Cache-Control it saw', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  jwks.reply('/cached.json', {
+    body: { keys: [TEST_KEYS.rsa, TEST_KEYS.ec] },
+    headers: { 'cache-control': 'max-age=300' },
+  });
+  const response = await dev.request('POST', CHECKS, { jwksUri: jwks.url('/cached.json') });
+  t.equal(response.statusCode, 200);
+  t.match(response.json(), {
+    jwksUri: jwks.url('/cached.json'),
+    verdict: 'pass',
+    httpStatus: 200,
+    cacheControl: 'max-age=300',
+    documentProblems: [],
+    keys: [
+      { kid: 'rsa-1', kty: 'RSA', alg: 'RS384', bits: 2048, usable: true, problems: [] },
+      { kid: 'ec-1', kty: 'EC', alg: 'ES384', curve: 'P-384', usable: true, problems: [] },
+    ],
+  });
+});
+
+t.test('reports what is wrong with a failing key set', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  jwks.reply('/private.json', { body: { keys: [TEST_KEYS.rsa, TEST_KEYS.rsaPrivate] } });
+  jwks.reply('/html', { body: '<html>sign in</html>', headers: { 'content-type': 'text/html' } });
+  const cases: [string, RegExp][] = [
+    ['/private.json', /private key material/],
+    ['/html', /is not JSON/],
+    ['/missing', /HTTP 404/],
+  ];
+  for (const [path, problem] of cases) {
+    const report = (await dev.request('POST', CHECKS, { jwksUri: jwks.url(path) })).json();
+    t.equal(report.verdict, 'fail', path);
+    t.match(JSON.stringify(report), problem, path);
+  }
+});
+
+t.test('never fetches a key set from the portal network in production mode', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  const cases: [string, RegExp][] = [
+    [jwks.url(), /must use https/],
+    ['https://169.254.169.254/latest/meta-data', /169\.254\.169\.254 \(linkLocal\)/],
+    ['https://[::1]/jwks.json', /::1 \(loopback\)/],
+    ['https://keys.partner.test/jwks.json', /127\.0\.0\.1 \(loopback\)/],
+    ['https://unknown.partner.example/jwks.json', /could not be resolved/],
+    ['https://user:pw@keys.partner.test/jwks.json', /user:password@/],
+  ];
+  for (const [jwksUri, problem] of cases) {
+    const report = (await dev.request('POST', CHECKS, { jwksUri })).json();
+    t.equal(report.verdict, 'fail', jwksUri);
+    t.match(report.documentProblems[0], problem, jwksUri);
+    t.equal(report.httpStatus, null);
+  }
+});
+
+t.test('refuses to create or edit a service whose key set fails, with the report', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  jwks.reply('/empty.json', { body: { keys: [] } });
+  const refused = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({ authMethod: 'jwks_uri', jwksUri: jwks.url('/empty.json') }),
+  );
+  const problem = expectProblem(t, refused, 400, 'jwks_invalid');
+  t.same(errorPaths(problem), ['/body/jwksUri']);
+  t.match((problem as { jwksReport?: unknown }).jwksReport, { verdict: 'fail', documentProblems: [/has no keys/] });
+
+  const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: jwks.url() });
+  const edit = await dev.request(
+    'PATCH',
+    `${BASE}/${service.id}`,
+    { jwksUri: jwks.url('/empty.json') },
+    { 'if-match': '"1"' },
+  );
+  expectProblem(t, edit, 400, 'jwks_invalid');
+  const list = (await dev.request('GET', BASE)).json();
+  t.equal(list.items.length, 1, 'the refused create left nothing behind');
+});
+
+t.test('checks the key set again on submit', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: jwks.url() });
+  jwks.reply('/jwks.json', { body: { keys: [TEST_KEYS.rsaPrivate] } });
+  const refused = await dev.request('POST', `${BASE}/${service.id}/submit`);
+  expectProblem(t, refused, 400, 'jwks_invalid');
+  t.equal((await dev.request('GET', `${BASE}/${service.id}`)).json().status, 'draft');
+
+  jwks.reply('/jwks.json', { body: { keys: [TEST_KEYS.ec] } });
+  const submitted = await dev.request('POST', `${BASE}/${service.id}/submit`);
+  t.equal(submitted.statusCode, 200);
+  t.equal(submitted.json().status, 'under_review');
+});
+
+t.test('validates the check request', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  for (const body of [
+    {},
+    { jwksUri: 'not a url' },
+    { jwksUri: 'ftp://x.test/jwks' },
+    { jwksUri: 'https://x.test', x: 1 },
+  ]) {
+    expectProblem(t, await dev.request('POST', CHECKS, body), 400, 'validation_failed');
+  }
+  const anonymous = await app.inject({ method: 'POST', url: CHECKS, payload: { jwksUri: 'https://x.test/jwks' } });
+  expectProblem(t, anonymous, 401, 'unauthenticated');
+});
