@@ -345,3 +345,16 @@ t.test('shows the service timeline newest first, with actor and statuses', async
   );
   t.equal(secondPage.json().nextCursor, null);
 });
+
+t.test('explains why a v2 query restriction is refused', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const response = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({ scopes: ['system/Patient.rs', 'system/Observation.rs?category=laboratory'] }),
+  );
+  const problem = expectProblem(t, response, 400, 'validation_failed');
+  t.same(errorPaths(problem), ['/body/scopes/1']);
+  t.match(problem.errors?.[0]?.message, /Aidbox does not enforce search-parameter restrictions on system scopes/);
+});
