@@ -89,6 +89,7 @@ export interface ServiceEnvironmentsTable {
   lastError: string | null;
   provisionedAt: NullableTimestamp;
   updatedAt: Timestamp;
+  verifiedAt: NullableTimestamp;
 }
 
 export interface ProvisioningJobsTable {
@@ -102,6 +103,7 @@ export interface ProvisioningJobsTable {
   lockedUntil: NullableTimestamp;
   lastError: string | null;
   createdAt: Timestamp;
+  generation: Generated<number>;
 }
 
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */

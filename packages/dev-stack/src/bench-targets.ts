@@ -1,11 +1,11 @@
-import { generateKeyringSpec } from '@payerbox/secret-box';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type AuthMethod, createDb, type ScopeVersionColumn } from '@payerbox/db';
 import { buildApp, loadConfig } from '@payerbox/registration';
 import { createApiToken } from '@payerbox/registration/api-tokens/service';
 import { upsertUserByEmail } from '@payerbox/registration/users/repository';
+import { generateKeyringSpec } from '@payerbox/secret-box';
+import Fastify from 'fastify';
 
 type HttpApp = Awaited<ReturnType<typeof buildApp>>;
 
@@ -35,11 +35,6 @@ export interface ServiceInput {
 export const API_PREFIX = '/api/v1';
 const HOST = '127.0.0.1';
 
-// dev-stack does not declare fastify itself (that would change the shared lockfile); the baseline borrows the
-// registration service's copy, which also guarantees that both servers run the very same Fastify.
-const requireFromRegistration = createRequire(createRequire(import.meta.url).resolve('@payerbox/registration'));
-const bareFastify = requireFromRegistration('fastify') as (options: { logger: boolean }) => HttpApp;
-
 async function listen(app: HttpApp): Promise<string> {
   await app.listen({ host: HOST, port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -54,6 +49,8 @@ export async function startOurs(databaseUrl: string): Promise<OurTarget> {
     HOST,
     PORT: '0',
     SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
+    SANDBOX_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:1',
+    PRODUCTION_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:2',
   });
   const app = await buildApp(config);
   try {
@@ -85,7 +82,7 @@ export async function startOurs(databaseUrl: string): Promise<OurTarget> {
  */
 export async function startBaseline(databaseUrl: string, poolSize: number, ownerId: string): Promise<Target> {
   const db = createDb({ databaseUrl, poolSize });
-  const app = bareFastify({ logger: false });
+  const app = Fastify({ logger: false });
   app.addHook('onClose', () => db.destroy());
 
   app.get(`${API_PREFIX}/backend-services/:id`, async (request, reply) => {

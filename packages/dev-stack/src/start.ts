@@ -1,4 +1,6 @@
-// The start command: the whole portal on one machine with embedded defaults (development mode).
+// The start command: the whole portal on one machine with embedded defaults (development mode): PostgreSQL, two Aidbox
+// emulators (sandbox and production), the provisioner and the registration API.
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDb } from '@payerbox/db';
@@ -7,33 +9,91 @@ import { seedDevelopmentAccounts } from '@payerbox/registration/dev-seed';
 import { developmentDatabase } from './database.ts';
 import { developmentKeyring } from './dev-secrets.ts';
 import { DATA_DIR } from './paths.ts';
+import { type ManagedProcess, runProcess, waitForHttp } from './processes.ts';
+
+const EMULATOR_ENTRY = 'packages/aidbox-emulator/src/bin/emulator.ts';
+const PROVISIONER_ENTRY = 'services/provisioner/src/server.ts';
+
+function port(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
 
 async function main(): Promise<void> {
   await mkdir(DATA_DIR, { recursive: true });
   const database = await developmentDatabase(process.env.DATABASE_URL, join(DATA_DIR, 'postgres'));
+  const secretKeys = await developmentKeyring(DATA_DIR);
+  cleanups.push(() => database.release());
+  const children: ManagedProcess[] = [];
+  // The provisioner stops before the emulators, so it finishes its jobs while they still answer.
+  cleanups.push(async () => {
+    for (const child of [...children].reverse()) await child.stop();
+  });
+
+  // The emulators keep their state in memory and start empty: every environment the database knows is re-provisioned.
+  const admin = { id: 'portal-provisioner', secret: randomBytes(24).toString('base64url') };
+  const aidboxUrls = {
+    sandbox: `http://localhost:${port('SANDBOX_AIDBOX_PORT', 8081)}`,
+    production: `http://localhost:${port('PRODUCTION_AIDBOX_PORT', 8082)}`,
+  };
+  for (const environment of ['sandbox', 'production'] as const) {
+    const url = aidboxUrls[environment];
+    const emulator = runProcess(`aidbox-${environment}`, EMULATOR_ENTRY, {
+      EMULATOR_NAME: environment,
+      EMULATOR_HOST: '127.0.0.1',
+      EMULATOR_PORT: new URL(url).port,
+      EMULATOR_BASE_URL: url,
+      EMULATOR_ADMIN_CLIENT_ID: admin.id,
+      EMULATOR_ADMIN_CLIENT_SECRET: admin.secret,
+    });
+    children.push(emulator);
+    await waitForHttp(`${url}/health`, emulator);
+  }
+
+  const seedDb = createDb({ databaseUrl: database.url, poolSize: 1 });
+  const credentialsFile = join(DATA_DIR, 'dev-credentials.json');
+  const credentials = await seedDevelopmentAccounts(seedDb, credentialsFile);
+  await seedDb.updateTable('serviceEnvironments').set({ verifiedAt: null }).execute();
+  await seedDb.destroy();
+  await writeFile(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+
+  children.push(
+    runProcess('provisioner', PROVISIONER_ENTRY, {
+      DATABASE_URL: database.url,
+      SECRET_ENCRYPTION_KEYS: secretKeys,
+      LOG_LEVEL: process.env.PROVISIONER_LOG_LEVEL ?? 'info',
+      SANDBOX_AIDBOX_URL: aidboxUrls.sandbox,
+      SANDBOX_AIDBOX_CLIENT_ID: admin.id,
+      SANDBOX_AIDBOX_CLIENT_SECRET: admin.secret,
+      PRODUCTION_AIDBOX_URL: aidboxUrls.production,
+      PRODUCTION_AIDBOX_CLIENT_ID: admin.id,
+      PRODUCTION_AIDBOX_CLIENT_SECRET: admin.secret,
+      RESYNC_INTERVAL_MS: '30000',
+    }),
+  );
+
   const config = loadConfig({
-    SECRET_ENCRYPTION_KEYS: await developmentKeyring(DATA_DIR),
+    SECRET_ENCRYPTION_KEYS: secretKeys,
+    SANDBOX_AIDBOX_PUBLIC_URL: aidboxUrls.sandbox,
+    PRODUCTION_AIDBOX_PUBLIC_URL: aidboxUrls.production,
     ...process.env,
     PORTAL_MODE: 'development',
     DATABASE_URL: database.url,
   });
-
-  const credentialsFile = join(DATA_DIR, 'dev-credentials.json');
-  const seedDb = createDb({ databaseUrl: database.url, poolSize: 1 });
-  const credentials = await seedDevelopmentAccounts(seedDb, credentialsFile).finally(() => seedDb.destroy());
-  await writeFile(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-
   const app = await buildApp(config);
+  cleanups.push(() => app.close());
   await app.listen({ host: config.host, port: config.port });
   const base = `http://localhost:${config.port}`;
   console.log(
     [
       '',
       'Payerbox Backend Services portal (development mode)',
-      `  API            ${base}/api/v1`,
-      `  API docs       ${base}/api/docs`,
-      `  OpenAPI        ${base}/api/openapi.json`,
-      `  Database       ${database.description}`,
+      `  API               ${base}/api/v1`,
+      `  API docs          ${base}/api/docs`,
+      `  OpenAPI           ${base}/api/openapi.json`,
+      `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator)`,
+      `  Aidbox production ${aidboxUrls.production} (emulator)`,
+      `  Database          ${database.description}`,
       '',
       `Demo accounts (also in ${credentialsFile}):`,
       ...Object.entries(credentials).map(
@@ -45,20 +105,23 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await app.close();
-    await database.release();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
+/** Undone in reverse order at exit, whether the start completed or failed half-way. */
+const cleanups: (() => Promise<unknown>)[] = [];
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+  }
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+main().catch(async (error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
+  await stop(1);
 });

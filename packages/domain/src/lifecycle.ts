@@ -151,3 +151,37 @@ export function describeStatus(status: ServiceStatus): string {
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);
 }
+
+/** What the provisioner makes an environment's Aidbox client look like. */
+export type EnvironmentTarget = 'active' | 'disabled' | 'absent';
+
+/**
+ * The desired state of one environment for a service (design.md, "Lifecycle" side effects): the sandbox client lives
+ * from creation until the draft is deleted and is disabled once rejected; the production client exists from approval
+ * and is disabled on deactivation. `deleted` is a deleted draft's tombstone.
+ */
+export function environmentTarget(
+  environment: Environment,
+  status: ServiceStatus,
+  deleted: boolean,
+): EnvironmentTarget {
+  if (deleted) return 'absent';
+  switch (environment) {
+    case 'sandbox':
+      return status === 'rejected' ? 'disabled' : 'active';
+    case 'production':
+      switch (status) {
+        case 'active':
+          return 'active';
+        case 'rejected':
+          return 'disabled';
+        case 'draft':
+        case 'under_review':
+          return 'absent';
+        default:
+          return assertNever(status);
+      }
+    default:
+      return assertNever(environment);
+  }
+}

@@ -3,6 +3,7 @@ import t from 'tap';
 import {
   type Actor,
   availableActions,
+  environmentTarget,
   isTerminal,
   LIFECYCLE_ACTIONS,
   type LifecycleAction,
@@ -91,4 +92,15 @@ t.test('offers secret rotation only to client-secret services', async (t) => {
 t.test('names the statuses an action is legal from', async (t) => {
   t.same(statusesAllowing('rotate_secret'), ['draft', 'under_review', 'active']);
   t.same(statusesAllowing('create'), []);
+});
+
+t.test('derives what each environment must look like', async (t) => {
+  t.equal(environmentTarget('sandbox', 'draft', false), 'active');
+  t.equal(environmentTarget('sandbox', 'under_review', false), 'active');
+  t.equal(environmentTarget('sandbox', 'active', false), 'active');
+  t.equal(environmentTarget('sandbox', 'rejected', false), 'disabled');
+  t.equal(environmentTarget('sandbox', 'draft', true), 'absent');
+  t.equal(environmentTarget('production', 'under_review', false), 'absent');
+  t.equal(environmentTarget('production', 'active', false), 'active');
+  t.equal(environmentTarget('production', 'rejected', false), 'disabled');
 });

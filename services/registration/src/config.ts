@@ -1,7 +1,8 @@
-import { type Keyring, parseKeyring, SecretBoxError } from '@payerbox/secret-box';
-import { type Static, Type } from 'typebox';
-import { Value } from 'typebox/value';
-import { StringEnum } from './schemas/primitives.ts';
+import { assertValid, ConfigError, readEnv, readKeyring, StringEnum } from '@payerbox/config';
+import type { Keyring } from '@payerbox/secret-box';
+import { Type } from 'typebox';
+
+export { ConfigError };
 
 const EnvSchema = Type.Object({
   PORTAL_MODE: StringEnum(['development', 'production'], { default: 'production' }),
@@ -18,6 +19,9 @@ const EnvSchema = Type.Object({
   SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   /** Let JWKS URIs point at loopback (a local test client); development mode only, on there by default. */
   ALLOW_LOOPBACK_JWKS: Type.Optional(StringEnum(['true', 'false'])),
+  /** Base URLs developers reach the Aidbox servers at (shown as environment constants). */
+  SANDBOX_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
+  PRODUCTION_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
 });
 
 export interface Config {
@@ -31,13 +35,7 @@ export interface Config {
   readonly apiTokenMaxDays: number;
   readonly secretKeyring: Keyring;
   readonly allowLoopbackJwks: boolean;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
+  readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
 }
 
 /**
@@ -45,29 +43,13 @@ export class ConfigError extends Error {
  * nothing else in the service reads `process.env`.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const input: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(EnvSchema.properties)) {
-    const value = env[key];
-    if (value === undefined || value === '') continue;
-    // Integers are converted here, not by Value.Convert, which reads "1.5" and "true" as 1 and "0x10" as 16:
-    // only decimal digits are a number, anything else stays a string and is reported.
-    input[key] = Type.IsInteger(schema) && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  }
-  const converted = Value.Default(EnvSchema, input);
-  const problems = new Set<string>();
-  for (const error of Value.Errors(EnvSchema, converted)) {
-    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;
-    const names = missing ?? [error.instancePath.replace(/^\//, '')];
-    // Values are not echoed: a variable may hold a secret.
-    for (const name of names) problems.add(missing ? `${name}: is required` : `${name}: ${error.message}`);
-  }
-  const valid = converted as Static<typeof EnvSchema>;
-  const keyring = readKeyring(valid.SECRET_ENCRYPTION_KEYS, problems);
+  const { values: valid, problems } = readEnv(EnvSchema, env);
+  const keyring = readKeyring('SECRET_ENCRYPTION_KEYS', valid.SECRET_ENCRYPTION_KEYS, problems);
   const allowLoopbackJwks = (valid.ALLOW_LOOPBACK_JWKS ?? String(valid.PORTAL_MODE === 'development')) === 'true';
   if (allowLoopbackJwks && valid.PORTAL_MODE === 'production') {
     problems.add('ALLOW_LOOPBACK_JWKS: must not be true in production mode (it lets key set URLs reach this machine)');
   }
-  if (problems.size > 0 || !keyring) throw new ConfigError([...problems]);
+  assertValid(problems);
   return Object.freeze({
     mode: valid.PORTAL_MODE,
     host: valid.HOST,
@@ -77,17 +59,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: valid.LOG_LEVEL,
     publicUrl: valid.PUBLIC_URL,
     apiTokenMaxDays: valid.API_TOKEN_MAX_DAYS,
-    secretKeyring: keyring,
+    secretKeyring: keyring as Keyring,
     allowLoopbackJwks,
+    aidboxPublicUrls: Object.freeze({
+      sandbox: valid.SANDBOX_AIDBOX_PUBLIC_URL,
+      production: valid.PRODUCTION_AIDBOX_PUBLIC_URL,
+    }),
   });
-}
-
-function readKeyring(spec: string | undefined, problems: Set<string>): Keyring | undefined {
-  if (spec === undefined) return undefined; // already reported as missing
-  try {
-    return parseKeyring(spec);
-  } catch (error) {
-    problems.add(`SECRET_ENCRYPTION_KEYS: ${error instanceof SecretBoxError ? error.message : 'is not valid'}`);
-    return undefined;
-  }
 }

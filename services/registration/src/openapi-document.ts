@@ -14,6 +14,8 @@ export async function renderOpenApi(): Promise<string> {
       DATABASE_URL: 'postgres://openapi@127.0.0.1:1/unused',
       LOG_LEVEL: 'silent',
       SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
+      SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.example',
+      PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.example',
     }),
   );
   try {

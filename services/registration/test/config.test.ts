@@ -4,7 +4,11 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 
 const DATABASE_URL = 'postgres://portal:portal@127.0.0.1:5432/portal';
 const SECRET_ENCRYPTION_KEYS = generateKeyringSpec('k1');
-const REQUIRED = { DATABASE_URL, SECRET_ENCRYPTION_KEYS };
+const AIDBOX = {
+  SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
+  PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+};
+const REQUIRED = { DATABASE_URL, SECRET_ENCRYPTION_KEYS, ...AIDBOX };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -29,6 +33,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
     publicUrl: 'http://localhost:3000',
     apiTokenMaxDays: 365,
     allowLoopbackJwks: false,
+    aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -36,6 +41,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
 t.test('reads every variable, converting numbers', async (t) => {
   const { secretKeyring: _keyring, ...config } = loadConfig({
     SECRET_ENCRYPTION_KEYS,
+    ...AIDBOX,
     PORTAL_MODE: 'development',
     HOST: '0.0.0.0',
     PORT: '8080',
@@ -55,6 +61,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     publicUrl: 'https://portal.payer.example',
     apiTokenMaxDays: 30,
     allowLoopbackJwks: true,
+    aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
   });
 });
 
@@ -64,13 +71,18 @@ t.test('treats empty variables as unset and ignores unknown ones', async (t) => 
   t.equal(config.logLevel, 'info');
 });
 
-t.test('requires DATABASE_URL and the secret encryption keys', async (t) => {
-  t.same(problemsOf({}).sort(), ['DATABASE_URL: is required', 'SECRET_ENCRYPTION_KEYS: is required']);
-  t.same(problemsOf({ DATABASE_URL: '', SECRET_ENCRYPTION_KEYS }), ['DATABASE_URL: is required']);
+t.test('requires the database, the secret encryption keys and the Aidbox URLs', async (t) => {
+  t.same(problemsOf({}).sort(), [
+    'DATABASE_URL: is required',
+    'PRODUCTION_AIDBOX_PUBLIC_URL: is required',
+    'SANDBOX_AIDBOX_PUBLIC_URL: is required',
+    'SECRET_ENCRYPTION_KEYS: is required',
+  ]);
+  t.same(problemsOf({ ...REQUIRED, DATABASE_URL: '' }), ['DATABASE_URL: is required']);
 });
 
 t.test('refuses malformed secret encryption keys without echoing them', async (t) => {
-  const problems = problemsOf({ DATABASE_URL, SECRET_ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0' });
+  const problems = problemsOf({ ...REQUIRED, SECRET_ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0' });
   t.same(problems, ['SECRET_ENCRYPTION_KEYS: key k1 must be 32 bytes of base64']);
 });
 
@@ -89,6 +101,7 @@ t.test('allows loopback JWKS URIs in development mode only', async (t) => {
 t.test('reports every bad variable at once', async (t) => {
   const problems = problemsOf({
     SECRET_ENCRYPTION_KEYS,
+    ...AIDBOX,
     PORTAL_MODE: 'staging',
     PORT: '70000',
     DATABASE_URL: 'mysql://db/portal',
@@ -121,6 +134,7 @@ t.test('never echoes the values it refuses', async (t) => {
   const secret = 'hunter2-s3cr3t';
   const env = {
     SECRET_ENCRYPTION_KEYS,
+    ...AIDBOX,
     DATABASE_URL: `mysql://portal:${secret}@db/portal`,
     PORT: secret,
     LOG_LEVEL: secret,

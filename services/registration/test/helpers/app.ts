@@ -30,6 +30,8 @@ export async function buildTestApp(
     DATABASE_URL: testDatabaseUrl(),
     LOG_LEVEL: 'silent',
     SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
+    SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
+    PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
     ...env,
   });
   const app = await buildApp(config, { resolveHost: testResolver, ...options });

@@ -19,7 +19,7 @@ export const auditEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             serviceId: Type.Optional(Uuid),
             actorId: Type.Optional(Uuid),
-            action: Type.Optional(StringEnum(LIFECYCLE_ACTIONS)),
+            action: Type.Optional(StringEnum([...LIFECYCLE_ACTIONS, 'resync'])),
             ...PageQuery,
           },
           { additionalProperties: false },

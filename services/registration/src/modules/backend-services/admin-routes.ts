@@ -10,7 +10,7 @@ import {
   ReasonBodySchema,
   ServiceIdParams,
 } from './schemas.ts';
-import { getService, listServicePage } from './service.ts';
+import { getService, listServicePage, resyncService, serviceContext } from './service.ts';
 import { runTransition } from './transitions.ts';
 
 const tags = ['admin'];
@@ -18,6 +18,8 @@ const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(
 
 /** Review and oversight of every service. Registered under /api/v1/admin behind requireAdmin. */
 export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx = serviceContext(app);
+
   app.get(
     '/backend-services',
     {
@@ -29,7 +31,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => listServicePage(app.db, request.query, { actor: 'admin' }),
+    async (request) => listServicePage(ctx, request.query, { actor: 'admin' }),
   );
 
   app.get(
@@ -42,7 +44,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => getService(app.db, request.params.id, { user: currentUser(request), actor: 'admin' }),
+    async (request) => getService(ctx, request.params.id, { user: currentUser(request), actor: 'admin' }),
   );
 
   app.post(
@@ -64,7 +66,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
     async (request) => {
       const note = request.body.note?.trim() || null;
       const reviewer = currentUser(request);
-      return runTransition(app.db, {
+      return runTransition(ctx, {
         id: request.params.id,
         action: 'approve',
         actor: 'admin',
@@ -72,6 +74,23 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         changes: () => ({ reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id }),
         detail: note ? { note } : {},
       });
+    },
+  );
+
+  app.post(
+    '/backend-services/:id/resync',
+    {
+      schema: {
+        operationId: 'resyncBackendService',
+        tags,
+        summary: 'Queue a reconcile of every environment the service is provisioned in (retries failed ones)',
+        params: ServiceIdParams,
+        response: { 202: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const service = await resyncService(ctx, currentUser(request), request.params.id);
+      return reply.code(202).send(service);
     },
   );
 
@@ -104,7 +123,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       async (request) => {
         const reason = request.body.reason.trim();
         const reviewer = currentUser(request);
-        return runTransition(app.db, {
+        return runTransition(ctx, {
           id: request.params.id,
           action: decision.action,
           actor: 'admin',

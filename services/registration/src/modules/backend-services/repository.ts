@@ -217,7 +217,13 @@ export async function requestProvisioning(
     .insertInto('provisioningJobs')
     .values({ serviceId, environment, reason })
     .onConflict((oc) =>
-      oc.columns(['serviceId', 'environment']).doUpdateSet({ reason, runAt: new Date(), attempts: 0, lastError: null }),
+      oc.columns(['serviceId', 'environment']).doUpdateSet((eb) => ({
+        reason,
+        runAt: new Date(),
+        attempts: 0,
+        lastError: null,
+        generation: eb('provisioningJobs.generation', '+', 1),
+      })),
     )
     .execute();
   await sql`select pg_notify('provisioning_jobs', ${`${serviceId}:${environment}`})`.execute(trx);

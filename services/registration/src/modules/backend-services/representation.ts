@@ -1,10 +1,14 @@
-import { type Actor, availableActions } from '@payerbox/domain';
+import { environmentUrls } from '@payerbox/aidbox';
+import { type Actor, availableActions, type Environment } from '@payerbox/domain';
 import type { ServiceRecord } from './repository.ts';
 import type { BackendService } from './schemas.ts';
 
-/** The API representation, with the actions the caller may take now. */
-export function toView(record: ServiceRecord, viewer: Actor): BackendService {
-  const environment = (name: 'sandbox' | 'production') => {
+/** Where developers reach each Aidbox environment (configuration). */
+export type AidboxPublicUrls = Readonly<Record<Environment, string>>;
+
+/** The API representation, with the environment constants and the actions the caller may take now. */
+export function toView(record: ServiceRecord, viewer: Actor, aidboxUrls: AidboxPublicUrls): BackendService {
+  const environment = (name: Environment) => {
     const row = record.environments.find((e) => e.environment === name);
     return row
       ? {
@@ -12,6 +16,7 @@ export function toView(record: ServiceRecord, viewer: Actor): BackendService {
           clientId: record.clientId,
           error: row.lastError,
           updatedAt: new Date(row.updatedAt).toISOString(),
+          ...environmentUrls(aidboxUrls[name], record.organizationId),
         }
       : null;
   };

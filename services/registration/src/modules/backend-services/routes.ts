@@ -24,6 +24,7 @@ import {
   parseIfMatch,
   rotateSecret,
   type ServiceContext,
+  serviceContext,
   submitService,
 } from './service.ts';
 import { runTransition } from './transitions.ts';
@@ -33,7 +34,7 @@ const etag = (version: number) => `"${version}"`;
 
 /** The developer's own services. Registered under /api/v1. */
 export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx: ServiceContext = { db: app.db, keyring: app.config.secretKeyring, safeFetch: app.safeFetch };
+  const ctx: ServiceContext = serviceContext(app);
 
   app.get(
     '/backend-services',
@@ -48,7 +49,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const user = currentUser(request);
-      return listServicePage(app.db, request.query, { ownerId: user.id, actor: 'owner' });
+      return listServicePage(ctx, request.query, { ownerId: user.id, actor: 'owner' });
     },
   );
 
@@ -88,7 +89,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const service = await getService(app.db, request.params.id, { user: currentUser(request), actor: 'owner' });
+      const service = await getService(ctx, request.params.id, { user: currentUser(request), actor: 'owner' });
       return reply.header('etag', etag(service.version)).send(service);
     },
   );
@@ -125,7 +126,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await runTransition(app.db, {
+      await runTransition(ctx, {
         id: request.params.id,
         action: 'delete',
         actor: 'owner',
@@ -161,7 +162,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      runTransition(app.db, {
+      runTransition(ctx, {
         id: request.params.id,
         action: 'withdraw',
         actor: 'owner',
@@ -200,7 +201,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await getService(app.db, request.params.id, { user: currentUser(request), actor: 'owner' });
+      await getService(ctx, request.params.id, { user: currentUser(request), actor: 'owner' });
       return listEventPage(app.db, { serviceId: request.params.id, ...request.query });
     },
   );

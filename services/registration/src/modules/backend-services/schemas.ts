@@ -24,10 +24,18 @@ const OrganizationId = Type.String({ pattern: '^[A-Za-z0-9\\-.]{1,64}$' });
 
 export const EnvironmentStatusSchema = Type.Object(
   {
-    state: StringEnum(['pending', 'ready', 'failed', 'disabled', 'removed']),
+    state: StringEnum(['pending', 'ready', 'failed', 'disabled', 'removed'], {
+      description:
+        'pending: being provisioned; ready: usable; failed: gave up after retries (see error; an admin resync retries); ' +
+        'disabled: client switched off; removed: client deleted',
+    }),
     clientId: Type.String(),
     error: Nullable(Type.String()),
     updatedAt: DateTime,
+    fhirBaseUrl: Type.String(),
+    smartConfigurationUrl: Type.String(),
+    tokenUrl: Type.String(),
+    capabilityStatementUrl: Type.String(),
   },
   { $id: 'EnvironmentStatus', description: 'Provisioning state of the service in one Aidbox environment' },
 );

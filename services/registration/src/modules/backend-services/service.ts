@@ -3,6 +3,7 @@ import type { Database, ServiceStatusColumn } from '@payerbox/db';
 import type { Actor } from '@payerbox/domain';
 import type { SafeFetch } from '@payerbox/safe-fetch';
 import type { Keyring } from '@payerbox/secret-box';
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
@@ -12,8 +13,17 @@ import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
 import { checkConfiguration } from './configuration.ts';
-import { findService, insertService, listServices, type ServiceChanges } from './repository.ts';
-import { toView } from './representation.ts';
+import {
+  findService,
+  insertEvent,
+  insertService,
+  listServices,
+  lockService,
+  provisionedEnvironments,
+  requestProvisioning,
+  type ServiceChanges,
+} from './repository.ts';
+import { type AidboxPublicUrls, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
 import { mustFind, recordEffects, runTransition } from './transitions.ts';
 
@@ -22,7 +32,21 @@ export interface ServiceContext {
   readonly db: Kysely<Database>;
   readonly keyring: Keyring;
   readonly safeFetch: SafeFetch;
+  readonly aidboxPublicUrls: AidboxPublicUrls;
 }
+
+/** The context from the app's decorations. */
+export function serviceContext(app: FastifyInstance): ServiceContext {
+  return {
+    db: app.db,
+    keyring: app.config.secretKeyring,
+    safeFetch: app.safeFetch,
+    aidboxPublicUrls: app.config.aidboxPublicUrls,
+  };
+}
+
+/** The part of the context that reading and transitions need. */
+export type ViewContext = Pick<ServiceContext, 'db' | 'aidboxPublicUrls'>;
 
 /** A representation that may carry a secret issued by this very request (shown once). */
 export type ServiceWithSecret = BackendService & { clientSecret?: string };
@@ -86,7 +110,7 @@ export async function createService(
       ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
     });
     await recordEffects(trx, { id, action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} });
-    const service = toView(await mustFind(trx, id), 'owner');
+    const service = toView(await mustFind(trx, id), 'owner', ctx.aidboxPublicUrls);
     // The stored response never holds the secret; a replay reads it back from its sealed copy.
     if (scope) await storeIdempotentResponse(trx, scope, 201, service);
     return { service, replayed: false, secret };
@@ -120,7 +144,7 @@ export async function editService(
     await requirePassingJwks(ctx.safeFetch, input.jwksUri);
   }
   let issued: string | undefined;
-  const view = await runTransition(ctx.db, {
+  const view = await runTransition(ctx, {
     id,
     action: 'edit',
     actor: 'owner',
@@ -155,11 +179,11 @@ export async function editService(
 
 /** Submits a draft for review; a JWKS service's key set must still pass its check. */
 export async function submitService(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
-  const current = await getService(ctx.db, id, { user, actor: 'owner' });
+  const current = await getService(ctx, id, { user, actor: 'owner' });
   if (current.status === 'draft' && current.authMethod === 'jwks_uri' && current.jwksUri) {
     await requirePassingJwks(ctx.safeFetch, current.jwksUri);
   }
-  return runTransition(ctx.db, {
+  return runTransition(ctx, {
     id,
     action: 'submit',
     actor: 'owner',
@@ -181,7 +205,7 @@ export async function submitService(ctx: ServiceContext, user: AuthenticatedUser
 /** Issues a new client secret, returned once; the provisioner puts it into every environment the service is in. */
 export async function rotateSecret(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
   const clientSecret = generateClientSecret();
-  await runTransition(ctx.db, {
+  await runTransition(ctx, {
     id,
     action: 'rotate_secret',
     actor: 'owner',
@@ -202,29 +226,48 @@ export async function rotateSecret(ctx: ServiceContext, user: AuthenticatedUser,
 }
 
 export async function getService(
-  db: Kysely<Database>,
+  ctx: ViewContext,
   id: string,
   viewer: { user: AuthenticatedUser; actor: Actor },
 ): Promise<BackendService> {
-  const record = await findService(db, id);
+  const record = await findService(ctx.db, id);
   if (!record || (viewer.actor === 'owner' && record.ownerId !== viewer.user.id)) {
     throw problems.notFound('The backend service');
   }
-  return toView(record, viewer.actor);
+  return toView(record, viewer.actor, ctx.aidboxPublicUrls);
 }
 
 export async function listServicePage(
-  db: Kysely<Database>,
+  ctx: ViewContext,
   query: { status?: ServiceStatusColumn; q?: string } & PageRequest,
   viewer: { ownerId?: string; actor: Actor },
 ): Promise<{ items: BackendService[]; nextCursor: string | null }> {
   const window = readPage(query, UUID_KEY);
-  const rows = await listServices(db, {
+  const rows = await listServices(ctx.db, {
     ...window,
     ...(viewer.ownerId !== undefined && { ownerId: viewer.ownerId }),
     ...(query.status !== undefined && { status: query.status }),
     ...(query.q !== undefined && { q: query.q }),
   });
   const page = toPage(rows, window.limit, (row) => row.id);
-  return { items: page.items.map((row) => toView(row, viewer.actor)), nextCursor: page.nextCursor };
+  return { items: page.items.map((row) => toView(row, viewer.actor, ctx.aidboxPublicUrls)), nextCursor: page.nextCursor };
+}
+
+/** Admin: re-arms the provisioning of every environment the service has, whatever its state, and audits it. */
+export async function resyncService(ctx: ViewContext, admin: AuthenticatedUser, id: string): Promise<BackendService> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockService(trx, id);
+    if (!locked) throw problems.notFound('The backend service');
+    const environments = await provisionedEnvironments(trx, id);
+    for (const environment of environments) await requestProvisioning(trx, id, environment, 'resync');
+    await insertEvent(trx, {
+      serviceId: id,
+      actorId: admin.id,
+      action: 'resync',
+      fromStatus: locked.status,
+      toStatus: locked.status,
+      detail: { environments },
+    });
+    return toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls);
+  });
 }

@@ -21,7 +21,7 @@ import {
   type ServiceRecord,
   updateService,
 } from './repository.ts';
-import { toView } from './representation.ts';
+import { type AidboxPublicUrls, toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
 
 export async function mustFind(db: Kysely<Database> | Transaction<Database>, id: string): Promise<ServiceRecord> {
@@ -77,13 +77,13 @@ export interface TransitionRequest {
  * the action deleted it).
  */
 export async function runTransition(
-  db: Kysely<Database>,
+  ctx: { readonly db: Kysely<Database>; readonly aidboxPublicUrls: AidboxPublicUrls },
   request: TransitionRequest,
 ): Promise<BackendService | undefined> {
   if (requiresReason(request.action) && !request.reason?.trim()) {
     throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
   }
-  return db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const locked = await lockService(trx, request.id);
     if (!locked || (request.actor === 'owner' && locked.ownerId !== request.user.id)) {
       throw problems.notFound('The backend service');
@@ -104,6 +104,6 @@ export async function runTransition(
       to,
       detail: request.detail ?? {},
     });
-    return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor);
+    return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
   });
 }

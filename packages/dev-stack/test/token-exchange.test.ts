@@ -1,0 +1,90 @@
+import t from 'tap';
+import { fhirStatus, hostKeySet, tokenWithAssertion, tokenWithSecret } from './helpers/smart-client.ts';
+import { startStack } from './helpers/stack.ts';
+
+t.test(
+  'a JWKS service gets sandbox tokens with RS384 and ES384 assertions and reads only what its scopes allow',
+  async (t) => {
+    const stack = await startStack(t);
+    await stack.startWorker();
+    const { jwksUri, keys } = await hostKeySet(t);
+    const created = await stack.developer.api('POST', '/backend-services', {
+      name: 'Bulk exporter',
+      authMethod: 'jwks_uri',
+      jwksUri,
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs'],
+    });
+    t.equal(created.status, 201, JSON.stringify(created.body));
+    const ready = await stack.waitForEnvironment(created.body.id, 'sandbox', 'ready');
+    const sandbox = ready.environments.sandbox;
+
+    for (const alg of ['RS384', 'ES384'] as const) {
+      const token = await tokenWithAssertion(sandbox.tokenUrl, sandbox.clientId, keys[alg]);
+      t.equal(token.status, 200, `${alg}: ${JSON.stringify(token.body)}`);
+      t.equal(token.body.scope, 'system/Patient.rs');
+      const accessToken = token.body.access_token as string;
+      t.equal(
+        await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-1`, accessToken),
+        200,
+        `${alg}: reads the patient`,
+      );
+      t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Coverage`, accessToken), 403, `${alg}: no Coverage scope`);
+    }
+    const production = await tokenWithAssertion(
+      `${stack.emulators.production.url}/auth/token`,
+      sandbox.clientId,
+      keys.RS384,
+    );
+    t.equal(production.status, 401, 'no production client before approval');
+  },
+);
+
+t.test(
+  'a client-secret service gets tokens in sandbox, then production after approval, and none once deactivated',
+  async (t) => {
+    const stack = await startStack(t);
+    await stack.startWorker();
+    const created = await stack.developer.api('POST', '/backend-services', {
+      name: 'Claims sync',
+      authMethod: 'client_secret',
+      scopeVersion: 'v1',
+      scopes: ['system/Patient.read'],
+    });
+    const { id, clientId, clientSecret } = created.body;
+    const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
+    const sandboxToken = await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret);
+    t.equal(sandboxToken.status, 200, JSON.stringify(sandboxToken.body));
+    t.equal(
+      await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-1`, sandboxToken.body.access_token as string),
+      200,
+    );
+    t.equal(
+      await fhirStatus(`${sandbox.fhirBaseUrl}/ExplanationOfBenefit`, sandboxToken.body.access_token as string),
+      403,
+    );
+
+    await stack.developer.api('POST', `/backend-services/${id}/submit`);
+    await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, { note: 'ok' });
+    const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
+    const productionToken = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
+    t.equal(productionToken.status, 200, 'the same secret works in production');
+    t.equal(
+      await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-1`, productionToken.body.access_token as string),
+      200,
+    );
+
+    const rotated = await stack.developer.api('POST', `/backend-services/${id}/rotate-secret`);
+    await stack.waitForEnvironment(id, 'production', 'ready');
+    await stack.waitForEnvironment(id, 'sandbox', 'ready');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 401, 'the old secret stops');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
+
+    await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
+    await stack.waitForEnvironment(id, 'production', 'disabled');
+    await stack.waitForEnvironment(id, 'sandbox', 'disabled');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
+  },
+);

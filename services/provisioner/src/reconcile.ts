@@ -1,0 +1,116 @@
+import {
+  type AidboxApi,
+  accessPolicyId,
+  accessPolicyMatches,
+  accessPolicyResource,
+  clientMatches,
+  clientResource,
+  type ServiceSpec,
+} from '@payerbox/aidbox';
+import type { Database, ProvisioningState } from '@payerbox/db';
+import { assertNever, type Environment, environmentTarget } from '@payerbox/domain';
+import { type Keyring, open } from '@payerbox/secret-box';
+import type { Kysely } from 'kysely';
+import { type ClaimedJob, DRIFT_CHECK } from './queue.ts';
+
+export interface ReconcileDeps {
+  readonly db: Kysely<Database>;
+  readonly aidbox: Readonly<Record<Environment, AidboxApi>>;
+  readonly keyring: Keyring;
+}
+
+export interface ReconcileOutcome {
+  readonly state: ProvisioningState;
+  /** Resources written (0 when Aidbox already matched). */
+  readonly writes: number;
+}
+
+/** A problem no retry can fix (the service's data is unusable); the job fails at once. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}
+
+async function loadService(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('backendServices')
+    .select([
+      'id',
+      'clientId',
+      'status',
+      'deletedAt',
+      'authMethod',
+      'jwksUri',
+      'scopeVersion',
+      'scopes',
+      'organizationId',
+      'clientSecretCiphertext',
+      'clientSecretKeyId',
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+type ServiceRow = NonNullable<Awaited<ReturnType<typeof loadService>>>;
+
+function secretOf(service: ServiceRow, keyring: Keyring): string | undefined {
+  if (service.authMethod !== 'client_secret') return undefined;
+  if (!service.clientSecretCiphertext || !service.clientSecretKeyId) {
+    throw new PermanentError('the service has no client secret; rotate the secret to issue one');
+  }
+  return open(keyring, { keyId: service.clientSecretKeyId, ciphertext: service.clientSecretCiphertext }, service.id);
+}
+
+/**
+ * Makes one environment's Aidbox match what the database says now (level-triggered: the job only names the service
+ * and environment, so several changes in a row converge in one run). Every write is an idempotent PUT or DELETE.
+ *
+ * A change always rewrites the Client: Aidbox keeps secrets hashed, so a rotated secret cannot be compared. A drift
+ * check writes only what differs from the desired resources (comparing everything but the secret).
+ */
+export async function reconcile(deps: ReconcileDeps, job: ClaimedJob): Promise<ReconcileOutcome> {
+  const service = await loadService(deps.db, job.serviceId);
+  if (!service) throw new PermanentError('the service does not exist');
+  const aidbox = deps.aidbox[job.environment];
+  const spec: ServiceSpec = service;
+  const policyId = accessPolicyId(service.clientId);
+  const target = environmentTarget(job.environment, service.status, service.deletedAt !== null);
+  const verifyFirst = job.reason === DRIFT_CHECK;
+  let writes = 0;
+
+  switch (target) {
+    case 'active': {
+      const secret = secretOf(service, deps.keyring);
+      const client = clientResource(spec, secret === undefined ? { active: true } : { active: true, secret });
+      if (!verifyFirst || !clientMatches(client, await aidbox.getClient(service.clientId))) {
+        await aidbox.putClient(client);
+        writes++;
+      }
+      const policy = accessPolicyResource(spec);
+      if (!verifyFirst || !accessPolicyMatches(policy, await aidbox.getAccessPolicy(policyId))) {
+        await aidbox.putAccessPolicy(policy);
+        writes++;
+      }
+      return { state: 'ready', writes };
+    }
+    case 'disabled': {
+      // The policy goes first: without it the client reaches nothing even before it is switched off.
+      if (!verifyFirst || (await aidbox.getAccessPolicy(policyId))) {
+        await aidbox.deleteAccessPolicy(policyId);
+        writes++;
+      }
+      const client = clientResource(spec, { active: false });
+      if (!verifyFirst || !clientMatches(client, await aidbox.getClient(service.clientId))) {
+        await aidbox.putClient(client);
+        writes++;
+      }
+      return { state: 'disabled', writes };
+    }
+    case 'absent': {
+      await aidbox.deleteAccessPolicy(policyId);
+      await aidbox.deleteClient(service.clientId);
+      return { state: 'removed', writes: 2 };
+    }
+    default:
+      return assertNever(target);
+  }
+}

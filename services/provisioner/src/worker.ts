@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { AidboxError } from '@payerbox/aidbox';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { backoffDelay } from './backoff.ts';
+import { type ClaimedJob, claimJobs, completeJob, failJob, queueDriftChecks, retryJob } from './queue.ts';
+import { PermanentError, type ReconcileDeps, reconcile } from './reconcile.ts';
+
+export interface WorkerOptions extends ReconcileDeps {
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly workerId?: string | undefined;
+  readonly concurrency: number;
+  readonly pollIntervalMs: number;
+  readonly resyncIntervalMs: number;
+  readonly maxAttempts: number;
+  readonly maxBackoffMs: number;
+  /** How long a claimed job stays this worker's before another may take it over. */
+  readonly leaseMs?: number;
+}
+
+export interface Worker {
+  readonly id: string;
+  start(): Promise<void>;
+  /** Stops claiming, finishes the jobs in hand, then closes its listener. */
+  stop(): Promise<void>;
+  /** Jobs finished by outcome since start (for tests, logs and metrics). */
+  readonly stats: { completed: number; retried: number; failed: number; writes: number };
+}
+
+// Long enough for several Aidbox calls with their timeouts and retries; a dead worker's jobs wait this long.
+const DEFAULT_LEASE_MS = 120_000;
+const DRIFT_BATCH = 500;
+
+/** Error text that is safe to store and show: what failed, never a secret (the Aidbox client redacts its own). */
+function describe(error: unknown): string {
+  if (error instanceof AidboxError || error instanceof PermanentError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return 'unknown error';
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof PermanentError) return false;
+  if (error instanceof AidboxError) return error.retryable;
+  // Database hiccups and the like: worth another attempt.
+  return true;
+}
+
+/**
+ * A provisioning worker: claims due jobs (LISTEN/NOTIFY wakes it, polling backs that up), reconciles each, and
+ * records the outcome. Failed attempts back off exponentially with full jitter; after `maxAttempts` the environment
+ * is marked failed. A periodic pass queues drift checks for environments not verified recently.
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  const id = options.workerId ?? `provisioner-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = options.logger.child({ worker: id });
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const stats = { completed: 0, retried: 0, failed: 0, writes: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let wake: (() => void) | undefined;
+  let loopDone: Promise<void> | undefined;
+  let listener: pg.Client | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
+
+  const nudge = () => wake?.();
+
+  async function handle(job: ClaimedJob): Promise<void> {
+    try {
+      const outcome = await reconcile(options, job);
+      stats.writes += outcome.writes;
+      await completeJob(options.db, job, outcome.state);
+      stats.completed++;
+      log.debug({ job: job.id, service: job.serviceId, env: job.environment, ...outcome }, 'reconciled');
+    } catch (error) {
+      const message = describe(error);
+      if (isRetryable(error) && job.attempts < options.maxAttempts) {
+        const delay = backoffDelay(job.attempts, options.maxBackoffMs, error);
+        await retryJob(options.db, job, message, delay);
+        stats.retried++;
+        log.warn({ job: job.id, env: job.environment, attempt: job.attempts, delay, error: message }, 'retrying');
+      } else {
+        await failJob(options.db, job, message);
+        stats.failed++;
+        log.error({ job: job.id, service: job.serviceId, env: job.environment, error: message }, 'gave up');
+      }
+    }
+  }
+
+  function track(job: ClaimedJob): void {
+    const done = handle(job)
+      .catch((error: unknown) => log.error({ job: job.id, error: describe(error) }, 'could not record the outcome'))
+      .finally(() => {
+        inFlight.delete(done);
+        nudge();
+      });
+    inFlight.add(done);
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = options.concurrency - inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await claimJobs(options.db, id, free, leaseMs);
+          claimed = jobs.length;
+          for (const job of jobs) track(job);
+        } catch (error) {
+          log.error({ error: describe(error) }, 'could not claim jobs');
+        }
+      }
+      // More may be due right away when a full batch came back; otherwise sleep until woken or the poll interval.
+      if (running && (claimed === 0 || claimed < free)) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.pollIntervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  async function listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    client.on('notification', nudge);
+    // A lost listener only costs latency: polling goes on, and the next start reconnects.
+    client.on('error', (error) => log.warn({ error: error.message }, 'listener lost; polling continues'));
+    await client.connect();
+    await client.query('listen provisioning_jobs');
+    listener = client;
+  }
+
+  async function resyncPass(): Promise<void> {
+    try {
+      const queued = await queueDriftChecks(options.db, options.resyncIntervalMs, DRIFT_BATCH);
+      if (queued > 0) log.info({ queued }, 'queued drift checks');
+    } catch (error) {
+      log.error({ error: describe(error) }, 'could not queue drift checks');
+    }
+  }
+
+  return {
+    id,
+    stats,
+    async start() {
+      running = true;
+      try {
+        await listen();
+      } catch (error) {
+        log.warn({ error: describe(error) }, 'could not LISTEN; polling only');
+      }
+      resyncTimer = setInterval(() => void resyncPass(), options.resyncIntervalMs);
+      resyncTimer.unref();
+      loopDone = loop();
+      log.info({ concurrency: options.concurrency }, 'provisioner worker started');
+    },
+    async stop() {
+      running = false;
+      if (resyncTimer) clearInterval(resyncTimer);
+      nudge();
+      await loopDone;
+      await Promise.all(inFlight);
+      await listener?.end().catch(() => {});
+      log.info(stats, 'provisioner worker stopped');
+    },
+  };
+}

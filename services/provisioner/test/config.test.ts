@@ -1,0 +1,47 @@
+import { ConfigError } from '@payerbox/config';
+import { generateKeyringSpec } from '@payerbox/secret-box';
+import t from 'tap';
+import { loadProvisionerConfig } from '../src/config.ts';
+
+const REQUIRED = {
+  DATABASE_URL: 'postgres://portal@127.0.0.1/portal',
+  SECRET_ENCRYPTION_KEYS: generateKeyringSpec('k1'),
+  SANDBOX_AIDBOX_URL: 'http://aidbox-sandbox:8080',
+  SANDBOX_AIDBOX_CLIENT_ID: 'portal',
+  SANDBOX_AIDBOX_CLIENT_SECRET: 'sandbox-secret',
+  PRODUCTION_AIDBOX_URL: 'https://aidbox.payer.example',
+  PRODUCTION_AIDBOX_CLIENT_ID: 'portal',
+  PRODUCTION_AIDBOX_CLIENT_SECRET: 'production-secret',
+};
+
+t.test('reads both Aidbox connections and fills in worker defaults', async (t) => {
+  const config = loadProvisionerConfig(REQUIRED);
+  t.match(config, {
+    aidbox: {
+      sandbox: { url: 'http://aidbox-sandbox:8080', clientId: 'portal', clientSecret: 'sandbox-secret' },
+      production: { url: 'https://aidbox.payer.example' },
+    },
+    concurrency: 8,
+    pollIntervalMs: 1_000,
+    maxAttempts: 8,
+    leaseMs: 120_000,
+  });
+  t.equal(config.secretKeyring.activeKeyId, 'k1');
+});
+
+t.test('reports every missing or bad variable at once, without their values', async (t) => {
+  try {
+    loadProvisionerConfig({
+      ...REQUIRED,
+      SANDBOX_AIDBOX_URL: 'ftp://nope',
+      WORKER_CONCURRENCY: '0',
+      SANDBOX_AIDBOX_CLIENT_SECRET: '',
+    });
+    t.fail('should have thrown');
+  } catch (error) {
+    t.type(error, ConfigError);
+    const names = (error as ConfigError).problems.map((p) => p.split(':')[0]).sort();
+    t.same(names, ['SANDBOX_AIDBOX_CLIENT_SECRET', 'SANDBOX_AIDBOX_URL', 'WORKER_CONCURRENCY']);
+    t.notMatch((error as Error).message, /nope/);
+  }
+});
