@@ -1,0 +1,6 @@
+export * from './client.ts';
+export * from './environment-urls.ts';
+export * from './errors.ts';
+export * from './mapping.ts';
+export * from './matches.ts';
+export * from './resources.ts';

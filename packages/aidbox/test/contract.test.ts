@@ -1,0 +1,176 @@
+// The contract between our Aidbox client and Aidbox: runs against the emulator by default and against a real
+// Aidbox when AIDBOX_CONTRACT_URL, AIDBOX_CONTRACT_CLIENT_ID and AIDBOX_CONTRACT_CLIENT_SECRET are set.
+import t from 'tap';
+import {
+  type AidboxClient,
+  AidboxError,
+  accessPolicyMatches,
+  accessPolicyResource,
+  clientMatches,
+  clientResource,
+  createAidboxClient,
+  type ServiceSpec,
+} from '../src/index.ts';
+import { contractTarget } from './helpers/target.ts';
+
+const target = await contractTarget(t);
+
+if (typeof target === 'string') {
+  // Skipped with its reason, so a run that could not reach any Aidbox says so rather than passing quietly.
+  t.test('the contract suite', { skip: target }, () => undefined);
+} else {
+  t.comment(`contract suite against ${target.description}`);
+  const aidbox = createAidboxClient({ ...target.connection, timeoutMs: 10_000 });
+
+  const service = (clientId: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec => ({
+    clientId,
+    authMethod: 'jwks_uri',
+    jwksUri: 'https://partner.example/.well-known/jwks.json',
+    scopeVersion: 'v2',
+    scopes: ['system/Coverage.rs', 'system/Patient.rs'],
+    organizationId: null,
+    ...overrides,
+  });
+
+  async function failure(promise: Promise<unknown>): Promise<AidboxError> {
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof AidboxError) return error;
+      throw error;
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  t.test('upserts a Client: 201 when created, 200 when replaced', async (t) => {
+    const desired = clientResource(service(target.newId('client')), { active: true });
+    const first = await aidbox.putClient(desired);
+    t.equal(first.created, true);
+    t.equal(first.resource.id, desired.id);
+    const second = await aidbox.putClient({ ...desired, scope: ['system/Patient.rs'] });
+    t.equal(second.created, false);
+    t.same(second.resource.scope, ['system/Patient.rs']);
+  });
+
+  t.test('reads a Client back as it was written, without its secret', async (t) => {
+    const spec = service(target.newId('client'), { authMethod: 'client_secret', jwksUri: null });
+    const desired = clientResource(spec, { active: true, secret: `pbx_cs_${target.newId('secret')}` });
+    await aidbox.putClient(desired);
+    const stored = await aidbox.getClient(desired.id);
+    t.ok(stored);
+    t.notOk(stored?.secret === desired.secret, 'the plaintext secret is never returned');
+    t.ok(clientMatches(desired, stored), 'the stored client matches what was written');
+    t.equal(await aidbox.getClient(target.newId('missing')), undefined);
+  });
+
+  t.test('deactivates a Client with a merge patch and keeps its other fields', async (t) => {
+    const desired = clientResource(service(target.newId('client')), { active: true });
+    await aidbox.putClient(desired);
+    const patched = await aidbox.patchClient(desired.id, { active: false });
+    t.equal(patched.active, false);
+    const stored = await aidbox.getClient(desired.id);
+    t.equal(stored?.active, false);
+    t.same(stored?.scope, desired.scope);
+    t.equal(stored?.jwks_uri, desired.jwks_uri);
+    t.ok(clientMatches({ ...desired, active: false }, stored));
+  });
+
+  t.test('deletes a Client: existed the first time, already gone the second', async (t) => {
+    const desired = clientResource(service(target.newId('client')), { active: true });
+    await aidbox.putClient(desired);
+    t.same(await aidbox.deleteClient(desired.id), { existed: true });
+    t.same(await aidbox.deleteClient(desired.id), { existed: false });
+    t.equal(await aidbox.getClient(desired.id), undefined);
+  });
+
+  t.test('upserts an AccessPolicy: 201 when created, 200 when replaced', async (t) => {
+    const policy = { ...accessPolicyResource(service(target.newId('client'))), id: target.newId('policy') };
+    const first = await aidbox.putAccessPolicy(policy);
+    t.equal(first.created, true);
+    const second = await aidbox.putAccessPolicy({ ...policy, description: 'replaced' });
+    t.equal(second.created, false);
+    t.equal(second.resource.description, 'replaced');
+  });
+
+  t.test('reads an AccessPolicy back as it was written', async (t) => {
+    const policy = { ...accessPolicyResource(service(target.newId('client'))), id: target.newId('policy') };
+    await aidbox.putAccessPolicy(policy);
+    t.ok(accessPolicyMatches(policy, await aidbox.getAccessPolicy(policy.id)));
+    t.equal(await aidbox.getAccessPolicy(target.newId('missing')), undefined);
+  });
+
+  t.test('changes an AccessPolicy with a merge patch', async (t) => {
+    const policy = { ...accessPolicyResource(service(target.newId('client'))), id: target.newId('policy') };
+    await aidbox.putAccessPolicy(policy);
+    const patched = await aidbox.patchAccessPolicy(policy.id, { description: 'patched' });
+    t.equal(patched.description, 'patched');
+    t.same(patched.matcho, policy.matcho);
+  });
+
+  t.test('deletes an AccessPolicy: existed the first time, already gone the second', async (t) => {
+    const policy = { ...accessPolicyResource(service(target.newId('client'))), id: target.newId('policy') };
+    await aidbox.putAccessPolicy(policy);
+    t.same(await aidbox.deleteAccessPolicy(policy.id), { existed: true });
+    t.same(await aidbox.deleteAccessPolicy(policy.id), { existed: false });
+  });
+
+  t.test('refuses an invalid Client with 422 (400 outside FHIR compliant mode) and an OperationOutcome', async (t) => {
+    const desired = clientResource(service(target.newId('client')), { active: true });
+    const invalid = { ...desired, active: 'yes' } as unknown as AidboxClient;
+    const error = await failure(aidbox.putClient(invalid));
+    t.ok(error.status === 422 || error.status === 400, `status ${error.status}`);
+    t.equal(error.outcome?.resourceType, 'OperationOutcome');
+    t.ok((error.outcome?.issue.length ?? 0) > 0);
+    t.equal(error.retryable, false);
+    t.equal(await aidbox.getClient(desired.id), undefined, 'nothing was stored');
+  });
+
+  t.test('answers wrong credentials with 401 and keeps the secret out of the error', async (t) => {
+    const wrongSecret = `${target.connection.clientSecret}-wrong`;
+    const intruder = createAidboxClient({ ...target.connection, clientSecret: wrongSecret });
+    const error = await failure(intruder.getClient(target.newId('client')));
+    t.equal(error.status, 401);
+    t.equal(error.retryable, false);
+    t.notMatch(`${error.message} ${JSON.stringify(error.outcome ?? {})}`, wrongSecret);
+  });
+
+  t.test('reports health', async (t) => {
+    t.ok((await aidbox.health()) !== undefined);
+  });
+
+  t.test('publishes a SMART configuration with a token endpoint', async (t) => {
+    const configuration = (await aidbox.smartConfiguration()) as { token_endpoint?: unknown };
+    t.type(configuration.token_endpoint, 'string');
+    t.match(configuration.token_endpoint, /\/auth\/token$/);
+  });
+
+  t.test('lets a token of the mapped Client do what its scopes say and nothing else', async (t) => {
+    const clientId = target.newId('client');
+    const secret = `pbx_cs_${target.newId('secret')}`;
+    const spec = service(clientId, { authMethod: 'client_secret', jwksUri: null, scopes: ['system/Patient.rs'] });
+    await aidbox.putClient(clientResource(spec, { active: true, secret }));
+    // The policy gets a tracked id so that it is deleted at teardown; its content is the mapped one.
+    await aidbox.putAccessPolicy({ ...accessPolicyResource(spec), id: target.newId('policy') });
+    const base = target.connection.baseUrl.replace(/\/+$/, '');
+    const tokenResponse = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.rs' }),
+    });
+    t.equal(tokenResponse.status, 200);
+    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const search = (type: string) =>
+      fetch(`${base}/fhir/${type}?_count=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    t.equal(await search('Patient'), 200);
+    t.equal(await search('Claim'), 403);
+  });
+
+  t.test('lists organizations', async (t) => {
+    const organizations = await aidbox.listOrganizations();
+    t.ok(Array.isArray(organizations));
+    for (const organization of organizations) t.equal(organization.resourceType, 'Organization');
+  });
+}

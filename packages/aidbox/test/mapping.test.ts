@@ -1,0 +1,191 @@
+import t from 'tap';
+import {
+  accessPolicyId,
+  accessPolicyResource,
+  clientResource,
+  MappingError,
+  type ServiceSpec,
+  TENANT_ORGANIZATION_EXTENSION_URL,
+} from '../src/index.ts';
+
+const jwksService: ServiceSpec = {
+  clientId: 'bs-0123456789abcdef0123456789abcdef',
+  authMethod: 'jwks_uri',
+  jwksUri: 'https://partner.example/.well-known/jwks.json',
+  scopeVersion: 'v2',
+  scopes: ['system/Coverage.rs', 'system/Patient.rs'],
+  organizationId: null,
+};
+
+const secretService: ServiceSpec = {
+  ...jwksService,
+  clientId: 'bs-fedcba9876543210fedcba9876543210',
+  authMethod: 'client_secret',
+  jwksUri: null,
+};
+
+/** The `$one-of` alternatives of a policy, keyed by resource type (`*` for the wildcard). */
+function alternatives(service: ServiceSpec): Record<string, unknown> {
+  const matcho = accessPolicyResource(service).matcho as { '$one-of': { params?: { 'resource/type': string } }[] };
+  return Object.fromEntries(matcho['$one-of'].map((alt) => [alt.params?.['resource/type'] ?? '*', alt]));
+}
+
+function operationsOf(service: ServiceSpec): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(alternatives(service)).map(([type, alt]) => [
+      type,
+      (alt as { operation: { id: { $enum: string[] } } }).operation.id.$enum,
+    ]),
+  );
+}
+
+t.test('maps a JWKS URI service to a smart-app client that authenticates with private_key_jwt', async (t) => {
+  t.same(clientResource(jwksService, { active: true }), {
+    resourceType: 'Client',
+    id: jwksService.clientId,
+    active: true,
+    type: 'smart-app',
+    grant_types: ['client_credentials'],
+    scope: ['system/Coverage.rs', 'system/Patient.rs'],
+    auth: {
+      client_credentials: {
+        token_format: 'jwt',
+        access_token_expiration: 300,
+        client_assertion_types: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'],
+      },
+    },
+    jwks_uri: 'https://partner.example/.well-known/jwks.json',
+  });
+});
+
+t.test('maps a client secret service to a client that carries its secret and no assertion type', async (t) => {
+  const client = clientResource(secretService, { active: true, secret: 'pbx_cs_s3cr3t' });
+  t.equal(client.secret, 'pbx_cs_s3cr3t');
+  t.same(client.auth, { client_credentials: { token_format: 'jwt', access_token_expiration: 300 } });
+  t.notOk('jwks_uri' in client);
+  t.equal(client.type, 'smart-app');
+  t.same(client.grant_types, ['client_credentials']);
+});
+
+t.test('refuses to map an active client secret service without its secret', async (t) => {
+  t.throws(() => clientResource(secretService, { active: true }), MappingError);
+});
+
+t.test('maps an inactive client secret service without a secret', async (t) => {
+  const client = clientResource(secretService, { active: false });
+  t.equal(client.active, false);
+  t.notOk('secret' in client);
+});
+
+t.test('refuses to map a JWKS URI service that has no URI', async (t) => {
+  t.throws(() => clientResource({ ...jwksService, jwksUri: null }, { active: true }), MappingError);
+});
+
+t.test('keeps the stored scopes on the client exactly as they are, v1 included', async (t) => {
+  const v1 = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/*.read', 'system/Patient.write'] };
+  t.same(clientResource(v1, { active: true }).scope, ['system/*.read', 'system/Patient.write']);
+});
+
+t.test('names the access policy after the client with a -policy suffix', async (t) => {
+  t.equal(accessPolicyId('bs-1'), 'bs-1-policy');
+  t.equal(accessPolicyResource(jwksService).id, `${jwksService.clientId}-policy`);
+});
+
+t.test('links the access policy to the client and requires that client, active, in every alternative', async (t) => {
+  const policy = accessPolicyResource(jwksService);
+  t.equal(policy.resourceType, 'AccessPolicy');
+  t.equal(policy.engine, 'matcho');
+  t.same(policy.link, [{ resourceType: 'Client', id: jwksService.clientId }]);
+  t.same(Object.keys(policy.matcho), ['$one-of']);
+  for (const alt of Object.values(alternatives(jwksService))) {
+    t.same((alt as { client: unknown }).client, { id: jwksService.clientId, active: true });
+  }
+});
+
+t.test('grants read and search for a v1 read scope', async (t) => {
+  const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Patient.read'] };
+  t.same(operationsOf(service), { Patient: ['FhirRead', 'FhirSearch'] });
+});
+
+t.test('grants create, update, patch and delete for a v1 write scope', async (t) => {
+  const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Observation.write'] };
+  t.same(operationsOf(service), { Observation: ['FhirCreate', 'FhirUpdate', 'FhirPatch', 'FhirDelete'] });
+});
+
+t.test('grants every operation for a v1 star scope', async (t) => {
+  const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Coverage.*'] };
+  t.same(operationsOf(service), {
+    Coverage: ['FhirCreate', 'FhirRead', 'FhirUpdate', 'FhirPatch', 'FhirDelete', 'FhirSearch'],
+  });
+});
+
+t.test('grants exactly the letters of a v2 subset', async (t) => {
+  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.r'] }), { Patient: ['FhirRead'] });
+  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.s'] }), { Patient: ['FhirSearch'] });
+  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.cd'] }), { Patient: ['FhirCreate', 'FhirDelete'] });
+  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.u'] }), { Patient: ['FhirUpdate', 'FhirPatch'] });
+});
+
+t.test('drops the resource type condition for a wildcard type', async (t) => {
+  const service = { ...jwksService, scopes: ['system/*.rs'] };
+  const wildcard = alternatives(service)['*'];
+  t.same(wildcard, {
+    client: { id: jwksService.clientId, active: true },
+    operation: { id: { $enum: ['FhirRead', 'FhirSearch'] } },
+  });
+});
+
+t.test('keeps a wildcard beside specific types as separate alternatives', async (t) => {
+  const service = { ...jwksService, scopes: ['system/*.rs', 'system/Patient.c'] };
+  t.same(operationsOf(service), { '*': ['FhirRead', 'FhirSearch'], Patient: ['FhirCreate'] });
+});
+
+t.test('merges several scopes of one type into one alternative', async (t) => {
+  const service = { ...jwksService, scopes: ['system/Patient.c', 'system/Patient.rs', 'system/Patient.d'] };
+  const policy = accessPolicyResource(service);
+  t.equal((policy.matcho['$one-of'] as unknown[]).length, 1);
+  t.same(operationsOf(service), { Patient: ['FhirCreate', 'FhirRead', 'FhirDelete', 'FhirSearch'] });
+});
+
+t.test('puts the resource type in params and one alternative per type', async (t) => {
+  const alt = alternatives(jwksService);
+  t.same(Object.keys(alt).sort(), ['Coverage', 'Patient']);
+  t.same((alt.Coverage as { params: unknown }).params, { 'resource/type': 'Coverage' });
+});
+
+t.test('refuses to build a policy from a scope that is not valid for the service version', async (t) => {
+  t.throws(() => accessPolicyResource({ ...jwksService, scopes: ['system/Patient.read'] }));
+});
+
+t.test('binds the client to its organization with the tenant meta extension', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east' };
+  const client = clientResource(bound, { active: true });
+  t.same(client.meta, {
+    extension: [{ url: TENANT_ORGANIZATION_EXTENSION_URL, valueReference: { reference: 'Organization/org-east' } }],
+  });
+  t.equal(TENANT_ORGANIZATION_EXTENSION_URL, 'https://aidbox.app/tenant-organization-id');
+  t.notOk('meta' in clientResource(jwksService, { active: true }));
+});
+
+t.test('makes the policy of a bound client check the organization binding', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east' };
+  for (const alt of Object.values(alternatives(bound))) {
+    t.same((alt as { client: unknown }).client, {
+      id: jwksService.clientId,
+      active: true,
+      meta: {
+        extension: {
+          $contains: {
+            url: 'https://aidbox.app/tenant-organization-id',
+            valueReference: { reference: 'Organization/org-east' },
+          },
+        },
+      },
+    });
+  }
+});
+
+t.test('builds the same resources from the same service, so repeated syncs are no-ops', async (t) => {
+  t.same(accessPolicyResource(jwksService), accessPolicyResource({ ...jwksService }));
+  t.same(clientResource(jwksService, { active: true }), clientResource({ ...jwksService }, { active: true }));
+});

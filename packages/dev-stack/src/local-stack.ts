@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createAidboxClient } from '@payerbox/aidbox';
+import { type AidboxEmulator, type FaultOptions, startAidboxEmulator } from '@payerbox/aidbox-emulator';
+import { createDb } from '@payerbox/db';
+import { createWorker, type Worker } from '@payerbox/provisioner';
+import { buildApp, loadConfig } from '@payerbox/registration';
+import { createApiToken } from '@payerbox/registration/api-tokens/service';
+import { upsertUserByEmail } from '@payerbox/registration/users/repository';
+import { generateKeyringSpec, parseKeyring } from '@payerbox/secret-box';
+import { pino } from 'pino';
+
+/** The provisioning client the emulators accept (Basic auth). */
+export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
+
+export interface StackUser {
+  readonly id: string;
+  readonly token: string;
+  /** JSON request to the registration API as this user; answers status and parsed body. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+export interface WorkerTuning {
+  readonly concurrency?: number;
+  readonly pollIntervalMs?: number;
+  readonly resyncIntervalMs?: number;
+  readonly maxAttempts?: number;
+  readonly maxBackoffMs?: number;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly databaseUrl: string;
+  readonly keyring: string;
+  readonly emulators: { readonly sandbox: AidboxEmulator; readonly production: AidboxEmulator };
+  readonly developer: StackUser;
+  readonly admin: StackUser;
+  /** Starts an in-process provisioner worker (stopped at teardown). */
+  startWorker(tuning?: WorkerTuning): Promise<Worker>;
+  /** Environment variables that run a provisioner process against this stack. */
+  provisionerEnv(tuning?: WorkerTuning): Record<string, string>;
+  /** Stops workers, the API and the emulators (newest first). */
+  close(): Promise<void>;
+  /** Polls the service until the environment reaches `state` (fails after `timeoutMs`). */
+  waitForEnvironment(
+    serviceId: string,
+    environment: 'sandbox' | 'production',
+    state: string,
+    timeoutMs?: number,
+  ): Promise<any>;
+}
+
+/**
+ * The whole portal on loopback, in this process, for tests and benchmarks: two Aidbox emulators, the registration API
+ * over real HTTP, and provisioner workers on demand. `close()` stops all of it.
+ */
+export async function startLocalStack(databaseUrl: string, faults: FaultOptions = {}): Promise<LocalStack> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const keyring = generateKeyringSpec('stack');
+  const emulators = {
+    sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults }),
+    production: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'production', faults }),
+  };
+  cleanups.push(
+    () => emulators.sandbox.close(),
+    () => emulators.production.close(),
+  );
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    PORTAL_MODE: 'development',
+    SECRET_ENCRYPTION_KEYS: keyring,
+    SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
+    PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
+  });
+  const app = await buildApp(config);
+  cleanups.push(() => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  async function user(role: 'developer' | 'admin'): Promise<StackUser> {
+    const email = `${role}-${randomBytes(6).toString('hex')}@e2e.test`;
+    const created = await upsertUserByEmail(app.db, { email, name: `E2E ${role}`, role });
+    const { token } = await createApiToken(app.db, created.id, { name: 'e2e', expiresInDays: 1 }, 1);
+    return {
+      id: created.id,
+      token,
+      async api(method, path, body) {
+        const response = await fetch(`${apiUrl}/api/v1${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = await response.text();
+        return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      },
+    };
+  }
+  const developer = await user('developer');
+  const admin = await user('admin');
+
+  const workerDefaults = (tuning: WorkerTuning) => ({
+    concurrency: tuning.concurrency ?? 8,
+    pollIntervalMs: tuning.pollIntervalMs ?? 100,
+    resyncIntervalMs: tuning.resyncIntervalMs ?? 60_000,
+    maxAttempts: tuning.maxAttempts ?? 8,
+    maxBackoffMs: tuning.maxBackoffMs ?? 200,
+  });
+
+  return {
+    apiUrl,
+    databaseUrl,
+    keyring,
+    emulators,
+    developer,
+    admin,
+    async close() {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+    async startWorker(tuning = {}) {
+      const db = createDb({ databaseUrl, poolSize: 4 });
+      const connect = (emulator: AidboxEmulator) =>
+        createAidboxClient({
+          baseUrl: emulator.url,
+          clientId: ADMIN_CLIENT.id,
+          clientSecret: ADMIN_CLIENT.secret,
+          timeoutMs: 2_000,
+          retries: 1,
+          retryDelayMs: 20,
+        });
+      const worker = createWorker({
+        ...workerDefaults(tuning),
+        db,
+        databaseUrl,
+        keyring: parseKeyring(keyring),
+        aidbox: { sandbox: connect(emulators.sandbox), production: connect(emulators.production) },
+        logger: pino({ level: 'silent' }),
+      });
+      await worker.start();
+      cleanups.push(async () => {
+        await worker.stop();
+        await db.destroy();
+      });
+      return worker;
+    },
+    provisionerEnv(tuning = {}) {
+      const defaults = workerDefaults(tuning);
+      return {
+        DATABASE_URL: databaseUrl,
+        SECRET_ENCRYPTION_KEYS: keyring,
+        LOG_LEVEL: 'silent',
+        SANDBOX_AIDBOX_URL: emulators.sandbox.url,
+        SANDBOX_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
+        SANDBOX_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+        PRODUCTION_AIDBOX_URL: emulators.production.url,
+        PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
+        PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+        AIDBOX_TIMEOUT_MS: '2000',
+        WORKER_CONCURRENCY: String(defaults.concurrency),
+        POLL_INTERVAL_MS: String(defaults.pollIntervalMs),
+        RESYNC_INTERVAL_MS: String(defaults.resyncIntervalMs),
+        MAX_ATTEMPTS: String(defaults.maxAttempts),
+        MAX_BACKOFF_MS: String(defaults.maxBackoffMs),
+      };
+    },
+    async waitForEnvironment(serviceId, environment, state, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: unknown;
+      while (Date.now() < deadline) {
+        const { body } = await developer
+          .api('GET', `/backend-services/${serviceId}`)
+          .then(async (r) => (r.status === 404 ? admin.api('GET', `/admin/backend-services/${serviceId}`) : r));
+        last = body?.environments?.[environment];
+        if ((last as { state?: string } | null)?.state === state) return body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`${environment} of ${serviceId} did not become ${state}; last seen ${JSON.stringify(last)}`);
+    },
+  };
+}
