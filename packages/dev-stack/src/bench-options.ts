@@ -8,11 +8,13 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   /** Concurrent HTTP connections (keep-alive) of the load generator. */
   readonly connections: number;
+  /** The short run that proves the harness works (smaller provisioning matrix too). */
+  readonly quick: boolean;
 }
 
 const USAGE = 'usage: pnpm bench [--duration SECONDS | --quick] [--connections N]';
 
-const DEFAULTS: BenchOptions = { durationSeconds: 10, warmupSeconds: 1, connections: 50 };
+const DEFAULTS: BenchOptions = { durationSeconds: 10, warmupSeconds: 1, connections: 50, quick: false };
 const QUICK_SECONDS = 2;
 
 export class UsageError extends Error {
@@ -56,5 +58,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     durationSeconds: positiveInteger('duration', values.duration, fallbackDuration, 600),
     warmupSeconds: DEFAULTS.warmupSeconds,
     connections: positiveInteger('connections', values.connections, DEFAULTS.connections, 1000),
+    quick: values.quick === true,
   };
 }

