@@ -106,6 +106,26 @@ export interface ProvisioningJobsTable {
   generation: Generated<number>;
 }
 
+export interface SessionsTable {
+  id: string;
+  tokenHash: Buffer;
+  userId: string;
+  csrfToken: string;
+  idToken: string | null;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: ColumnType<Date, Date, Date>;
+}
+
+export interface LoginRequestsTable {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  app: 'developer' | 'admin';
+  returnTo: string;
+  createdAt: Timestamp;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -115,6 +135,8 @@ export interface Database {
   idempotencyKeys: IdempotencyKeysTable;
   serviceEnvironments: ServiceEnvironmentsTable;
   provisioningJobs: ProvisioningJobsTable;
+  sessions: SessionsTable;
+  loginRequests: LoginRequestsTable;
 }
 
 export type User = Selectable<UsersTable>;

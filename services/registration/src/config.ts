@@ -1,6 +1,6 @@
 import { assertValid, ConfigError, readEnv, readKeyring, StringEnum } from '@payerbox/config';
 import type { Keyring } from '@payerbox/secret-box';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export { ConfigError };
 
@@ -22,7 +22,30 @@ const EnvSchema = Type.Object({
   /** Base URLs developers reach the Aidbox servers at (shown as environment constants). */
   SANDBOX_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
   PRODUCTION_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
+  /** OpenID Connect issuer the SPAs sign in with (and whose access tokens partner tools may send); off when unset. */
+  OIDC_ISSUER_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_SCOPES: Type.String({ minLength: 1, default: 'openid email profile' }),
+  /** Claim holding the user's roles or groups; dots walk into objects (Keycloak: realm_access.roles). */
+  OIDC_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
+  /** The value in that claim that makes a user an administrator. */
+  OIDC_ADMIN_ROLE: Type.String({ minLength: 1, default: 'admin' }),
+  /** `aud` that access tokens sent as Bearer must carry; defaults to the client id. */
+  OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  SESSION_ABSOLUTE_MINUTES: Type.Integer({ minimum: 5, maximum: 43_200, default: 720 }),
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 43_200, default: 30 }),
 });
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: string;
+  readonly rolesClaim: string;
+  readonly adminRole: string;
+  readonly audience: string;
+}
 
 export interface Config {
   readonly mode: 'development' | 'production';
@@ -36,6 +59,31 @@ export interface Config {
   readonly secretKeyring: Keyring;
   readonly allowLoopbackJwks: boolean;
   readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
+  /** Sign-in settings; undefined when no issuer is configured (API tokens only). */
+  readonly oidc: OidcSettings | undefined;
+  readonly session: { readonly absoluteMinutes: number; readonly idleMinutes: number };
+}
+
+function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): OidcSettings | undefined {
+  const { OIDC_ISSUER_URL: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = values;
+  if (issuer === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  for (const [name, value] of Object.entries({
+    OIDC_ISSUER_URL: issuer,
+    OIDC_CLIENT_ID: clientId,
+    OIDC_CLIENT_SECRET: clientSecret,
+  })) {
+    if (value === undefined) problems.add(`${name}: is required when sign-in is configured`);
+  }
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    scopes: values.OIDC_SCOPES,
+    rolesClaim: values.OIDC_ROLES_CLAIM,
+    adminRole: values.OIDC_ADMIN_ROLE,
+    audience: values.OIDC_AUDIENCE ?? clientId,
+  };
 }
 
 /**
@@ -48,6 +96,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const allowLoopbackJwks = (valid.ALLOW_LOOPBACK_JWKS ?? String(valid.PORTAL_MODE === 'development')) === 'true';
   if (allowLoopbackJwks && valid.PORTAL_MODE === 'production') {
     problems.add('ALLOW_LOOPBACK_JWKS: must not be true in production mode (it lets key set URLs reach this machine)');
+  }
+  const oidc = readOidc(valid, problems);
+  if (oidc && valid.PORTAL_MODE === 'production' && !valid.PUBLIC_URL.startsWith('https://')) {
+    problems.add(
+      'PUBLIC_URL: must be https in production mode when sign-in is configured (session cookies are Secure)',
+    );
   }
   assertValid(problems);
   return Object.freeze({
@@ -64,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     aidboxPublicUrls: Object.freeze({
       sandbox: valid.SANDBOX_AIDBOX_PUBLIC_URL,
       production: valid.PRODUCTION_AIDBOX_PUBLIC_URL,
+    }),
+    oidc: oidc && Object.freeze(oidc),
+    session: Object.freeze({
+      absoluteMinutes: valid.SESSION_ABSOLUTE_MINUTES,
+      idleMinutes: valid.SESSION_IDLE_MINUTES,
     }),
   });
 }

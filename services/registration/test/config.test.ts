@@ -34,6 +34,8 @@ t.test('fills in defaults for everything but the database', async (t) => {
     apiTokenMaxDays: 365,
     allowLoopbackJwks: false,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    oidc: undefined,
+    session: { absoluteMinutes: 720, idleMinutes: 30 },
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -62,7 +64,30 @@ t.test('reads every variable, converting numbers', async (t) => {
     apiTokenMaxDays: 30,
     allowLoopbackJwks: true,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    oidc: undefined,
+    session: { absoluteMinutes: 720, idleMinutes: 30 },
   });
+});
+
+t.test('reads the sign-in settings as a whole, or not at all', async (t) => {
+  const oidc = {
+    OIDC_ISSUER_URL: 'https://login.payer.example/realms/payerbox',
+    OIDC_CLIENT_ID: 'backend-services-portal',
+    OIDC_CLIENT_SECRET: 'portal-secret',
+  };
+  t.match(loadConfig({ ...REQUIRED, ...oidc, PUBLIC_URL: 'https://portal.payer.example' }).oidc, {
+    issuer: oidc.OIDC_ISSUER_URL,
+    clientId: 'backend-services-portal',
+    scopes: 'openid email profile',
+    rolesClaim: 'roles',
+    adminRole: 'admin',
+    audience: 'backend-services-portal',
+  });
+  t.same(problemsOf({ ...REQUIRED, OIDC_ISSUER_URL: oidc.OIDC_ISSUER_URL }).sort(), [
+    'OIDC_CLIENT_ID: is required when sign-in is configured',
+    'OIDC_CLIENT_SECRET: is required when sign-in is configured',
+  ]);
+  t.match(problemsOf({ ...REQUIRED, ...oidc }), [/PUBLIC_URL: must be https in production mode/]);
 });
 
 t.test('treats empty variables as unset and ignores unknown ones', async (t) => {

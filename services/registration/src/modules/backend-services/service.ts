@@ -250,7 +250,10 @@ export async function listServicePage(
     ...(query.q !== undefined && { q: query.q }),
   });
   const page = toPage(rows, window.limit, (row) => row.id);
-  return { items: page.items.map((row) => toView(row, viewer.actor, ctx.aidboxPublicUrls)), nextCursor: page.nextCursor };
+  return {
+    items: page.items.map((row) => toView(row, viewer.actor, ctx.aidboxPublicUrls)),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** Admin: re-arms the provisioning of every environment the service has, whatever its state, and audits it. */

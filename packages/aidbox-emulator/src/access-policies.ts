@@ -1,0 +1,54 @@
+/**
+ * AccessPolicy evaluation (`docs/access-control/authorization/access-policies.md`): a policy applies to a request
+ * when one of its links names the request's Client (or Operation), or when it has no links at all; the request is
+ * allowed when any applicable policy allows it, and denied by default.
+ */
+import { parseLink } from './access-policy-resource.ts';
+import type { JsonObject } from './json-value.ts';
+import { matchesPattern } from './matcho.ts';
+
+/** Aidbox's operation ids for the FHIR interactions. */
+export type FhirOperationId = 'FhirRead' | 'FhirSearch' | 'FhirCreate' | 'FhirUpdate' | 'FhirPatch' | 'FhirDelete';
+
+/** The request as AccessPolicy engines see it (the documented keys; there are no users in the emulator). */
+export interface PolicyRequest {
+  readonly 'request-method': string;
+  readonly uri: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly operation: { readonly id: FhirOperationId };
+  /** The stored Client resource, as GET /Client/<id> returns it. */
+  readonly client: JsonObject;
+  /** The access token's claims. */
+  readonly jwt: JsonObject;
+}
+
+export function policiesAllow(policies: readonly JsonObject[], request: PolicyRequest): boolean {
+  return policies.some((policy) => appliesTo(policy, request) && allows(policy, request));
+}
+
+function appliesTo(policy: JsonObject, request: PolicyRequest): boolean {
+  const links = Array.isArray(policy.link) ? policy.link : [];
+  if (links.length === 0) return true;
+  return links.some((entry) => {
+    const link = parseLink(entry);
+    switch (link?.resourceType) {
+      case 'Client':
+        return link.id === request.client.id;
+      case 'Operation':
+        return link.id === request.operation.id;
+      default:
+        return false; // User links never apply: the emulator has no users
+    }
+  });
+}
+
+function allows(policy: JsonObject, request: PolicyRequest): boolean {
+  switch (policy.engine) {
+    case 'allow':
+      return true;
+    case 'matcho':
+      return matchesPattern(policy.matcho, request);
+    default:
+      return false;
+  }
+}

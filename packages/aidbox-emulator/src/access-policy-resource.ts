@@ -1,0 +1,86 @@
+/**
+ * Aidbox `AccessPolicy` (`docs/reference/system-resources-reference/core-module-resources.md` § AccessPolicy,
+ * `docs/access-control/authorization/access-policies.md`). The emulator evaluates the `allow` and `matcho` engines
+ * only and refuses to store policies for other engines, so that a policy it cannot evaluate is never mistaken for
+ * one that denies.
+ */
+import { isJsonObject, type JsonObject } from './json-value.ts';
+import { Problems } from './resource-validation.ts';
+
+export const SUPPORTED_ENGINES = ['matcho', 'allow'] as const;
+
+/** Resource types an AccessPolicy may link to. */
+export const LINKABLE_TYPES = ['Client', 'User', 'Operation'] as const;
+
+/** Every element of the AccessPolicy schema; engine-specific ones other than `matcho` are accepted and ignored. */
+const POLICY_ELEMENTS = new Set([
+  'resourceType',
+  'id',
+  'meta',
+  'engine',
+  'matcho',
+  'link',
+  'description',
+  'type',
+  'schema',
+  'sql',
+  'clj',
+  'rpc',
+  'and',
+  'or',
+  'roleName',
+  'module',
+  'source',
+  '_source',
+]);
+
+export interface PolicyLink {
+  readonly resourceType: string;
+  readonly id: string;
+}
+
+export function validateAccessPolicy(policy: JsonObject): Problems {
+  const problems = new Problems();
+  problems.unknownKeys(policy, 'AccessPolicy', POLICY_ELEMENTS);
+  problems.common(policy, 'AccessPolicy');
+  problems.string(policy, 'description', 'AccessPolicy');
+  if ('type' in policy && !['scope', 'rest', 'rpc'].includes(policy.type as string)) {
+    problems.add('AccessPolicy.type', 'must be one of scope, rest, rpc');
+  }
+  if (!SUPPORTED_ENGINES.includes(policy.engine as (typeof SUPPORTED_ENGINES)[number])) {
+    problems.add(
+      'AccessPolicy.engine',
+      `must be one of ${SUPPORTED_ENGINES.join(', ')} (the engines the emulator runs)`,
+    );
+  }
+  if (policy.engine === 'matcho' && !isJsonObject(policy.matcho)) {
+    problems.add('AccessPolicy.matcho', 'is required and must be an object when engine is matcho');
+  } else if ('matcho' in policy && !isJsonObject(policy.matcho)) {
+    problems.add('AccessPolicy.matcho', 'must be an object');
+  }
+  const links = problems.array(policy, 'link', 'AccessPolicy');
+  links?.forEach((link, index) => {
+    if (!parseLink(link)) {
+      problems.add(
+        `AccessPolicy.link.${index}`,
+        `must be {resourceType, id} or {reference: "<type>/<id>"} with a type among ${LINKABLE_TYPES.join(', ')}`,
+      );
+    }
+  });
+  return problems;
+}
+
+/** Reads a link written in Aidbox format (`{resourceType, id}`) or FHIR format (`{reference: "Client/x"}`). */
+export function parseLink(link: unknown): PolicyLink | undefined {
+  if (!isJsonObject(link)) return undefined;
+  let resourceType: unknown = link.resourceType;
+  let id: unknown = link.id;
+  if (typeof link.reference === 'string' && resourceType === undefined && id === undefined) {
+    const match = /^([A-Za-z]+)\/([A-Za-z0-9._-]{1,64})$/.exec(link.reference);
+    if (!match) return undefined;
+    [, resourceType, id] = match;
+  }
+  if (typeof resourceType !== 'string' || typeof id !== 'string' || id === '') return undefined;
+  if (!(LINKABLE_TYPES as readonly string[]).includes(resourceType)) return undefined;
+  return { resourceType, id };
+}

@@ -1,0 +1,21 @@
+import type { TokenSigner } from './access-tokens.ts';
+import type { ClientAssertionVerifier } from './client-assertion.ts';
+import type { FaultOptions, RecordedRequest } from './options.ts';
+import type { ResourceStore } from './resource-store.ts';
+
+/** What the routes of one emulator share. */
+export interface EmulatorContext {
+  readonly name: string;
+  readonly store: ResourceStore;
+  readonly signer: TokenSigner;
+  readonly assertions: ClientAssertionVerifier;
+  readonly adminClient: { readonly id: string; readonly secret: string };
+  /** The public base URL, without a trailing slash; known once the server listens (the port may be random). */
+  baseUrl: string;
+  faults: Required<FaultOptions>;
+  readonly recorded: RecordedRequest[];
+}
+
+export function tokenUrl(context: EmulatorContext): string {
+  return `${context.baseUrl}/auth/token`;
+}

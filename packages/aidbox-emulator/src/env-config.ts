@@ -1,0 +1,65 @@
+/**
+ * Configuration of the emulator process, from environment variables only. Every bad variable is reported at once,
+ * and secrets are never echoed.
+ */
+import type { EmulatorOptions } from './options.ts';
+
+export class EmulatorConfigError extends Error {
+  override name = 'EmulatorConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid emulator configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads `EMULATOR_*` variables into emulator options; throws an EmulatorConfigError listing every problem. */
+export function loadEmulatorConfig(env: Readonly<Record<string, string | undefined>>): EmulatorOptions {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const number = (name: string, test: (value: number) => boolean, expectation: string) => {
+    const text = read(name);
+    if (text === undefined) return undefined;
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (!test(value)) {
+      problems.push(`${name}: must be ${expectation}`);
+      return undefined;
+    }
+    return value;
+  };
+  const rate = (name: string) => number(name, (v) => v >= 0 && v <= 1, 'a number from 0 to 1');
+
+  const host = read('EMULATOR_HOST') ?? '127.0.0.1';
+  const port = number('EMULATOR_PORT', (v) => Number.isInteger(v) && v <= 65535, 'an integer from 0 to 65535') ?? 0;
+  const baseUrl = read('EMULATOR_BASE_URL');
+  if (baseUrl !== undefined && !(URL.canParse(baseUrl) && /^https?:$/.test(new URL(baseUrl).protocol))) {
+    problems.push('EMULATOR_BASE_URL: must be an http(s) URL');
+  }
+  const adminId = read('EMULATOR_ADMIN_CLIENT_ID') ?? 'root';
+  if (adminId.includes(':')) problems.push('EMULATOR_ADMIN_CLIENT_ID: must not contain ":"');
+  const adminSecret = read('EMULATOR_ADMIN_CLIENT_SECRET');
+  if (adminSecret === undefined) problems.push('EMULATOR_ADMIN_CLIENT_SECRET: is required');
+  const seedText = read('EMULATOR_SEED') ?? 'true';
+  if (seedText !== 'true' && seedText !== 'false') problems.push('EMULATOR_SEED: must be true or false');
+  const errorRate = rate('EMULATOR_ERROR_RATE');
+  const dropRate = rate('EMULATOR_DROP_RATE');
+  const latencyMs = number('EMULATOR_LATENCY_MS', Number.isInteger, 'a whole number of milliseconds');
+  if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
+
+  const name = read('EMULATOR_NAME');
+  return {
+    host,
+    port,
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
+    adminClient: { id: adminId, secret: adminSecret },
+    seed: seedText === 'true',
+    faults: {
+      ...(errorRate !== undefined ? { errorRate } : {}),
+      ...(dropRate !== undefined ? { dropRate } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+    },
+    ...(name !== undefined ? { name } : {}),
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * `@payerbox/aidbox-emulator`: a faithful in-memory stand-in for the Aidbox API subset the portal uses, for local runs
+ * and tests. Production code never imports it.
+ */
+export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
+export { startAidboxEmulator } from './start-emulator.ts';

@@ -1,0 +1,101 @@
+/**
+ * The part of Aidbox's Matcho DSL (`docs/reference/matcho-dsl-reference.md`) that the emulator evaluates.
+ *
+ * - Objects match key by key, recursively; a key missing from the subject fails unless its pattern is `nil?`.
+ * - Strings, numbers and booleans match by equality; strings starting with `#` are regular expressions (found
+ *   anywhere in the subject string, as Clojure's `re-find`); `present?`, `nil?` and `not-blank?` are predicates.
+ * - An array pattern matches an array subject when every pattern element matches some subject element. (The Aidbox
+ *   docs describe ordered matching; the emulator follows its own specification, which asks for this looser rule.)
+ * - `$enum`, `$one-of`, `$contains`, `$every` and `$not` as documented.
+ *
+ * Anything else, such as `$reference`, `$length` or `.path` context references, is unsupported: the whole pattern
+ * then fails to match, so a policy the emulator cannot understand never grants access (fail closed).
+ */
+import { isJsonObject, type JsonObject } from './json-value.ts';
+
+class UnsupportedPattern extends Error {
+  override name = 'UnsupportedPattern';
+}
+
+/** Whether `subject` matches `pattern`; false when the pattern uses anything the emulator does not support. */
+export function matchesPattern(pattern: unknown, subject: unknown): boolean {
+  try {
+    return match(pattern, subject);
+  } catch (error) {
+    if (error instanceof UnsupportedPattern) return false;
+    throw error;
+  }
+}
+
+function match(pattern: unknown, subject: unknown): boolean {
+  if (pattern === null) return subject === null || subject === undefined;
+  if (typeof pattern === 'string') return matchString(pattern, subject);
+  if (typeof pattern === 'number' || typeof pattern === 'boolean') return subject === pattern;
+  if (Array.isArray(pattern)) {
+    return Array.isArray(subject) && pattern.every((element) => subject.some((item) => match(element, item)));
+  }
+  if (isJsonObject(pattern)) return matchObject(pattern, subject);
+  throw new UnsupportedPattern(`unsupported pattern value ${String(pattern)}`);
+}
+
+function matchString(pattern: string, subject: unknown): boolean {
+  switch (pattern) {
+    case 'present?':
+      return subject !== null && subject !== undefined;
+    case 'nil?':
+      return subject === null || subject === undefined;
+    case 'not-blank?':
+      return typeof subject === 'string' && subject.trim() !== '';
+  }
+  if (pattern.startsWith('#')) {
+    let expression: RegExp;
+    try {
+      expression = new RegExp(pattern.slice(1));
+    } catch {
+      throw new UnsupportedPattern(`invalid regular expression ${pattern}`);
+    }
+    return typeof subject === 'string' && expression.test(subject);
+  }
+  if (pattern.startsWith('.')) throw new UnsupportedPattern(`context references such as ${pattern} are not supported`);
+  return subject === pattern;
+}
+
+function matchObject(pattern: JsonObject, subject: unknown): boolean {
+  const keys = Object.keys(pattern);
+  // The docs: "$one-of cannot be utilized concurrently with other keys".
+  if ('$one-of' in pattern && keys.length > 1) throw new UnsupportedPattern('$one-of combined with other keys');
+  for (const key of keys) {
+    const expected = pattern[key];
+    if (key.startsWith('$')) {
+      if (!matchOperator(key, expected, subject)) return false;
+      continue;
+    }
+    if (!isJsonObject(subject)) return false;
+    const actual = Object.hasOwn(subject, key) ? subject[key] : undefined;
+    if (!match(expected, actual)) return false;
+  }
+  return true;
+}
+
+function matchOperator(operator: string, argument: unknown, subject: unknown): boolean {
+  switch (operator) {
+    case '$enum':
+      if (!Array.isArray(argument)) throw new UnsupportedPattern('$enum takes an array');
+      return argument.some((value) => isPrimitive(value) && value === subject);
+    case '$one-of':
+      if (!Array.isArray(argument)) throw new UnsupportedPattern('$one-of takes an array');
+      return argument.some((alternative) => match(alternative, subject));
+    case '$contains':
+      return Array.isArray(subject) && subject.some((item) => match(argument, item));
+    case '$every':
+      return Array.isArray(subject) && subject.every((item) => match(argument, item));
+    case '$not':
+      return !match(argument, subject);
+    default:
+      throw new UnsupportedPattern(`unsupported operator ${operator}`);
+  }
+}
+
+function isPrimitive(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}

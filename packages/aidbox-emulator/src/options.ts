@@ -1,0 +1,55 @@
+/** The emulator's public types; see `startAidboxEmulator`. */
+
+/** Failures the emulator injects, for testing how callers cope with an unreliable Aidbox. */
+export interface FaultOptions {
+  /** Probability (0..1) of answering 503 with an OperationOutcome (code `transient`) without doing anything. */
+  errorRate?: number;
+  /** Milliseconds added before every answer. */
+  latencyMs?: number;
+  /** Probability (0..1) of destroying the connection without answering, and without doing anything. */
+  dropRate?: number;
+}
+
+export interface EmulatorOptions {
+  /** Interface to listen on; default `127.0.0.1`, never anything wider unless asked. */
+  host?: string;
+  /** Port to listen on; default 0 (a free port). */
+  port?: number;
+  /**
+   * The public base URL the emulator believes it is reached at: token `iss` and `aud`, the token URL an assertion's
+   * `aud` must name, and every URL in the SMART configuration. Default `http://127.0.0.1:<port>`.
+   */
+  baseUrl?: string;
+  /** The one client that may use the admin REST API, with HTTP Basic (the portal's provisioning client). */
+  adminClient: { id: string; secret: string };
+  /** Load the sample payer data (organizations, patients, coverage, claims, observations); default true. */
+  seed?: boolean;
+  /** Faults applied to every request except `GET /health`; default none. */
+  faults?: FaultOptions;
+  /** A name for logs and the health answer, e.g. `sandbox` or `production`. */
+  name?: string;
+}
+
+/** One answered request, as `requests()` reports it. */
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  status: number;
+}
+
+export interface AidboxEmulator {
+  /** The base URL it actually listens at, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Stops listening and closes idle connections. */
+  close(): Promise<void>;
+  /** Replaces the injected faults, from the next request on. */
+  setFaults(faults: FaultOptions): void;
+  /** Every request answered so far, oldest first (dropped connections are not answers and are not listed). */
+  requests(): RecordedRequest[];
+  /**
+   * The stored resource as Aidbox would return it to GET (a copy; a Client without its secret), or undefined when
+   * there is none.
+   */
+  resource(type: 'Client' | 'AccessPolicy' | 'Organization' | string, id: string): Record<string, unknown> | undefined;
+}

@@ -1,0 +1,202 @@
+/**
+ * Sample payer data for the sandbox (never PHI): two unrelated health plans, one of which has a regional child
+ * organization (`partOf`), each with its own members, coverage, claims (ExplanationOfBenefit) and observations.
+ *
+ * Every resource that belongs to an organization carries the OrgBAC tenant binding Aidbox writes on resources
+ * created through an organization's FHIR base (`meta.extension` `https://aidbox.app/tenant-organization-id`,
+ * `docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md`), so that
+ * organization-scoped access can be built on this data.
+ */
+import type { JsonObject } from './json-value.ts';
+import type { ResourceStore } from './resource-store.ts';
+
+export const TENANT_ORGANIZATION_EXTENSION = 'https://aidbox.app/tenant-organization-id';
+
+interface OrganizationSeed {
+  readonly id: string;
+  readonly name: string;
+  readonly npi: string;
+  readonly partOf?: string;
+}
+
+interface MemberSeed {
+  readonly id: string;
+  readonly organization: string;
+  /** The plan that pays: the top-level organization of the member's organization. */
+  readonly payer: string;
+  readonly family: string;
+  readonly given: string;
+  readonly gender: 'female' | 'male';
+  readonly birthDate: string;
+  readonly plan: string;
+}
+
+const ORGANIZATIONS: readonly OrganizationSeed[] = [
+  { id: 'org-acme-health', name: 'Acme Health Plan', npi: '1000000001' },
+  { id: 'org-acme-health-east', name: 'Acme Health Plan East', npi: '1000000002', partOf: 'org-acme-health' },
+  { id: 'org-beacon-mutual', name: 'Beacon Mutual Insurance', npi: '2000000001' },
+];
+
+const MEMBERS: readonly MemberSeed[] = [
+  member('test-pt-1', 'org-acme-health', 'Shaw', 'Amy', 'female', '1987-02-20', 'Acme Gold PPO'),
+  member('test-pt-2', 'org-acme-health', 'Nguyen', 'Daniel', 'male', '1975-11-03', 'Acme Silver HMO'),
+  member('test-pt-3', 'org-acme-health-east', 'Okafor', 'Grace', 'female', '1992-06-14', 'Acme East Bronze'),
+  member('test-pt-4', 'org-beacon-mutual', 'Lindqvist', 'Erik', 'male', '1961-09-30', 'Beacon Medicare Advantage'),
+  member('test-pt-5', 'org-beacon-mutual', 'Alvarez', 'Sofia', 'female', '2001-01-08', 'Beacon Individual'),
+];
+
+function member(
+  id: string,
+  organization: string,
+  family: string,
+  given: string,
+  gender: 'female' | 'male',
+  birthDate: string,
+  plan: string,
+): MemberSeed {
+  const payer = organization === 'org-acme-health-east' ? 'org-acme-health' : organization;
+  return { id, organization, payer, family, given, gender, birthDate, plan };
+}
+
+/** Writes the sample data into a store. */
+export function loadSeedData(store: ResourceStore): void {
+  for (const resource of seedResources()) store.put(resource.resourceType as string, resource.id as string, resource);
+}
+
+/** The sample resources, freshly built (each emulator gets its own copies). */
+export function seedResources(): JsonObject[] {
+  return [
+    ...ORGANIZATIONS.map(organization),
+    ...ORGANIZATIONS.filter((o) => !o.partOf).map(practitioner),
+    ...MEMBERS.flatMap((m) => [patient(m), coverage(m), explanationOfBenefit(m), observation(m)]),
+  ];
+}
+
+function tenant(organizationId: string): JsonObject {
+  return {
+    extension: [
+      { url: TENANT_ORGANIZATION_EXTENSION, valueReference: { reference: `Organization/${organizationId}` } },
+    ],
+  };
+}
+
+function organization(seed: OrganizationSeed): JsonObject {
+  return {
+    resourceType: 'Organization',
+    id: seed.id,
+    ...(seed.partOf ? { meta: tenant(seed.partOf), partOf: { reference: `Organization/${seed.partOf}` } } : {}),
+    active: true,
+    identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: seed.npi }],
+    type: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'pay', display: 'Payer' }],
+      },
+    ],
+    name: seed.name,
+  };
+}
+
+function practitioner(seed: OrganizationSeed): JsonObject {
+  return {
+    resourceType: 'Practitioner',
+    id: `${seed.id}-practitioner`,
+    meta: tenant(seed.id),
+    active: true,
+    name: [{ family: 'Rivera', given: ['Jordan'], prefix: ['Dr.'] }],
+  };
+}
+
+function patient(seed: MemberSeed): JsonObject {
+  return {
+    resourceType: 'Patient',
+    id: seed.id,
+    meta: tenant(seed.organization),
+    identifier: [{ system: 'https://payerbox.example/member-id', value: `M-${seed.id.toUpperCase()}` }],
+    active: true,
+    name: [{ use: 'official', family: seed.family, given: [seed.given] }],
+    gender: seed.gender,
+    birthDate: seed.birthDate,
+    managingOrganization: { reference: `Organization/${seed.organization}` },
+  };
+}
+
+function coverage(seed: MemberSeed): JsonObject {
+  return {
+    resourceType: 'Coverage',
+    id: `cov-${seed.id}`,
+    meta: tenant(seed.organization),
+    status: 'active',
+    subscriberId: `M-${seed.id.toUpperCase()}`,
+    subscriber: { reference: `Patient/${seed.id}` },
+    beneficiary: { reference: `Patient/${seed.id}` },
+    relationship: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship', code: 'self' }],
+    },
+    period: { start: '2024-01-01', end: '2026-12-31' },
+    payor: [{ reference: `Organization/${seed.payer}` }],
+    class: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'plan' }] },
+        value: seed.plan.replace(/\s+/g, '-').toUpperCase(),
+        name: seed.plan,
+      },
+    ],
+  };
+}
+
+function explanationOfBenefit(seed: MemberSeed): JsonObject {
+  const amount = (value: number) => ({ value, currency: 'USD' });
+  return {
+    resourceType: 'ExplanationOfBenefit',
+    id: `eob-${seed.id}-1`,
+    meta: tenant(seed.organization),
+    status: 'active',
+    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+    use: 'claim',
+    patient: { reference: `Patient/${seed.id}` },
+    created: '2025-03-14T10:00:00Z',
+    insurer: { reference: `Organization/${seed.payer}` },
+    provider: { reference: `Practitioner/${seed.payer}-practitioner` },
+    outcome: 'complete',
+    insurance: [{ focal: true, coverage: { reference: `Coverage/cov-${seed.id}` } }],
+    item: [
+      {
+        sequence: 1,
+        productOrService: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '99213' }] },
+        servicedDate: '2025-03-10',
+        net: amount(145),
+      },
+    ],
+    total: [
+      {
+        category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adjudication', code: 'submitted' }] },
+        amount: amount(145),
+      },
+      {
+        category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/adjudication', code: 'benefit' }] },
+        amount: amount(116),
+      },
+    ],
+    payment: { amount: amount(116), date: '2025-03-28' },
+  };
+}
+
+function observation(seed: MemberSeed): JsonObject {
+  return {
+    resourceType: 'Observation',
+    id: `obs-${seed.id}-a1c`,
+    meta: tenant(seed.organization),
+    status: 'final',
+    category: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }],
+      },
+    ],
+    code: {
+      coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood' }],
+    },
+    subject: { reference: `Patient/${seed.id}` },
+    effectiveDateTime: '2025-02-02T08:30:00Z',
+    valueQuantity: { value: 5.4, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+  };
+}

@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import { createTokenSigner } from './access-tokens.ts';
+import { buildEmulatorApp } from './app.ts';
+import { ClientAssertionVerifier } from './client-assertion.ts';
+import type { EmulatorContext } from './emulator-context.ts';
+import { normalizeFaults } from './faults.ts';
+import type { AidboxEmulator, EmulatorOptions } from './options.ts';
+import { aidboxView } from './resource-kinds.ts';
+import { ResourceStore } from './resource-store.ts';
+import { loadSeedData } from './seed-data.ts';
+
+/**
+ * Starts an Aidbox emulator: an in-memory, faithful stand-in for the part of Aidbox's API the portal uses (admin
+ * REST for Client and AccessPolicy, the token endpoint, SMART discovery and a FHIR API guarded by scopes and
+ * AccessPolicies). For local runs and tests only; production code never imports it.
+ *
+ * It listens on `127.0.0.1` and a random port unless told otherwise; `close()` stops it.
+ *
+ * @throws RangeError when the options are invalid.
+ */
+export async function startAidboxEmulator(options: EmulatorOptions): Promise<AidboxEmulator> {
+  const { adminClient } = options;
+  if (!adminClient?.id || !adminClient.secret || adminClient.id.includes(':')) {
+    throw new RangeError('adminClient needs a non-empty id (without ":") and a non-empty secret');
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be an integer 0..65535');
+  if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
+    throw new RangeError('baseUrl must be an http(s) URL');
+  }
+  const host = options.host ?? '127.0.0.1';
+  const store = new ResourceStore();
+  if (options.seed ?? true) loadSeedData(store);
+  const context: EmulatorContext = {
+    name: options.name ?? 'aidbox-emulator',
+    store,
+    signer: await createTokenSigner(),
+    assertions: new ClientAssertionVerifier(),
+    adminClient: { id: adminClient.id, secret: adminClient.secret },
+    baseUrl: '',
+    faults: normalizeFaults(options.faults),
+    recorded: [],
+  };
+  const app = await buildEmulatorApp(context);
+  await app.listen({ host, port });
+  const actualPort = (app.server.address() as AddressInfo).port;
+  context.baseUrl = (options.baseUrl ?? `http://127.0.0.1:${actualPort}`).replace(/\/+$/, '');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(host)}:${actualPort}`,
+    close: () => {
+      closing ??= app.close();
+      return closing;
+    },
+    setFaults: (faults) => {
+      context.faults = normalizeFaults(faults);
+    },
+    requests: () => context.recorded.map((request) => ({ ...request })),
+    resource: (type, id) => {
+      const stored = store.get(type, id);
+      return stored ? aidboxView(stored) : undefined;
+    },
+  };
+}
+
+/** The host to put in a URL: loopback for wildcard addresses, brackets around IPv6 literals. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
