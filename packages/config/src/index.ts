@@ -1,6 +1,6 @@
+import { type Keyring, parseKeyring, SecretBoxError } from '@payerbox/secret-box';
 import { type Static, type TObject, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { type Keyring, parseKeyring, SecretBoxError } from '@payerbox/secret-box';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
