@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
 import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
 import { auditEventRoutes } from './modules/audit-events/routes.ts';
+import { authRoutes, SessionSchema } from './modules/auth/routes.ts';
 import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
 import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...JWKS_SCHEMAS,
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
+    SessionSchema,
   ];
   for (const schema of schemas) app.addSchema(schema);
   installValidators(app, schemas);
@@ -77,6 +79,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
 
   await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.authenticate);

@@ -24,16 +24,27 @@ export const openapiPlugin = fp(
             bearerAuth: {
               type: 'http',
               scheme: 'bearer',
-              description: 'A personal access token (pbx_pat_...) created at POST /api/v1/api-tokens',
+              description:
+                'A personal access token (pbx_pat_...) created at POST /api/v1/api-tokens, or an access token of the ' +
+                "portal's OpenID Connect issuer",
+            },
+            sessionCookie: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'pbx_session',
+              description:
+                "The SPAs' session (`__Host-pbx_session` outside development); state-changing requests also need " +
+                'X-CSRF-Token and an Origin of the portal',
             },
           },
         },
-        security: [{ bearerAuth: [] }],
+        security: [{ bearerAuth: [] }, { sessionCookie: [] }],
         tags: [
           { name: 'backend-services', description: "A developer's own backend services" },
           { name: 'admin', description: 'Review and oversight (admin role)' },
           { name: 'api-tokens', description: 'Personal access tokens for partner tooling' },
           { name: 'users', description: 'The caller' },
+          { name: 'auth', description: 'Sign-in for the SPAs (OpenID Connect, session cookie, CSRF token)' },
           { name: 'health', description: 'Probes' },
         ],
       },

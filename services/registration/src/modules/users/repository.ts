@@ -1,6 +1,7 @@
 import type { Database, User, UserRole } from '@payerbox/db';
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { ProblemError } from '../../errors.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -44,4 +45,90 @@ export async function upsertUserByEmail(
     .values({ id: uuidv7(), email: user.email, name: user.name, role: user.role })
     .returning(['id', 'email', 'name', 'role'])
     .executeTakeFirstOrThrow();
+}
+
+export interface IdentityClaims {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly name: string;
+  readonly role: UserRole;
+}
+
+/**
+ * The user behind an OpenID identity (issuer + subject), created or refreshed from its claims (e-mail, name, role).
+ * A first sign-in adopts an existing account with the same e-mail only when the issuer says the address is verified
+ * and the account has no identity yet (seeded or pre-provisioned users); otherwise an unverified address could take
+ * over someone's account.
+ */
+export async function upsertUserByIdentity(db: Kysely<Database>, identity: IdentityClaims): Promise<AuthenticatedUser> {
+  return db.transaction().execute(async (trx) => {
+    const known = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('oidcIssuer', '=', identity.issuer)
+      .where('oidcSubject', '=', identity.subject)
+      .forUpdate()
+      .executeTakeFirst();
+    const adoptable =
+      !known && identity.emailVerified
+        ? await trx
+            .selectFrom('users')
+            .select('id')
+            .where((eb) => eb(eb.fn('lower', ['email']), '=', identity.email.toLowerCase()))
+            .where('oidcSubject', 'is', null)
+            .forUpdate()
+            .executeTakeFirst()
+        : undefined;
+    const existing = known ?? adoptable;
+    const values = {
+      email: identity.email,
+      name: identity.name,
+      role: identity.role,
+      oidcIssuer: identity.issuer,
+      oidcSubject: identity.subject,
+      updatedAt: new Date(),
+    };
+    if (existing) {
+      return trx
+        .updateTable('users')
+        .set(values)
+        .where('id', '=', existing.id)
+        .returning(['id', 'email', 'name', 'role'])
+        .executeTakeFirstOrThrow();
+    }
+    const taken = await trx
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', identity.email.toLowerCase()))
+      .executeTakeFirst();
+    if (taken) {
+      throw new ProblemError({
+        status: 409,
+        code: 'email_in_use',
+        title: 'This e-mail belongs to another account',
+        detail: 'An account with this e-mail address signs in differently; ask an administrator to link them.',
+      });
+    }
+    return trx
+      .insertInto('users')
+      .values({ id: uuidv7(), ...values })
+      .returning(['id', 'email', 'name', 'role'])
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/** The user of a known identity, if any. */
+export async function findUserByIdentity(
+  db: Kysely<Database>,
+  issuer: string,
+  subject: string,
+): Promise<AuthenticatedUser | undefined> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role'])
+    .where('oidcIssuer', '=', issuer)
+    .where('oidcSubject', '=', subject)
+    .executeTakeFirst();
 }
