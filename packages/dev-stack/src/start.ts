@@ -12,6 +12,7 @@ import { DATA_DIR } from './paths.ts';
 import { type ManagedProcess, runProcess, waitForHttp } from './processes.ts';
 
 const EMULATOR_ENTRY = 'packages/aidbox-emulator/src/bin/emulator.ts';
+const IDENTITY_PROVIDER_ENTRY = 'packages/dev-identity-provider/src/bin/dev-identity-provider.ts';
 const PROVISIONER_ENTRY = 'services/provisioner/src/server.ts';
 
 function port(name: string, fallback: number): number {
@@ -72,8 +73,31 @@ async function main(): Promise<void> {
     }),
   );
 
+  // The development identity provider signs the demo accounts in with the passwords of the credentials file.
+  const portalPort = port('PORT', 3000);
+  const publicUrl = `http://localhost:${portalPort}`;
+  const issuer = `http://localhost:${port('DEV_IDP_PORT', 3001)}`;
+  const oidcClient = { id: 'backend-services-portal', secret: randomBytes(24).toString('base64url') };
+  const audience = `${publicUrl}/api`;
+  const identityProvider = runProcess('identity-provider', IDENTITY_PROVIDER_ENTRY, {
+    DEV_IDP_ISSUER: issuer,
+    DEV_IDP_CREDENTIALS_FILE: credentialsFile,
+    DEV_IDP_CLIENT_ID: oidcClient.id,
+    DEV_IDP_CLIENT_SECRET: oidcClient.secret,
+    DEV_IDP_REDIRECT_URIS: `${publicUrl}/api/auth/callback`,
+    DEV_IDP_POST_LOGOUT_REDIRECT_URIS: `${publicUrl}/`,
+    DEV_IDP_ACCESS_TOKEN_AUDIENCE: audience,
+  });
+  children.push(identityProvider);
+  await waitForHttp(`${issuer}/.well-known/openid-configuration`, identityProvider);
+
   const config = loadConfig({
     SECRET_ENCRYPTION_KEYS: secretKeys,
+    PUBLIC_URL: publicUrl,
+    OIDC_ISSUER_URL: issuer,
+    OIDC_CLIENT_ID: oidcClient.id,
+    OIDC_CLIENT_SECRET: oidcClient.secret,
+    OIDC_AUDIENCE: audience,
     SANDBOX_AIDBOX_PUBLIC_URL: aidboxUrls.sandbox,
     PRODUCTION_AIDBOX_PUBLIC_URL: aidboxUrls.production,
     ...process.env,
@@ -91,6 +115,7 @@ async function main(): Promise<void> {
       `  API               ${base}/api/v1`,
       `  API docs          ${base}/api/docs`,
       `  OpenAPI           ${base}/api/openapi.json`,
+      `  Sign in           ${base}/api/auth/login (development identity provider at ${issuer})`,
       `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator)`,
       `  Aidbox production ${aidboxUrls.production} (emulator)`,
       `  Database          ${database.description}`,
