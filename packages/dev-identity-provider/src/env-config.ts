@@ -14,35 +14,32 @@ export class DevIdpConfigError extends Error {
 }
 
 /**
- * The demo accounts of the portal's development mode, as its start command writes them to `.data/dev-credentials.json`.
- * Names and roles repeat `DEV_ACCOUNTS` of the registration service's dev seed, which a package may not import.
+ * Reads the demo accounts of the portal's development mode from `.data/dev-credentials.json` (written by the start
+ * command: `{ "<key>": { email, password, name, role, ... } }`); `sub` is the e-mail's local part, and the `admin`
+ * role becomes the `admin` entry of the roles claim.
  */
-const DEMO_ACCOUNTS = {
-  developer: { name: 'Dana Developer', roles: [] },
-  developer2: { name: 'Devin Second', roles: [] },
-  admin: { name: 'Avery Admin', roles: ['admin'] },
-} as const satisfies Record<string, { name: string; roles: readonly string[] }>;
-
-type DemoAccountKey = keyof typeof DEMO_ACCOUNTS;
-
-/** Reads the dev credentials file into accounts; `sub` is the e-mail's local part (`admin@example.com` → `admin`). */
 export function accountsFromCredentials(json: unknown, problems: string[], source: string): DevAccount[] {
-  if (typeof json !== 'object' || json === null) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     problems.push(`${source}: must hold a JSON object`);
     return [];
   }
   const accounts: DevAccount[] = [];
-  for (const key of Object.keys(DEMO_ACCOUNTS) as DemoAccountKey[]) {
-    const entry = (json as Record<string, unknown>)[key] as { email?: unknown; password?: unknown } | undefined;
-    const email = entry?.email;
-    const password = entry?.password;
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const entry = (value ?? {}) as { email?: unknown; password?: unknown; name?: unknown; role?: unknown };
+    const { email, password, name, role } = entry;
     if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email) || typeof password !== 'string' || !password) {
       problems.push(`${source}: "${key}" must have an e-mail address and a password`);
       continue;
     }
-    const { name, roles } = DEMO_ACCOUNTS[key];
-    accounts.push({ sub: email.slice(0, email.indexOf('@')), email, name, password, roles: [...roles] });
+    accounts.push({
+      sub: email.slice(0, email.indexOf('@')),
+      email,
+      name: typeof name === 'string' && name ? name : email,
+      password,
+      roles: role === 'admin' ? ['admin'] : [],
+    });
   }
+  if (accounts.length === 0 && problems.length === 0) problems.push(`${source}: holds no accounts`);
   return accounts;
 }
 

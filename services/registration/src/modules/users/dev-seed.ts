@@ -18,6 +18,9 @@ export interface DevCredential {
   email: string;
   password: string;
   apiToken: string;
+  /** Carried so that the development identity provider can sign the account in as who it is. */
+  name: string;
+  role: UserRole;
 }
 export type DevCredentials = Record<DevAccountName, DevCredential>;
 
@@ -62,6 +65,8 @@ export async function seedDevelopmentAccounts(db: Kysely<Database>, previousFile
       email: account.email,
       password: earlier?.password ?? randomBytes(12).toString('base64url'),
       apiToken,
+      name: account.name,
+      role: account.role,
     };
   }
   return result;
