@@ -129,7 +129,14 @@ t.test('refuses a tampered state, a replayed code and a wrong nonce', async (t) 
 
 t.test('refuses returnTo values that would leave the portal', async (t) => {
   const portal = await portalWithIdentityProvider(t);
-  for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', '/api/v1/me', '/admin/x']) {
+  for (const returnTo of [
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    '/\t/evil.example',
+    '/api/v1/me',
+    '/admin/x',
+  ]) {
     const response = await new UserAgent().request(
       `${portal.publicUrl}/api/auth/login?app=developer&returnTo=${encodeURIComponent(returnTo)}`,
     );

@@ -23,7 +23,8 @@ export function safeReturnTo(app: App, returnTo: string | undefined): string {
   const ownPath =
     returnTo.startsWith('/') &&
     !returnTo.startsWith('//') &&
-    !/[\\\u0000-\u001f]/.test(returnTo) &&
+    !returnTo.includes('\\') &&
+    ![...returnTo].some((character) => character.charCodeAt(0) < 0x20) &&
     !returnTo.startsWith('/api/') &&
     returnTo !== '/api';
   const inAdmin = returnTo === '/admin' || returnTo.startsWith('/admin/') || returnTo.startsWith('/admin?');
