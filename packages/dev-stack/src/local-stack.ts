@@ -9,6 +9,7 @@ import { createApiToken } from '@payerbox/registration/api-tokens/service';
 import { upsertUserByEmail } from '@payerbox/registration/users/repository';
 import { generateKeyringSpec, parseKeyring } from '@payerbox/secret-box';
 import { pino } from 'pino';
+import { throwawayDatabase } from './database.ts';
 
 /** The provisioning client the emulators accept (Basic auth). */
 export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
@@ -51,11 +52,16 @@ export interface LocalStack {
 }
 
 /**
- * The whole portal on loopback, in this process, for tests and benchmarks: two Aidbox emulators, the registration API
- * over real HTTP, and provisioner workers on demand. `close()` stops all of it.
+ * The whole portal on loopback, in this process, for tests and benchmarks: a fresh database on `serverUrl`'s server,
+ * two Aidbox emulators, the registration API over real HTTP, and provisioner workers on demand. `close()` stops all
+ * of it and drops the database.
  */
-export async function startLocalStack(databaseUrl: string, faults: FaultOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(serverUrl: string, faults: FaultOptions = {}): Promise<LocalStack> {
   const cleanups: (() => Promise<unknown>)[] = [];
+  // A database of its own on the server: its workers claim every due job, and must see only this stack's.
+  const database = await throwawayDatabase(serverUrl);
+  cleanups.push(database.release);
+  const databaseUrl = database.url;
   const keyring = generateKeyringSpec('stack');
   const emulators = {
     sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults }),

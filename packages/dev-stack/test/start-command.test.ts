@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '@payerbox/db/embedded';
 import { readForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
 import t from 'tap';
+import { throwawayDatabase } from '../src/database.ts';
 import { runProcess } from '../src/processes.ts';
 
 t.test('the start command runs the whole portal: sign-in, registration and sandbox provisioning', async (t) => {
@@ -15,10 +16,13 @@ t.test('the start command runs the whole portal: sign-in, registration and sandb
     sandbox: await freePort(),
     production: await freePort(),
   };
+  // A database of its own: the provisioner it starts claims every due job it can see.
+  const database = await throwawayDatabase(process.env.DATABASE_URL);
+  t.teardown(() => database.release());
   const output: string[] = [];
   const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
     PORTAL_DATA_DIR: dataDir,
-    DATABASE_URL: process.env.DATABASE_URL ?? '',
+    DATABASE_URL: database.url,
     PORT: String(ports.api),
     DEV_IDP_PORT: String(ports.idp),
     SANDBOX_AIDBOX_PORT: String(ports.sandbox),
