@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import t, { type Test } from 'tap';
-import { type AidboxClient, AidboxError, createAidboxClient } from '../src/index.ts';
+import { type AidboxClient, createAidboxClient } from '../src/index.ts';
+import { failure } from './helpers/failure.ts';
 
 interface Seen {
   readonly method: string;
@@ -43,16 +44,6 @@ const outcome = (diagnostics: string) => ({
 });
 
 const credentials = { clientId: 'portal-provisioner', clientSecret: 'provisioner-s3cret-value' };
-
-async function failure(promise: Promise<unknown>): Promise<AidboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AidboxError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const client: AidboxClient = {
   resourceType: 'Client',

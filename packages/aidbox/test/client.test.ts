@@ -1,6 +1,7 @@
 // The client's failure handling against the Aidbox emulator, with faults injected into the emulator.
 import t, { type Test } from 'tap';
-import { type AidboxClient, AidboxError, clientResource, createAidboxClient } from '../src/index.ts';
+import { type AidboxClient, clientResource, createAidboxClient } from '../src/index.ts';
+import { failure } from './helpers/failure.ts';
 import { type Emulator, loadEmulator, startEmulator } from './helpers/target.ts';
 
 const module = await loadEmulator();
@@ -17,16 +18,6 @@ const desired = (id: string): AidboxClient =>
     },
     { active: true },
   );
-
-async function failure(promise: Promise<unknown>): Promise<AidboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AidboxError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The statuses the emulator recorded for `path`, in order. */
 const statusesOf = (emulator: Emulator, path: string) =>

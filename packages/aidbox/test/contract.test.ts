@@ -3,7 +3,6 @@
 import t from 'tap';
 import {
   type AidboxClient,
-  AidboxError,
   accessPolicyMatches,
   accessPolicyResource,
   clientMatches,
@@ -11,6 +10,7 @@ import {
   createAidboxClient,
   type ServiceSpec,
 } from '../src/index.ts';
+import { failure } from './helpers/failure.ts';
 import { contractTarget } from './helpers/target.ts';
 
 const target = await contractTarget(t);
@@ -31,16 +31,6 @@ if (typeof target === 'string') {
     organizationId: null,
     ...overrides,
   });
-
-  async function failure(promise: Promise<unknown>): Promise<AidboxError> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof AidboxError) return error;
-      throw error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   t.test('upserts a Client: 201 when created, 200 when replaced', async (t) => {
     const desired = clientResource(service(target.newId('client')), { active: true });

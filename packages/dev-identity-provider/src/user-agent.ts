@@ -117,3 +117,23 @@ export function readForm(html: string, pageUrl: URL): { action: URL; fields: Rec
   }
   return { action: new URL((form[1] ?? '').replaceAll('&amp;', '&'), pageUrl), fields };
 }
+
+/**
+ * What a person does at the provider: follows `start` to the login form, submits the credentials, and follows the
+ * redirects until they leave for `returnTo`'s origin. Answers that URL (the relying party's callback), unrequested.
+ */
+export async function passLoginForm(
+  agent: UserAgent,
+  start: URL | string,
+  returnTo: string,
+  account: { email: string; password: string },
+): Promise<URL> {
+  const toLogin = await agent.navigate(start, returnTo);
+  if (toLogin.response === undefined) throw new Error(`expected the login form, was sent to ${toLogin.url}`);
+  const form = readForm(await toLogin.response.text(), toLogin.url);
+  const back = await agent.navigate(form.action, returnTo, {
+    form: { ...form.fields, email: account.email, password: account.password },
+  });
+  if (back.response !== undefined) throw new Error(`sign-in did not return to ${returnTo}; stopped at ${back.url}`);
+  return back.url;
+}

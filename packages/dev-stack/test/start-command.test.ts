@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@payerbox/db/embedded';
-import { readForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
+import { passLoginForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
 import t from 'tap';
 import { throwawayDatabase } from '../src/database.ts';
 import { runProcess } from '../src/processes.ts';
@@ -43,12 +43,8 @@ t.test('the start command runs the whole portal: sign-in, registration and sandb
   t.match(credentials, { developer: { email: 'developer@example.com' }, admin: { email: 'admin@example.com' } });
 
   const agent = new UserAgent();
-  const toLogin = await agent.navigate(`${base}/api/auth/login?app=developer`, 'http://never.invalid');
-  const form = readForm(await (toLogin.response as Response).text(), toLogin.url);
-  const back = await agent.navigate(form.action, base, {
-    form: { ...form.fields, email: credentials.developer.email, password: credentials.developer.password },
-  });
-  t.equal((await agent.request(back.url)).status, 302, 'signed in with the demo password');
+  const callback = await passLoginForm(agent, `${base}/api/auth/login?app=developer`, base, credentials.developer);
+  t.equal((await agent.request(callback)).status, 302, 'signed in with the demo password');
   const me = await agent.request(`${base}/api/v1/me`);
   t.match(await me.json(), { email: 'developer@example.com', role: 'developer' });
 

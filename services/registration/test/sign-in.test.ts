@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@payerbox/db/embedded';
 import { type DevAccount, startDevIdentityProvider } from '@payerbox/dev-identity-provider';
-import { readForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
+import { passLoginForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
 import t, { type Test } from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 
@@ -50,13 +50,8 @@ type Portal = Awaited<ReturnType<typeof portalWithIdentityProvider>>;
 /** Signs in through the login form like a person would; answers the agent (holding the session cookie) and where it landed. */
 async function signIn(portal: Portal, account: DevAccount, query = 'app=developer&returnTo=/services') {
   const agent = new UserAgent();
-  const toLogin = await agent.navigate(`${portal.publicUrl}/api/auth/login?${query}`, 'http://never.invalid');
-  const page = toLogin.response as Response;
-  const form = readForm(await page.text(), toLogin.url);
-  const back = await agent.navigate(form.action, portal.publicUrl, {
-    form: { ...form.fields, email: account.email, password: account.password },
-  });
-  return { agent, callback: back.url };
+  const callback = await passLoginForm(agent, `${portal.publicUrl}/api/auth/login?${query}`, portal.publicUrl, account);
+  return { agent, callback };
 }
 
 /** Follows the callback into the portal; answers the response that sets the session. */
@@ -262,13 +257,8 @@ async function issuerAccessToken(portal: Portal, account: DevAccount): Promise<s
     state,
     resource: AUDIENCE,
   });
-  const agent = new UserAgent();
-  const toLogin = await agent.navigate(url, portal.publicUrl);
-  const form = readForm(await (toLogin.response as Response).text(), toLogin.url);
-  const back = await agent.navigate(form.action, portal.publicUrl, {
-    form: { ...form.fields, email: account.email, password: account.password },
-  });
-  const tokens = await oidc.authorizationCodeGrant(config, back.url, {
+  const callback = await passLoginForm(new UserAgent(), url, portal.publicUrl, account);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: verifier,
     expectedState: state,
   });

@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import type { Test } from 'tap';
 import type { DevAccount, DevIdentityProviderOptions } from '../../src/index.ts';
 import { startDevIdentityProvider } from '../../src/index.ts';
-import { readForm, UserAgent } from '../../src/user-agent.ts';
+import { passLoginForm, readForm, UserAgent } from '../../src/user-agent.ts';
 
 /** Nothing listens here: the user agent stops at redirects to this origin, as a browser would hand over to the portal. */
 export const PORTAL = 'http://localhost:3000';
@@ -97,10 +97,7 @@ export async function signIn(
   agent = new UserAgent(),
 ) {
   const { url, checks } = await authorizationRequest(config, parameters);
-  const { action } = await openLoginPage(agent, url);
-  const { url: callback } = await agent.navigate(action, PORTAL, {
-    form: { email: account.email, password: account.password },
-  });
+  const callback = await passLoginForm(agent, url, PORTAL, account);
   const tokens = await oidc.authorizationCodeGrant(config, callback, checks);
   return { tokens, agent };
 }
