@@ -8,6 +8,7 @@ import type {
 } from '@payerbox/db';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { preparedQuery } from '../../prepared-query.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -36,10 +37,11 @@ export interface EnvironmentRow {
   environment: EnvironmentColumn;
   state: ProvisioningState;
   lastError: string | null;
-  updatedAt: string;
+  /** A string when it comes through JSON aggregation, a Date from a plain row. */
+  updatedAt: string | Date;
 }
 
-export type ServiceRecord = Omit<BackendServiceRow, 'deletedAt' | 'reviewedBy'> & {
+export type ServiceRecord = Pick<BackendServiceRow, ServiceColumn> & {
   owner: { id: string; email: string; name: string };
   environments: EnvironmentRow[];
 };
@@ -69,9 +71,13 @@ function selectServices(db: Db) {
     .where('backendServices.deletedAt', 'is', null);
 }
 
+const serviceById = preparedQuery((db) =>
+  selectServices(db).where('backendServices.id', '=', '00000000-0000-0000-0000-000000000000'),
+);
+
 export async function findService(db: Db, id: string): Promise<ServiceRecord | undefined> {
-  const row = await selectServices(db).where('backendServices.id', '=', id).executeTakeFirst();
-  return row as ServiceRecord | undefined;
+  const rows = await serviceById(db, [id]);
+  return rows[0] as ServiceRecord | undefined;
 }
 
 export interface ServiceListFilter {
@@ -142,9 +148,16 @@ export async function lockService(trx: Transaction<Database>, id: string): Promi
     .executeTakeFirst();
 }
 
-export async function insertService(trx: Transaction<Database>, values: NewBackendService): Promise<void> {
-  await trx.insertInto('backendServices').values(values).execute();
+/** Inserts a service and answers its stored columns (those a representation shows). */
+export async function insertService(trx: Transaction<Database>, values: NewBackendService) {
+  return trx
+    .insertInto('backendServices')
+    .values(values)
+    .returning(SERVICE_COLUMNS.map((column) => column.replace('backendServices.', '')) as ServiceColumn[])
+    .executeTakeFirstOrThrow();
 }
+
+type ServiceColumn = (typeof SERVICE_COLUMNS)[number] extends `backendServices.${infer C}` ? C : never;
 
 export type ServiceChanges = Partial<
   Pick<
@@ -203,30 +216,27 @@ export async function requestProvisioning(
   serviceId: string,
   environment: EnvironmentColumn,
   reason: string,
-): Promise<void> {
-  await trx
-    .insertInto('serviceEnvironments')
-    .values({ serviceId, environment, state: 'pending' })
-    .onConflict((oc) =>
-      oc
-        .columns(['serviceId', 'environment'])
-        .doUpdateSet({ state: 'pending', lastError: null, updatedAt: new Date() }),
+): Promise<EnvironmentRow> {
+  // One statement (two upserts and the notification) instead of three round trips inside the caller's transaction.
+  const result = await sql<EnvironmentRow>`
+    with environment as (
+      insert into service_environments (service_id, environment, state)
+      values (${serviceId}, ${environment}, 'pending')
+      on conflict (service_id, environment)
+      do update set state = 'pending', last_error = null, updated_at = now()
+      returning environment, state, last_error, updated_at
+    ), job as (
+      insert into provisioning_jobs (service_id, environment, reason)
+      values (${serviceId}, ${environment}, ${reason})
+      on conflict (service_id, environment)
+      do update set reason = excluded.reason, run_at = now(), attempts = 0, last_error = null,
+                    generation = provisioning_jobs.generation + 1
     )
-    .execute();
-  await trx
-    .insertInto('provisioningJobs')
-    .values({ serviceId, environment, reason })
-    .onConflict((oc) =>
-      oc.columns(['serviceId', 'environment']).doUpdateSet((eb) => ({
-        reason,
-        runAt: new Date(),
-        attempts: 0,
-        lastError: null,
-        generation: eb('provisioningJobs.generation', '+', 1),
-      })),
-    )
-    .execute();
-  await sql`select pg_notify('provisioning_jobs', ${`${serviceId}:${environment}`})`.execute(trx);
+    select environment.*, pg_notify('provisioning_jobs', ${`${serviceId}:${environment}`}) is null as notified
+      from environment`.execute(trx);
+  const row = result.rows[0];
+  if (!row) throw new Error('the environment upsert returned nothing');
+  return { environment: row.environment, state: row.state, lastError: row.lastError, updatedAt: row.updatedAt };
 }
 
 /** The environments a service has been provisioned into (rotate-secret touches only those). */

@@ -95,7 +95,7 @@ export async function createService(
     }
     const id = uuidv7();
     const secret = input.authMethod === 'client_secret' ? generateClientSecret() : undefined;
-    await insertService(trx, {
+    const inserted = await insertService(trx, {
       id,
       clientId: newClientId(),
       ownerId: owner.id,
@@ -109,8 +109,17 @@ export async function createService(
       status: 'draft',
       ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
     });
-    await recordEffects(trx, { id, action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} });
-    const service = toView(await mustFind(trx, id), 'owner', ctx.aidboxPublicUrls);
+    const environments = await recordEffects(trx, {
+      id,
+      action: 'create',
+      actorId: owner.id,
+      from: null,
+      to: 'draft',
+      detail: {},
+    });
+    // Built from what the statements returned: no second read of the row just written.
+    const owned = { id: owner.id, email: owner.email, name: owner.name };
+    const service = toView({ ...inserted, owner: owned, environments }, 'owner', ctx.aidboxPublicUrls);
     // The stored response never holds the secret; a replay reads it back from its sealed copy.
     if (scope) await storeIdempotentResponse(trx, scope, 201, service);
     return { service, replayed: false, secret };

@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { problems } from '../../errors.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import {
+  type EnvironmentRow,
   findService,
   insertEvent,
   type LockedService,
@@ -41,7 +42,7 @@ export async function recordEffects(
     to: ServiceStatusColumn | null;
     detail: Record<string, unknown>;
   },
-): Promise<void> {
+): Promise<EnvironmentRow[]> {
   await insertEvent(trx, {
     serviceId: effect.id,
     actorId: effect.actorId,
@@ -55,7 +56,11 @@ export async function recordEffects(
     const provisioned = await provisionedEnvironments(trx, effect.id);
     environments = environments.filter((env) => provisioned.includes(env));
   }
-  for (const environment of environments) await requestProvisioning(trx, effect.id, environment, effect.action);
+  const requested: EnvironmentRow[] = [];
+  for (const environment of environments) {
+    requested.push(await requestProvisioning(trx, effect.id, environment, effect.action));
+  }
+  return requested;
 }
 
 export interface TransitionRequest {

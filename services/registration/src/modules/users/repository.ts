@@ -1,25 +1,30 @@
 import type { Database, User, UserRole } from '@payerbox/db';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError } from '../../errors.ts';
+import { preparedQuery } from '../../prepared-query.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type AuthenticatedUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
-/** The user who owns a live (not revoked, not expired) API token with this hash. */
-export async function findUserByTokenHash(
-  db: Db,
-  tokenHash: Buffer,
-): Promise<(AuthenticatedUser & { tokenId: string; lastUsedAt: Date | null }) | undefined> {
-  return db
+const userByTokenHash = preparedQuery((db) =>
+  db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
     .select(['users.id', 'users.email', 'users.name', 'users.role', 'apiTokens.id as tokenId', 'apiTokens.lastUsedAt'])
-    .where('apiTokens.tokenHash', '=', tokenHash)
+    .where('apiTokens.tokenHash', '=', Buffer.alloc(32))
     .where('apiTokens.revokedAt', 'is', null)
-    .where('apiTokens.expiresAt', '>', new Date())
-    .executeTakeFirst();
+    .where('apiTokens.expiresAt', '>', sql<Date>`now()`),
+);
+
+/** The user who owns a live (not revoked, not expired) API token with this hash. */
+export async function findUserByTokenHash(
+  db: Kysely<Database>,
+  tokenHash: Buffer,
+): Promise<(AuthenticatedUser & { tokenId: string; lastUsedAt: Date | null }) | undefined> {
+  const rows = await userByTokenHash(db, [tokenHash]);
+  return rows[0];
 }
 
 /** Creates the user or updates name and role of the one with this e-mail address. */
