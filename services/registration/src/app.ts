@@ -16,6 +16,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openapiPlugin);
   await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   await app.register(authenticationPlugin);
+  await app.register(housekeepingPlugin);
   await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
 
   await app.register(healthRoutes, { prefix: '/api' });

@@ -1,4 +1,5 @@
-import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
 import { buildTestApp, createUser } from './helpers/app.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';
 
@@ -14,6 +15,13 @@ interface TokenView {
   lastUsedAt: string | null;
   revokedAt: string | null;
   token?: string;
+}
+
+/** A token that no longer works: 401 invalid_token with the RFC 6750 challenge. */
+async function expectTokenRefused(t: Test, app: FastifyInstance, token: string): Promise<void> {
+  const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+  expectProblem(t, me, 401, 'invalid_token');
+  t.equal(me.headers['www-authenticate'], 'Bearer error="invalid_token"');
 }
 
 t.test('creates a token and shows it only in the creation response', async (t) => {
@@ -64,13 +72,7 @@ t.test('revokes a token: 204, then the token answers 401 invalid_token', async (
   t.equal(revoked.statusCode, 204);
   t.equal(revoked.body, '');
 
-  const me = await app.inject({
-    method: 'GET',
-    url: '/api/v1/me',
-    headers: { authorization: `Bearer ${created.token}` },
-  });
-  expectProblem(t, me, 401, 'invalid_token');
-  t.equal(me.headers['www-authenticate'], 'Bearer error="invalid_token"');
+  await expectTokenRefused(t, app, created.token);
 
   const listed = (await dev.request('GET', TOKENS)).json().items.find((i: TokenView) => i.id === created.id);
   t.ok(listed?.revokedAt, 'the list shows when it was revoked');
@@ -149,13 +151,7 @@ t.test('an expired token answers 401 invalid_token', async (t) => {
     .set({ expiresAt: new Date(Date.now() - 1000) })
     .where('id', '=', created.id)
     .execute();
-  const me = await app.inject({
-    method: 'GET',
-    url: '/api/v1/me',
-    headers: { authorization: `Bearer ${created.token}` },
-  });
-  expectProblem(t, me, 401, 'invalid_token');
-  t.equal(me.headers['www-authenticate'], 'Bearer error="invalid_token"');
+  await expectTokenRefused(t, app, created.token);
 });
 
 t.test('answers 401 with WWW-Authenticate: Bearer when Authorization is missing', async (t) => {
