@@ -112,7 +112,8 @@ export async function startLocalStack(serverUrl: string, faults: FaultOptions = 
 
   const workerDefaults = (tuning: WorkerTuning) => ({
     concurrency: tuning.concurrency ?? 8,
-    pollIntervalMs: tuning.pollIntervalMs ?? 100,
+    // Long enough that the tests show NOTIFY (and self-scheduled retries) waking the workers, not the poll.
+    pollIntervalMs: tuning.pollIntervalMs ?? 5_000,
     resyncIntervalMs: tuning.resyncIntervalMs ?? 60_000,
     maxAttempts: tuning.maxAttempts ?? 8,
     maxBackoffMs: tuning.maxBackoffMs ?? 200,

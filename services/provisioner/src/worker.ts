@@ -59,11 +59,16 @@ export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let wake: (() => void) | undefined;
+  // A nudge that arrives while the loop is busy claiming must not be lost: it cancels the next sleep.
+  let nudged = false;
   let loopDone: Promise<void> | undefined;
   let listener: pg.Client | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
 
-  const nudge = () => wake?.();
+  const nudge = () => {
+    nudged = true;
+    wake?.();
+  };
 
   async function handle(job: ClaimedJob): Promise<void> {
     try {
@@ -77,6 +82,8 @@ export function createWorker(options: WorkerOptions): Worker {
       if (isRetryable(error) && job.attempts < options.maxAttempts) {
         const delay = backoffDelay(job.attempts, options.maxBackoffMs, error);
         await retryJob(options.db, job, message, delay);
+        // The retry is due without a NOTIFY: wake up for it rather than waiting for the next poll.
+        setTimeout(nudge, delay).unref();
         stats.retried++;
         log.warn({ job: job.id, env: job.environment, attempt: job.attempts, delay, error: message }, 'retrying');
       } else {
@@ -99,6 +106,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function loop(): Promise<void> {
     while (running) {
+      nudged = false;
       const free = options.concurrency - inFlight.size;
       let claimed = 0;
       if (free > 0) {
@@ -111,7 +119,7 @@ export function createWorker(options: WorkerOptions): Worker {
         }
       }
       // More may be due right away when a full batch came back; otherwise sleep until woken or the poll interval.
-      if (running && (claimed === 0 || claimed < free)) {
+      if (running && !nudged && (claimed === 0 || claimed < free)) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.pollIntervalMs);
           wake = () => {
