@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Resolver } from '@payerbox/safe-fetch';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -73,6 +74,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installValidators(app, schemas);
 
   await app.register(problemHandlerPlugin);
+  // Limits are per route (config.rateLimit), counted per user after authentication.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(textInputPlugin);
   await app.register(openapiPlugin);
   await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { JWKS_CHECKS_PER_MINUTE } from '../src/modules/jwks-checks/routes.ts';
 import { buildTestApp, createService, createUser, DEVELOPMENT, serviceInput } from './helpers/app.ts';
 import { startJwksServer, TEST_KEYS } from './helpers/jwks-server.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';
@@ -122,4 +123,23 @@ t.test('validates the check request', async (t) => {
   }
   const anonymous = await app.inject({ method: 'POST', url: CHECKS, payload: { jwksUri: 'https://x.test/jwks' } });
   expectProblem(t, anonymous, 401, 'unauthenticated');
+});
+
+t.test('limits key set checks per user, since each makes the server fetch a URL', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const other = await createUser(app);
+  const jwks = await startJwksServer(t);
+  for (let i = 0; i < JWKS_CHECKS_PER_MINUTE; i++) {
+    t.equal((await dev.request('POST', CHECKS, { jwksUri: jwks.url() })).statusCode, 200);
+  }
+  const limited = await dev.request('POST', CHECKS, { jwksUri: jwks.url() });
+  const problem = expectProblem(t, limited, 429, 'rate_limited');
+  t.match(problem.detail, /At most 20 checks a minute/);
+  t.ok(Number(limited.headers['retry-after']) > 0, 'says when to retry');
+  t.equal(
+    (await other.request('POST', CHECKS, { jwksUri: jwks.url() })).statusCode,
+    200,
+    'other users are not limited',
+  );
 });

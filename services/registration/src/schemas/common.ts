@@ -35,6 +35,7 @@ const PROBLEM_DESCRIPTIONS = {
   415: 'Unsupported media type',
   422: 'Idempotency-Key reused with a different request',
   428: 'If-Match missing',
+  429: 'Too many requests; see Retry-After',
   503: 'Not ready: a dependency does not answer',
 } as const;
 type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS;

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ProblemError } from '../../errors.ts';
 import { problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { JwksCheckRequestSchema, JwksReportSchema } from './schemas.ts';
 import { checkJwksUri } from './service.ts';
+
+export const JWKS_CHECKS_PER_MINUTE = 20;
 
 /** Registered under /api/v1. */
 export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +17,23 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['backend-services'],
         summary: 'Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services',
         body: Ref(JwksCheckRequestSchema),
-        response: { 200: Ref(JwksReportSchema), ...problemResponses(400, 401, 415) },
+        response: { 200: Ref(JwksReportSchema), ...problemResponses(400, 401, 415, 429) },
+      },
+      // Each check makes this server fetch a URL of the caller's choosing: a few per minute is what a person needs.
+      config: {
+        rateLimit: {
+          max: JWKS_CHECKS_PER_MINUTE,
+          timeWindow: 60_000,
+          keyGenerator: (request) => request.user?.id ?? request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new ProblemError({
+              status: 429,
+              code: 'rate_limited',
+              title: 'Too many key set checks',
+              detail: `At most ${context.max} checks a minute; try again in ${context.after}.`,
+              headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+            }),
+        },
       },
     },
     async (request) => checkJwksUri(app.safeFetch, request.body.jwksUri),
