@@ -47,15 +47,7 @@ export async function claimJobs(
  */
 export async function completeJob(db: Kysely<Database>, job: ClaimedJob, state: ProvisioningState): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const removed = await trx
-      .deleteFrom('provisioningJobs')
-      .where('id', '=', job.id)
-      .where('generation', '=', job.generation)
-      .executeTakeFirst();
-    if (removed.numDeletedRows === 0n) {
-      await release(trx, job);
-      return false;
-    }
+    if (!(await removeIfCurrent(trx, job))) return false;
     const now = new Date();
     await trx
       .updateTable('serviceEnvironments')
@@ -73,6 +65,30 @@ export async function completeJob(db: Kysely<Database>, job: ClaimedJob, state: 
   });
 }
 
+/**
+ * Takes the service row's lock before touching its job or environment rows. Every API transaction locks the service
+ * row first too, so the two sides always meet in the same order and cannot deadlock over the job and environment rows.
+ */
+async function lockServiceRow(db: Kysely<Database>, job: ClaimedJob): Promise<void> {
+  await db.selectFrom('backendServices').select('id').where('id', '=', job.serviceId).forShare().execute();
+}
+
+/**
+ * Removes a finished job if no change re-armed it since it was claimed; a re-armed job is released instead, to run
+ * again at once. Answers whether this outcome is the current one (and may be recorded).
+ */
+async function removeIfCurrent(db: Kysely<Database>, job: ClaimedJob): Promise<boolean> {
+  await lockServiceRow(db, job);
+  const removed = await db
+    .deleteFrom('provisioningJobs')
+    .where('id', '=', job.id)
+    .where('generation', '=', job.generation)
+    .executeTakeFirst();
+  if (removed.numDeletedRows > 0n) return true;
+  await release(db, job);
+  return false;
+}
+
 async function release(db: Kysely<Database>, job: ClaimedJob): Promise<void> {
   await db
     .updateTable('provisioningJobs')
@@ -84,6 +100,7 @@ async function release(db: Kysely<Database>, job: ClaimedJob): Promise<void> {
 /** Puts a failed attempt back in the queue after `delayMs`, showing the error on the (still pending) environment. */
 export async function retryJob(db: Kysely<Database>, job: ClaimedJob, error: string, delayMs: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await lockServiceRow(trx, job);
     const rescheduled = await trx
       .updateTable('provisioningJobs')
       .set({ lockedBy: null, lockedUntil: null, lastError: error, runAt: new Date(Date.now() + delayMs) })
@@ -104,12 +121,7 @@ export async function retryJob(db: Kysely<Database>, job: ClaimedJob, error: str
 /** Gives up after the last attempt: the environment shows `failed` with the error until an admin resyncs it. */
 export async function failJob(db: Kysely<Database>, job: ClaimedJob, error: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const removed = await trx
-      .deleteFrom('provisioningJobs')
-      .where('id', '=', job.id)
-      .where('generation', '=', job.generation)
-      .executeTakeFirst();
-    if (removed.numDeletedRows === 0n) return release(trx, job);
+    if (!(await removeIfCurrent(trx, job))) return;
     await trx
       .updateTable('serviceEnvironments')
       .set({ state: 'failed', lastError: error, updatedAt: new Date() })
