@@ -961,6 +961,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["ServiceStatus"];
+                /** @description Matches name or client id */
+                q?: string;
                 /** @description Page size */
                 limit?: number;
                 /** @description nextCursor of the previous page */

@@ -162,3 +162,30 @@ export function grantsOf(scopes: readonly string[], version: ScopeVersion): Syst
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([resource, granted]) => ({ resource, permissions: PERMISSIONS.filter((p) => granted.has(p)) }));
 }
+
+/** The operations of the portal's scope builder (product doc: Create, Read, Update, Delete, Search) and their letters. */
+export const SCOPE_OPERATIONS = [
+  { permission: 'c', label: 'Create' },
+  { permission: 'r', label: 'Read' },
+  { permission: 'u', label: 'Update' },
+  { permission: 'd', label: 'Delete' },
+  { permission: 's', label: 'Search' },
+] as const satisfies readonly { permission: Permission; label: string }[];
+
+/**
+ * The scope string granting `permissions` on `resource` (`*` for all resources), or undefined when nothing is granted.
+ * v1 cannot tell operations apart: Read or Search asks for `read`, Create, Update or Delete for `write`, both for `*`,
+ * so a v1 scope may grant more than was ticked.
+ */
+export function buildScope(
+  version: ScopeVersion,
+  resource: string,
+  permissions: readonly Permission[],
+): string | undefined {
+  const granted = new Set(permissions);
+  if (granted.size === 0) return undefined;
+  if (version === 'v2') return `system/${resource}.${PERMISSIONS.filter((p) => granted.has(p)).join('')}`;
+  const reads = granted.has('r') || granted.has('s');
+  const writes = granted.has('c') || granted.has('u') || granted.has('d');
+  return `system/${resource}.${reads && writes ? '*' : reads ? 'read' : 'write'}`;
+}

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { FHIR_R4_RESOURCE_TYPES, grantsOf, parseScope, toV2, validateScopes } from '../src/index.ts';
+import {
+  buildScope,
+  FHIR_R4_RESOURCE_TYPES,
+  grantsOf,
+  PERMISSIONS,
+  parseScope,
+  toV2,
+  validateScopes,
+} from '../src/index.ts';
 
 function problem(scope: string, version: 'v1' | 'v2'): string {
   const result = validateScopes([scope], version);
@@ -119,6 +127,33 @@ t.test('never throws on arbitrary input, and what it accepts is well-formed', as
       const parsed = parseScope(scope, version);
       if (!parsed.ok) return typeof parsed.reason === 'string' && parsed.reason.length > 0;
       return scope.startsWith('system/') && parsed.scope.permissions.length > 0;
+    }),
+  );
+  t.pass('property held');
+});
+
+t.test('builds v2 scopes with the ticked letters in cruds order', async (t) => {
+  t.equal(buildScope('v2', 'Patient', ['s', 'r']), 'system/Patient.rs');
+  t.equal(buildScope('v2', '*', ['d', 'c']), 'system/*.cd');
+  t.equal(buildScope('v2', 'Patient', []), undefined, 'nothing ticked, no scope');
+});
+
+t.test('builds the v1 scope that covers every ticked operation', async (t) => {
+  t.equal(buildScope('v1', 'Patient', ['r']), 'system/Patient.read');
+  t.equal(buildScope('v1', 'Patient', ['s']), 'system/Patient.read');
+  t.equal(buildScope('v1', 'Observation', ['u']), 'system/Observation.write');
+  t.equal(buildScope('v1', '*', ['r', 'c']), 'system/*.*');
+});
+
+t.test('builds only valid scopes whose grants include every ticked operation', async (t) => {
+  const resources = fc.constantFrom('*', ...FHIR_R4_RESOURCE_TYPES);
+  const ticked = fc.subarray([...PERMISSIONS], { minLength: 1 });
+  fc.assert(
+    fc.property(fc.constantFrom('v1' as const, 'v2' as const), resources, ticked, (version, resource, permissions) => {
+      const scope = buildScope(version, resource, permissions);
+      if (scope === undefined || !validateScopes([scope], version).ok) return false;
+      const granted = grantsOf([scope], version)[0]?.permissions ?? [];
+      return permissions.every((p) => granted.includes(p));
     }),
   );
   t.pass('property held');

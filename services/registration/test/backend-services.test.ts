@@ -228,6 +228,29 @@ t.test('filters the list by status', async (t) => {
   t.same(errorPaths(expectProblem(t, bad, 400, 'validation_failed')), ['/querystring/status']);
 });
 
+t.test("searches the caller's services by name or client id, never another owner's", async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const other = await createUser(app);
+  const claims = await createService(dev, { name: 'Claims 100% sync' });
+  await createService(dev, { name: 'Eligibility' });
+  await createService(other, { name: 'Claims elsewhere' });
+  const byName = await dev.request('GET', `${BASE}?q=${encodeURIComponent('claims 100%')}`);
+  t.same(
+    byName.json().items.map((s: ServiceView) => s.id),
+    [claims.id],
+  );
+  const byClientId = await dev.request('GET', `${BASE}?q=${claims.clientId.slice(-8)}`);
+  t.same(
+    byClientId.json().items.map((s: ServiceView) => s.id),
+    [claims.id],
+  );
+  const wildcard = await dev.request('GET', `${BASE}?q=_`);
+  t.same(wildcard.json().items, [], 'LIKE wildcards are matched literally');
+  const empty = await dev.request('GET', `${BASE}?q=`);
+  t.same(errorPaths(expectProblem(t, empty, 400, 'validation_failed')), ['/querystring/q']);
+});
+
 t.test("answers 404 on every route for another owner's service and leaves it alone", async (t) => {
   const app = await buildTestApp(t);
   const owner = await createUser(app);

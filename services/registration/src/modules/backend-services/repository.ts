@@ -83,7 +83,7 @@ export async function findService(db: Db, id: string): Promise<ServiceRecord | u
 export interface ServiceListFilter {
   readonly ownerId?: string;
   readonly status?: ServiceStatusColumn;
-  /** Case-insensitive match on name, client id or owner e-mail. */
+  /** Case-insensitive match on name or client id, and on the owner's e-mail when the list is not one owner's. */
   readonly q?: string;
   /** Keyset: only services created before this id (UUIDv7 order). */
   readonly before?: string;
@@ -102,17 +102,22 @@ export async function listServices(db: Db, filter: ServiceListFilter): Promise<S
   if (filter.before !== undefined) query = query.where('backendServices.id', '<', filter.before);
   if (filter.q !== undefined) {
     const pattern = `%${escapeLike(filter.q)}%`;
+    const matchOwner = filter.ownerId === undefined;
     query = query.where((eb) =>
       eb.or([
         eb('backendServices.name', 'ilike', pattern),
         eb('backendServices.clientId', 'ilike', pattern),
-        eb.exists(
-          eb
-            .selectFrom('users')
-            .select(sql`1`.as('one'))
-            .whereRef('users.id', '=', 'backendServices.ownerId')
-            .where('users.email', 'ilike', pattern),
-        ),
+        ...(matchOwner
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('users')
+                  .select(sql`1`.as('one'))
+                  .whereRef('users.id', '=', 'backendServices.ownerId')
+                  .where('users.email', 'ilike', pattern),
+              ),
+            ]
+          : []),
       ] as Expression<SqlBool>[]),
     );
   }

@@ -134,7 +134,11 @@ export type ServiceEventView = Static<typeof ServiceEventSchema>;
 export const ServiceIdParams = Type.Object({ id: Uuid });
 
 export const ListServicesQuery = Type.Object(
-  { status: Type.Optional(Ref(ServiceStatusSchema)), ...PageQuery },
+  {
+    status: Type.Optional(Ref(ServiceStatusSchema)),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Matches name or client id' })),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export const AdminListServicesQuery = Type.Object(

@@ -1,0 +1,49 @@
+import { AppLayout, NotFoundPage } from '@payerbox/web-kit';
+import { createBrowserRouter } from 'react-router';
+import { RouteError } from './route-error.tsx';
+
+const NAV = [
+  { to: '/', label: 'Backend Services' },
+  { to: '/api-tokens', label: 'API tokens' },
+];
+
+// Pages load on demand, so the first screen only downloads the frame and the page it shows.
+export const router = createBrowserRouter([
+  {
+    element: <AppLayout productName="Payerbox Developer Portal" nav={NAV} />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        index: true,
+        lazy: async () => ({
+          Component: (await import('../features/backend-services/components/dashboard-page.tsx')).DashboardPage,
+        }),
+      },
+      {
+        path: 'services/new',
+        lazy: async () => ({
+          Component: (await import('../features/backend-services/components/register-page.tsx')).RegisterPage,
+        }),
+      },
+      {
+        path: 'services/:id',
+        lazy: async () => ({
+          Component: (await import('../features/backend-services/components/service-page.tsx')).ServicePage,
+        }),
+      },
+      {
+        path: 'services/:id/edit',
+        lazy: async () => ({
+          Component: (await import('../features/backend-services/components/edit-page.tsx')).EditPage,
+        }),
+      },
+      {
+        path: 'api-tokens',
+        lazy: async () => ({
+          Component: (await import('../features/api-tokens/components/api-tokens-page.tsx')).ApiTokensPage,
+        }),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

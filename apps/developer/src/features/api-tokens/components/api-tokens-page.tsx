@@ -1,0 +1,192 @@
+import { Badge, Button, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import type { ApiToken } from '@payerbox/api-client';
+import {
+  ConfirmDialog,
+  ErrorAlert,
+  fieldErrors,
+  formatDateTime,
+  QueryView,
+  ShownOnceDialog,
+  unwrap,
+  useApi,
+} from '@payerbox/web-kit';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { apiTokenQueries } from '../api/queries.ts';
+
+function tokenState(token: ApiToken): { label: string; color: string } {
+  if (token.revokedAt) return { label: 'Revoked', color: 'gray' };
+  if (new Date(token.expiresAt).getTime() < Date.now()) return { label: 'Expired', color: 'gray' };
+  return { label: 'Active', color: 'green' };
+}
+
+function CreateTokenForm() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [days, setDays] = useState<number | string>(90);
+  const [issued, setIssued] = useState<string>();
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/api-tokens', {
+          body: { name: name.trim(), ...(typeof days === 'number' && { expiresInDays: days }) },
+        }),
+      ),
+    onSuccess: ({ token }) => {
+      setIssued(token);
+      setName('');
+      void queryClient.invalidateQueries({ queryKey: apiTokenQueries.all });
+    },
+  });
+  const errors = fieldErrors(create.error);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="Create an API token" noValidate>
+      <Stack gap="sm" maw={640}>
+        <Group align="flex-start">
+          <TextInput
+            label="Token name"
+            description="Where you will use it, e.g. CI pipeline"
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={errors.name}
+            style={{ flex: 1 }}
+          />
+          <NumberInput
+            label="Expires in (days)"
+            description="1 to 3650"
+            min={1}
+            max={3650}
+            value={days}
+            onChange={setDays}
+            error={errors.expiresInDays}
+            w={160}
+          />
+        </Group>
+        {create.isError && Object.keys(errors).length === 0 && <ErrorAlert error={create.error} />}
+        <Group>
+          <Button type="submit" loading={create.isPending}>
+            Create token
+          </Button>
+        </Group>
+      </Stack>
+      <ShownOnceDialog
+        opened={issued !== undefined}
+        title="Your new API token"
+        warning="This token will not be shown again"
+        explanation="Copy it now. Use it as “Authorization: Bearer …” with the portal's API; revoke it here when it is no longer needed."
+        values={issued ? [{ label: 'API token', value: issued }] : []}
+        acknowledge="I have saved the token"
+        onClose={() => setIssued(undefined)}
+      />
+    </form>
+  );
+}
+
+function TokenTable(props: { tokens: readonly ApiToken[] }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [revoking, setRevoking] = useState<ApiToken>();
+  const revoke = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/api-tokens/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      setRevoking(undefined);
+      void queryClient.invalidateQueries({ queryKey: apiTokenQueries.all });
+    },
+  });
+  if (props.tokens.length === 0) return <Text c="dimmed">You have no API tokens.</Text>;
+  return (
+    <>
+      <Table withTableBorder striped aria-label="Your API tokens">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Token</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Expires</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>
+              <span className="mantine-visually-hidden">Actions</span>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.tokens.map((token) => {
+            const state = tokenState(token);
+            return (
+              <Table.Tr key={token.id}>
+                <Table.Td>{token.name}</Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {token.tokenPrefix}…
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={state.color} variant="light" autoContrast>
+                    {state.label}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{formatDateTime(token.createdAt)}</Table.Td>
+                <Table.Td>{formatDateTime(token.expiresAt)}</Table.Td>
+                <Table.Td>{formatDateTime(token.lastUsedAt)}</Table.Td>
+                <Table.Td>
+                  {state.label === 'Active' && (
+                    <Button
+                      size="compact-sm"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => setRevoking(token)}
+                      aria-label={`Revoke ${token.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+      <ConfirmDialog
+        opened={revoking !== undefined}
+        title="Revoke this token?"
+        confirmLabel="Revoke"
+        pending={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        onClose={() => setRevoking(undefined)}
+      >
+        {`"${revoking?.name}" stops working at once. This cannot be undone.`}
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Personal access tokens for partner tooling: create (shown once), list, revoke. */
+export function ApiTokensPage() {
+  const api = useApi();
+  const tokens = useQuery(apiTokenQueries.list(api));
+  return (
+    <Stack>
+      <Title order={1}>API tokens</Title>
+      <Text c="dimmed" maw={760}>
+        Personal access tokens let your own tooling call the portal's API (the same actions as this portal) without
+        signing in.
+      </Text>
+      <CreateTokenForm />
+      <Title order={2} size="h3">
+        Your tokens
+      </Title>
+      <QueryView query={tokens} label="your API tokens">
+        {(page) => <TokenTable tokens={page.items} />}
+      </QueryView>
+    </Stack>
+  );
+}

@@ -1,0 +1,52 @@
+import type { ApiClient, BackendService } from '@payerbox/api-client';
+import { unwrap } from '@payerbox/web-kit';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+
+export type ServiceStatus = BackendService['status'];
+
+export interface ServiceListFilter {
+  readonly status?: ServiceStatus;
+  readonly q?: string;
+}
+
+/** While an environment is being provisioned the page polls, so its state updates live. */
+const PROVISIONING_POLL_MS = 1_000;
+
+export function isProvisioning(service: BackendService | undefined): boolean {
+  const { sandbox, production } = service?.environments ?? {};
+  return sandbox?.state === 'pending' || production?.state === 'pending';
+}
+
+/** The query-options factories of the backend-services endpoints (one per endpoint, used by every component). */
+export const serviceQueries = {
+  all: ['backend-services'] as const,
+  list: (api: ApiClient, filter: ServiceListFilter) =>
+    infiniteQueryOptions({
+      queryKey: [...serviceQueries.all, 'list', filter] as const,
+      queryFn: ({ pageParam }) =>
+        unwrap(
+          api.GET('/api/v1/backend-services', {
+            params: { query: { ...filter, limit: 20, ...(pageParam && { cursor: pageParam }) } },
+          }),
+        ),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
+  detail: (api: ApiClient, id: string) =>
+    queryOptions({
+      queryKey: [...serviceQueries.all, 'detail', id] as const,
+      queryFn: () => unwrap(api.GET('/api/v1/backend-services/{id}', { params: { path: { id } } })),
+      refetchInterval: (query) => (isProvisioning(query.state.data) ? PROVISIONING_POLL_MS : false),
+    }),
+  events: (api: ApiClient, id: string) =>
+    queryOptions({
+      queryKey: [...serviceQueries.all, 'events', id] as const,
+      // The newest 100 events, shown oldest first.
+      queryFn: async () => {
+        const page = await unwrap(
+          api.GET('/api/v1/backend-services/{id}/events', { params: { path: { id }, query: { limit: 100 } } }),
+        );
+        return [...page.items].reverse();
+      },
+    }),
+};

@@ -1,0 +1,68 @@
+import { Alert, Badge, List, Stack, Table, Text } from '@mantine/core';
+import type { JwksReport } from '@payerbox/api-client';
+import { formatDateTime } from '@payerbox/web-kit';
+
+function keySize(key: JwksReport['keys'][number]): string {
+  if (key.bits) return `${key.bits} bits`;
+  return key.curve ?? '—';
+}
+
+/** The JWKS check's report, key by key: what the token server will accept and why a key is refused or ignored. */
+export function JwksReportView(props: { report: JwksReport }) {
+  const { report } = props;
+  const passed = report.verdict === 'pass';
+  return (
+    <Stack gap="xs" aria-label="JWKS check report" component="section">
+      <Alert color={passed ? 'green' : 'red'} title={passed ? 'The key set passes' : 'The key set fails'}>
+        <Text size="sm">
+          Checked {formatDateTime(report.checkedAt)}: HTTP {report.httpStatus ?? 'no answer'}
+          {report.contentType ? `, ${report.contentType}` : ''}
+          {report.cacheControl ? `, Cache-Control ${report.cacheControl}` : ''}.
+        </Text>
+        {report.documentProblems.length > 0 && (
+          <List size="sm">
+            {report.documentProblems.map((problem) => (
+              <List.Item key={problem}>{problem}</List.Item>
+            ))}
+          </List>
+        )}
+      </Alert>
+      {report.keys.length > 0 && (
+        <Table withTableBorder striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Key</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Algorithm</Table.Th>
+              <Table.Th>Size</Table.Th>
+              <Table.Th>Verdict</Table.Th>
+              <Table.Th>Findings</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.keys.map((key) => (
+              <Table.Tr key={key.index}>
+                <Table.Td>{key.kid ?? `#${key.index + 1}`}</Table.Td>
+                <Table.Td>{key.kty ?? '—'}</Table.Td>
+                <Table.Td>{key.alg ?? '—'}</Table.Td>
+                <Table.Td>{keySize(key)}</Table.Td>
+                <Table.Td>
+                  <Badge
+                    color={key.usable ? 'green' : key.problems.length ? 'red' : 'gray'}
+                    variant="light"
+                    autoContrast
+                  >
+                    {key.usable ? 'Usable' : key.problems.length ? 'Invalid' : 'Ignored'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{[...key.problems, ...key.notes].join('; ') || '—'}</Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

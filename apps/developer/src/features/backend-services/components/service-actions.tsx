@@ -1,0 +1,119 @@
+import { Button, Group, Stack } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import { ConfirmDialog, ErrorAlert, unwrap, useApi } from '@payerbox/web-kit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { serviceQueries } from '../api/queries.ts';
+import { SecretDialog } from './secret-dialog.tsx';
+
+type Transition = 'submit' | 'withdraw';
+
+/**
+ * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
+ * Delete and Rotate secret, the last two after a confirmation.
+ */
+export function ServiceActions(props: { service: BackendService }) {
+  const { service } = props;
+  const api = useApi();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState<'delete' | 'rotate'>();
+  const [rotatedSecret, setRotatedSecret] = useState<string>();
+  const path = { params: { path: { id: service.id } } };
+  const refresh = (updated?: BackendService) => {
+    if (updated) queryClient.setQueryData(serviceQueries.detail(api, service.id).queryKey, updated);
+    void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
+  };
+
+  const transition = useMutation({
+    mutationFn: (action: Transition) =>
+      unwrap(
+        action === 'submit'
+          ? api.POST('/api/v1/backend-services/{id}/submit', path)
+          : api.POST('/api/v1/backend-services/{id}/withdraw', path),
+      ),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/v1/backend-services/{id}', path)),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: serviceQueries.detail(api, service.id).queryKey });
+      void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
+      void navigate('/');
+    },
+  });
+  const rotate = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/backend-services/{id}/rotate-secret', path)),
+    onSuccess: ({ clientSecret }) => {
+      setConfirming(undefined);
+      setRotatedSecret(clientSecret);
+      refresh();
+    },
+  });
+  const can = (action: BackendService['availableActions'][number]) => service.availableActions.includes(action);
+  const failed = transition.error;
+
+  return (
+    <Stack gap="xs">
+      <Group gap="sm">
+        {can('submit') && (
+          <Button
+            loading={transition.isPending && transition.variables === 'submit'}
+            onClick={() => transition.mutate('submit')}
+          >
+            Submit for Review
+          </Button>
+        )}
+        {can('withdraw') && (
+          <Button
+            variant="default"
+            loading={transition.isPending && transition.variables === 'withdraw'}
+            onClick={() => transition.mutate('withdraw')}
+          >
+            Withdraw
+          </Button>
+        )}
+        {can('edit') && (
+          <Button variant="default" component={Link} to={`/services/${service.id}/edit`}>
+            Edit
+          </Button>
+        )}
+        {can('rotate_secret') && (
+          <Button variant="default" onClick={() => setConfirming('rotate')}>
+            Rotate secret
+          </Button>
+        )}
+        {can('delete') && (
+          <Button variant="outline" color="red" onClick={() => setConfirming('delete')}>
+            Delete
+          </Button>
+        )}
+      </Group>
+      {failed && <ErrorAlert error={failed} title="The action did not go through" />}
+      <ConfirmDialog
+        opened={confirming === 'delete'}
+        title="Delete this draft?"
+        confirmLabel="Delete"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate()}
+        onClose={() => setConfirming(undefined)}
+      >
+        {`"${service.name}" and its sandbox client will be removed. This cannot be undone.`}
+      </ConfirmDialog>
+      <ConfirmDialog
+        opened={confirming === 'rotate'}
+        title="Rotate the client secret?"
+        confirmLabel="Rotate secret"
+        pending={rotate.isPending}
+        error={rotate.error}
+        onConfirm={() => rotate.mutate()}
+        onClose={() => setConfirming(undefined)}
+      >
+        A new secret is issued and shown once; the current secret stops working as soon as the environments are updated.
+      </ConfirmDialog>
+      <SecretDialog clientId={service.clientId} secret={rotatedSecret} onClose={() => setRotatedSecret(undefined)} />
+    </Stack>
+  );
+}

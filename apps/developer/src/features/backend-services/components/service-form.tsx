@@ -1,0 +1,161 @@
+import { Alert, Button, Group, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import type { BackendService, JwksReport } from '@payerbox/api-client';
+import type { AuthMethod } from '@payerbox/domain';
+import { ApiError, describeError, fieldErrors, unwrap, useApi } from '@payerbox/web-kit';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { JwksReportView } from './jwks-report-view.tsx';
+import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
+
+export interface ServiceFormValues {
+  readonly name: string;
+  readonly description: string;
+  readonly authMethod: AuthMethod;
+  readonly jwksUri: string;
+  readonly scopeVersion: BackendService['scopeVersion'];
+  readonly scopes: string[];
+}
+
+/** The JWKS report a rejected save carries (400 jwks_invalid), to show it next to the field. */
+function reportOf(error: unknown): JwksReport | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'jwks_invalid') return undefined;
+  return (error.problem as { jwksReport?: JwksReport } | undefined)?.jwksReport;
+}
+
+/**
+ * The service details form of Register New and Edit: name, description, authentication method (JWKS URI with its
+ * Check button, or client secret) and the scope builder. API field errors appear next to their fields.
+ */
+export function ServiceForm(props: {
+  initial?: BackendService;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (values: ServiceFormValues) => void;
+  onCancel?: () => void;
+}) {
+  const api = useApi();
+  const { initial } = props;
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [authMethod, setAuthMethod] = useState<AuthMethod>(initial?.authMethod ?? 'jwks_uri');
+  const [jwksUri, setJwksUri] = useState(initial?.jwksUri ?? '');
+  const [scopeDraft, setScopeDraft] = useState<ScopeDraft>(() =>
+    initial ? draftFromScopes(initial.scopes, initial.scopeVersion) : { version: 'v2', rows: [emptyRow()] },
+  );
+  const check = useMutation({
+    mutationFn: (uri: string) => unwrap(api.POST('/api/v1/jwks-checks', { body: { jwksUri: uri } })),
+  });
+  const errors = fieldErrors(props.error);
+  const checkErrors = fieldErrors(check.error);
+  const savedReport = reportOf(props.error);
+  const report = check.data ?? savedReport;
+  const otherError =
+    props.error && Object.keys(errors).length === 0 && !savedReport ? describeError(props.error) : undefined;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSubmit({
+      name,
+      description,
+      authMethod,
+      jwksUri,
+      scopeVersion: scopeDraft.version,
+      scopes: scopesOf(scopeDraft),
+    });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Service details">
+      <Stack gap="md" maw={860}>
+        <TextInput
+          label="Name"
+          description="Shown to reviewers and in your dashboard"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={errors.name}
+        />
+        <Textarea
+          label="Description"
+          description="What the service does with the data (helps the review)"
+          autosize
+          minRows={2}
+          maxLength={1000}
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          error={errors.description}
+        />
+        <Radio.Group
+          label="Authentication method"
+          value={authMethod}
+          onChange={(value) => setAuthMethod(value as AuthMethod)}
+          error={errors.authMethod}
+          required
+        >
+          <Stack gap="xs" mt="xs">
+            <Radio
+              value="jwks_uri"
+              label="JWKS URI"
+              description="The SMART Backend Services method: your service signs a private_key_jwt assertion with a key published at a JWKS URI. Required for ONC (g)(10) certified bulk data access."
+            />
+            <Radio
+              value="client_secret"
+              label="Client secret"
+              description="The portal generates a client id and secret, shown once. Simpler, but not SMART Backend Services or (g)(10) compliant."
+            />
+          </Stack>
+        </Radio.Group>
+        {authMethod === 'jwks_uri' && (
+          <Stack gap="xs">
+            <Group align="flex-start" gap="xs">
+              <TextInput
+                label="JWKS URI"
+                description="https URL of the public JWK Set your service signs its client assertions with"
+                placeholder="https://example.com/.well-known/jwks.json"
+                required
+                type="url"
+                value={jwksUri}
+                onChange={(e) => setJwksUri(e.currentTarget.value)}
+                error={errors.jwksUri ?? checkErrors.jwksUri}
+                style={{ flex: 1 }}
+              />
+              <Button
+                variant="light"
+                mt={46}
+                loading={check.isPending}
+                disabled={jwksUri.trim() === ''}
+                onClick={() => check.mutate(jwksUri.trim())}
+              >
+                Check
+              </Button>
+            </Group>
+            {check.isError && Object.keys(checkErrors).length === 0 && (
+              <Alert color="red" role="alert">
+                {describeError(check.error)}
+              </Alert>
+            )}
+            {report && <JwksReportView report={report} />}
+          </Stack>
+        )}
+        <ScopeBuilder value={scopeDraft} onChange={setScopeDraft} {...(errors.scopes && { error: errors.scopes })} />
+        {(errors.form || otherError) && (
+          <Alert color="red" role="alert" title="Not saved">
+            {errors.form ?? otherError}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={props.pending}>
+            {props.submitLabel}
+          </Button>
+          {props.onCancel && (
+            <Button variant="default" onClick={props.onCancel}>
+              Cancel
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,133 @@
+import { Alert, Anchor, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import { EnvironmentPanel, EventTimeline, formatDateTime, QueryView, StatusBadge, useApi } from '@payerbox/web-kit';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { serviceQueries } from '../api/queries.ts';
+import { ServiceActions } from './service-actions.tsx';
+import { TokenExamples } from './token-examples.tsx';
+
+/** What the status means for the developer right now. */
+const STATUS_MEANING: Record<BackendService['status'], string> = {
+  draft:
+    'Draft: created, not yet submitted. It works against the sandbox only; try it there, then submit it for review.',
+  under_review:
+    'Under Review: submitted and waiting for an administrator. The sandbox client keeps working; withdraw the service to change it.',
+  active: 'Active: approved and live in production. Production constants are below.',
+  rejected: 'Rejected: declined at review, or deactivated after going live. Its clients cannot get tokens.',
+};
+
+function Details(props: { service: BackendService }) {
+  const { service } = props;
+  const rows: [string, ReactNode][] = [
+    ['Client ID', <Code key="id">{service.clientId}</Code>],
+    ['Authentication', service.authMethod === 'jwks_uri' ? 'JWKS URI (private_key_jwt)' : 'Client secret'],
+    ...(service.jwksUri ? [['JWKS URI', <Code key="jwks">{service.jwksUri}</Code>] as [string, ReactNode]] : []),
+    [
+      `Scopes (${service.scopeVersion})`,
+      <Group key="scopes" gap={4}>
+        {service.scopes.map((scope) => (
+          <Code key={scope}>{scope}</Code>
+        ))}
+      </Group>,
+    ],
+    ['Created', formatDateTime(service.createdAt)],
+    ['Submitted', formatDateTime(service.submittedAt)],
+    ['Reviewed', formatDateTime(service.reviewedAt)],
+  ];
+  return (
+    <Table variant="vertical" withTableBorder aria-label="Service details">
+      <Table.Tbody>
+        {rows.map(([label, value]) => (
+          <Table.Tr key={label}>
+            <Table.Th w={180}>{label}</Table.Th>
+            <Table.Td>{value}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function Timeline(props: { id: string }) {
+  const api = useApi();
+  const events = useQuery(serviceQueries.events(api, props.id));
+  return (
+    <QueryView query={events} label="the timeline">
+      {(items) => <EventTimeline events={items} />}
+    </QueryView>
+  );
+}
+
+function ServiceView(props: { service: BackendService }) {
+  const { service } = props;
+  return (
+    <Stack gap="lg">
+      <Stack gap="xs">
+        <Group gap="sm">
+          <Title order={1}>{service.name}</Title>
+          <StatusBadge status={service.status} />
+        </Group>
+        {service.description && <Text>{service.description}</Text>}
+        <Text size="sm" c="dimmed" data-testid="status-meaning">
+          {STATUS_MEANING[service.status]}
+        </Text>
+      </Stack>
+      {service.status === 'rejected' && service.rejectionReason && (
+        <Alert color="red" title="Reason given by the reviewer">
+          {service.rejectionReason}
+        </Alert>
+      )}
+      {service.reviewNote && service.status === 'active' && (
+        <Alert color="green" title="Note from the reviewer">
+          {service.reviewNote}
+        </Alert>
+      )}
+      <ServiceActions service={service} />
+      <Details service={service} />
+      <Title order={2} size="h3">
+        Environments
+      </Title>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <EnvironmentPanel title="Sandbox" environment={service.environments.sandbox} absent="No sandbox client." />
+        <EnvironmentPanel
+          title="Production"
+          environment={service.environments.production}
+          absent="Production URLs appear once the service is approved."
+        />
+      </SimpleGrid>
+      <Card withBorder component="section" aria-label="Token request examples">
+        <Stack gap="sm">
+          <Title order={2} size="h3">
+            Try it
+          </Title>
+          <TokenExamples service={service} />
+        </Stack>
+      </Card>
+      <Stack gap="sm" component="section" aria-label="Timeline">
+        <Title order={2} size="h3">
+          Timeline
+        </Title>
+        <Timeline id={service.id} />
+      </Stack>
+    </Stack>
+  );
+}
+
+/** A service's page: status, actions, environment constants (live while provisioning), examples and timeline. */
+export function ServicePage() {
+  const { id = '' } = useParams();
+  const api = useApi();
+  const query = useQuery(serviceQueries.detail(api, id));
+  return (
+    <Stack>
+      <Anchor component={Link} to="/" size="sm">
+        ← Backend Services
+      </Anchor>
+      <QueryView query={query} label="the service" notFound="There is no such service among yours.">
+        {(service) => <ServiceView service={service} />}
+      </QueryView>
+    </Stack>
+  );
+}

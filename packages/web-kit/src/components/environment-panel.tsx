@@ -1,0 +1,63 @@
+import { Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import type { EnvironmentStatus } from '@payerbox/api-client';
+import type { ReactNode } from 'react';
+import { CopyValue } from './copy-value.tsx';
+import { EnvironmentStateBadge } from './status-badge.tsx';
+
+const STATE_EXPLANATIONS: Record<EnvironmentStatus['state'], string> = {
+  pending: 'The client is being created in this environment; this page updates by itself.',
+  ready: 'The client exists here: request tokens and call the FHIR API with the values below.',
+  failed: 'Provisioning gave up after several attempts. An administrator can retry it.',
+  disabled: 'The client is switched off here and cannot get tokens.',
+  removed: 'The client was removed from this environment.',
+};
+
+/**
+ * One Aidbox environment of a service: its provisioning state (updating live while pending) and, once known, the
+ * constants a client needs — FHIR base URL, SMART configuration, token URL, capability statement — with copy buttons.
+ */
+export function EnvironmentPanel(props: {
+  title: string;
+  environment: EnvironmentStatus | null;
+  /** Shown instead when the service has no client in this environment (yet). */
+  absent: ReactNode;
+}) {
+  const { environment } = props;
+  return (
+    <Card withBorder padding="md" component="section" aria-label={props.title}>
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={3} size="h4">
+            {props.title}
+          </Title>
+          {environment && (
+            <Group gap="xs">
+              {environment.state === 'pending' && <Loader size="xs" aria-hidden />}
+              <EnvironmentStateBadge state={environment.state} />
+            </Group>
+          )}
+        </Group>
+        {environment ? (
+          <>
+            <Text size="sm" aria-live="polite">
+              {STATE_EXPLANATIONS[environment.state]}
+            </Text>
+            {environment.error && (
+              <Text size="sm" c="red">
+                {environment.error}
+              </Text>
+            )}
+            <CopyValue label={`${props.title} FHIR base URL`} value={environment.fhirBaseUrl} />
+            <CopyValue label={`${props.title} SMART configuration`} value={environment.smartConfigurationUrl} />
+            <CopyValue label={`${props.title} token URL`} value={environment.tokenUrl} />
+            <CopyValue label={`${props.title} capability statement`} value={environment.capabilityStatementUrl} />
+          </>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {props.absent}
+          </Text>
+        )}
+      </Stack>
+    </Card>
+  );
+}
