@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioResult } from './bench-load.ts';
 import type { ProvisioningResult } from './bench-provisioning.ts';
+import type { SpaSizeResult } from './bench-spa-size.ts';
 
 /** Throughput of our route divided by the baseline's, per operation. */
 export interface Ratio {
@@ -26,6 +27,8 @@ export interface BenchReport {
   readonly ratios: readonly Ratio[];
   /** Approval-to-token latency and drain throughput against the emulators, per latency and worker count. */
   readonly provisioning: readonly ProvisioningResult[];
+  /** Initial JavaScript and CSS of each built SPA, raw and gzipped, against the JavaScript budget. */
+  readonly spaSizes: readonly SpaSizeResult[];
   /** Peak resident set of this process (servers and load generator thread; PostgreSQL runs apart). */
   readonly peakRssMb: number;
 }
@@ -88,6 +91,35 @@ function provisioningTable(results: readonly ProvisioningResult[]): string {
   return rows.map((row) => row.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ')).join('\n');
 }
 
+const SPA_SIZE_HEADINGS = ['app', 'JS raw KB', 'JS gzip KB', 'CSS raw KB', 'CSS gzip KB', 'JS budget'] as const;
+
+function kilobytes(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
+
+function spaSizeCells(result: SpaSizeResult): string[] {
+  return [
+    result.app,
+    kilobytes(result.js.rawBytes),
+    kilobytes(result.js.gzipBytes),
+    kilobytes(result.css.rawBytes),
+    kilobytes(result.css.gzipBytes),
+    `${result.withinBudget ? 'within' : 'OVER'} ${kilobytes(result.jsBudgetGzipBytes)} KB gzip`,
+  ];
+}
+
+function spaSizeTable(results: readonly SpaSizeResult[]): string {
+  if (results.length === 0) return '(no SPA built)';
+  const rows = [[...SPA_SIZE_HEADINGS], ...results.map(spaSizeCells)];
+  const widths = SPA_SIZE_HEADINGS.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows
+    .map((row) =>
+      row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))),
+    )
+    .map((row) => row.join('  '))
+    .join('\n');
+}
+
 export function formatSummary(report: BenchReport): string {
   return [
     settingsLine(report),
@@ -98,6 +130,9 @@ export function formatSummary(report: BenchReport): string {
     '',
     'Provisioning (approval → production token; backlog drain rate):',
     provisioningTable(report.provisioning),
+    '',
+    'SPA size (initial JavaScript and CSS from index.html; gzip level 9, each file on its own):',
+    spaSizeTable(report.spaSizes),
     '',
     `peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
   ].join('\n');
@@ -125,6 +160,20 @@ function toMarkdown(report: BenchReport): string {
     row(PROVISIONING_HEADINGS),
     row(PROVISIONING_HEADINGS.map(() => '---:')),
     ...report.provisioning.map((result) => row(provisioningCells(result))),
+    '',
+    '## SPA size',
+    '',
+    "What a browser downloads before an SPA's first page renders: the module entry and the chunks Vite preloads",
+    'with it, and the stylesheets, as named by `dist/index.html`; gzip level 9, each file on its own (1 KB = 1024',
+    'bytes).',
+    '',
+    ...(report.spaSizes.length === 0
+      ? ['No SPA was built.']
+      : [
+          row(SPA_SIZE_HEADINGS),
+          row(SPA_SIZE_HEADINGS.map((_, column) => (column === 0 ? '---' : '---:'))),
+          ...report.spaSizes.map((result) => row(spaSizeCells(result))),
+        ]),
     '',
   ].join('\n');
 }

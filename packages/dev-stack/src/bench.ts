@@ -7,6 +7,7 @@ import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } fr
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
 import { measureProvisioning, type ProvisioningResult, type ProvisioningSettings } from './bench-provisioning.ts';
 import { type BenchReport, formatSummary, type Ratio, writeReport } from './bench-report.ts';
+import { measureSpaSizes } from './bench-spa-size.ts';
 import {
   API_PREFIX,
   createServiceThrough,
@@ -85,9 +86,10 @@ async function measure(
  * warm-up and request timeout, and teardown get a generous budget, after which the run fails.
  */
 function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout {
-  // Provisioning cells are bounded by their own limits; 120 s each is generous.
+  // Provisioning cells are bounded by their own limits; 120 s each is generous, as it is for each SPA build.
   const budgetSeconds =
     180 +
+    2 * 120 +
     scenarios * (options.warmupSeconds + options.durationSeconds + 20) +
     provisioningMatrix(options.quick).length * 120;
   return setTimeout(() => {
@@ -130,6 +132,9 @@ async function cleanUp(cleanups: Cleanup[]): Promise<void> {
 async function benchmark(options: BenchOptions, startedAt: string): Promise<BenchReport> {
   const cleanups: Cleanup[] = [];
   try {
+    // First, while nothing else runs: it may have to build the SPAs.
+    console.log('# measuring SPA size');
+    const spaSizes = await measureSpaSizes();
     const database = await throwawayDatabase(process.env.DATABASE_URL);
     cleanups.push(database.release, () => socketsClosed(2000));
     console.log(`# bench uses ${database.description}`);
@@ -159,6 +164,7 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
       scenarios: results,
       ratios,
       provisioning,
+      spaSizes,
       // maxRSS is in kilobytes.
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
@@ -181,6 +187,9 @@ async function main(): Promise<number> {
     for (const file of await writeReport(report, RESULTS_DIR)) console.log(`# wrote ${file}`);
     const failures = report.scenarios.filter(failed).map((result) => result.scenario);
     if (failures.length > 0) console.error(`bench: errors or non-2xx responses in ${failures.join(', ')}`);
+    for (const spa of report.spaSizes.filter((result) => !result.withinBudget)) {
+      console.error(`bench: the ${spa.app} SPA's initial JavaScript is over its gzipped budget`);
+    }
     return failures.length > 0 ? 1 : 0;
   } finally {
     clearTimeout(watchdog);

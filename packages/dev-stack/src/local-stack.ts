@@ -16,6 +16,8 @@ export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).
 
 export interface StackUser {
   readonly id: string;
+  readonly email: string;
+  readonly name: string;
   readonly token: string;
   /** JSON request to the registration API as this user; answers status and parsed body. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -29,6 +31,26 @@ export interface WorkerTuning {
   readonly maxBackoffMs?: number;
 }
 
+export type UserRole = 'developer' | 'admin';
+
+export interface StackUserRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: UserRole;
+}
+
+/** Optional settings of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Port the registration API listens on (127.0.0.1); default: one the system picks. */
+  readonly port?: number;
+  /**
+   * Extra registration configuration merged over the stack's own (e.g. `PUBLIC_URL`, `OIDC_ISSUER_URL`,
+   * `DEVELOPER_APP_DIR`); `DATABASE_URL` and `SECRET_ENCRYPTION_KEYS` stay the stack's.
+   */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
 export interface LocalStack {
   readonly apiUrl: string;
   readonly databaseUrl: string;
@@ -36,6 +58,14 @@ export interface LocalStack {
   readonly emulators: { readonly sandbox: AidboxEmulator; readonly production: AidboxEmulator };
   readonly developer: StackUser;
   readonly admin: StackUser;
+  /**
+   * Creates (or, for a known e-mail, updates name and role of) a user without any token. A user created with the
+   * e-mail of an identity provider's account (which says the address is verified) becomes that account's user at its
+   * first sign-in.
+   */
+  upsertUser(role: UserRole, profile: { readonly email: string; readonly name: string }): Promise<StackUserRecord>;
+  /** {@link upsertUser} plus a personal access token; e-mail and name default to random ones. */
+  createUser(role: UserRole, profile?: { readonly email?: string; readonly name?: string }): Promise<StackUser>;
   /** Starts an in-process provisioner worker (stopped at teardown). */
   startWorker(tuning?: WorkerTuning): Promise<Worker>;
   /** Environment variables that run a provisioner process against this stack. */
@@ -54,10 +84,37 @@ export interface LocalStack {
 /**
  * The whole portal on loopback, in this process, for tests and benchmarks: a fresh database on `serverUrl`'s server,
  * two Aidbox emulators, the registration API over real HTTP, and provisioner workers on demand. `close()` stops all
- * of it and drops the database.
+ * of it and drops the database (so does a failed start). `options` pick the API's port and add configuration, e.g.
+ * sign-in against an identity provider and the SPA folders.
  */
-export async function startLocalStack(serverUrl: string, faults: FaultOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  serverUrl: string,
+  faults: FaultOptions = {},
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
   const cleanups: (() => Promise<unknown>)[] = [];
+  // Newest first, each once; one failing step does not keep the others from running.
+  const closeAll = async () => {
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
+  };
+  try {
+    return await assemble(serverUrl, faults, options, cleanups, closeAll);
+  } catch (error) {
+    // Whatever started before the failure (database, emulators, API) must not outlive it.
+    await closeAll().catch(() => {});
+    throw error;
+  }
+}
+
+async function assemble(
+  serverUrl: string,
+  faults: FaultOptions,
+  options: LocalStackOptions,
+  cleanups: (() => Promise<unknown>)[],
+  closeAll: () => Promise<void>,
+): Promise<LocalStack> {
   // A database of its own on the server: its workers claim every due job, and must see only this stack's.
   const database = await throwawayDatabase(serverUrl);
   cleanups.push(database.release);
@@ -73,24 +130,33 @@ export async function startLocalStack(serverUrl: string, faults: FaultOptions = 
   );
 
   const config = loadConfig({
-    DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
     PORTAL_MODE: 'development',
-    SECRET_ENCRYPTION_KEYS: keyring,
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
+    ...options.config,
+    DATABASE_URL: databaseUrl,
+    SECRET_ENCRYPTION_KEYS: keyring,
   });
   const app = await buildApp(config);
   cleanups.push(() => app.close());
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  async function user(role: 'developer' | 'admin'): Promise<StackUser> {
-    const email = `${role}-${randomBytes(6).toString('hex')}@e2e.test`;
-    const created = await upsertUserByEmail(app.db, { email, name: `E2E ${role}`, role });
+  const upsertUser = (role: UserRole, profile: { readonly email: string; readonly name: string }) =>
+    upsertUserByEmail(app.db, { ...profile, role });
+
+  async function createUser(
+    role: UserRole,
+    profile: { readonly email?: string; readonly name?: string } = {},
+  ): Promise<StackUser> {
+    const email = profile.email ?? `${role}-${randomBytes(6).toString('hex')}@e2e.test`;
+    const created = await upsertUser(role, { email, name: profile.name ?? `E2E ${role}` });
     const { token } = await createApiToken(app.db, created.id, { name: 'e2e', expiresInDays: 1 }, 1);
     return {
       id: created.id,
+      email: created.email,
+      name: created.name,
       token,
       async api(method, path, body) {
         const response = await fetch(`${apiUrl}/api/v1${path}`, {
@@ -107,8 +173,8 @@ export async function startLocalStack(serverUrl: string, faults: FaultOptions = 
       },
     };
   }
-  const developer = await user('developer');
-  const admin = await user('admin');
+  const developer = await createUser('developer');
+  const admin = await createUser('admin');
 
   const workerDefaults = (tuning: WorkerTuning) => ({
     concurrency: tuning.concurrency ?? 8,
@@ -126,9 +192,9 @@ export async function startLocalStack(serverUrl: string, faults: FaultOptions = 
     emulators,
     developer,
     admin,
-    async close() {
-      for (const cleanup of cleanups.reverse()) await cleanup();
-    },
+    upsertUser,
+    createUser,
+    close: closeAll,
     async startWorker(tuning = {}) {
       const db = createDb({ databaseUrl, poolSize: 4 });
       const connect = (emulator: AidboxEmulator) =>

@@ -2,9 +2,10 @@
 import { spawn } from 'node:child_process';
 import { throwawayDatabase } from './database.ts';
 import { REPO_ROOT } from './paths.ts';
+import { ensureSpaBuilt } from './spa-build.ts';
 import { TapSummary } from './tap-summary.ts';
 
-const SUITES = ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
+const SUITES = ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
 
 async function runTap(databaseUrl: string, args: string[]): Promise<{ exitCode: number; summary: TapSummary }> {
   const summary = new TapSummary();
@@ -27,7 +28,25 @@ async function runTap(databaseUrl: string, args: string[]): Promise<{ exitCode: 
   return { exitCode, summary };
 }
 
+/**
+ * Builds the SPAs once, before tap starts its parallel suites: browser suites then find them fresh and never build.
+ * A failed build is reported and counted, but the other suites still run.
+ */
+async function buildSpas(): Promise<number> {
+  let failures = 0;
+  for (const app of ['developer', 'admin'] as const) {
+    try {
+      await ensureSpaBuilt(app);
+    } catch (error) {
+      console.error(`building apps/${app} failed:`, error instanceof Error ? error.message : error);
+      failures += 1;
+    }
+  }
+  return failures;
+}
+
 async function main(): Promise<number> {
+  const buildFailures = await buildSpas();
   const database = await throwawayDatabase(process.env.DATABASE_URL);
   console.log(`# tests use ${database.description}`);
   let result: Awaited<ReturnType<typeof runTap>>;
@@ -36,7 +55,8 @@ async function main(): Promise<number> {
   } finally {
     await database.release();
   }
-  const { passed, failed } = result.summary.totals;
+  const { passed } = result.summary.totals;
+  const failed = result.summary.totals.failed + buildFailures;
   console.log(`${passed} passed, ${failed} failed`);
   if (passed + failed === 0) {
     console.error('no test ran');

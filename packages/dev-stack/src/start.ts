@@ -10,6 +10,7 @@ import { developmentDatabase } from './database.ts';
 import { developmentKeyring } from './dev-secrets.ts';
 import { DATA_DIR } from './paths.ts';
 import { type ManagedProcess, runProcess, waitForHttp } from './processes.ts';
+import { ensureSpaBuilt } from './spa-build.ts';
 
 const EMULATOR_ENTRY = 'packages/aidbox-emulator/src/bin/emulator.ts';
 const IDENTITY_PROVIDER_ENTRY = 'packages/dev-identity-provider/src/bin/dev-identity-provider.ts';
@@ -85,13 +86,17 @@ async function main(): Promise<void> {
     DEV_IDP_CLIENT_ID: oidcClient.id,
     DEV_IDP_CLIENT_SECRET: oidcClient.secret,
     DEV_IDP_REDIRECT_URIS: `${publicUrl}/api/auth/callback`,
-    DEV_IDP_POST_LOGOUT_REDIRECT_URIS: `${publicUrl}/`,
+    DEV_IDP_POST_LOGOUT_REDIRECT_URIS: `${publicUrl}/,${publicUrl}/admin/`,
     DEV_IDP_ACCESS_TOKEN_AUDIENCE: audience,
   });
   children.push(identityProvider);
   await waitForHttp(`${issuer}/.well-known/openid-configuration`, identityProvider);
 
+  // Built now (only when their sources changed) so that the portal serves what is in the working tree.
+  const spaDirs = { developer: await ensureSpaBuilt('developer'), admin: await ensureSpaBuilt('admin') };
   const config = loadConfig({
+    ...(spaDirs.developer && { DEVELOPER_APP_DIR: spaDirs.developer }),
+    ...(spaDirs.admin && { ADMIN_APP_DIR: spaDirs.admin }),
     SECRET_ENCRYPTION_KEYS: secretKeys,
     PUBLIC_URL: publicUrl,
     OIDC_ISSUER_URL: issuer,
@@ -112,6 +117,8 @@ async function main(): Promise<void> {
     [
       '',
       'Payerbox Backend Services portal (development mode)',
+      ...(config.spaDirs.developer ? [`  Developer portal  ${base}/`] : []),
+      ...(config.spaDirs.admin ? [`  Admin portal      ${base}/admin/`] : []),
       `  API               ${base}/api/v1`,
       `  API docs          ${base}/api/docs`,
       `  OpenAPI           ${base}/api/openapi.json`,

@@ -7,66 +7,74 @@ import t from 'tap';
 import { throwawayDatabase } from '../src/database.ts';
 import { runProcess } from '../src/processes.ts';
 
-t.test('the start command runs the whole portal: sign-in, registration and sandbox provisioning', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const ports = {
-    api: await freePort(),
-    idp: await freePort(),
-    sandbox: await freePort(),
-    production: await freePort(),
-  };
-  // A database of its own: the provisioner it starts claims every due job it can see.
-  const database = await throwawayDatabase(process.env.DATABASE_URL);
-  t.teardown(() => database.release());
-  const output: string[] = [];
-  const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
-    PORTAL_DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    PORT: String(ports.api),
-    DEV_IDP_PORT: String(ports.idp),
-    SANDBOX_AIDBOX_PORT: String(ports.sandbox),
-    PRODUCTION_AIDBOX_PORT: String(ports.production),
-    LOG_LEVEL: 'warn',
-    PROVISIONER_LOG_LEVEL: 'warn',
-  });
-  portal.child.stdout?.on('data', (chunk: Buffer) => output.push(String(chunk)));
-  t.teardown(() => portal.stop());
-  const deadline = Date.now() + 60_000;
-  while (!output.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
-    if (portal.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  t.match(output.join(''), /Press Ctrl\+C/, 'printed its banner');
-  const base = `http://localhost:${ports.api}`;
-  const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
-  t.match(credentials, { developer: { email: 'developer@example.com' }, admin: { email: 'admin@example.com' } });
-
-  const agent = new UserAgent();
-  const callback = await passLoginForm(agent, `${base}/api/auth/login?app=developer`, base, credentials.developer);
-  t.equal((await agent.request(callback)).status, 302, 'signed in with the demo password');
-  const me = await agent.request(`${base}/api/v1/me`);
-  t.match(await me.json(), { email: 'developer@example.com', role: 'developer' });
-
-  const created = await fetch(`${base}/api/v1/backend-services`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${credentials.developer.apiToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Smoke',
-      authMethod: 'client_secret',
-      scopeVersion: 'v2',
-      scopes: ['system/Patient.rs'],
-    }),
-  });
-  t.equal(created.status, 201);
-  const { id } = (await created.json()) as { id: string };
-  let state = 'pending';
-  while (state !== 'ready' && Date.now() < deadline) {
-    const service = await fetch(`${base}/api/v1/backend-services/${id}`, {
-      headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
+t.test(
+  'the start command runs the whole portal: the developer SPA, sign-in, registration and sandbox provisioning',
+  async (t) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-'));
+    t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+    const ports = {
+      api: await freePort(),
+      idp: await freePort(),
+      sandbox: await freePort(),
+      production: await freePort(),
+    };
+    // A database of its own: the provisioner it starts claims every due job it can see.
+    const database = await throwawayDatabase(process.env.DATABASE_URL);
+    t.teardown(() => database.release());
+    const output: string[] = [];
+    const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
+      PORTAL_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      PORT: String(ports.api),
+      DEV_IDP_PORT: String(ports.idp),
+      SANDBOX_AIDBOX_PORT: String(ports.sandbox),
+      PRODUCTION_AIDBOX_PORT: String(ports.production),
+      LOG_LEVEL: 'warn',
+      PROVISIONER_LOG_LEVEL: 'warn',
     });
-    state = ((await service.json()) as { environments: { sandbox: { state: string } } }).environments.sandbox.state;
-    if (state !== 'ready') await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  t.equal(state, 'ready', 'the provisioner put the client into the sandbox emulator');
-});
+    portal.child.stdout?.on('data', (chunk: Buffer) => output.push(String(chunk)));
+    t.teardown(() => portal.stop());
+    const deadline = Date.now() + 60_000;
+    while (!output.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
+      if (portal.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    t.match(output.join(''), /Press Ctrl\+C/, 'printed its banner');
+    const base = `http://localhost:${ports.api}`;
+    const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
+    t.match(credentials, { developer: { email: 'developer@example.com' }, admin: { email: 'admin@example.com' } });
+
+    t.match(output.join(''), `Developer portal  ${base}/`, 'names the developer portal in its banner');
+    const page = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+    t.equal(page.status, 200, 'serves the developer portal at /');
+    t.match(await page.text(), '<div id="root">', "with the developer SPA's index.html");
+
+    const agent = new UserAgent();
+    const callback = await passLoginForm(agent, `${base}/api/auth/login?app=developer`, base, credentials.developer);
+    t.equal((await agent.request(callback)).status, 302, 'signed in with the demo password');
+    const me = await agent.request(`${base}/api/v1/me`);
+    t.match(await me.json(), { email: 'developer@example.com', role: 'developer' });
+
+    const created = await fetch(`${base}/api/v1/backend-services`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${credentials.developer.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Smoke',
+        authMethod: 'client_secret',
+        scopeVersion: 'v2',
+        scopes: ['system/Patient.rs'],
+      }),
+    });
+    t.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+    let state = 'pending';
+    while (state !== 'ready' && Date.now() < deadline) {
+      const service = await fetch(`${base}/api/v1/backend-services/${id}`, {
+        headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
+      });
+      state = ((await service.json()) as { environments: { sandbox: { state: string } } }).environments.sandbox.state;
+      if (state !== 'ready') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    t.equal(state, 'ready', 'the provisioner put the client into the sandbox emulator');
+  },
+);

@@ -7,7 +7,13 @@ export { EnvironmentPanel } from './components/environment-panel.tsx';
 export { EventTimeline } from './components/event-timeline.tsx';
 export { ErrorAlert, FullPageError, FullPageLoader, NotFoundPage, QueryView } from './components/page-states.tsx';
 export { ShownOnceDialog } from './components/shown-once-dialog.tsx';
-export { EnvironmentStateBadge, STATUS_LABELS, StatusBadge } from './components/status-badge.tsx';
+export {
+  EnvironmentStateBadge,
+  STATUS_LABELS,
+  StatusBadge,
+  type Tone,
+  ToneBadge,
+} from './components/status-badge.tsx';
 export { formatAge, formatDateTime } from './format.ts';
 export { PortalProviders } from './providers.tsx';
 export { createQueryClient, isRetryable } from './query-client.ts';

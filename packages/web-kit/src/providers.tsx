@@ -1,22 +1,16 @@
-import { createTheme, MantineProvider } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { ApiProvider } from './api.tsx';
 import { createQueryClient } from './query-client.ts';
 import { type PortalApp, signInUrl } from './session.tsx';
-
-const theme = createTheme({
-  primaryColor: 'indigo',
-  // Colours of text on coloured backgrounds are chosen for contrast (WCAG AA), which axe checks.
-  autoContrast: true,
-  defaultRadius: 'md',
-});
+import { portalCssVariables, portalTheme } from './theme.ts';
 
 /** Mantine, the API client and TanStack Query, set up the same way for both SPAs. */
 export function PortalProviders(props: { app: PortalApp; children: ReactNode }) {
   const [queryClient] = useState(() => createQueryClient(() => location.assign(signInUrl(props.app))));
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={portalTheme} defaultColorScheme="light" cssVariablesResolver={portalCssVariables}>
       <ApiProvider>
         <QueryClientProvider client={queryClient}>{props.children}</QueryClientProvider>
       </ApiProvider>

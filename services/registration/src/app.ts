@@ -21,6 +21,7 @@ import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
+import { spaHostingPlugin } from './plugins/spa-hosting.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
 import { SHARED_SCHEMAS } from './schemas/common.ts';
 import { installValidators } from './validation.ts';
@@ -103,6 +104,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     { prefix: '/api/v1/admin' },
   );
+  // Everything outside /api: the built SPAs, when configured (their routes stay out of the OpenAPI document).
+  await app.register(spaHostingPlugin, { developerDir: config.spaDirs.developer, adminDir: config.spaDirs.admin });
 
   await app.ready();
   return app;

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { assertValid, ConfigError, readEnv, readKeyring, StringEnum } from '@payerbox/config';
 import type { Keyring } from '@payerbox/secret-box';
 import { type Static, Type } from 'typebox';
@@ -35,6 +36,10 @@ const EnvSchema = Type.Object({
   OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   SESSION_ABSOLUTE_MINUTES: Type.Integer({ minimum: 5, maximum: 43_200, default: 720 }),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 43_200, default: 30 }),
+  /** Built developer SPA (its `dist` folder, absolute), served at `/`; not served when unset. */
+  DEVELOPER_APP_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Built admin SPA (its `dist` folder, absolute), served at `/admin/`; not served when unset. */
+  ADMIN_APP_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface OidcSettings {
@@ -62,6 +67,8 @@ export interface Config {
   /** Sign-in settings; undefined when no issuer is configured (API tokens only). */
   readonly oidc: OidcSettings | undefined;
   readonly session: { readonly absoluteMinutes: number; readonly idleMinutes: number };
+  /** Folders of the built SPAs this process serves; undefined leaves that app out (API only). */
+  readonly spaDirs: { readonly developer: string | undefined; readonly admin: string | undefined };
 }
 
 function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): OidcSettings | undefined {
@@ -98,6 +105,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.add('ALLOW_LOOPBACK_JWKS: must not be true in production mode (it lets key set URLs reach this machine)');
   }
   const oidc = readOidc(valid, problems);
+  for (const name of ['DEVELOPER_APP_DIR', 'ADMIN_APP_DIR'] as const) {
+    // A relative folder would depend on the directory the process happens to start in.
+    const dir = valid[name];
+    if (dir !== undefined && !isAbsolute(dir)) problems.add(`${name}: must be an absolute path`);
+  }
   if (oidc && valid.PORTAL_MODE === 'production' && !valid.PUBLIC_URL.startsWith('https://')) {
     problems.add(
       'PUBLIC_URL: must be https in production mode when sign-in is configured (session cookies are Secure)',
@@ -124,5 +136,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       absoluteMinutes: valid.SESSION_ABSOLUTE_MINUTES,
       idleMinutes: valid.SESSION_IDLE_MINUTES,
     }),
+    spaDirs: Object.freeze({ developer: valid.DEVELOPER_APP_DIR, admin: valid.ADMIN_APP_DIR }),
   });
 }

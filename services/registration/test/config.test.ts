@@ -36,6 +36,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
+    spaDirs: { developer: undefined, admin: undefined },
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -66,6 +67,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
+    spaDirs: { developer: undefined, admin: undefined },
   });
 });
 
@@ -88,6 +90,19 @@ t.test('reads the sign-in settings as a whole, or not at all', async (t) => {
     'OIDC_CLIENT_SECRET: is required when sign-in is configured',
   ]);
   t.match(problemsOf({ ...REQUIRED, ...oidc }), [/PUBLIC_URL: must be https in production mode/]);
+});
+
+t.test('serves the built SPAs only from the absolute folders it is given', async (t) => {
+  const config = loadConfig({ ...REQUIRED, DEVELOPER_APP_DIR: '/srv/developer', ADMIN_APP_DIR: '/srv/admin' });
+  t.same(config.spaDirs, { developer: '/srv/developer', admin: '/srv/admin' });
+  t.same(loadConfig({ ...REQUIRED, DEVELOPER_APP_DIR: '/srv/developer' }).spaDirs, {
+    developer: '/srv/developer',
+    admin: undefined,
+  });
+  t.same(problemsOf({ ...REQUIRED, DEVELOPER_APP_DIR: 'apps/developer/dist', ADMIN_APP_DIR: './dist' }).sort(), [
+    'ADMIN_APP_DIR: must be an absolute path',
+    'DEVELOPER_APP_DIR: must be an absolute path',
+  ]);
 });
 
 t.test('treats empty variables as unset and ignores unknown ones', async (t) => {

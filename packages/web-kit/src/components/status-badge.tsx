@@ -11,24 +11,31 @@ export const STATUS_LABELS: Record<ServiceStatus, string> = {
   rejected: 'Rejected',
 };
 
-const STATUS_COLORS: Record<ServiceStatus, string> = {
+const STATUS_COLORS: Record<ServiceStatus, Tone> = {
   draft: 'gray',
   under_review: 'yellow',
   active: 'green',
   rejected: 'red',
 };
 
-export function StatusBadge(props: { status: ServiceStatus }) {
+export type Tone = 'gray' | 'yellow' | 'green' | 'red' | 'blue';
+
+/** A light badge in one of the portal's tones (the theme keeps its text contrast at WCAG AA). */
+export function ToneBadge(props: { tone: Tone; children: string }) {
   return (
-    <Badge color={STATUS_COLORS[props.status]} variant="light" autoContrast>
-      {STATUS_LABELS[props.status]}
+    <Badge color={props.tone} variant="light">
+      {props.children}
     </Badge>
   );
 }
 
+export function StatusBadge(props: { status: ServiceStatus }) {
+  return <ToneBadge tone={STATUS_COLORS[props.status]}>{STATUS_LABELS[props.status]}</ToneBadge>;
+}
+
 type EnvironmentState = EnvironmentStatus['state'];
 
-const ENVIRONMENT_STATES: Record<EnvironmentState, { label: string; color: string }> = {
+const ENVIRONMENT_STATES: Record<EnvironmentState, { label: string; color: Tone }> = {
   pending: { label: 'Provisioning', color: 'blue' },
   ready: { label: 'Ready', color: 'green' },
   failed: { label: 'Failed', color: 'red' },
@@ -38,9 +45,5 @@ const ENVIRONMENT_STATES: Record<EnvironmentState, { label: string; color: strin
 
 export function EnvironmentStateBadge(props: { state: EnvironmentState }) {
   const { label, color } = ENVIRONMENT_STATES[props.state];
-  return (
-    <Badge color={color} variant="light" autoContrast>
-      {label}
-    </Badge>
-  );
+  return <ToneBadge tone={color}>{label}</ToneBadge>;
 }

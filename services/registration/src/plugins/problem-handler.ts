@@ -2,6 +2,22 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { type FieldError, ProblemError, problemType } from '../errors.ts';
 
+/**
+ * Answers a request that matched no route (and returns the reply), or declines with `undefined`: the request then
+ * becomes a 404 problem.
+ */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Lets a plugin answer requests that match no route before they become a 404 problem (the SPAs' history-API
+     * fallback). Fastify allows one not-found handler per prefix, so plugins hook in here instead of setting theirs.
+     */
+    addNotFoundFallback(fallback: NotFoundFallback): void;
+  }
+}
+
 interface AjvLikeError {
   instancePath?: string;
   message?: string;
@@ -90,8 +106,16 @@ export const problemHandlerPlugin = fp(
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
       return sendProblem(request, reply, problem);
     });
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
+    const fallbacks: NotFoundFallback[] = [];
+    app.decorate('addNotFoundFallback', (fallback: NotFoundFallback) => {
+      fallbacks.push(fallback);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      for (const fallback of fallbacks) {
+        const answered = fallback(request, reply);
+        if (answered) return answered;
+      }
+      return sendProblem(
         request,
         reply,
         new ProblemError({
@@ -100,8 +124,8 @@ export const problemHandlerPlugin = fp(
           title: 'Not found',
           detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
         }),
-      ),
-    );
+      );
+    });
   },
   { name: 'problem-handler' },
 );

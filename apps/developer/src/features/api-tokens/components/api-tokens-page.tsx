@@ -1,4 +1,4 @@
-import { Badge, Button, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ApiToken } from '@payerbox/api-client';
 import {
   ConfirmDialog,
@@ -7,6 +7,8 @@ import {
   formatDateTime,
   QueryView,
   ShownOnceDialog,
+  type Tone,
+  ToneBadge,
   unwrap,
   useApi,
 } from '@payerbox/web-kit';
@@ -14,7 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { apiTokenQueries } from '../api/queries.ts';
 
-function tokenState(token: ApiToken): { label: string; color: string } {
+function tokenState(token: ApiToken): { label: string; color: Tone } {
   if (token.revokedAt) return { label: 'Revoked', color: 'gray' };
   if (new Date(token.expiresAt).getTime() < Date.now()) return { label: 'Expired', color: 'gray' };
   return { label: 'Active', color: 'green' };
@@ -129,9 +131,7 @@ function TokenTable(props: { tokens: readonly ApiToken[] }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={state.color} variant="light" autoContrast>
-                    {state.label}
-                  </Badge>
+                  <ToneBadge tone={state.color}>{state.label}</ToneBadge>
                 </Table.Td>
                 <Table.Td>{formatDateTime(token.createdAt)}</Table.Td>
                 <Table.Td>{formatDateTime(token.expiresAt)}</Table.Td>

@@ -1,6 +1,6 @@
-import { Alert, Badge, List, Stack, Table, Text } from '@mantine/core';
+import { Alert, List, Stack, Table, Text } from '@mantine/core';
 import type { JwksReport } from '@payerbox/api-client';
-import { formatDateTime } from '@payerbox/web-kit';
+import { formatDateTime, ToneBadge } from '@payerbox/web-kit';
 
 function keySize(key: JwksReport['keys'][number]): string {
   if (key.bits) return `${key.bits} bits`;
@@ -47,13 +47,9 @@ export function JwksReportView(props: { report: JwksReport }) {
                 <Table.Td>{key.alg ?? '—'}</Table.Td>
                 <Table.Td>{keySize(key)}</Table.Td>
                 <Table.Td>
-                  <Badge
-                    color={key.usable ? 'green' : key.problems.length ? 'red' : 'gray'}
-                    variant="light"
-                    autoContrast
-                  >
+                  <ToneBadge tone={key.usable ? 'green' : key.problems.length ? 'red' : 'gray'}>
                     {key.usable ? 'Usable' : key.problems.length ? 'Invalid' : 'Ignored'}
-                  </Badge>
+                  </ToneBadge>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{[...key.problems, ...key.notes].join('; ') || '—'}</Text>

@@ -1,0 +1,234 @@
+import {
+  type BrowserPortal,
+  type JwksServer,
+  type Page,
+  type PortalAccount,
+  saveScreenshot,
+  seriousAccessibilityViolations,
+  signIn,
+  startBrowserPortal,
+  startJwksServer,
+} from '@payerbox/browser-testing';
+import { ensureSpaBuilt } from '@payerbox/dev-stack/spa-build';
+import t, { type Test } from 'tap';
+
+let portal: BrowserPortal;
+let jwks: JwksServer;
+
+t.before(async () => {
+  const developer = await ensureSpaBuilt('developer');
+  if (!developer) throw new Error('apps/developer is missing');
+  portal = await startBrowserPortal({ appDirs: { developer } });
+  jwks = await startJwksServer();
+});
+t.teardown(async () => {
+  await jwks?.close();
+  await portal?.close();
+});
+
+async function signedIn(account: PortalAccount, path = '/'): Promise<Page> {
+  const page = await portal.newPage();
+  await signIn(page, portal, account, path);
+  return page;
+}
+
+async function expectAccessible(t: Test, page: Page, where: string) {
+  const violations = await seriousAccessibilityViolations(page);
+  t.same(
+    violations.map((v) => `${v.id}: ${v.help} (${v.targets.join(', ')})`),
+    [],
+    `no serious or critical accessibility violation on ${where}`,
+  );
+}
+
+/** Picks a FHIR resource in a scope-builder row and ticks operations. */
+async function scopeRow(page: Page, row: number, resource: string, operations: string[]) {
+  const select = page.getByRole('combobox', { name: `Resource ${row}` });
+  await select.click();
+  await select.fill(resource);
+  await page.getByRole('option', { name: resource, exact: true }).click();
+  const group = page.getByRole('group', { name: `Operations on resource ${row}` });
+  for (const operation of operations) await group.getByRole('checkbox', { name: operation }).check();
+}
+
+async function scopePreview(page: Page): Promise<string[]> {
+  return page.getByTestId('scope-preview').locator('code').allTextContents();
+}
+
+t.test('signs a developer in through the login form and greets them on an empty dashboard', async (t) => {
+  const page = await signedIn(portal.accounts.developer);
+  await page.getByText('No Backend Services yet').waitFor();
+  t.equal(await page.getByLabel('Signed in as').textContent(), portal.accounts.developer.name);
+  const emptyState = page.getByRole('main').getByRole('link', { name: 'Register New' });
+  t.equal(await emptyState.count(), 2, 'the page header and the empty state both lead to Register New');
+  await saveScreenshot(page, 'developer-dashboard-empty');
+  await expectAccessible(t, page, 'the empty dashboard');
+  await page.close();
+});
+
+t.test('registers a JWKS URI service after checking its key set, and watches the sandbox become ready', async (t) => {
+  const page = await signedIn(portal.accounts.developer);
+  await page.getByRole('link', { name: 'Register New' }).first().click();
+  await page.getByRole('heading', { name: 'Register a Backend Service' }).waitFor();
+
+  // The API's field errors appear next to their fields.
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await page.locator('input[aria-invalid="true"]').first().waitFor();
+  t.equal(await name.getAttribute('aria-invalid'), 'true', 'the empty name is marked invalid');
+
+  await name.fill('Claims sync');
+  await page.getByRole('textbox', { name: 'Description' }).fill('Nightly claims export');
+  t.ok(await page.getByRole('radio', { name: 'JWKS URI' }).isChecked(), 'JWKS URI is the default method');
+  await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks.url);
+  await page.getByRole('button', { name: 'Check' }).click();
+  const report = page.getByRole('region', { name: 'JWKS check report' });
+  await report.getByText('The key set passes').waitFor();
+  t.match(await report.textContent(), jwks.kid, 'the report lists the key by its kid');
+
+  await scopeRow(page, 1, 'Patient', ['Read', 'Search']);
+  t.same(await scopePreview(page), ['system/Patient.rs']);
+  await page.getByRole('button', { name: 'Add resource' }).click();
+  await scopeRow(page, 2, 'Observation', ['Read']);
+  t.same(await scopePreview(page), ['system/Patient.rs', 'system/Observation.r']);
+  await saveScreenshot(page, 'developer-register-jwks');
+  await expectAccessible(t, page, 'the registration form');
+
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('heading', { name: 'Claims sync' }).waitFor();
+  t.match(page.url(), /\/services\/[0-9a-f-]{36}$/);
+  const sandbox = page.getByRole('region', { name: 'Sandbox' });
+  await sandbox.getByText('Ready', { exact: true }).waitFor({ timeout: 20_000 });
+  const tokenUrl = await sandbox.getByLabel('Sandbox token URL', { exact: true }).textContent();
+  t.equal(tokenUrl, `${portal.stack.emulators.sandbox.url}/auth/token`, 'the sandbox constants are the emulator’s');
+  t.match(
+    await page.getByRole('region', { name: 'Token request examples' }).textContent(),
+    /client_assertion_type/,
+    'a private_key_jwt example is filled in',
+  );
+  await saveScreenshot(page, 'developer-service-draft');
+  await expectAccessible(t, page, 'the service page');
+
+  await page.getByRole('button', { name: 'Submit for Review' }).click();
+  await page.getByText('Under Review', { exact: true }).first().waitFor();
+  await page.getByRole('button', { name: 'Withdraw' }).waitFor();
+  t.notOk(await page.getByRole('button', { name: 'Edit' }).isVisible(), 'a service under review cannot be edited');
+  await page.getByRole('region', { name: 'Timeline' }).getByText('Submitted for review').waitFor();
+  await saveScreenshot(page, 'developer-service-under-review');
+  await page.close();
+});
+
+t.test('shows a client secret exactly once, and it works against the sandbox', async (t) => {
+  const page = await signedIn(portal.accounts.developer, '/services/new');
+  await page.getByRole('textbox', { name: 'Name' }).fill('Eligibility checks');
+  await page.getByRole('radio', { name: 'Client secret' }).check();
+  t.notOk(await page.getByRole('textbox', { name: 'JWKS URI' }).isVisible(), 'no JWKS URI for a client secret');
+  await scopeRow(page, 1, 'All resources', ['Read']);
+  t.same(await scopePreview(page), ['system/*.r']);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Save your client secret' });
+  await dialog.waitFor();
+  t.match(await dialog.textContent(), /will not be shown again/);
+  const clientId = (await dialog.getByLabel('Client ID', { exact: true }).textContent()) ?? '';
+  const secret = (await dialog.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
+  t.match(secret, /^pbx_cs_/);
+  await saveScreenshot(page, 'developer-secret-dialog');
+  await expectAccessible(t, page, 'the secret dialog');
+  await dialog.getByRole('button', { name: 'I have saved the secret' }).click();
+  await page.getByRole('heading', { name: 'Eligibility checks' }).waitFor();
+  const serviceUrl = page.url();
+
+  const sandbox = page.getByRole('region', { name: 'Sandbox' });
+  await sandbox.getByText('Ready', { exact: true }).waitFor({ timeout: 20_000 });
+  t.notMatch(await page.content(), secret, 'the service page does not show the secret');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Eligibility checks' }).waitFor();
+  t.notMatch(await page.content(), secret, 'nor does it after a reload');
+  await page.goto(`${portal.url}/`);
+  await page.getByRole('link', { name: 'Eligibility checks' }).waitFor();
+  t.notMatch(await page.content(), secret, 'nor does the dashboard');
+
+  const token = await fetch(`${portal.stack.emulators.sandbox.url}/auth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  });
+  t.equal(token.status, 200, 'the secret shown once gets a sandbox token');
+
+  // Rotating shows the new secret once too.
+  await page.goto(serviceUrl);
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await page
+    .getByRole('dialog', { name: 'Rotate the client secret?' })
+    .getByRole('button', { name: 'Rotate secret' })
+    .click();
+  const rotated = page.getByRole('dialog', { name: 'Save your client secret' });
+  const newSecret = (await rotated.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
+  t.match(newSecret, /^pbx_cs_/);
+  t.not(newSecret, secret, 'a new secret');
+  await rotated.getByRole('button', { name: 'I have saved the secret' }).click();
+  t.notMatch(await page.content(), newSecret, 'gone once the dialog is closed');
+  await page.close();
+});
+
+t.test('filters the dashboard by status and searches by name', async (t) => {
+  const page = await signedIn(portal.accounts.developer);
+  const table = page.getByRole('table', { name: 'Your Backend Services' });
+  await table.waitFor();
+  await page.getByRole('textbox', { name: 'Search by name' }).fill('claims');
+  await table.getByRole('link', { name: 'Eligibility checks' }).waitFor({ state: 'detached' });
+  t.same(await table.getByRole('link').allTextContents(), ['Claims sync']);
+  await page.getByRole('textbox', { name: 'Search by name' }).fill('');
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'Draft' }).click();
+  await table.getByRole('link', { name: 'Eligibility checks' }).waitFor();
+  await table.getByRole('link', { name: 'Claims sync' }).waitFor({ state: 'detached' });
+  t.same(await table.getByRole('link').allTextContents(), ['Eligibility checks'], 'only the draft');
+  await saveScreenshot(page, 'developer-dashboard');
+  await expectAccessible(t, page, 'the dashboard');
+  await page.close();
+});
+
+t.test("does not show one developer's services to another", async (t) => {
+  const first = await portal.accounts.developer.api('GET', '/backend-services');
+  const theirs = first.body.items[0];
+  t.ok(theirs, 'the first developer has a service');
+  const page = await signedIn(portal.accounts.developer2);
+  await page.getByText('No Backend Services yet').waitFor();
+  t.equal(await page.getByLabel('Signed in as').textContent(), portal.accounts.developer2.name);
+  await page.goto(`${portal.url}/services/${theirs.id}`);
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  t.notMatch(await page.content(), theirs.name);
+  await page.goto(`${portal.url}/no/such/page`);
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  await expectAccessible(t, page, 'the not-found page');
+  await page.close();
+});
+
+t.test('creates an API token shown once, lists it and revokes it', async (t) => {
+  const page = await signedIn(portal.accounts.developer2, '/api-tokens');
+  await page.getByRole('textbox', { name: 'Token name' }).fill('CI pipeline');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Your new API token' });
+  const token = (await dialog.getByLabel('API token', { exact: true }).textContent()) ?? '';
+  t.match(token, /^pbx_pat_/);
+  const me = await fetch(`${portal.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  t.equal(
+    ((await me.json()) as { email: string }).email,
+    portal.accounts.developer2.email,
+    'the token acts as its owner',
+  );
+  await dialog.getByRole('button', { name: 'I have saved the token' }).click();
+  const table = page.getByRole('table', { name: 'Your API tokens' });
+  await table.getByText('CI pipeline').waitFor();
+  t.notMatch(await page.content(), token, 'the list never shows the token');
+  await expectAccessible(t, page, 'the API tokens page');
+  await saveScreenshot(page, 'developer-api-tokens');
+  await table.getByRole('button', { name: 'Revoke CI pipeline' }).click();
+  await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke' }).click();
+  await table.getByText('Revoked').waitFor();
+  const after = await fetch(`${portal.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  t.equal(after.status, 401, 'a revoked token is refused');
+  await page.close();
+});

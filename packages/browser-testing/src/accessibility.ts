@@ -1,0 +1,57 @@
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
+
+/** An accessibility rule that fails on the page, as axe-core reports it. */
+export interface Violation {
+  /** The axe rule id, e.g. `label`, `color-contrast`, `html-has-lang`. */
+  readonly id: string;
+  readonly impact: 'serious' | 'critical';
+  /** One line saying what the rule wants. */
+  readonly help: string;
+  /** Deque's page about the rule. */
+  readonly helpUrl: string;
+  /**
+   * One CSS selector per failing element; for elements inside frames or shadow roots the selectors of each level are
+   * joined with ` >>> `.
+   */
+  readonly targets: readonly string[];
+}
+
+export interface AccessibilityOptions {
+  /** CSS selectors of parts of the page to leave out (e.g. a third-party widget that is checked elsewhere). */
+  readonly exclude?: readonly string[];
+}
+
+type AxeWindow = { axe?: typeof axe };
+
+/**
+ * Runs axe-core on the page as it is now and answers the violations of impact `serious` or `critical` (an empty array
+ * when there are none). axe is injected from the axe-core package through the DevTools protocol, which the page's
+ * Content-Security-Policy does not govern, so strict pages are checked as they are served.
+ */
+export async function seriousAccessibilityViolations(
+  page: Page,
+  options: AccessibilityOptions = {},
+): Promise<Violation[]> {
+  const present = await page.evaluate(() => (globalThis as AxeWindow).axe !== undefined);
+  if (!present) await page.evaluate(axe.source);
+  const exclude = [...(options.exclude ?? [])];
+  const violations = await page.evaluate(async (exclude) => {
+    const engine = (globalThis as AxeWindow).axe;
+    if (engine === undefined) throw new Error('axe-core did not load into the page');
+    const options = { resultTypes: ['violations' as const] };
+    const results = await (exclude.length === 0 ? engine.run(options) : engine.run({ exclude }, options));
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? null,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      targets: violation.nodes.map((node) =>
+        node.target.map((part) => (Array.isArray(part) ? part.join(' >>> ') : String(part))).join(' >>> '),
+      ),
+    }));
+  }, exclude);
+  return violations.flatMap(({ impact, ...violation }) =>
+    impact === 'serious' || impact === 'critical' ? [{ ...violation, impact }] : [],
+  );
+}
