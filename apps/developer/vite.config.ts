@@ -5,6 +5,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  // The budget that matters is gzipped initial JavaScript (200 KB), measured by `pnpm bench`; not Rollup's raw size.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', chunkSizeWarningLimit: 800 },
   server: { port: 5173, proxy: { '/api': 'http://localhost:3000' } },
 });
