@@ -1,11 +1,12 @@
 import {
+  accessibilityFindings,
   type BrowserPortal,
+  focusIsWithin,
   type JwksServer,
   type Page,
   type PortalAccount,
   saveScreenshot,
-  seriousAccessibilityViolations,
-  signIn,
+  signedInPage,
   startBrowserPortal,
   startJwksServer,
 } from '@payerbox/browser-testing';
@@ -26,19 +27,10 @@ t.teardown(async () => {
   await portal?.close();
 });
 
-async function signedIn(account: PortalAccount, path = '/'): Promise<Page> {
-  const page = await portal.newPage();
-  await signIn(page, portal, account, path);
-  return page;
-}
+const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal, account, path);
 
 async function expectAccessible(t: Test, page: Page, where: string) {
-  const violations = await seriousAccessibilityViolations(page);
-  t.same(
-    violations.map((v) => `${v.id}: ${v.help} (${v.targets.join(', ')})`),
-    [],
-    `no serious or critical accessibility violation on ${where}`,
-  );
+  t.same(await accessibilityFindings(page), [], `no serious or critical accessibility violation on ${where}`);
 }
 
 /** Picks a FHIR resource in a scope-builder row and ticks operations. */
@@ -230,5 +222,70 @@ t.test('creates an API token shown once, lists it and revokes it', async (t) => 
   await table.getByText('Revoked').waitFor();
   const after = await fetch(`${portal.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(after.status, 401, 'a revoked token is refused');
+  await page.close();
+});
+
+t.test('edits a draft, then deletes it after a confirmation that keeps the focus inside the dialog', async (t) => {
+  const created = await portal.accounts.developer2.api('POST', '/backend-services', {
+    name: 'Provider directory',
+    authMethod: 'client_secret',
+    scopeVersion: 'v1',
+    scopes: ['system/Practitioner.read'],
+  });
+  t.equal(created.status, 201);
+  const page = await signedIn(portal.accounts.developer2, `/services/${created.body.id}`);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await name.waitFor();
+  t.equal(await name.inputValue(), 'Provider directory', 'the form starts from the service');
+  t.same(await scopePreview(page), ['system/Practitioner.read'], 'and from its scopes');
+  await name.fill('Provider directory v2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'Provider directory v2' }).waitFor();
+  await page.getByRole('region', { name: 'Timeline' }).getByText('Edited').waitFor();
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete this draft?' });
+  await dialog.waitFor();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    t.ok(await focusIsWithin(dialog), `focus stays in the dialog after ${i + 1} Tab presses`);
+  }
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  t.ok(await page.getByRole('heading', { name: 'Provider directory v2' }).isVisible(), 'Escape cancels');
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('heading', { name: 'Backend Services' }).waitFor();
+  const after = await portal.accounts.developer2.api('GET', `/backend-services/${created.body.id}`);
+  t.equal(after.status, 404, 'the draft is gone');
+  await page.close();
+});
+
+t.test('shows an error with Try again when the API cannot be reached, and recovers', async (t) => {
+  const page = await signedIn(portal.accounts.developer);
+  await page.getByRole('table', { name: 'Your Backend Services' }).waitFor();
+  await page.route('**/api/v1/backend-services?*', (route) => route.abort('connectionrefused'));
+  await page.reload();
+  const alert = page.getByRole('alert').filter({ hasText: 'Could not load Your Backend Services' });
+  await alert.waitFor({ timeout: 20_000 });
+  t.match(await alert.textContent(), /could not be reached/, 'says what happened');
+  await saveScreenshot(page, 'developer-dashboard-offline');
+  await page.unroute('**/api/v1/backend-services?*');
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('table', { name: 'Your Backend Services' }).waitFor();
+  t.pass('the list is back');
+  await page.close();
+});
+
+t.test('signs out, after which the portal asks to sign in again', async (t) => {
+  const page = await signedIn(portal.accounts.developer2);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((url) => url.origin !== portal.url || url.pathname.startsWith('/api/auth/login'), {
+    waitUntil: 'commit',
+  });
+  const session = await page.request.get(`${portal.url}/api/auth/session`);
+  t.equal(session.status(), 401, 'the session has ended');
   await page.close();
 });

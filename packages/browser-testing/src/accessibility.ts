@@ -1,5 +1,5 @@
 import axe from 'axe-core';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** An accessibility rule that fails on the page, as axe-core reports it. */
 export interface Violation {
@@ -54,4 +54,19 @@ export async function seriousAccessibilityViolations(
   return violations.flatMap(({ impact, ...violation }) =>
     impact === 'serious' || impact === 'critical' ? [{ ...violation, impact }] : [],
   );
+}
+
+/**
+ * The serious and critical violations as one line each (`rule: help (selectors)`), for a test to compare with `[]`
+ * so that a failure names what to fix.
+ */
+export async function accessibilityFindings(page: Page, options: AccessibilityOptions = {}): Promise<string[]> {
+  const violations = await seriousAccessibilityViolations(page, options);
+  return violations.map((v) => `${v.id}: ${v.help} (${v.targets.join(', ')})`);
+}
+
+/** Whether keyboard focus is inside the element (a dialog keeping focus, say). */
+export async function focusIsWithin(locator: Locator): Promise<boolean> {
+  // Runs in the page; this package is type-checked without the DOM library, hence the untyped element.
+  return locator.evaluate((element: any) => element.contains(element.ownerDocument.activeElement));
 }

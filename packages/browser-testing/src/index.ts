@@ -1,7 +1,13 @@
 // Browser test harness for the SPAs: the portal on loopback with its development identity provider, Debian's Chromium
 // through playwright-core, sign-in through the real login form, axe-core checks, screenshots and a loopback JWKS.
 export type { BrowserContext, Locator, Page } from 'playwright-core';
-export { type AccessibilityOptions, seriousAccessibilityViolations, type Violation } from './accessibility.ts';
+export {
+  type AccessibilityOptions,
+  accessibilityFindings,
+  focusIsWithin,
+  seriousAccessibilityViolations,
+  type Violation,
+} from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
   type BrowserPortal,
@@ -11,4 +17,4 @@ export {
   startBrowserPortal,
 } from './portal.ts';
 export { SCREENSHOT_DIR, saveScreenshot } from './screenshots.ts';
-export { signIn } from './sign-in.ts';
+export { signedInPage, signIn } from './sign-in.ts';

@@ -143,3 +143,10 @@ export async function signIn(page: Page, portal: BrowserPortal, account: PortalA
     landed.dispose();
   }
 }
+
+/** A new page (fresh cookies) signed in as `account` and showing `path`. */
+export async function signedInPage(portal: BrowserPortal, account: PortalAccount, path = '/'): Promise<Page> {
+  const page = await portal.newPage();
+  await signIn(page, portal, account, path);
+  return page;
+}

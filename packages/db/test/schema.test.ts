@@ -72,3 +72,21 @@ t.test('statuses outside the lifecycle are refused by the database', async (t) =
     /backend_services_status_check/,
   );
 });
+
+t.test('a service under review must record when it was submitted', async (t) => {
+  const db = testDb(t);
+  const { serviceId } = await insertService(db);
+  await t.rejects(
+    db.updateTable('backendServices').set({ status: 'under_review' }).where('id', '=', serviceId).execute(),
+    /backend_services_review_has_submitted_at/,
+  );
+  await db
+    .updateTable('backendServices')
+    .set({ status: 'under_review', submittedAt: new Date() })
+    .where('id', '=', serviceId)
+    .execute();
+  await t.rejects(
+    db.updateTable('backendServices').set({ submittedAt: null }).where('id', '=', serviceId).execute(),
+    /backend_services_review_has_submitted_at/,
+  );
+});

@@ -11,7 +11,12 @@ import { REPO_ROOT } from './paths.ts';
 export type SpaName = 'developer' | 'admin';
 
 /** Inputs of every SPA besides its own folder: the shared packages Vite bundles into it. */
-const SHARED_SOURCES = ['packages/web-kit/src', 'packages/api-client/src', 'packages/domain/src'];
+const SHARED_SOURCES = [
+  'packages/web-kit/src',
+  'packages/web-kit/vite-config.ts',
+  'packages/api-client/src',
+  'packages/domain/src',
+];
 /** Inputs inside the app's folder (`public` is copied into the build as it is). */
 const APP_SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
 /** A lock older than this belongs to a builder that died; builders refresh theirs well within it. */
@@ -120,7 +125,8 @@ async function viteBuild(app: SpaName): Promise<void> {
   const cwd = appDir(app);
   const vite = join(cwd, 'node_modules', '.bin', 'vite');
   if (!(await exists(vite))) throw new Error(`apps/${app} has no node_modules/.bin/vite: run pnpm install first`);
-  const child = spawn(vite, ['build'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The module runner loads vite.config.ts and the shared TypeScript config it imports from packages/web-kit.
+  const child = spawn(vite, ['build', '--configLoader', 'runner'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', resolve);

@@ -3,9 +3,26 @@ export { ApiError, describeError, fieldErrors, unwrap } from './api-error.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
-export { EnvironmentPanel } from './components/environment-panel.tsx';
+export { DetailsTable } from './components/details-table.tsx';
+export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline } from './components/event-timeline.tsx';
+export { JwksReportView } from './components/jwks-report-view.tsx';
 export { ErrorAlert, FullPageError, FullPageLoader, NotFoundPage, QueryView } from './components/page-states.tsx';
+export { RouteError } from './components/route-error.tsx';
+export {
+  ServiceFilterBar,
+  type ServiceListFilter,
+  useServiceListFilter,
+} from './components/service-filter-bar.tsx';
+export {
+  authMethodColumn,
+  type Column,
+  clientIdColumn,
+  nameColumn,
+  ownerColumn,
+  ServiceTable,
+  statusColumn,
+} from './components/service-table.tsx';
 export { ShownOnceDialog } from './components/shown-once-dialog.tsx';
 export {
   EnvironmentStateBadge,
@@ -15,6 +32,8 @@ export {
   ToneBadge,
 } from './components/status-badge.tsx';
 export { formatAge, formatDateTime } from './format.ts';
+export { mount } from './mount.tsx';
+export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.ts';
 export { PortalProviders } from './providers.tsx';
 export { createQueryClient, isRetryable } from './query-client.ts';
 export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';

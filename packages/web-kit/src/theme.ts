@@ -11,13 +11,21 @@ import {
 /**
  * Mantine draws light, subtle and outline variants with shade 6 text, below the 4.5:1 contrast WCAG AA asks of text
  * (axe's color-contrast rule); even shade 9 of yellow or green on their tint falls short. Those variants take a
- * darkened shade 9 for text here, whatever the component.
+ * darkened shade 9 for text here, whatever the component, and the filled variants of light hues a darkened shade 9.
  */
+/** Colours whose shade 8 is too light behind white text; their filled variants take a darkened shade 9. */
+const LIGHT_HUES = new Set(['green', 'teal', 'lime', 'yellow', 'orange', 'cyan']);
+
 const variantColorResolver: VariantColorsResolver = (input) => {
   const defaults = defaultVariantColorsResolver(input);
-  if (!['light', 'subtle', 'outline'].includes(input.variant)) return defaults;
   const parsed = parseThemeColor({ color: input.color ?? input.theme.primaryColor, theme: input.theme });
   if (!parsed.isThemeColor || parsed.shade !== undefined) return defaults;
+  if (input.variant === 'filled' && LIGHT_HUES.has(parsed.color)) {
+    // Even shade 9 of green is 4.4:1 behind white; a little darker passes.
+    const background = darken(input.theme.colors[parsed.color]?.[9] ?? parsed.value, 0.15);
+    return { ...defaults, background, hover: darken(background, 0.15), color: 'var(--mantine-color-white)' };
+  }
+  if (!['light', 'subtle', 'outline'].includes(input.variant)) return defaults;
   const text = darken(input.theme.colors[parsed.color]?.[9] ?? parsed.value, 0.35);
   return {
     ...defaults,

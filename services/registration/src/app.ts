@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
 import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
 import { auditEventRoutes } from './modules/audit-events/routes.ts';
+import { EXPORT_BATCH_SIZE } from './modules/audit-events/service.ts';
 import { authRoutes, SessionSchema } from './modules/auth/routes.ts';
 import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Tests resolve made-up host names of JWKS URIs to loopback; production uses the system resolver. */
   readonly resolveHost?: Resolver;
+  /** Events per database read of the audit export; tests use a small one to cross batch boundaries. */
+  readonly auditExportBatchSize?: number;
 }
 
 /** Builds the registration API, ready to `listen` or to `inject` in tests. It never listens itself. */
@@ -100,7 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (admin) => {
       admin.addHook('onRequest', admin.requireAdmin);
       await admin.register(adminBackendServiceRoutes);
-      await admin.register(auditEventRoutes);
+      await admin.register(auditEventRoutes({ exportBatchSize: options.auditExportBatchSize ?? EXPORT_BATCH_SIZE }));
     },
     { prefix: '/api/v1/admin' },
   );

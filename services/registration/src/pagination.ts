@@ -3,16 +3,20 @@ import { DEFAULT_PAGE_SIZE } from './schemas/common.ts';
 
 /**
  * Keyset pagination cursors. The cursor is the last key of a page, base64url-encoded so that clients treat it as
- * opaque; the key is whatever the list orders by (a UUIDv7 or a bigint id here).
+ * opaque; the key is whatever the list orders by (a UUIDv7, a bigint id, or a timestamp with an id here).
  */
 export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined, pattern: RegExp): string | undefined {
+/**
+ * Decodes a cursor with `parse`, which answers the key or `undefined` for text that is not a key this API issues.
+ * Anything a client forged is refused here, before it can reach a query and fail there.
+ */
+function decodeCursor<K>(cursor: string | undefined, parse: (key: string) => K | undefined): K | undefined {
   if (cursor === undefined) return undefined;
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!pattern.test(key)) {
+  const key = parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (key === undefined) {
     throw new ProblemError({
       status: 400,
       code: 'invalid_cursor',
@@ -48,6 +52,40 @@ export interface PageRequest {
 
 /** The page size and the key to continue after, from `?limit=&cursor=`. */
 export function readPage(request: PageRequest, keyPattern: RegExp): { limit: number; before?: string } {
-  const before = decodeCursor(request.cursor, keyPattern);
+  const before = decodeCursor(request.cursor, (key) => (keyPattern.test(key) ? key : undefined));
   return { limit: request.limit ?? DEFAULT_PAGE_SIZE, ...(before !== undefined && { before }) };
+}
+
+/**
+ * A key of a list ordered by a timestamp, then by id: `at` is the timestamp in UTC with PostgreSQL's full
+ * (microsecond) precision, `2026-11-23T09:30:00.123456Z`, so that the next page starts exactly after the last row.
+ */
+export interface TimestampKey {
+  readonly at: string;
+  readonly id: string;
+}
+
+const TIMESTAMP_KEY =
+  /^((?:19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The cursor text of a {@link TimestampKey}. */
+export function formatTimestampKey(key: TimestampKey): string {
+  return `${key.at}|${key.id}`;
+}
+
+function parseTimestampKey(text: string): TimestampKey | undefined {
+  const match = TIMESTAMP_KEY.exec(text);
+  if (!match?.[1] || !match[2]) return undefined;
+  // The instant must exist: a 13th month, 30 February or 24:00 pass the pattern, and PostgreSQL would answer them
+  // with an error instead of a page. A real instant survives the round trip through Date unchanged.
+  const milliseconds = `${match[1]}Z`;
+  const parsed = new Date(milliseconds);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString() !== milliseconds) return undefined;
+  return { at: text.slice(0, text.indexOf('|')), id: match[2] };
+}
+
+/** The page size and the timestamp key to continue after, from `?limit=&cursor=`. */
+export function readTimestampPage(request: PageRequest): { limit: number; after?: TimestampKey } {
+  const after = decodeCursor(request.cursor, parseTimestampKey);
+  return { limit: request.limit ?? DEFAULT_PAGE_SIZE, ...(after !== undefined && { after }) };
 }

@@ -327,6 +327,8 @@ t.test('refuses every admin route to a developer with 403', async (t) => {
     ['POST', `${ADMIN}/${service.id}/reject`, { reason: 'x' }],
     ['POST', `${ADMIN}/${service.id}/deactivate`, { reason: 'x' }],
     ['GET', AUDIT],
+    ['GET', `${AUDIT}/export`],
+    ['GET', '/api/v1/admin/review-queue'],
   ];
   for (const [method, url, body] of routes) {
     expectProblem(t, await dev.request(method, url, body), 403, 'forbidden');
@@ -344,6 +346,8 @@ t.test('refuses every admin route without a token with 401', async (t) => {
     ['POST', `${ADMIN}/${id}/reject`],
     ['POST', `${ADMIN}/${id}/deactivate`],
     ['GET', AUDIT],
+    ['GET', `${AUDIT}/export`],
+    ['GET', '/api/v1/admin/review-queue'],
   ];
   for (const [method, url] of routes) {
     const response = await app.inject({ method: method as 'GET', url });

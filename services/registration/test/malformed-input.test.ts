@@ -7,6 +7,7 @@ import { fetchService, type ServiceView } from './helpers/services.ts';
 const BASE = '/api/v1/backend-services';
 const ADMIN = '/api/v1/admin/backend-services';
 const AUDIT = '/api/v1/admin/audit-events';
+const QUEUE = '/api/v1/admin/review-queue';
 const TOKENS = '/api/v1/api-tokens';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -151,6 +152,7 @@ t.test('refuses bad paging parameters with 400 on every list', async (t) => {
     [dev, `${BASE}/${service.id}/events`],
     [admin, ADMIN],
     [admin, AUDIT],
+    [admin, QUEUE],
   ];
   for (const [user, url] of lists) {
     for (const [query, path] of [
@@ -378,22 +380,46 @@ t.test('random query strings on every list never cause a 5xx', async (t) => {
     fc.bigInt({ min: 10n ** 18n, max: 10n ** 19n }),
     fc.bigInt({ min: 0n, max: 2n ** 31n }),
   );
+  // Review queue keys (`<timestamp>|<uuid>`), mostly with fields out of range: 13th months, 24th hours, year 0.
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  const timestampKey = fc
+    .tuple(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 999_999 }),
+      fc.uuid(),
+    )
+    .map(
+      ([y, mo, d, h, mi, sec, us, id]) =>
+        `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(sec, 2)}.${pad(us, 6)}Z|${id}`,
+    );
   const cursor = fc.oneof(
     nastyText,
     digits.map((n) => cursorOf(String(n))),
     fc.uuid().map(cursorOf),
     nastyText.map(cursorOf),
+    timestampKey.map(cursorOf),
   );
   const value = fc.oneof(nastyText, fc.integer().map(String), fc.uuid(), fc.constantFrom('draft', 'approve', 'active'));
   const limit = fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), nastyText);
   const page = { limit, cursor, unknown: value };
-  const lists = [
+  const lists: { as: 'admin' | 'developer'; url: string; fields: Record<string, fc.Arbitrary<string>> }[] = [
     { as: 'developer', url: BASE, fields: { ...page, status: value } },
     { as: 'developer', url: TOKENS, fields: page },
     { as: 'developer', url: `${BASE}/${service.id}/events`, fields: page },
     { as: 'admin', url: ADMIN, fields: { ...page, status: value, q: value } },
     { as: 'admin', url: AUDIT, fields: { ...page, serviceId: value, actorId: value, action: value } },
-  ] as const;
+    { as: 'admin', url: QUEUE, fields: page },
+    {
+      as: 'admin',
+      url: `${AUDIT}/export`,
+      fields: { serviceId: value, actorId: value, action: value, unknown: value },
+    },
+  ];
   const request = fc.oneof(
     ...lists.map(({ as, url, fields }) =>
       fc

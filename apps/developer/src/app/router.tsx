@@ -1,6 +1,5 @@
-import { AppLayout, NotFoundPage } from '@payerbox/web-kit';
+import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
 import { createBrowserRouter } from 'react-router';
-import { RouteError } from './route-error.tsx';
 
 const NAV = [
   { to: '/', label: 'Backend Services' },

@@ -1,6 +1,19 @@
 import { Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 
-/** A labelled value in monospace with a Copy button named after it ("Copy Token URL"). */
+/** A small Copy button named after what it copies ("Copy Token URL"); says Copied for a moment after. */
+function CopyAction(props: { label: string; value: string }) {
+  return (
+    <CopyButton value={props.value}>
+      {({ copied, copy }) => (
+        <Button size="compact-xs" variant="light" onClick={copy} aria-label={`Copy ${props.label}`}>
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      )}
+    </CopyButton>
+  );
+}
+
+/** A labelled value in monospace with a Copy button. */
 export function CopyValue(props: { label: string; value: string }) {
   return (
     <Stack gap={2}>
@@ -11,13 +24,7 @@ export function CopyValue(props: { label: string; value: string }) {
         <Code style={{ flex: 1, wordBreak: 'break-all' }} aria-label={props.label}>
           {props.value}
         </Code>
-        <CopyButton value={props.value}>
-          {({ copied, copy }) => (
-            <Button size="compact-xs" variant="light" onClick={copy} aria-label={`Copy ${props.label}`}>
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          )}
-        </CopyButton>
+        <CopyAction label={props.label} value={props.value} />
       </Group>
     </Stack>
   );
@@ -31,13 +38,7 @@ export function CopyBlock(props: { label: string; code: string }) {
         <Text size="sm" fw={500} component="div">
           {props.label}
         </Text>
-        <CopyButton value={props.code}>
-          {({ copied, copy }) => (
-            <Button size="compact-xs" variant="light" onClick={copy} aria-label={`Copy ${props.label}`}>
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          )}
-        </CopyButton>
+        <CopyAction label={props.label} value={props.code} />
       </Group>
       <Code block aria-label={props.label} tabIndex={0}>
         {props.code}

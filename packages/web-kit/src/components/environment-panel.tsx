@@ -1,5 +1,5 @@
-import { Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import type { EnvironmentStatus } from '@payerbox/api-client';
+import { Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { BackendService, EnvironmentStatus } from '@payerbox/api-client';
 import type { ReactNode } from 'react';
 import { CopyValue } from './copy-value.tsx';
 import { EnvironmentStateBadge } from './status-badge.tsx';
@@ -59,5 +59,19 @@ export function EnvironmentPanel(props: {
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** The sandbox and production panels of a service, side by side. */
+export function ServiceEnvironments(props: { environments: BackendService['environments'] }) {
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <EnvironmentPanel title="Sandbox" environment={props.environments.sandbox} absent="No sandbox client." />
+      <EnvironmentPanel
+        title="Production"
+        environment={props.environments.production}
+        absent="Production URLs appear once the service is approved."
+      />
+    </SimpleGrid>
   );
 }

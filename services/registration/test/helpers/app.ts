@@ -52,10 +52,14 @@ export interface TestUser {
   ): Promise<LightMyRequestResponse>;
 }
 
-/** A fresh user with a random e-mail and a working API token. */
-export async function createUser(app: FastifyInstance, role: UserRole = 'developer'): Promise<TestUser> {
+/** A fresh user with a random e-mail and a working API token (named "Test <role>" unless `name` says otherwise). */
+export async function createUser(
+  app: FastifyInstance,
+  role: UserRole = 'developer',
+  name = `Test ${role}`,
+): Promise<TestUser> {
   const email = `${role}-${randomBytes(6).toString('hex')}@test.example`;
-  const user = await upsertUserByEmail(app.db, { email, name: `Test ${role}`, role });
+  const user = await upsertUserByEmail(app.db, { email, name, role });
   const { token } = await createApiToken(app.db, user.id, { name: 'test', expiresInDays: 1 }, 1);
   return {
     id: user.id,

@@ -2,11 +2,15 @@ import type { Database } from '@payerbox/db';
 import type { Kysely } from 'kysely';
 import { BIGINT_KEY, type PageRequest, readPage, toPage } from '../../pagination.ts';
 import type { ServiceEventView } from '../backend-services/schemas.ts';
-import { type EventFilter, listEvents } from './repository.ts';
+import { csvRecord } from './csv.ts';
+import { type EventFilter, type EventRecord, listEvents } from './repository.ts';
+
+/** The filters of the audit trail (list and export). */
+export type EventQuery = Omit<EventFilter, 'before' | 'limit'>;
 
 export async function listEventPage(
   db: Kysely<Database>,
-  filter: Omit<EventFilter, 'before' | 'limit'> & PageRequest,
+  filter: EventQuery & PageRequest,
 ): Promise<{ items: ServiceEventView[]; nextCursor: string | null }> {
   const { cursor, limit, ...rest } = filter;
   const window = readPage({ cursor, limit }, BIGINT_KEY);
@@ -16,4 +20,61 @@ export async function listEventPage(
     items: page.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
     nextCursor: page.nextCursor,
   };
+}
+
+/** Events read per query of an export. */
+export const EXPORT_BATCH_SIZE = 1000;
+
+export const EXPORT_COLUMNS = [
+  'id',
+  'created_at',
+  'service_id',
+  'service_name',
+  'action',
+  'from_status',
+  'to_status',
+  'actor_email',
+  'actor_name',
+  'detail',
+] as const;
+
+function exportRecord(event: EventRecord): string {
+  return csvRecord([
+    event.id,
+    event.createdAt.toISOString(),
+    event.serviceId,
+    event.serviceName,
+    event.action,
+    event.fromStatus ?? '',
+    event.toStatus ?? '',
+    event.actor?.email ?? '',
+    event.actor?.name ?? '',
+    JSON.stringify(event.detail),
+  ]);
+}
+
+/**
+ * Every event matching `filter` as CSV text, newest first, read in keyset batches of `batchSize` and produced one
+ * batch at a time, so an export of any size holds about one batch in memory (the consumer pulls the next one when it
+ * has written the last). The first batch is read before this resolves: a database failure then answers a problem
+ * instead of a file cut off after its header.
+ */
+export async function exportEvents(
+  db: Kysely<Database>,
+  filter: EventQuery,
+  batchSize: number = EXPORT_BATCH_SIZE,
+): Promise<AsyncGenerator<string>> {
+  const first = await listEvents(db, { ...filter, limit: batchSize });
+  return (async function* () {
+    yield csvRecord(EXPORT_COLUMNS);
+    let rows = first;
+    for (;;) {
+      // listEvents answers one row beyond the batch when there are more.
+      const batch = rows.slice(0, batchSize);
+      if (batch.length > 0) yield batch.map(exportRecord).join('');
+      const last = batch.at(-1);
+      if (rows.length <= batchSize || last === undefined) return;
+      rows = await listEvents(db, { ...filter, before: last.id, limit: batchSize });
+    }
+  })();
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { currentUser } from '../../plugins/authentication.ts';
-import { problemResponses } from '../../schemas/common.ts';
+import { PageQuery, problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import {
   AdminListServicesQuery,
@@ -10,7 +11,7 @@ import {
   ReasonBodySchema,
   ServiceIdParams,
 } from './schemas.ts';
-import { getService, listServicePage, resyncService, serviceContext } from './service.ts';
+import { getService, listServicePage, resyncService, reviewQueuePage, serviceContext } from './service.ts';
 import { runTransition } from './transitions.ts';
 
 const tags = ['admin'];
@@ -32,6 +33,20 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       },
     },
     async (request) => listServicePage(ctx, request.query, { actor: 'admin' }),
+  );
+
+  app.get(
+    '/review-queue',
+    {
+      schema: {
+        operationId: 'adminReviewQueue',
+        tags,
+        summary: 'Services under review, the one waiting longest first (by submission time)',
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => reviewQueuePage(ctx, request.query),
   );
 
   app.get(

@@ -8,6 +8,7 @@ import type {
 } from '@payerbox/db';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { TimestampKey } from '../../pagination.ts';
 import { preparedQuery } from '../../prepared-query.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -126,6 +127,43 @@ export async function listServices(db: Db, filter: ServiceListFilter): Promise<S
     .limit(filter.limit + 1)
     .execute();
   return rows as ServiceRecord[];
+}
+
+export interface ReviewQueueFilter {
+  /** Keyset: only services after this (submitted_at, id). */
+  readonly after?: TimestampKey;
+  readonly limit: number;
+}
+
+/** A service in the review queue, with its keyset position (`submittedAt` at full precision, in UTC). */
+export type ReviewQueueRecord = ServiceRecord & { queueKey: TimestampKey };
+
+/**
+ * The review queue: services under review, the one waiting longest first, `limit + 1` rows. The predicate is the one
+ * of the partial index backend_services_review_queue_idx (with the status as a literal, so that even a generic plan
+ * can prove it), which then serves both the filter and the order.
+ */
+export function reviewQueueQuery(db: Db, filter: ReviewQueueFilter) {
+  const submittedAt = sql.ref('backendServices.submittedAt');
+  const id = sql.ref('backendServices.id');
+  let query = selectServices(db)
+    .select(sql<string>`to_char(${submittedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('queueAt'))
+    .where('backendServices.status', '=', sql.lit('under_review'));
+  const after = filter.after;
+  if (after !== undefined) {
+    query = query.where(
+      sql<SqlBool>`(${submittedAt}, ${id}) > (cast(${after.at} as timestamptz), cast(${after.id} as uuid))`,
+    );
+  }
+  return query
+    .orderBy('backendServices.submittedAt', 'asc')
+    .orderBy('backendServices.id', 'asc')
+    .limit(filter.limit + 1);
+}
+
+export async function listReviewQueue(db: Db, filter: ReviewQueueFilter): Promise<ReviewQueueRecord[]> {
+  const rows = await reviewQueueQuery(db, filter).execute();
+  return rows.map(({ queueAt, ...row }) => ({ ...(row as ServiceRecord), queueKey: { at: queueAt, id: row.id } }));
 }
 
 export interface LockedService {

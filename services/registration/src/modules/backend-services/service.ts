@@ -7,7 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
-import { type PageRequest, readPage, toPage, UUID_KEY } from '../../pagination.ts';
+import {
+  formatTimestampKey,
+  type PageRequest,
+  readPage,
+  readTimestampPage,
+  toPage,
+  UUID_KEY,
+} from '../../pagination.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
 import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
@@ -17,6 +24,7 @@ import {
   findService,
   insertEvent,
   insertService,
+  listReviewQueue,
   listServices,
   lockService,
   provisionedEnvironments,
@@ -261,6 +269,20 @@ export async function listServicePage(
   const page = toPage(rows, window.limit, (row) => row.id);
   return {
     items: page.items.map((row) => toView(row, viewer.actor, ctx.aidboxPublicUrls)),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** Admin: the services under review, the one waiting longest first (submitted_at, then id). */
+export async function reviewQueuePage(
+  ctx: ViewContext,
+  query: PageRequest,
+): Promise<{ items: BackendService[]; nextCursor: string | null }> {
+  const window = readTimestampPage(query);
+  const rows = await listReviewQueue(ctx.db, window);
+  const page = toPage(rows, window.limit, (row) => formatTimestampKey(row.queueKey));
+  return {
+    items: page.items.map((row) => toView(row, 'admin', ctx.aidboxPublicUrls)),
     nextCursor: page.nextCursor,
   };
 }

@@ -1,13 +1,8 @@
 import type { ApiClient, BackendService } from '@payerbox/api-client';
-import { unwrap } from '@payerbox/web-kit';
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { cursorParam, keysetQueryOptions, type ServiceListFilter, unwrap } from '@payerbox/web-kit';
+import { queryOptions } from '@tanstack/react-query';
 
 export type ServiceStatus = BackendService['status'];
-
-export interface ServiceListFilter {
-  readonly status?: ServiceStatus;
-  readonly q?: string;
-}
 
 /** While an environment is being provisioned the page polls, so its state updates live. */
 const PROVISIONING_POLL_MS = 1_000;
@@ -21,17 +16,11 @@ export function isProvisioning(service: BackendService | undefined): boolean {
 export const serviceQueries = {
   all: ['backend-services'] as const,
   list: (api: ApiClient, filter: ServiceListFilter) =>
-    infiniteQueryOptions({
-      queryKey: [...serviceQueries.all, 'list', filter] as const,
-      queryFn: ({ pageParam }) =>
-        unwrap(
-          api.GET('/api/v1/backend-services', {
-            params: { query: { ...filter, limit: 20, ...(pageParam && { cursor: pageParam }) } },
-          }),
-        ),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (page) => page.nextCursor ?? undefined,
-    }),
+    keysetQueryOptions([...serviceQueries.all, 'list', filter] as const, (cursor) =>
+      unwrap(
+        api.GET('/api/v1/backend-services', { params: { query: { ...filter, limit: 20, ...cursorParam(cursor) } } }),
+      ),
+    ),
   detail: (api: ApiClient, id: string) =>
     queryOptions({
       queryKey: [...serviceQueries.all, 'detail', id] as const,

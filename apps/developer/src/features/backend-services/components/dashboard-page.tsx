@@ -1,14 +1,26 @@
-import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { ErrorAlert, FullPageLoader, formatDateTime, STATUS_LABELS, StatusBadge, useApi } from '@payerbox/web-kit';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import {
+  authMethodColumn,
+  type Column,
+  clientIdColumn,
+  formatDateTime,
+  nameColumn,
+  ServiceFilterBar,
+  ServiceTable,
+  statusColumn,
+  useApi,
+  useServiceListFilter,
+} from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { type ServiceListFilter, type ServiceStatus, serviceQueries } from '../api/queries.ts';
+import { serviceQueries } from '../api/queries.ts';
 
-const STATUS_OPTIONS = [
-  { value: 'all', label: 'All statuses' },
-  ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+const COLUMNS: readonly Column[] = [
+  nameColumn,
+  statusColumn,
+  authMethodColumn,
+  clientIdColumn,
+  { header: 'Updated', cell: (service) => formatDateTime(service.updatedAt) },
 ];
 
 function EmptyState(props: { filtered: boolean }) {
@@ -29,15 +41,11 @@ function EmptyState(props: { filtered: boolean }) {
 /** The dashboard: the developer's Backend Services, filtered by status and searched by name. */
 export function DashboardPage() {
   const api = useApi();
-  const [status, setStatus] = useState('all');
-  const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search.trim(), 300);
-  const filter: ServiceListFilter = {
-    ...(status !== 'all' && { status: status as ServiceStatus }),
-    ...(q && { q }),
-  };
-  const list = useInfiniteQuery({ ...serviceQueries.list(api, filter), placeholderData: keepPreviousData });
-  const services = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const filterState = useServiceListFilter();
+  const list = useInfiniteQuery({
+    ...serviceQueries.list(api, filterState.filter),
+    placeholderData: keepPreviousData,
+  });
 
   return (
     <Stack>
@@ -47,73 +55,13 @@ export function DashboardPage() {
           Register New
         </Button>
       </Group>
-      <Group align="flex-end">
-        <TextInput
-          label="Search by name"
-          placeholder="Name or client id"
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={280}
-        />
-        <Select
-          label="Status"
-          data={STATUS_OPTIONS}
-          value={status}
-          onChange={(value) => setStatus(value ?? 'all')}
-          allowDeselect={false}
-          w={200}
-        />
-      </Group>
-      {list.isPending ? (
-        <FullPageLoader label="Loading services" />
-      ) : list.isError && services.length === 0 ? (
-        <ErrorAlert error={list.error} onRetry={() => list.refetch()} title="Could not load your services" />
-      ) : services.length === 0 ? (
-        <EmptyState filtered={Object.keys(filter).length > 0} />
-      ) : (
-        <>
-          <Table striped highlightOnHover withTableBorder aria-label="Your Backend Services">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Authentication</Table.Th>
-                <Table.Th>Client ID</Table.Th>
-                <Table.Th>Updated</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {services.map((service) => (
-                <Table.Tr key={service.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/services/${service.id}`}>
-                      {service.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={service.status} />
-                  </Table.Td>
-                  <Table.Td>{service.authMethod === 'jwks_uri' ? 'JWKS URI' : 'Client secret'}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {service.clientId}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(service.updatedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          {list.isFetchNextPageError && <ErrorAlert error={list.error} onRetry={() => list.fetchNextPage()} />}
-          {list.hasNextPage && (
-            <Group>
-              <Button variant="default" loading={list.isFetchingNextPage} onClick={() => list.fetchNextPage()}>
-                Load more
-              </Button>
-            </Group>
-          )}
-        </>
-      )}
+      <ServiceFilterBar state={filterState} searchLabel="Search by name" placeholder="Name or client id" />
+      <ServiceTable
+        label="Your Backend Services"
+        query={list}
+        columns={COLUMNS}
+        empty={<EmptyState filtered={Object.keys(filterState.filter).length > 0} />}
+      />
     </Stack>
   );
 }

@@ -1,10 +1,10 @@
 import { Alert, Button, Group, Radio, Stack, Textarea, TextInput } from '@mantine/core';
 import type { BackendService, JwksReport } from '@payerbox/api-client';
 import type { AuthMethod } from '@payerbox/domain';
-import { ApiError, describeError, fieldErrors, unwrap, useApi } from '@payerbox/web-kit';
+import { ApiError, describeError, fieldErrors, JwksReportView, unwrap, useApi } from '@payerbox/web-kit';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { JwksReportView } from './jwks-report-view.tsx';
+
 import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
 
 export interface ServiceFormValues {

@@ -1,6 +1,14 @@
-import { Alert, Anchor, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
-import { EnvironmentPanel, EventTimeline, formatDateTime, QueryView, StatusBadge, useApi } from '@payerbox/web-kit';
+import {
+  DetailsTable,
+  EventTimeline,
+  formatDateTime,
+  QueryView,
+  ServiceEnvironments,
+  StatusBadge,
+  useApi,
+} from '@payerbox/web-kit';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -36,18 +44,7 @@ function Details(props: { service: BackendService }) {
     ['Submitted', formatDateTime(service.submittedAt)],
     ['Reviewed', formatDateTime(service.reviewedAt)],
   ];
-  return (
-    <Table variant="vertical" withTableBorder aria-label="Service details">
-      <Table.Tbody>
-        {rows.map(([label, value]) => (
-          <Table.Tr key={label}>
-            <Table.Th w={180}>{label}</Table.Th>
-            <Table.Td>{value}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
+  return <DetailsTable label="Service details" rows={rows} />;
 }
 
 function Timeline(props: { id: string }) {
@@ -89,14 +86,7 @@ function ServiceView(props: { service: BackendService }) {
       <Title order={2} size="h3">
         Environments
       </Title>
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <EnvironmentPanel title="Sandbox" environment={service.environments.sandbox} absent="No sandbox client." />
-        <EnvironmentPanel
-          title="Production"
-          environment={service.environments.production}
-          absent="Production URLs appear once the service is approved."
-        />
-      </SimpleGrid>
+      <ServiceEnvironments environments={service.environments} />
       <Card withBorder component="section" aria-label="Token request examples">
         <Stack gap="sm">
           <Title order={2} size="h3">

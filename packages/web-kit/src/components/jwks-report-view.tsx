@@ -1,6 +1,7 @@
 import { Alert, List, Stack, Table, Text } from '@mantine/core';
 import type { JwksReport } from '@payerbox/api-client';
-import { formatDateTime, ToneBadge } from '@payerbox/web-kit';
+import { formatDateTime } from '../format.ts';
+import { ToneBadge } from './status-badge.tsx';
 
 function keySize(key: JwksReport['keys'][number]): string {
   if (key.bits) return `${key.bits} bits`;

@@ -1,5 +1,5 @@
-import { FullPageError, NotFoundPage } from '@payerbox/web-kit';
 import { isRouteErrorResponse, useRouteError } from 'react-router';
+import { FullPageError, NotFoundPage } from './page-states.tsx';
 
 /** Whatever a page throws (or a page's code failing to load after a deploy) ends here, never in a blank screen. */
 export function RouteError() {

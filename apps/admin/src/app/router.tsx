@@ -1,0 +1,46 @@
+import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
+import { createBrowserRouter } from 'react-router';
+
+const NAV = [
+  { to: '/', label: 'Review queue' },
+  { to: '/services', label: 'All services' },
+  { to: '/audit-log', label: 'Audit log' },
+];
+
+// Pages load on demand, so the first screen only downloads the frame and the page it shows.
+export const router = createBrowserRouter(
+  [
+    {
+      element: <AppLayout productName="Payerbox Admin Portal" nav={NAV} />,
+      errorElement: <RouteError />,
+      children: [
+        {
+          index: true,
+          lazy: async () => ({
+            Component: (await import('../features/services/components/review-queue-page.tsx')).ReviewQueuePage,
+          }),
+        },
+        {
+          path: 'services',
+          lazy: async () => ({
+            Component: (await import('../features/services/components/services-page.tsx')).ServicesPage,
+          }),
+        },
+        {
+          path: 'services/:id',
+          lazy: async () => ({
+            Component: (await import('../features/review/components/review-page.tsx')).ReviewPage,
+          }),
+        },
+        {
+          path: 'audit-log',
+          lazy: async () => ({
+            Component: (await import('../features/audit-log/components/audit-log-page.tsx')).AuditLogPage,
+          }),
+        },
+        { path: '*', element: <NotFoundPage home="/" /> },
+      ],
+    },
+  ],
+  { basename: '/admin' },
+);

@@ -1,0 +1,159 @@
+import { Alert, Button, Card, Group, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import { ApiError, ErrorAlert, fieldErrors, STATUS_LABELS, unwrap, useApi } from '@payerbox/web-kit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { reviewQueries } from '../api/queries.ts';
+
+type Decision = 'approve' | 'reject' | 'deactivate';
+
+const OUTCOMES: Record<Decision, string> = {
+  approve: 'Approved. The production client is being created; its state is shown below.',
+  reject: 'Rejected. The developer sees your reason on the service page.',
+  deactivate: 'Deactivated. Its clients can no longer get tokens in any environment.',
+};
+
+/** A 409 means another administrator decided first: say so, with the status the service has now. */
+function DecisionError(props: { error: unknown }) {
+  const { error } = props;
+  if (error instanceof ApiError && error.status === 409) {
+    const current = error.problem?.currentStatus as BackendService['status'] | undefined;
+    return (
+      <Alert color="orange" title="Someone else decided first" role="alert">
+        {current
+          ? `This service is now ${STATUS_LABELS[current] ?? current}, so your decision was not applied. The page shows its current state.`
+          : 'The service changed while you were looking at it; the page shows its current state.'}
+      </Alert>
+    );
+  }
+  return <ErrorAlert error={error} title="The decision was not recorded" />;
+}
+
+/**
+ * Approve (optional note), Reject (reason required) for a service under review; Deactivate an active one (reason
+ * required, confirmed by typing the service's name). Shows the outcome, or who won when two admins decide at once.
+ */
+export function DecisionPanel(props: { service: BackendService }) {
+  const { service } = props;
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [confirmName, setConfirmName] = useState('');
+  const [outcome, setOutcome] = useState<Decision>();
+  const path = { path: { id: service.id } };
+  const decide = useMutation({
+    mutationFn: (decision: Decision) => {
+      switch (decision) {
+        case 'approve':
+          return unwrap(
+            api.POST('/api/v1/admin/backend-services/{id}/approve', {
+              params: path,
+              body: note.trim() ? { note: note.trim() } : {},
+            }),
+          );
+        case 'reject':
+          return unwrap(api.POST('/api/v1/admin/backend-services/{id}/reject', { params: path, body: { reason } }));
+        case 'deactivate':
+          return unwrap(api.POST('/api/v1/admin/backend-services/{id}/deactivate', { params: path, body: { reason } }));
+      }
+    },
+    onSuccess: (updated, decision) => {
+      setOutcome(decision);
+      queryClient.setQueryData(reviewQueries.detail(api, service.id).queryKey, updated);
+      void queryClient.invalidateQueries({ queryKey: ['admin'] });
+    },
+    onError: () => void queryClient.invalidateQueries({ queryKey: reviewQueries.detail(api, service.id).queryKey }),
+  });
+  const errors = fieldErrors(decide.error);
+  const can = (action: Decision) => service.availableActions.includes(action);
+  const submit = (decision: Decision) => (event: FormEvent) => {
+    event.preventDefault();
+    decide.mutate(decision);
+  };
+
+  return (
+    <Card withBorder component="section" aria-label="Decision">
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          Decision
+        </Title>
+        {outcome && (
+          <Alert color="green" title="Done" role="status">
+            {OUTCOMES[outcome]}
+          </Alert>
+        )}
+        {decide.isError && <DecisionError error={decide.error} />}
+        {can('approve') && (
+          <form onSubmit={submit('approve')} aria-label="Approve" noValidate>
+            <Stack gap="xs">
+              <Textarea
+                label="Note (optional)"
+                description="Kept in the audit log and shown to the developer"
+                maxLength={2000}
+                autosize
+                minRows={2}
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                error={decide.variables === 'approve' ? errors.note : undefined}
+              />
+              <Group>
+                <Button type="submit" color="green" loading={decide.isPending && decide.variables === 'approve'}>
+                  Approve
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+        {(can('reject') || can('deactivate')) && (
+          <form
+            onSubmit={submit(can('reject') ? 'reject' : 'deactivate')}
+            aria-label={can('reject') ? 'Reject' : 'Deactivate'}
+            noValidate
+          >
+            <Stack gap="xs">
+              <Textarea
+                label="Reason"
+                description="Required; the developer sees it"
+                required
+                maxLength={2000}
+                autosize
+                minRows={2}
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                error={errors.reason}
+              />
+              {can('deactivate') && (
+                <TextInput
+                  label="Type the service name to confirm"
+                  description={`Deactivating switches "${service.name}" off in sandbox and production.`}
+                  value={confirmName}
+                  onChange={(e) => setConfirmName(e.currentTarget.value)}
+                />
+              )}
+              <Group>
+                {can('reject') ? (
+                  <Button type="submit" color="red" loading={decide.isPending && decide.variables === 'reject'}>
+                    Reject
+                  </Button>
+                ) : (
+                  <Button
+                    type="submit"
+                    color="red"
+                    disabled={confirmName !== service.name || reason.trim() === ''}
+                    loading={decide.isPending && decide.variables === 'deactivate'}
+                  >
+                    Deactivate
+                  </Button>
+                )}
+              </Group>
+            </Stack>
+          </form>
+        )}
+        {!can('approve') && !can('reject') && !can('deactivate') && !outcome && (
+          <Alert color="gray">No decision is open: the service is {STATUS_LABELS[service.status]}.</Alert>
+        )}
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,161 @@
+import { Anchor, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import {
+  DetailsTable,
+  ErrorAlert,
+  EventTimeline,
+  FullPageLoader,
+  formatAge,
+  formatDateTime,
+  JwksReportView,
+  QueryView,
+  ServiceEnvironments,
+  StatusBadge,
+  unwrap,
+  useApi,
+} from '@payerbox/web-kit';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { reviewQueries } from '../api/queries.ts';
+import { DecisionPanel } from './decision-panel.tsx';
+import { ScopeMatrix } from './scope-matrix.tsx';
+
+function LiveJwksCheck(props: { jwksUri: string }) {
+  const api = useApi();
+  const check = useQuery(reviewQueries.jwksCheck(api, props.jwksUri));
+  if (check.isPending) return <FullPageLoader label="Checking the JWKS URI" />;
+  if (check.isError)
+    return <ErrorAlert error={check.error} onRetry={() => check.refetch()} title="JWKS check failed" />;
+  return (
+    <Stack gap="xs">
+      <JwksReportView report={check.data} />
+      <Group>
+        <Button size="xs" variant="light" loading={check.isFetching} onClick={() => check.refetch()}>
+          Check again
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function Overview(props: { service: BackendService }) {
+  const { service } = props;
+  const rows: [string, ReactNode][] = [
+    ['Owner', `${service.owner.name} <${service.owner.email}>`],
+    ['Client ID', <Code key="id">{service.clientId}</Code>],
+    ['Authentication', service.authMethod === 'jwks_uri' ? 'JWKS URI (private_key_jwt)' : 'Client secret'],
+    ['Organization', service.organizationId ?? 'None (this deployment does not use organizations)'],
+    [
+      'Submitted',
+      service.submittedAt ? `${formatDateTime(service.submittedAt)} (${formatAge(service.submittedAt)} ago)` : '—',
+    ],
+    ['Reviewed', formatDateTime(service.reviewedAt)],
+  ];
+  return <DetailsTable label="Service overview" rows={rows} />;
+}
+
+function Timeline(props: { id: string }) {
+  const api = useApi();
+  const events = useQuery(reviewQueries.events(api, props.id));
+  return (
+    <QueryView query={events} label="the timeline">
+      {(items) => <EventTimeline events={items} />}
+    </QueryView>
+  );
+}
+
+/** Provisioning that gave up (state failed) can be retried from here. */
+function ResyncButton(props: { service: BackendService }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const resync = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/admin/backend-services/{id}/resync', { params: { path: { id: props.service.id } } })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(reviewQueries.detail(api, updated.id).queryKey, updated);
+      void queryClient.invalidateQueries({ queryKey: reviewQueries.events(api, updated.id).queryKey });
+    },
+  });
+  const { sandbox, production } = props.service.environments;
+  if (sandbox?.state !== 'failed' && production?.state !== 'failed') return null;
+  return (
+    <Stack gap="xs">
+      {resync.isError && <ErrorAlert error={resync.error} />}
+      <Group>
+        <Button variant="light" loading={resync.isPending} onClick={() => resync.mutate()}>
+          Retry provisioning
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function Review(props: { service: BackendService }) {
+  const { service } = props;
+  return (
+    <Stack gap="lg">
+      <Stack gap="xs">
+        <Group gap="sm">
+          <Title order={1}>{service.name}</Title>
+          <StatusBadge status={service.status} />
+        </Group>
+        <Text>{service.description ?? 'No description.'}</Text>
+      </Stack>
+      <Overview service={service} />
+      <DecisionPanel service={service} />
+      <Card withBorder component="section" aria-label="Scopes">
+        <Stack gap="sm">
+          <Title order={2} size="h3">
+            Scopes ({service.scopeVersion})
+          </Title>
+          <Group gap={4}>
+            {service.scopes.map((scope) => (
+              <Code key={scope}>{scope}</Code>
+            ))}
+          </Group>
+          <ScopeMatrix service={service} />
+        </Stack>
+      </Card>
+      {service.jwksUri && (
+        <Card withBorder component="section" aria-label="JWKS URI">
+          <Stack gap="sm">
+            <Title order={2} size="h3">
+              JWKS URI
+            </Title>
+            <Code>{service.jwksUri}</Code>
+            <LiveJwksCheck jwksUri={service.jwksUri} />
+          </Stack>
+        </Card>
+      )}
+      <Title order={2} size="h3">
+        Environments
+      </Title>
+      <ServiceEnvironments environments={service.environments} />
+      <ResyncButton service={service} />
+      <Stack gap="sm" component="section" aria-label="Timeline">
+        <Title order={2} size="h3">
+          Timeline
+        </Title>
+        <Timeline id={service.id} />
+      </Stack>
+    </Stack>
+  );
+}
+
+/** One service, for review: everything a decision needs, and the decision. */
+export function ReviewPage() {
+  const { id = '' } = useParams();
+  const api = useApi();
+  const query = useQuery(reviewQueries.detail(api, id));
+  return (
+    <Stack>
+      <Anchor component={Link} to="/" size="sm">
+        ← Review queue
+      </Anchor>
+      <QueryView query={query} label="the service" notFound="There is no such service.">
+        {(service) => <Review service={service} />}
+      </QueryView>
+    </Stack>
+  );
+}

@@ -1,0 +1,108 @@
+import { Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import type { UseInfiniteQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ErrorAlert, FullPageLoader } from './page-states.tsx';
+import { StatusBadge } from './status-badge.tsx';
+
+/** A column of a service table: its header and how a service fills its cell. */
+export interface Column {
+  readonly header: string;
+  readonly cell: (service: BackendService) => ReactNode;
+}
+
+/** The service's name, linking to its page (`/services/<id>` within the SPA). */
+export const nameColumn: Column = {
+  header: 'Name',
+  cell: (service) => (
+    <Anchor component={Link} to={`/services/${service.id}`}>
+      {service.name}
+    </Anchor>
+  ),
+};
+
+/** The owner's name and e-mail. */
+export const ownerColumn: Column = {
+  header: 'Owner',
+  cell: (service) => (
+    <Stack gap={0}>
+      <Text size="sm">{service.owner.name}</Text>
+      <Text size="xs" c="dimmed">
+        {service.owner.email}
+      </Text>
+    </Stack>
+  ),
+};
+
+interface Page {
+  readonly items: BackendService[];
+}
+
+/** A keyset-paged table of services: loading, error with Try again, empty text, rows, and Load more. */
+export function ServiceTable(props: {
+  label: string;
+  query: UseInfiniteQueryResult<{ pages: Page[] }>;
+  columns: readonly Column[];
+  /** What an empty list shows (a sentence, or an empty state with a call to action). */
+  empty: ReactNode;
+}) {
+  const { query } = props;
+  const services = query.data?.pages.flatMap((page) => page.items) ?? [];
+  if (query.isPending) return <FullPageLoader label={`Loading ${props.label}`} />;
+  if (query.isError && services.length === 0) {
+    return <ErrorAlert error={query.error} onRetry={() => query.refetch()} title={`Could not load ${props.label}`} />;
+  }
+  if (services.length === 0) {
+    return typeof props.empty === 'string' ? <Text c="dimmed">{props.empty}</Text> : props.empty;
+  }
+  return (
+    <Stack>
+      <Table striped highlightOnHover withTableBorder aria-label={props.label}>
+        <Table.Thead>
+          <Table.Tr>
+            {props.columns.map((column) => (
+              <Table.Th key={column.header}>{column.header}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {services.map((service) => (
+            <Table.Tr key={service.id}>
+              {props.columns.map((column) => (
+                <Table.Td key={column.header}>{column.cell(service)}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {query.isFetchNextPageError && <ErrorAlert error={query.error} onRetry={() => query.fetchNextPage()} />}
+      {query.hasNextPage && (
+        <Group>
+          <Button variant="default" loading={query.isFetchingNextPage} onClick={() => query.fetchNextPage()}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+/** The service's status badge. */
+export const statusColumn: Column = { header: 'Status', cell: (service) => <StatusBadge status={service.status} /> };
+
+/** The OAuth client id, in monospace. */
+export const clientIdColumn: Column = {
+  header: 'Client ID',
+  cell: (service) => (
+    <Text size="sm" ff="monospace">
+      {service.clientId}
+    </Text>
+  ),
+};
+
+/** The authentication method in the product's words. */
+export const authMethodColumn: Column = {
+  header: 'Authentication',
+  cell: (service) => (service.authMethod === 'jwks_uri' ? 'JWKS URI' : 'Client secret'),
+};
