@@ -257,7 +257,7 @@ t.test('edits a draft, then deletes it after a confirmation that keeps the focus
 
   await page.getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('heading', { name: 'Backend Services' }).waitFor();
+  await page.getByRole('heading', { name: 'Backend Services', exact: true }).waitFor();
   const after = await portal.accounts.developer2.api('GET', `/backend-services/${created.body.id}`);
   t.equal(after.status, 404, 'the draft is gone');
   await page.close();
