@@ -7,10 +7,45 @@ import { parseLink } from './access-policy-resource.ts';
 import type { JsonObject } from './json-value.ts';
 import { matchesPattern } from './matcho.ts';
 
-/** Aidbox's operation ids for the FHIR interactions. */
-export type FhirOperationId = 'FhirRead' | 'FhirSearch' | 'FhirCreate' | 'FhirUpdate' | 'FhirPatch' | 'FhirDelete';
+/** The FHIR interactions the emulator serves. */
+export type FhirInteraction = 'read' | 'search' | 'create' | 'update' | 'patch' | 'delete';
 
-/** The request as AccessPolicy engines see it (the documented keys; there are no users in the emulator). */
+/** Aidbox's operation ids for the FHIR interactions of the root base `/fhir`. */
+export const FHIR_OPERATIONS = {
+  read: 'FhirRead',
+  search: 'FhirSearch',
+  create: 'FhirCreate',
+  update: 'FhirUpdate',
+  patch: 'FhirPatch',
+  delete: 'FhirDelete',
+} as const satisfies Record<FhirInteraction, string>;
+
+/**
+ * The operation ids of the same interactions on an organization base `/Organization/<id>/fhir`. Aidbox runs them as
+ * their own kebab-case routes, and policies must name those (`docs/api/rest-api/other/smart-health-cards.md` §
+ * "Organization scope (OrgBAC)": "`orgbac-fhir-read`, and `orgbac-fhir-search` (kebab-case route ids, not the
+ * camel-case `FhirRead` / `FhirSearch`)"; the FHIR App Portal's init bundle lists both kinds,
+ * `docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`). Only read and search
+ * are documented; the other four follow the same pattern, an assumption of the emulator.
+ */
+export const ORGBAC_FHIR_OPERATIONS = {
+  read: 'orgbac-fhir-read',
+  search: 'orgbac-fhir-search',
+  create: 'orgbac-fhir-create',
+  update: 'orgbac-fhir-update',
+  patch: 'orgbac-fhir-patch',
+  delete: 'orgbac-fhir-delete',
+} as const satisfies Record<FhirInteraction, string>;
+
+export type FhirOperationId =
+  | (typeof FHIR_OPERATIONS)[FhirInteraction]
+  | (typeof ORGBAC_FHIR_OPERATIONS)[FhirInteraction];
+
+/**
+ * The request as AccessPolicy engines see it (the documented keys; there are no users in the emulator). On an
+ * organization base `params` also holds `organization/id`, which the docs' policies compare with the binding of the
+ * caller (`docs/tutorials/security-access-control-tutorials/how-to-enable-hierarchical-access-control.md`).
+ */
 export interface PolicyRequest {
   readonly 'request-method': string;
   readonly uri: string;

@@ -47,7 +47,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: EmulatorConte
   );
 }
 
-function requireAdmin(context: EmulatorContext, authorization: string | undefined): void {
+/** Refuses (401) any caller but the admin client, which authenticates with HTTP Basic. */
+export function requireAdmin(context: EmulatorContext, authorization: string | undefined): void {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
   const decoded = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8') : undefined;
   const expected = `${context.adminClient.id}:${context.adminClient.secret}`;

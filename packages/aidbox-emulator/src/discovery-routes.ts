@@ -3,12 +3,23 @@
  * the server root as Aidbox documents it and also under the FHIR base as SMART expects it
  * (`<fhir base>/.well-known/smart-configuration`); the token signing keys; the CapabilityStatement at
  * `/fhir/metadata` (FHIR R4 §3.1.0.13 "capabilities", public); and `GET /health`.
+ *
+ * Every organization base (`/Organization/<id>/fhir`, OrgBAC) has its own `metadata`
+ * (`docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md` § Metadata) and,
+ * as design.md asks, its own `.well-known/smart-configuration`, the same document (the token endpoint stays
+ * `<aidbox>/auth/token`; the docs say nothing of SMART discovery under an organization). An organization that does
+ * not exist answers 404.
  */
 import type { FastifyInstance } from 'fastify';
 import { ASSERTION_ALGORITHMS } from './client-assertion.ts';
 import { type EmulatorContext, tokenUrl } from './emulator-context.ts';
 import { fhirResourceTypes } from './fhir-resource-types.ts';
 import { searchParamsOf } from './fhir-search.ts';
+import { requireOrganization } from './orgbac.ts';
+
+interface OrganizationParams {
+  org: string;
+}
 
 const STARTED_AT = new Date().toISOString();
 
@@ -25,8 +36,21 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: EmulatorC
   app.get('/fhir/.well-known/smart-configuration', smartConfiguration);
   app.get('/.well-known/jwks.json', async () => context.signer.jwks);
   app.get('/fhir/metadata', async (_request, reply) =>
-    reply.type('application/fhir+json').send(capabilityStatement(context)),
+    reply.type('application/fhir+json').send(capabilityStatement(context, `${context.baseUrl}/fhir`)),
   );
+  app.get<{ Params: OrganizationParams }>(
+    '/Organization/:org/fhir/.well-known/smart-configuration',
+    async (request) => {
+      requireOrganization(context.store, request.params.org);
+      return smartConfigurationOf(context);
+    },
+  );
+  app.get<{ Params: OrganizationParams }>('/Organization/:org/fhir/metadata', async (request, reply) => {
+    const { org } = request.params;
+    requireOrganization(context.store, org);
+    const statement = capabilityStatement(context, `${context.baseUrl}/Organization/${org}/fhir`);
+    return reply.type('application/fhir+json').send(statement);
+  });
 }
 
 function smartConfigurationOf(context: EmulatorContext) {
@@ -42,7 +66,8 @@ function smartConfigurationOf(context: EmulatorContext) {
   };
 }
 
-function capabilityStatement(context: EmulatorContext) {
+/** The CapabilityStatement of the FHIR base at `baseUrl`. */
+function capabilityStatement(context: EmulatorContext, baseUrl: string) {
   const interactions = ['read', 'search-type', 'create', 'update', 'patch', 'delete'].map((code) => ({ code }));
   return {
     resourceType: 'CapabilityStatement',
@@ -50,7 +75,7 @@ function capabilityStatement(context: EmulatorContext) {
     date: STARTED_AT,
     kind: 'instance',
     software: { name: 'Aidbox emulator' },
-    implementation: { description: `Aidbox emulator (${context.name})`, url: `${context.baseUrl}/fhir` },
+    implementation: { description: `Aidbox emulator (${context.name})`, url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['json'],
     patchFormat: ['application/merge-patch+json'],

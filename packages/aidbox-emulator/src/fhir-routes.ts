@@ -1,31 +1,67 @@
 /**
- * The FHIR API under `/fhir`: read, search, create, update, patch and delete. Every request needs a bearer token this
- * emulator issued to a Client that still exists and is active (401 otherwise, RFC 6750 §3), and is then allowed only
- * when BOTH the token's SMART scopes and one of the AccessPolicies that apply to the client allow it (403 otherwise):
- * Aidbox enforces scopes only on top of policies, never instead of them
- * (`docs/.../smart-on-fhir/smart-scopes-for-limiting-access.md`).
+ * The FHIR API: read, search, create, update, patch and delete, under the root base `/fhir` and under every
+ * organization's base `/Organization/<id>/fhir` (OrgBAC, `orgbac.ts`).
+ *
+ * Every request needs a bearer token this emulator issued to a Client that still exists and is active (401
+ * otherwise, RFC 6750 §3), and is then allowed only when BOTH the token's SMART scopes and one of the AccessPolicies
+ * that apply to the client allow it (403 otherwise): Aidbox enforces scopes only on top of policies, never instead of
+ * them (`docs/.../smart-on-fhir/smart-scopes-for-limiting-access.md`).
+ *
+ * On an organization base:
+ * - an unknown organization answers 404 (after authentication);
+ * - policies see the request with `params['organization/id']` set to the organization and with the org-scoped
+ *   operation ids (`ORGBAC_FHIR_OPERATIONS`);
+ * - the admin client may also call with HTTP Basic, as Aidbox's root client does: no scope or policy check, but the
+ *   organization's compartment still applies;
+ * - reads, updates, patches and deletes of an existing resource outside the compartment answer 403 (ids that do not
+ *   exist keep their 404, 410 or 204), searches see only the compartment, and writes bind what they store.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type FhirOperationId, type PolicyRequest, policiesAllow } from './access-policies.ts';
+import {
+  FHIR_OPERATIONS,
+  type FhirInteraction,
+  ORGBAC_FHIR_OPERATIONS,
+  type PolicyRequest,
+  policiesAllow,
+} from './access-policies.ts';
 import type { AccessTokenClaims } from './access-tokens.ts';
+import { requireAdmin } from './admin-routes.ts';
 import { isActiveClient } from './client-resource.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
 import { searchBundle } from './fhir-search.ts';
 import type { JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
+import { OrganizationCompartment, requireOrganization } from './orgbac.ts';
 import { ifMatch, queryOf, send } from './request-helpers.ts';
 import { aidboxView, FHIR_KIND } from './resource-kinds.ts';
-import { createResource, deleteResource, patchResource, readResource, updateResource } from './resource-operations.ts';
+import {
+  createResource,
+  deleteResource,
+  type PrepareWrite,
+  patchResource,
+  readResource,
+  updateResource,
+} from './resource-operations.ts';
 import type { StoredResource } from './resource-store.ts';
 import { type Interaction, scopesAllow } from './smart-scopes.ts';
 
-interface Caller {
-  readonly claims: AccessTokenClaims;
-  readonly client: StoredResource;
+type Caller =
+  | { readonly kind: 'client'; readonly claims: AccessTokenClaims; readonly client: StoredResource }
+  /** The admin client over HTTP Basic (organization bases only). */
+  | { readonly kind: 'admin' };
+
+/** Where a request is served. */
+interface FhirBase {
+  /** The public URL of the base: `<aidbox>/fhir` or `<aidbox>/Organization/<id>/fhir`. */
+  readonly url: string;
+  /** The organization's compartment on an organization base; none on the root base. */
+  readonly compartment?: OrganizationCompartment;
 }
 
 interface TypeParams {
+  /** The organization of an organization base. */
+  org?: string;
   type: string;
 }
 
@@ -33,62 +69,102 @@ interface InstanceParams extends TypeParams {
   id: string;
 }
 
+const ROOT_FHIR_PREFIX = '/fhir';
+const ORGANIZATION_FHIR_PREFIX = '/Organization/:org/fhir';
+
 export function registerFhirRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  registerFhirApi(app, context, ROOT_FHIR_PREFIX);
+  registerFhirApi(app, context, ORGANIZATION_FHIR_PREFIX);
+}
+
+/** The base a request was sent to; 404 for an organization that does not exist. */
+function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined): FhirBase {
+  if (organizationId === undefined) return { url: `${context.baseUrl}/fhir` };
+  requireOrganization(context.store, organizationId);
+  return {
+    url: `${context.baseUrl}/Organization/${organizationId}/fhir`,
+    compartment: new OrganizationCompartment(context.store, organizationId),
+  };
+}
+
+function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix: string): void {
+  const organizationBased = prefix === ORGANIZATION_FHIR_PREFIX;
   const callers = new WeakMap<FastifyRequest, Caller>();
   // onRequest: an unauthenticated caller learns nothing, not even whether its body parses.
   const onRequest = async (request: FastifyRequest) => {
-    callers.set(request, await authenticate(context, request.headers.authorization));
+    callers.set(request, await authenticate(context, request.headers.authorization, organizationBased));
   };
   const allow = (
     request: FastifyRequest<{ Params: TypeParams | InstanceParams }>,
-    operation: FhirOperationId,
-    interaction: Interaction,
-  ): string => {
+    interaction: FhirInteraction,
+    letter: Interaction,
+  ): { type: string; base: FhirBase } => {
     const caller = callers.get(request);
     if (!caller) throw new OutcomeError(401, 'security', 'Authentication required');
+    const base = fhirBaseOf(context, request.params.org);
     const { type } = request.params;
     if (!isFhirResourceType(type)) throw new OutcomeError(404, 'not-found', `Unknown resource type ${type}`);
-    authorize(context, caller, request, operation, interaction);
-    return type;
+    if (caller.kind === 'client') authorize(context, caller, request, base, interaction, letter);
+    return { type, base };
+  };
+  const binding = (base: FhirBase): PrepareWrite | undefined => {
+    const { compartment } = base;
+    return compartment && ((resource, previous) => compartment.bind(resource, previous));
   };
 
-  app.get<{ Params: TypeParams }>('/fhir/:type', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirSearch', 's');
-    const base = `${context.baseUrl}/fhir/${type}`;
-    return reply.send(searchBundle(context, FHIR_KIND, type, queryOf(request), base));
+  app.get<{ Params: TypeParams }>(`${prefix}/:type`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'search', 's');
+    const { compartment } = base;
+    const visible = compartment && ((resource: JsonObject) => compartment.canRead(resource));
+    return reply.send(searchBundle(context, FHIR_KIND, type, queryOf(request), `${base.url}/${type}`, visible));
   });
-  app.post<{ Params: TypeParams }>('/fhir/:type', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirCreate', 'c');
-    const result = createResource(context.store, FHIR_KIND, type, request.body);
+  app.post<{ Params: TypeParams }>(`${prefix}/:type`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'create', 'c');
+    const result = createResource(context.store, FHIR_KIND, type, request.body, binding(base));
     const meta = result.body?.meta as JsonObject | undefined;
-    reply.header('location', `${context.baseUrl}/fhir/${type}/${result.body?.id}/_history/${meta?.versionId}`);
+    reply.header('location', `${base.url}/${type}/${result.body?.id}/_history/${meta?.versionId}`);
     return send(reply, result);
   });
-  app.get<{ Params: InstanceParams }>('/fhir/:type/:id', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirRead', 'r');
+  app.get<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'read', 'r');
+    guardExisting(context, base, type, request.params.id, 'read');
     return send(reply, readResource(context.store, FHIR_KIND, type, request.params.id));
   });
-  app.put<{ Params: InstanceParams }>('/fhir/:type/:id', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirUpdate', 'u');
+  app.put<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'update', 'u');
+    const { id } = request.params;
+    guardExisting(context, base, type, id, 'write');
     return send(
       reply,
-      updateResource(context.store, FHIR_KIND, type, request.params.id, request.body, ifMatch(request)),
+      updateResource(context.store, FHIR_KIND, type, id, request.body, ifMatch(request), binding(base)),
     );
   });
-  app.patch<{ Params: InstanceParams }>('/fhir/:type/:id', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirPatch', 'u');
+  app.patch<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'patch', 'u');
+    const { id } = request.params;
+    guardExisting(context, base, type, id, 'write');
     return send(
       reply,
-      patchResource(context.store, FHIR_KIND, type, request.params.id, request.body, ifMatch(request)),
+      patchResource(context.store, FHIR_KIND, type, id, request.body, ifMatch(request), binding(base)),
     );
   });
-  app.delete<{ Params: InstanceParams }>('/fhir/:type/:id', { onRequest }, async (request, reply) => {
-    const type = allow(request, 'FhirDelete', 'd');
-    return send(reply, deleteResource(context.store, FHIR_KIND, type, request.params.id, ifMatch(request)));
+  app.delete<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
+    const { type, base } = allow(request, 'delete', 'd');
+    const { id } = request.params;
+    guardExisting(context, base, type, id, 'write');
+    return send(reply, deleteResource(context.store, FHIR_KIND, type, id, ifMatch(request)));
   });
 }
 
-async function authenticate(context: EmulatorContext, authorization: string | undefined): Promise<Caller> {
+async function authenticate(
+  context: EmulatorContext,
+  authorization: string | undefined,
+  adminMayCall: boolean,
+): Promise<Caller> {
+  if (adminMayCall && /^Basic\s/i.test(authorization ?? '')) {
+    requireAdmin(context, authorization);
+    return { kind: 'admin' };
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) {
     throw new OutcomeError(401, 'security', 'Authentication required: send an access token as Bearer', {
@@ -102,31 +178,33 @@ async function authenticate(context: EmulatorContext, authorization: string | un
       'www-authenticate': 'Bearer realm="aidbox", error="invalid_token"',
     });
   }
-  return { claims, client };
+  return { kind: 'client', claims, client };
 }
 
 function authorize(
   context: EmulatorContext,
-  caller: Caller,
+  caller: Extract<Caller, { kind: 'client' }>,
   request: FastifyRequest<{ Params: TypeParams | InstanceParams }>,
-  operation: FhirOperationId,
-  interaction: Interaction,
+  base: FhirBase,
+  interaction: FhirInteraction,
+  letter: Interaction,
 ): void {
   const query = queryOf(request);
   const { type } = request.params;
   const scopes = caller.claims.scope.split(' ').filter((scope) => scope !== '');
-  if (!scopesAllow(scopes, type, interaction, query)) {
-    throw new OutcomeError(
-      403,
-      'forbidden',
-      `Access denied: the token's scopes do not allow ${interaction} on ${type}`,
-    );
+  if (!scopesAllow(scopes, type, letter, query)) {
+    throw new OutcomeError(403, 'forbidden', `Access denied: the token's scopes do not allow ${letter} on ${type}`);
   }
+  const params: Record<string, unknown> = { ...paramsObject(query), ...routeParams(request.params) };
+  // Only the route says which organization a request is for: a query parameter of that name must not pretend to.
+  delete params['organization/id'];
+  if (base.compartment) params['organization/id'] = base.compartment.organizationId;
+  const operations = base.compartment ? ORGBAC_FHIR_OPERATIONS : FHIR_OPERATIONS;
   const policyRequest: PolicyRequest = {
     'request-method': request.method.toLowerCase(),
     uri: request.url.split('?')[0] ?? request.url,
-    params: { ...paramsObject(query), ...routeParams(request.params) },
-    operation: { id: operation },
+    params,
+    operation: { id: operations[interaction] },
     client: aidboxView(caller.client),
     jwt: { ...caller.claims },
   };
@@ -134,6 +212,30 @@ function authorize(
   if (!policiesAllow(policies, policyRequest)) {
     throw new OutcomeError(403, 'forbidden', 'Access denied: no AccessPolicy allows this request');
   }
+}
+
+/**
+ * On an organization base, 403 for an existing resource outside the compartment (for writes: one the compartment
+ * may only read, i.e. shared from above or system-shared). Ids with nothing stored go on to the operation, which
+ * answers as on the root base (404, 410, a create, 204).
+ */
+function guardExisting(
+  context: EmulatorContext,
+  base: FhirBase,
+  type: string,
+  id: string,
+  access: 'read' | 'write',
+): void {
+  const { compartment } = base;
+  const stored = compartment && context.store.get(type, id);
+  if (!compartment || !stored) return;
+  if (access === 'read' ? compartment.canRead(stored.resource) : compartment.canWrite(stored.resource)) return;
+  const where = `Organization/${compartment.organizationId}`;
+  const diagnostics =
+    access === 'write' && compartment.canRead(stored.resource)
+      ? `Access denied: ${type}/${id} is shared with ${where} read-only`
+      : `Access denied: ${type}/${id} does not belong to ${where} or one of its descendants`;
+  throw new OutcomeError(403, 'forbidden', diagnostics);
 }
 
 /** Route parameters under Aidbox's names. */

@@ -41,19 +41,25 @@ const GENERIC_REFERENCE_PARAMS: Readonly<Record<string, readonly string[]>> = {
 /** Parameters whose references must point at a Patient (FHIR defines `patient` that way on every type). */
 const PATIENT_PARAMS = new Set(['patient', 'beneficiary']);
 
-/** Searches `type` and answers a searchset Bundle; `base` is the URL of the type's endpoint. */
+/**
+ * Searches `type` and answers a searchset Bundle; `base` is the URL of the type's endpoint. `visible`, when given,
+ * leaves out the stored resources the caller may not see (an organization base's compartment) before anything is
+ * counted or paged.
+ */
 export function searchBundle(
   context: EmulatorContext,
   kind: ResourceKind,
   type: string,
   query: URLSearchParams,
   base: string,
+  visible: (stored: JsonObject) => boolean = () => true,
 ): JsonObject {
   const count = nonNegativeInteger(query, '_count', DEFAULT_COUNT);
   const page = Math.max(1, nonNegativeInteger(query, '_page', 1));
   const filters = [...new Set(query.keys())].flatMap((name) => filterFor(type, name, query.getAll(name)));
   const matches = context.store
     .list(type)
+    .filter((stored) => visible(stored.resource))
     .map((stored) => kind.view(stored))
     .filter((resource) => filters.every((filter) => filter(resource)));
   const pageOf = matches.slice((page - 1) * count, page * count);

@@ -7,9 +7,13 @@
  * - An array pattern matches an array subject when every pattern element matches some subject element. (The Aidbox
  *   docs describe ordered matching; the emulator follows its own specification, which asks for this looser rule.)
  * - `$enum`, `$one-of`, `$contains`, `$every` and `$not` as documented.
+ * - A string starting with `.` is a path into the whole subject (the request, for policies), "Matching values from
+ *   the request context": `.params.organization/id` is `request.params['organization/id']` (segments split at `.`
+ *   only). The subject value must equal the value found there, which must be a string, number or boolean; a path that
+ *   leads nowhere, or to an object or array, matches nothing (the docs leave that case open; failing closed).
  *
- * Anything else, such as `$reference`, `$length` or `.path` context references, is unsupported: the whole pattern
- * then fails to match, so a policy the emulator cannot understand never grants access (fail closed).
+ * Anything else, such as `$reference` or `$length`, is unsupported: the whole pattern then fails to match, so a policy
+ * the emulator cannot understand never grants access (fail closed).
  */
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
@@ -20,25 +24,26 @@ class UnsupportedPattern extends Error {
 /** Whether `subject` matches `pattern`; false when the pattern uses anything the emulator does not support. */
 export function matchesPattern(pattern: unknown, subject: unknown): boolean {
   try {
-    return match(pattern, subject);
+    return match(pattern, subject, subject);
   } catch (error) {
     if (error instanceof UnsupportedPattern) return false;
     throw error;
   }
 }
 
-function match(pattern: unknown, subject: unknown): boolean {
+/** `root` is the whole subject, which `.path` strings refer to. */
+function match(pattern: unknown, subject: unknown, root: unknown): boolean {
   if (pattern === null) return subject === null || subject === undefined;
-  if (typeof pattern === 'string') return matchString(pattern, subject);
+  if (typeof pattern === 'string') return matchString(pattern, subject, root);
   if (typeof pattern === 'number' || typeof pattern === 'boolean') return subject === pattern;
   if (Array.isArray(pattern)) {
-    return Array.isArray(subject) && pattern.every((element) => subject.some((item) => match(element, item)));
+    return Array.isArray(subject) && pattern.every((element) => subject.some((item) => match(element, item, root)));
   }
-  if (isJsonObject(pattern)) return matchObject(pattern, subject);
+  if (isJsonObject(pattern)) return matchObject(pattern, subject, root);
   throw new UnsupportedPattern(`unsupported pattern value ${String(pattern)}`);
 }
 
-function matchString(pattern: string, subject: unknown): boolean {
+function matchString(pattern: string, subject: unknown, root: unknown): boolean {
   switch (pattern) {
     case 'present?':
       return subject !== null && subject !== undefined;
@@ -56,41 +61,56 @@ function matchString(pattern: string, subject: unknown): boolean {
     }
     return typeof subject === 'string' && expression.test(subject);
   }
-  if (pattern.startsWith('.')) throw new UnsupportedPattern(`context references such as ${pattern} are not supported`);
+  if (pattern.startsWith('.')) {
+    const referenced = valueAtPath(root, pattern.slice(1));
+    return isPrimitive(referenced) && subject === referenced;
+  }
   return subject === pattern;
 }
 
-function matchObject(pattern: JsonObject, subject: unknown): boolean {
+/** The value at a dotted path (`params.organization/id`) of the subject; array elements by index. */
+function valueAtPath(root: unknown, path: string): unknown {
+  if (path === '') throw new UnsupportedPattern('"." alone is not a path');
+  let current = root;
+  for (const segment of path.split('.')) {
+    if (isJsonObject(current) && Object.hasOwn(current, segment)) current = current[segment];
+    else if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
+    else return undefined;
+  }
+  return current;
+}
+
+function matchObject(pattern: JsonObject, subject: unknown, root: unknown): boolean {
   const keys = Object.keys(pattern);
   // The docs: "$one-of cannot be utilized concurrently with other keys".
   if ('$one-of' in pattern && keys.length > 1) throw new UnsupportedPattern('$one-of combined with other keys');
   for (const key of keys) {
     const expected = pattern[key];
     if (key.startsWith('$')) {
-      if (!matchOperator(key, expected, subject)) return false;
+      if (!matchOperator(key, expected, subject, root)) return false;
       continue;
     }
     if (!isJsonObject(subject)) return false;
     const actual = Object.hasOwn(subject, key) ? subject[key] : undefined;
-    if (!match(expected, actual)) return false;
+    if (!match(expected, actual, root)) return false;
   }
   return true;
 }
 
-function matchOperator(operator: string, argument: unknown, subject: unknown): boolean {
+function matchOperator(operator: string, argument: unknown, subject: unknown, root: unknown): boolean {
   switch (operator) {
     case '$enum':
       if (!Array.isArray(argument)) throw new UnsupportedPattern('$enum takes an array');
       return argument.some((value) => isPrimitive(value) && value === subject);
     case '$one-of':
       if (!Array.isArray(argument)) throw new UnsupportedPattern('$one-of takes an array');
-      return argument.some((alternative) => match(alternative, subject));
+      return argument.some((alternative) => match(alternative, subject, root));
     case '$contains':
-      return Array.isArray(subject) && subject.some((item) => match(argument, item));
+      return Array.isArray(subject) && subject.some((item) => match(argument, item, root));
     case '$every':
-      return Array.isArray(subject) && subject.every((item) => match(argument, item));
+      return Array.isArray(subject) && subject.every((item) => match(argument, item, root));
     case '$not':
-      return !match(argument, subject);
+      return !match(argument, subject, root);
     default:
       throw new UnsupportedPattern(`unsupported operator ${operator}`);
   }

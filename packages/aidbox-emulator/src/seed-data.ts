@@ -8,9 +8,8 @@
  * organization-scoped access can be built on this data.
  */
 import type { JsonObject } from './json-value.ts';
+import { TENANT_ORGANIZATION_EXTENSION } from './orgbac.ts';
 import type { ResourceStore } from './resource-store.ts';
-
-export const TENANT_ORGANIZATION_EXTENSION = 'https://aidbox.app/tenant-organization-id';
 
 interface OrganizationSeed {
   readonly id: string;

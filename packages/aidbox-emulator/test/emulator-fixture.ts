@@ -54,6 +54,11 @@ export interface Harness {
   /** A backend service with a secret, the given scopes and (unless `policy: false`) a policy allowing all FHIR. */
   secretClient(scope: string[], options?: { policy?: Record<string, unknown> | false }): Promise<Client>;
   fhir(method: string, path: string, accessToken: string | undefined, body?: unknown): Promise<Answer>;
+  /**
+   * A request to an organization's FHIR base, `/Organization/<org>/fhir<path>`: with a bearer token, or with the
+   * admin client's Basic credentials when `accessToken` is `'admin'`.
+   */
+  orgFhir(org: string, method: string, path: string, accessToken: string | undefined, body?: unknown): Promise<Answer>;
 }
 
 export interface Client {
@@ -116,6 +121,15 @@ export async function startEmulator(t: Test, options: Partial<EmulatorOptions> =
         body,
         headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
       }),
+    orgFhir: (org, method, path, accessToken, body) => {
+      const authorization =
+        accessToken === 'admin' ? basic(ADMIN.id, ADMIN.secret) : accessToken ? `Bearer ${accessToken}` : undefined;
+      return call(`${url}/Organization/${org}/fhir${path}`, {
+        method,
+        body,
+        headers: authorization ? { authorization } : {},
+      });
+    },
   };
   return harness;
 }
