@@ -37,7 +37,7 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 /** The meta extension that binds a resource to its OrgBAC organization. */
 export const TENANT_ORGANIZATION_EXTENSION_URL = 'https://aidbox.app/tenant-organization-id';
 
-/** The Aidbox operation ids each SMART v2 permission letter allows. */
+/** The Aidbox operation ids each SMART v2 permission letter allows on the root FHIR base `/fhir`. */
 const OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
   c: ['FhirCreate'],
   r: ['FhirRead'],
@@ -47,13 +47,35 @@ const OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
   s: ['FhirSearch'],
 };
 
+/**
+ * The same on an organization's FHIR base `/Organization/<id>/fhir`, where Aidbox runs the interactions as routes of
+ * their own with kebab-case ids. Read and search are documented (`docs/api/rest-api/other/smart-health-cards.md`:
+ * `orgbac-fhir-read`, `orgbac-fhir-search`); create, update, patch and delete follow their pattern, unverified
+ * (infra/aidbox/NOTES.md).
+ */
+const ORGBAC_OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
+  c: ['orgbac-fhir-create'],
+  r: ['orgbac-fhir-read'],
+  u: ['orgbac-fhir-update', 'orgbac-fhir-patch'],
+  d: ['orgbac-fhir-delete'],
+  s: ['orgbac-fhir-search'],
+};
+
 /** Thrown when a service cannot be mapped (a secret service without its secret, a JWKS service without a URI). */
 export class MappingError extends Error {
   override name = 'MappingError';
 }
 
-function organizationBinding(organizationId: string): Extension & { valueReference: { reference: string } } {
-  return { url: TENANT_ORGANIZATION_EXTENSION_URL, valueReference: { reference: `Organization/${organizationId}` } };
+/**
+ * The binding of a Client to its organization in Aidbox's native format, because Clients are written through the
+ * native API (`PUT /Client/<id>`), where a Reference value is `value: { Reference: { resourceType, id } }` rather
+ * than FHIR's `valueReference: { reference: 'Organization/<id>' }`.
+ */
+export function organizationBinding(organizationId: string): Extension {
+  return {
+    url: TENANT_ORGANIZATION_EXTENSION_URL,
+    value: { Reference: { resourceType: 'Organization', id: organizationId } },
+  };
 }
 
 /**
@@ -120,23 +142,37 @@ export function accessPolicyId(clientId: string): string {
  * The client condition is repeated inside every alternative instead of sitting beside `$one-of`: the Matcho reference
  * (`docs/reference/matcho-dsl-reference.md`) says `$one-of` cannot be combined with other keys in the same map, and a
  * dropped client condition would hand these permissions to every caller the policy is evaluated for.
+ *
+ * For a client bound to an OrgBAC organization every alternative also requires that binding on the client and that
+ * the request goes through that organization's FHIR base (`/Organization/<id>/fhir`, whose id Aidbox puts into
+ * `params.organization/id`), and names the operation ids Aidbox gives requests there. Aidbox's hierarchical access
+ * control how-to compares the binding with `.params.organization/id`; a per-client policy knows the organization, so
+ * it names it literally, which is equivalent and needs no reference into the request. Which resources a request
+ * through that base reaches is OrgBAC's decision: the organization's own and its descendants'.
  */
 export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
   const client: { [key: string]: JsonValue } = { id: service.clientId, active: true };
-  if (service.organizationId !== null) {
+  const organizationId = service.organizationId;
+  if (organizationId !== null) {
     // `$contains` rather than an array literal: a Matcho array pattern matches by position, and the binding need
-    // not be the client's first extension.
-    const binding = organizationBinding(service.organizationId);
+    // not be the client's first extension. Only the id is matched, so an Aidbox that leaves `resourceType` out of a
+    // stored reference still matches.
     client.meta = {
-      extension: { $contains: { url: binding.url, valueReference: { reference: binding.valueReference.reference } } },
+      extension: {
+        $contains: { url: TENANT_ORGANIZATION_EXTENSION_URL, value: { Reference: { id: organizationId } } },
+      },
     };
   }
+  // A bound client's alternatives all require an organization base, whose requests run as the OrgBAC operations.
+  const operations = organizationId === null ? OPERATIONS : ORGBAC_OPERATIONS;
   const alternatives: JsonValue[] = grantsOf(service.scopes, service.scopeVersion).map((grant) => {
-    const operation = { id: { $enum: grant.permissions.flatMap((permission) => OPERATIONS[permission]) } };
+    const operation = { id: { $enum: grant.permissions.flatMap((permission) => operations[permission]) } };
     // A wildcard type matches requests for every resource type, so it puts no condition on `resource/type`.
-    return grant.resource === '*'
-      ? { client, operation }
-      : { client, params: { 'resource/type': grant.resource }, operation };
+    const params: { [key: string]: JsonValue } = {
+      ...(organizationId !== null && { 'organization/id': organizationId }),
+      ...(grant.resource !== '*' && { 'resource/type': grant.resource }),
+    };
+    return Object.keys(params).length === 0 ? { client, operation } : { client, params, operation };
   });
   return {
     resourceType: 'AccessPolicy',

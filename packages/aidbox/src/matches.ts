@@ -2,7 +2,8 @@
  * Drift detection: does what Aidbox holds still equal what the provisioner would write? Pure, so the periodic
  * resync can decide without writing.
  */
-import type { AccessPolicy, AidboxClient, Meta } from './resources.ts';
+import { TENANT_ORGANIZATION_EXTENSION_URL } from './mapping.ts';
+import type { AccessPolicy, AidboxClient, Extension, Meta } from './resources.ts';
 
 /** Fields Aidbox sets on every write; they say nothing about whether the resource drifted. */
 const SERVER_MANAGED_META = ['lastUpdated', 'versionId', 'createdAt'] as const;
@@ -10,14 +11,34 @@ const SERVER_MANAGED_META = ['lastUpdated', 'versionId', 'createdAt'] as const;
 /**
  * True when `actual` equals `desired` in everything the portal controls. `secret` is ignored because Aidbox stores
  * it hashed and never returns it (so a lost secret is not detectable here; secret rotation re-PUTs anyway), and
- * server-managed `meta` fields are ignored. Everything else counts, including fields the portal never writes: an
- * extra `grant_types` entry or `jwks_uri` added by hand is drift worth repairing.
+ * server-managed `meta` fields are ignored. The OrgBAC binding counts by the organization it names, whichever
+ * reference form Aidbox answers with (native `value.Reference` with or without `resourceType`, or FHIR's
+ * `valueReference`). Everything else counts, including fields the portal never writes: an extra `grant_types` entry
+ * or `jwks_uri` added by hand is drift worth repairing.
  */
 export function clientMatches(desired: AidboxClient, actual: AidboxClient | undefined): boolean {
   if (!actual) return false;
   const { secret: _desiredSecret, ...wanted } = desired;
   const { secret: _actualSecret, ...held } = actual;
-  return jsonEqual(withoutServerMeta(wanted), withoutServerMeta(held));
+  return jsonEqual(comparableClient(wanted), comparableClient(held));
+}
+
+function comparableClient(client: Omit<AidboxClient, 'secret'>) {
+  const stripped = withoutServerMeta(client);
+  const extensions = stripped.meta?.extension;
+  if (!extensions) return stripped;
+  return { ...stripped, meta: { ...stripped.meta, extension: extensions.map(comparableExtension) } };
+}
+
+/** The tenant binding reduced to the organization id it names; other extensions unchanged. */
+function comparableExtension(extension: Extension): unknown {
+  if (extension.url !== TENANT_ORGANIZATION_EXTENSION_URL) return extension;
+  const native = extension.value?.Reference;
+  const fhir = /^Organization\/(.+)$/.exec(extension.valueReference?.reference ?? '')?.[1];
+  const organizationId =
+    native && (native.resourceType === undefined || native.resourceType === 'Organization') ? native.id : fhir;
+  // An unreadable binding stays as it is, so it can only match an identical one.
+  return organizationId === undefined ? extension : { url: extension.url, organizationId };
 }
 
 /** True when `actual` equals `desired` apart from server-managed `meta` fields. */

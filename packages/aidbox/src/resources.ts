@@ -14,10 +14,16 @@ export interface TypedReference<T extends string = string> {
   readonly id: string;
 }
 
+/**
+ * An extension. The FHIR API writes values as `value<Type>` (`valueReference: { reference }`); Aidbox's native API,
+ * which the portal writes Clients through, nests them by type instead (`value: { Reference: { resourceType, id } }`).
+ */
 export interface Extension {
   readonly url: string;
   readonly valueReference?: Reference;
   readonly valueString?: string;
+  /** The native (Aidbox format) value. */
+  readonly value?: { readonly Reference?: Partial<TypedReference> & { readonly id: string } };
 }
 
 /**

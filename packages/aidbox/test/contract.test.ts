@@ -9,6 +9,7 @@ import {
   clientResource,
   createAidboxClient,
   type ServiceSpec,
+  TENANT_ORGANIZATION_EXTENSION_URL,
 } from '../src/index.ts';
 import { failure } from './helpers/failure.ts';
 import { contractTarget } from './helpers/target.ts';
@@ -158,9 +159,77 @@ if (typeof target === 'string') {
     t.equal(await search('Claim'), 403);
   });
 
-  t.test('lists organizations', async (t) => {
+  t.test('lists organizations, each parent as a FHIR reference', async (t) => {
     const organizations = await aidbox.listOrganizations();
     t.ok(Array.isArray(organizations));
-    for (const organization of organizations) t.equal(organization.resourceType, 'Organization');
+    for (const organization of organizations) {
+      t.equal(organization.resourceType, 'Organization');
+      if (organization.partOf) t.match(organization.partOf.reference, /^Organization\/[^/]+$/);
+    }
+    if (!target.real) {
+      t.match(organizations.find((o) => o.id === 'org-acme-health-east')?.partOf, {
+        reference: 'Organization/org-acme-health',
+      });
+    }
   });
+
+  t.test('reads a Client bound to an organization back with its binding, as written', async (t) => {
+    const spec = service(target.newId('client'), { organizationId: 'org-acme-health' });
+    const desired = clientResource(spec, { active: true });
+    await aidbox.putClient(desired);
+    const stored = await aidbox.getClient(desired.id);
+    t.ok(clientMatches(desired, stored), 'the stored client matches what was written');
+    t.notOk(clientMatches(clientResource({ ...spec, organizationId: 'org-elsewhere' }, { active: true }), stored));
+    t.ok(
+      stored?.meta?.extension?.some((e) => e.url === TENANT_ORGANIZATION_EXTENSION_URL),
+      'the binding is kept',
+    );
+  });
+
+  t.test('reads the AccessPolicy of an organization-bound client back as written', async (t) => {
+    const spec = service(target.newId('client'), { organizationId: 'org-acme-health' });
+    const policy = { ...accessPolicyResource(spec), id: target.newId('policy') };
+    await aidbox.putAccessPolicy(policy);
+    t.ok(accessPolicyMatches(policy, await aidbox.getAccessPolicy(policy.id)));
+  });
+
+  t.test(
+    'lets a token of a Client bound to an organization reach its subtree through its base, and no more',
+    async (t) => {
+      const known = new Set((await aidbox.listOrganizations()).map((o) => o.id));
+      const sample = ['org-acme-health', 'org-acme-health-east', 'org-beacon-mutual'];
+      if (!sample.every((id) => known.has(id))) {
+        t.plan(0, `the target lacks the sample organizations (${sample.join(', ')}) and their patients`);
+        return;
+      }
+      const clientId = target.newId('client');
+      const secret = `pbx_cs_${target.newId('secret')}`;
+      const spec = service(clientId, {
+        authMethod: 'client_secret',
+        jwksUri: null,
+        scopes: ['system/Patient.rs'],
+        organizationId: 'org-acme-health',
+      });
+      await aidbox.putClient(clientResource(spec, { active: true, secret }));
+      await aidbox.putAccessPolicy({ ...accessPolicyResource(spec), id: target.newId('policy') });
+      const base = target.connection.baseUrl.replace(/\/+$/, '');
+      const tokenResponse = await fetch(`${base}/auth/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.rs' }),
+      });
+      t.equal(tokenResponse.status, 200);
+      const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+      const read = (path: string) =>
+        fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-1'), 200, 'its own patient');
+      t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-3'), 200, "its child's patient");
+      t.equal(await read('/Organization/org-acme-health/fhir/Patient?_count=1'), 200, 'a search');
+      t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-4'), 403, "another's patient");
+      t.equal(await read('/Organization/org-beacon-mutual/fhir/Patient/test-pt-4'), 403, "another's base");
+    },
+  );
 }

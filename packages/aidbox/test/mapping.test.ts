@@ -157,11 +157,16 @@ t.test('refuses to build a policy from a scope that is not valid for the service
   t.throws(() => accessPolicyResource({ ...jwksService, scopes: ['system/Patient.read'] }));
 });
 
-t.test('binds the client to its organization with the tenant meta extension', async (t) => {
+t.test('binds the client to its organization with the tenant meta extension in Aidbox format', async (t) => {
   const bound = { ...jwksService, organizationId: 'org-east' };
   const client = clientResource(bound, { active: true });
   t.same(client.meta, {
-    extension: [{ url: TENANT_ORGANIZATION_EXTENSION_URL, valueReference: { reference: 'Organization/org-east' } }],
+    extension: [
+      {
+        url: TENANT_ORGANIZATION_EXTENSION_URL,
+        value: { Reference: { resourceType: 'Organization', id: 'org-east' } },
+      },
+    ],
   });
   t.equal(TENANT_ORGANIZATION_EXTENSION_URL, 'https://aidbox.app/tenant-organization-id');
   t.notOk('meta' in clientResource(jwksService, { active: true }));
@@ -175,13 +180,44 @@ t.test('makes the policy of a bound client check the organization binding', asyn
       active: true,
       meta: {
         extension: {
-          $contains: {
-            url: 'https://aidbox.app/tenant-organization-id',
-            valueReference: { reference: 'Organization/org-east' },
-          },
+          $contains: { url: 'https://aidbox.app/tenant-organization-id', value: { Reference: { id: 'org-east' } } },
         },
       },
     });
+  }
+});
+
+t.test('lets a bound client in only through its organization FHIR base', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/*.s', 'system/Patient.r'] };
+  const alt = alternatives(bound);
+  t.same((alt.Patient as { params: unknown }).params, { 'organization/id': 'org-east', 'resource/type': 'Patient' });
+  t.same(alt['*'], {
+    client: (alt.Patient as { client: unknown }).client,
+    params: { 'organization/id': 'org-east' },
+    operation: { id: { $enum: ['orgbac-fhir-search'] } },
+  });
+});
+
+t.test('grants a bound client the operations Aidbox runs on an organization base', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/Patient.cruds', 'system/*.r'] };
+  t.same(operationsOf(bound), {
+    Patient: [
+      'orgbac-fhir-create',
+      'orgbac-fhir-read',
+      'orgbac-fhir-update',
+      'orgbac-fhir-patch',
+      'orgbac-fhir-delete',
+      'orgbac-fhir-search',
+    ],
+    '*': ['orgbac-fhir-read'],
+  });
+});
+
+t.test('puts no organization condition into the policy of an unbound client', async (t) => {
+  for (const alt of Object.values(alternatives({ ...jwksService, scopes: ['system/*.rs', 'system/Patient.c'] }))) {
+    const { client, params } = alt as { client: Record<string, unknown>; params?: Record<string, unknown> };
+    t.notOk('meta' in client);
+    t.notOk(params && 'organization/id' in params);
   }
 });
 

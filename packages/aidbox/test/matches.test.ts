@@ -5,6 +5,7 @@ import {
   accessPolicyResource,
   clientMatches,
   clientResource,
+  type Extension,
   type ServiceSpec,
 } from '../src/index.ts';
 
@@ -56,6 +57,28 @@ t.test('a client without meta matches when the desired one has none', async (t) 
   const unbound = clientResource({ ...service, organizationId: null }, { active: true, secret: 's' });
   t.ok(clientMatches(unbound, { ...asStored(unbound), meta: serverMeta }));
   t.ok(clientMatches(unbound, asStored(unbound)));
+});
+
+t.test('a client bound to another organization has drifted', async (t) => {
+  const elsewhere = clientResource({ ...service, organizationId: 'org-west' }, { active: true, secret: 's' });
+  t.notOk(clientMatches(desired, asStored(elsewhere)));
+});
+
+t.test('the organization binding matches whichever reference form Aidbox answers with', async (t) => {
+  const url = 'https://aidbox.app/tenant-organization-id';
+  const withBinding = (binding: Extension) => ({ ...asStored(desired), meta: { ...serverMeta, extension: [binding] } });
+  t.ok(clientMatches(desired, withBinding({ url, value: { Reference: { id: 'org-east' } } })), 'native, id only');
+  t.ok(clientMatches(desired, withBinding({ url, valueReference: { reference: 'Organization/org-east' } })), 'FHIR');
+  t.notOk(clientMatches(desired, withBinding({ url, valueReference: { reference: 'Organization/org-west' } })));
+  t.notOk(
+    clientMatches(desired, withBinding({ url, value: { Reference: { resourceType: 'Patient', id: 'org-east' } } })),
+    'a reference to something that is not an organization',
+  );
+});
+
+t.test('a bound client read back as JSON matches, and its policy too', async (t) => {
+  t.ok(clientMatches(desired, JSON.parse(JSON.stringify(asStored(desired)))));
+  t.ok(accessPolicyMatches(policy, JSON.parse(JSON.stringify({ ...policy, meta: serverMeta }))));
 });
 
 t.test('a different secret is not seen, because Aidbox never returns one', async (t) => {

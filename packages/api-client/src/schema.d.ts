@@ -240,6 +240,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organizations of the production Aidbox as a tree (OrgBAC); enabled is false, and the list empty, when this deployment does not use organizations */
+        get: operations["listOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-tokens": {
         parameters: {
             query?: never;
@@ -393,6 +410,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/organizations/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read the organizations from the production Aidbox now (e.g. after creating one there) */
+        post: operations["refreshOrganizations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit-events": {
         parameters: {
             query?: never;
@@ -502,6 +536,34 @@ export interface components {
              */
             jwksUri: string;
         };
+        /** @description An organization with its child organizations (Organization.partOf) */
+        OrganizationNode: {
+            /** @description The Organization id in the production Aidbox */
+            id: string;
+            /** @description Organization.name (the id when Aidbox has no name) */
+            name: string;
+            /** @description The organizations whose partOf names this one, sorted by name */
+            children: components["schemas"]["OrganizationNode"][];
+        };
+        /** @description The organizations of the production Aidbox, as the portal last read them */
+        OrganizationTree: {
+            /** @description Whether this deployment uses organizations (OrgBAC); when false the list is empty */
+            enabled: boolean;
+            /** @description Top-level organizations, each with its subtree, sorted by name at every level */
+            organizations: components["schemas"]["OrganizationNode"][];
+            refreshedAt: string | null;
+        };
+        OrganizationSummary: {
+            id: string;
+            name: string;
+        };
+        /** @description The organization a service belongs to, with its place in the hierarchy */
+        ServiceOrganization: {
+            id: string;
+            name: string;
+            /** @description The organizations above it, the top-level one first */
+            ancestors: components["schemas"]["OrganizationSummary"][];
+        };
         /** @enum {string} */
         ServiceStatus: "draft" | "under_review" | "active" | "rejected";
         /**
@@ -538,6 +600,8 @@ export interface components {
             scopeVersion: "v1" | "v2";
             scopes: string[];
             organizationId: string | null;
+            /** @description The organization with its place in the hierarchy; null without one, or when the cached organizations do not list it (any more) */
+            organization: components["schemas"]["ServiceOrganization"] | null;
             status: components["schemas"]["ServiceStatus"];
             /** @description Send as If-Match when editing */
             version: number;
@@ -572,6 +636,7 @@ export interface components {
             scopeVersion: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
             scopes: string[];
+            /** @description The organization the service belongs to (an id from GET /api/v1/organizations). Required when the deployment uses organizations (OrgBAC), refused otherwise */
             organizationId?: string;
         };
         UpdateBackendService: {
@@ -1116,6 +1181,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getBackendService: {
@@ -1333,6 +1407,15 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1666,6 +1749,53 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrganizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organizations of the production Aidbox, as the portal last read them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTree"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The list has never been read and Aidbox does not answer (organizations_unavailable) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2341,6 +2471,71 @@ export interface operations {
             };
             /** @description Internal error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refreshOrganizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organizations of the production Aidbox, as the portal last read them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTree"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This deployment does not use organizations (orgbac_disabled) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Aidbox did not answer; the list read before is kept (aidbox_unavailable) */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

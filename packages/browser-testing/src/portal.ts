@@ -64,6 +64,8 @@ export interface BrowserPortalOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** PostgreSQL server the portal's throwaway database is made on; default `DATABASE_URL` (set by `pnpm test`). */
   readonly databaseUrl?: string;
+  /** A multi-organization deployment (OrgBAC on, organizations read from the production emulator). */
+  readonly orgbac?: boolean;
 }
 
 const PAGE_TIMEOUT_MS = 15_000;
@@ -131,6 +133,7 @@ async function startServers(
       {},
       {
         port,
+        ...(options.orgbac && { orgbac: true }),
         config: {
           PUBLIC_URL: url,
           OIDC_ISSUER_URL: idp.issuer,

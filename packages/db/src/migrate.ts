@@ -4,6 +4,7 @@ import * as clientSecrets from './migrations/2026-11-22-0002-client-secrets.ts';
 import * as provisioningGenerations from './migrations/2026-11-22-0003-provisioning-generations.ts';
 import * as sessions from './migrations/2026-11-22-0004-sessions.ts';
 import * as reviewQueue from './migrations/2026-11-23-0005-review-queue.ts';
+import * as organizations from './migrations/2026-11-23-0006-organizations.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0003-provisioning-generations': provisioningGenerations,
   '2026-11-22-0004-sessions': sessions,
   '2026-11-23-0005-review-queue': reviewQueue,
+  '2026-11-23-0006-organizations': organizations,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

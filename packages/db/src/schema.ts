@@ -126,6 +126,17 @@ export interface LoginRequestsTable {
   createdAt: Timestamp;
 }
 
+/**
+ * The registration service's cache of the production Aidbox's OrgBAC organizations; a refresh replaces every row.
+ * `parentId` names another cached organization (or nothing: a top-level one).
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  parentId: string | null;
+  refreshedAt: Timestamp;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -137,6 +148,7 @@ export interface Database {
   provisioningJobs: ProvisioningJobsTable;
   sessions: SessionsTable;
   loginRequests: LoginRequestsTable;
+  organizations: OrganizationsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -147,3 +159,4 @@ export type NewBackendService = Insertable<BackendServicesTable>;
 export type BackendServiceUpdate = Updateable<BackendServicesTable>;
 export type ServiceEvent = Selectable<ServiceEventsTable>;
 export type ServiceEnvironment = Selectable<ServiceEnvironmentsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;

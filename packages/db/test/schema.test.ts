@@ -90,3 +90,23 @@ t.test('a service under review must record when it was submitted', async (t) => 
     /backend_services_review_has_submitted_at/,
   );
 });
+
+t.test('a cached organization names a cached parent, checked when the refresh commits', async (t) => {
+  const db = testDb(t);
+  const child = `org-${randomUUID()}`;
+  const parent = `org-${randomUUID()}`;
+  await t.rejects(
+    db.transaction().execute(async (trx) => {
+      await trx.insertInto('organizations').values({ id: child, name: 'Child', parentId: parent }).execute();
+    }),
+    /organizations_parent_fk/,
+  );
+  // Within one transaction the order of the rows does not matter: the check waits for the commit.
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('organizations').values({ id: child, name: 'Child', parentId: parent }).execute();
+    await trx.insertInto('organizations').values({ id: parent, name: 'Parent', parentId: null }).execute();
+  });
+  const stored = await db.selectFrom('organizations').select(['id', 'parentId']).where('id', '=', child).execute();
+  t.same(stored, [{ id: child, parentId: parent }]);
+  await db.deleteFrom('organizations').where('id', 'in', [child, parent]).execute();
+});

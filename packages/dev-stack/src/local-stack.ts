@@ -49,6 +49,12 @@ export interface LocalStackOptions {
    * `DEVELOPER_APP_DIR`); `DATABASE_URL` and `SECRET_ENCRYPTION_KEYS` stay the stack's.
    */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * A multi-organization deployment: OrgBAC on, with the registration service reading organizations from the
+   * production emulator as its provisioning client (what `ORGBAC_ENABLED=true` plus the `PRODUCTION_AIDBOX_*`
+   * settings do in a real deployment). `config` may still override any of these.
+   */
+  readonly orgbac?: boolean;
 }
 
 export interface LocalStack {
@@ -134,6 +140,12 @@ async function assemble(
     PORTAL_MODE: 'development',
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
+    ...(options.orgbac && {
+      ORGBAC_ENABLED: 'true',
+      PRODUCTION_AIDBOX_URL: emulators.production.url,
+      PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
+      PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+    }),
     ...options.config,
     DATABASE_URL: databaseUrl,
     SECRET_ENCRYPTION_KEYS: keyring,

@@ -108,6 +108,11 @@ async function main(): Promise<void> {
     ...process.env,
     PORTAL_MODE: 'development',
     DATABASE_URL: database.url,
+    // With ORGBAC_ENABLED=true (passed through from the environment) the organizations come from the production
+    // emulator, read as the provisioning client the provisioner writes with.
+    PRODUCTION_AIDBOX_URL: aidboxUrls.production,
+    PRODUCTION_AIDBOX_CLIENT_ID: admin.id,
+    PRODUCTION_AIDBOX_CLIENT_SECRET: admin.secret,
   });
   const app = await buildApp(config);
   cleanups.push(() => app.close());
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       `  Sign in           ${base}/api/auth/login (development identity provider at ${issuer})`,
       `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator)`,
       `  Aidbox production ${aidboxUrls.production} (emulator)`,
+      `  Organizations     ${config.orgbac ? `OrgBAC on: read from ${aidboxUrls.production}` : 'OrgBAC off (ORGBAC_ENABLED=true turns it on)'}`,
       `  Database          ${database.description}`,
       '',
       `Demo accounts (also in ${credentialsFile}):`,

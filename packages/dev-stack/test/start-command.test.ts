@@ -78,3 +78,51 @@ t.test(
     t.equal(state, 'ready', 'the provisioner put the client into the sandbox emulator');
   },
 );
+
+t.test(
+  'the start command passes ORGBAC_ENABLED through: organizations come from the production emulator',
+  async (t) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-orgbac-'));
+    t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+    const ports = {
+      api: await freePort(),
+      idp: await freePort(),
+      sandbox: await freePort(),
+      production: await freePort(),
+    };
+    const database = await throwawayDatabase(process.env.DATABASE_URL);
+    t.teardown(() => database.release());
+    const output: string[] = [];
+    const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
+      PORTAL_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      PORT: String(ports.api),
+      DEV_IDP_PORT: String(ports.idp),
+      SANDBOX_AIDBOX_PORT: String(ports.sandbox),
+      PRODUCTION_AIDBOX_PORT: String(ports.production),
+      LOG_LEVEL: 'warn',
+      PROVISIONER_LOG_LEVEL: 'warn',
+      ORGBAC_ENABLED: 'true',
+    });
+    portal.child.stdout?.on('data', (chunk: Buffer) => output.push(String(chunk)));
+    t.teardown(() => portal.stop());
+    const deadline = Date.now() + 60_000;
+    while (!output.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
+      if (portal.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    t.match(output.join(''), `Organizations     OrgBAC on: read from http://localhost:${ports.production}`);
+    const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
+    const organizations = await fetch(`http://localhost:${ports.api}/api/v1/organizations`, {
+      headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
+    });
+    t.equal(organizations.status, 200);
+    t.match(await organizations.json(), {
+      enabled: true,
+      organizations: [
+        { id: 'org-acme-health', children: [{ id: 'org-acme-health-east' }] },
+        { id: 'org-beacon-mutual', children: [] },
+      ],
+    });
+  },
+);

@@ -37,3 +37,10 @@ export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.
 export { PortalProviders } from './providers.tsx';
 export { createQueryClient, isRetryable } from './query-client.ts';
 export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';
+export {
+  flattenOrganizations,
+  type OrganizationEntry,
+  type OrganizationNode,
+  organizationPath,
+  organizationsQuery,
+} from './organizations.ts';

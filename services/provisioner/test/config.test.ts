@@ -45,3 +45,14 @@ t.test('reports every missing or bad variable at once, without their values', as
     t.notMatch((error as Error).message, /nope/);
   }
 });
+
+t.test('needs no settings of its own for multi-organization (OrgBAC) deployments', async (t) => {
+  // The organization of a service comes from its row; the registration service's OrgBAC settings change nothing here.
+  const { secretKeyring: _plain, ...plain } = loadProvisionerConfig(REQUIRED);
+  const { secretKeyring: _orgbac, ...orgbac } = loadProvisionerConfig({
+    ...REQUIRED,
+    ORGBAC_ENABLED: 'true',
+    ORGANIZATIONS_MAX_AGE_SECONDS: '60',
+  });
+  t.same(orgbac, plain);
+});

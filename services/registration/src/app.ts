@@ -14,12 +14,15 @@ import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { jwksCheckRoutes } from './modules/jwks-checks/routes.ts';
 import { JWKS_SCHEMAS } from './modules/jwks-checks/schemas.ts';
+import { adminOrganizationRoutes, organizationRoutes } from './modules/organizations/routes.ts';
+import { ORGANIZATION_SCHEMAS } from './modules/organizations/schemas.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { organizationsPlugin } from './plugins/organizations.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
@@ -70,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...SHARED_SCHEMAS,
     ...USER_SCHEMAS,
     ...JWKS_SCHEMAS,
+    ...ORGANIZATION_SCHEMAS,
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
     SessionSchema,
@@ -86,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authenticationPlugin);
   await app.register(housekeepingPlugin);
   await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
+  await app.register(organizationsPlugin, { orgbac: config.orgbac });
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api/auth' });
@@ -95,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await v1.register(userRoutes);
       await v1.register(backendServiceRoutes);
       await v1.register(jwksCheckRoutes);
+      await v1.register(organizationRoutes);
       await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
     },
     { prefix: '/api/v1' },
@@ -103,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (admin) => {
       admin.addHook('onRequest', admin.requireAdmin);
       await admin.register(adminBackendServiceRoutes);
+      await admin.register(adminOrganizationRoutes);
       await admin.register(auditEventRoutes({ exportBatchSize: options.auditExportBatchSize ?? EXPORT_BATCH_SIZE }));
     },
     { prefix: '/api/v1/admin' },

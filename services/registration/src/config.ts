@@ -40,6 +40,17 @@ const EnvSchema = Type.Object({
   DEVELOPER_APP_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Built admin SPA (its `dist` folder, absolute), served at `/admin/`; not served when unset. */
   ADMIN_APP_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Multi-organization deployments (Aidbox OrgBAC): services belong to an organization of the production Aidbox. */
+  ORGBAC_ENABLED: StringEnum(['true', 'false'], { default: 'false' }),
+  /**
+   * How the service reads the production Aidbox's organizations (OrgBAC only): the same names and the same
+   * provisioning client as the provisioner's, though this service only reads.
+   */
+  PRODUCTION_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  PRODUCTION_AIDBOX_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  PRODUCTION_AIDBOX_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  /** A cached organization list older than this is read again from Aidbox on the next read (in the background). */
+  ORGANIZATIONS_MAX_AGE_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 600 }),
 });
 
 export interface OidcSettings {
@@ -50,6 +61,13 @@ export interface OidcSettings {
   readonly rolesClaim: string;
   readonly adminRole: string;
   readonly audience: string;
+}
+
+/** Multi-organization (OrgBAC) settings. */
+export interface OrgbacSettings {
+  /** Where the organizations are read from (the production Aidbox, as its provisioning client). */
+  readonly productionAidbox: { readonly url: string; readonly clientId: string; readonly clientSecret: string };
+  readonly organizationsMaxAgeSeconds: number;
 }
 
 export interface Config {
@@ -69,6 +87,8 @@ export interface Config {
   readonly session: { readonly absoluteMinutes: number; readonly idleMinutes: number };
   /** Folders of the built SPAs this process serves; undefined leaves that app out (API only). */
   readonly spaDirs: { readonly developer: string | undefined; readonly admin: string | undefined };
+  /** Multi-organization settings; undefined when OrgBAC is off (no organization is asked for). */
+  readonly orgbac: OrgbacSettings | undefined;
 }
 
 function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): OidcSettings | undefined {
@@ -93,6 +113,25 @@ function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): Oidc
   };
 }
 
+function readOrgbac(values: Static<typeof EnvSchema>, problems: Set<string>): OrgbacSettings | undefined {
+  if (values.ORGBAC_ENABLED !== 'true') return undefined;
+  const { PRODUCTION_AIDBOX_URL: url, PRODUCTION_AIDBOX_CLIENT_ID: clientId } = values;
+  const clientSecret = values.PRODUCTION_AIDBOX_CLIENT_SECRET;
+  for (const [name, value] of Object.entries({
+    PRODUCTION_AIDBOX_URL: url,
+    PRODUCTION_AIDBOX_CLIENT_ID: clientId,
+    PRODUCTION_AIDBOX_CLIENT_SECRET: clientSecret,
+  })) {
+    if (value === undefined) problems.add(`${name}: is required when ORGBAC_ENABLED is true`);
+  }
+  if (clientId?.includes(':')) problems.add('PRODUCTION_AIDBOX_CLIENT_ID: must not contain ":" (Basic authentication)');
+  if (!url || !clientId || !clientSecret) return undefined;
+  return {
+    productionAidbox: Object.freeze({ url, clientId, clientSecret }),
+    organizationsMaxAgeSeconds: values.ORGANIZATIONS_MAX_AGE_SECONDS,
+  };
+}
+
 /**
  * Reads and validates the registration service's configuration. Every bad variable is reported at once, and
  * nothing else in the service reads `process.env`.
@@ -105,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.add('ALLOW_LOOPBACK_JWKS: must not be true in production mode (it lets key set URLs reach this machine)');
   }
   const oidc = readOidc(valid, problems);
+  const orgbac = readOrgbac(valid, problems);
   for (const name of ['DEVELOPER_APP_DIR', 'ADMIN_APP_DIR'] as const) {
     // A relative folder would depend on the directory the process happens to start in.
     const dir = valid[name];
@@ -137,5 +177,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       idleMinutes: valid.SESSION_IDLE_MINUTES,
     }),
     spaDirs: Object.freeze({ developer: valid.DEVELOPER_APP_DIR, admin: valid.ADMIN_APP_DIR }),
+    orgbac: orgbac && Object.freeze(orgbac),
   });
 }

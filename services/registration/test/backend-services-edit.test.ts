@@ -171,11 +171,11 @@ t.test('refuses a PATCH to another scopeVersion that keeps scopes of the old one
   t.match(ok.json(), { scopeVersion: 'v1', scopes: ['system/Patient.read', 'system/Patient.write'], version: 2 });
 });
 
-t.test('clears the description and organization with null', async (t) => {
+t.test('clears the description with null, and takes a null organization where there are none', async (t) => {
   const app = await buildTestApp(t);
   const dev = await createUser(app);
-  const service = await createService(dev, { description: 'something', organizationId: 'org-1' });
-  t.equal(service.organizationId, 'org-1');
+  const service = await createService(dev, { description: 'something' });
+  t.equal(service.organizationId, null);
   const response = await dev.request(
     'PATCH',
     `${BASE}/${service.id}`,

@@ -37,6 +37,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },
+    orgbac: undefined,
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -68,6 +69,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },
+    orgbac: undefined,
   });
 });
 
@@ -103,6 +105,60 @@ t.test('serves the built SPAs only from the absolute folders it is given', async
     'ADMIN_APP_DIR: must be an absolute path',
     'DEVELOPER_APP_DIR: must be an absolute path',
   ]);
+});
+
+t.test('turns organizations (OrgBAC) on with read access to the production Aidbox', async (t) => {
+  const production = {
+    PRODUCTION_AIDBOX_URL: 'http://aidbox-production:8080',
+    PRODUCTION_AIDBOX_CLIENT_ID: 'portal-provisioner',
+    PRODUCTION_AIDBOX_CLIENT_SECRET: 'provisioner-secret',
+  };
+  const config = loadConfig({ ...REQUIRED, ...production, ORGBAC_ENABLED: 'true' });
+  t.same(config.orgbac, {
+    productionAidbox: {
+      url: 'http://aidbox-production:8080',
+      clientId: 'portal-provisioner',
+      clientSecret: 'provisioner-secret',
+    },
+    organizationsMaxAgeSeconds: 600,
+  });
+  t.ok(Object.isFrozen(config.orgbac));
+  t.equal(
+    loadConfig({ ...REQUIRED, ...production, ORGBAC_ENABLED: 'true', ORGANIZATIONS_MAX_AGE_SECONDS: '60' }).orgbac
+      ?.organizationsMaxAgeSeconds,
+    60,
+  );
+  t.equal(loadConfig({ ...REQUIRED, ...production }).orgbac, undefined, 'off unless asked for');
+  t.equal(loadConfig({ ...REQUIRED, ORGBAC_ENABLED: 'false' }).orgbac, undefined);
+});
+
+t.test('with OrgBAC on, names every missing production Aidbox setting at once', async (t) => {
+  t.same(problemsOf({ ...REQUIRED, ORGBAC_ENABLED: 'true' }).sort(), [
+    'PRODUCTION_AIDBOX_CLIENT_ID: is required when ORGBAC_ENABLED is true',
+    'PRODUCTION_AIDBOX_CLIENT_SECRET: is required when ORGBAC_ENABLED is true',
+    'PRODUCTION_AIDBOX_URL: is required when ORGBAC_ENABLED is true',
+  ]);
+  t.same(
+    problemsOf({
+      ...REQUIRED,
+      ORGBAC_ENABLED: 'yes',
+      PRODUCTION_AIDBOX_URL: 'aidbox:8080',
+      ORGANIZATIONS_MAX_AGE_SECONDS: '0',
+    })
+      .map((problem) => problem.split(':')[0])
+      .sort(),
+    ['ORGANIZATIONS_MAX_AGE_SECONDS', 'ORGBAC_ENABLED', 'PRODUCTION_AIDBOX_URL'],
+  );
+  t.match(
+    problemsOf({
+      ...REQUIRED,
+      ORGBAC_ENABLED: 'true',
+      PRODUCTION_AIDBOX_URL: 'http://aidbox:8080',
+      PRODUCTION_AIDBOX_CLIENT_ID: 'a:b',
+      PRODUCTION_AIDBOX_CLIENT_SECRET: 's',
+    }),
+    [/PRODUCTION_AIDBOX_CLIENT_ID: must not contain ":"/],
+  );
 });
 
 t.test('treats empty variables as unset and ignores unknown ones', async (t) => {

@@ -5,6 +5,7 @@ const NAV = [
   { to: '/', label: 'Review queue' },
   { to: '/services', label: 'All services' },
   { to: '/audit-log', label: 'Audit log' },
+  { to: '/organizations', label: 'Organizations' },
 ];
 
 // Pages load on demand, so the first screen only downloads the frame and the page it shows.
@@ -36,6 +37,12 @@ export const router = createBrowserRouter(
           path: 'audit-log',
           lazy: async () => ({
             Component: (await import('../features/audit-log/components/audit-log-page.tsx')).AuditLogPage,
+          }),
+        },
+        {
+          path: 'organizations',
+          lazy: async () => ({
+            Component: (await import('../features/organizations/components/organizations-page.tsx')).OrganizationsPage,
           }),
         },
         { path: '*', element: <NotFoundPage home="/" /> },

@@ -42,6 +42,10 @@ export const openapiPlugin = fp(
         tags: [
           { name: 'backend-services', description: "A developer's own backend services" },
           { name: 'admin', description: 'Review and oversight (admin role)' },
+          {
+            name: 'organizations',
+            description: 'The organizations of a multi-organization (OrgBAC) deployment; services belong to one',
+          },
           { name: 'api-tokens', description: 'Personal access tokens for partner tooling' },
           { name: 'users', description: 'The caller' },
           { name: 'auth', description: 'Sign-in for the SPAs (OpenID Connect, session cookie, CSRF token)' },

@@ -55,6 +55,16 @@ export function problemResponses(...statuses: ProblemStatus[]) {
   return responses;
 }
 
+/**
+ * A problem response with its own description, for a status whose meaning on this route differs from the usual one
+ * (or is not among them).
+ */
+export function describedProblem(status: number, description: string) {
+  return {
+    [status]: { description, content: { 'application/problem+json': { schema: Ref(ProblemSchema) } } },
+  };
+}
+
 /** Page size when the client does not ask for one. */
 export const DEFAULT_PAGE_SIZE = 20;
 

@@ -12,9 +12,9 @@ export function Ref<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T>>(Type.Ref(id));
 }
 
-/** `T | null`. */
-export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
+/** `T | null`, with an optional description and the like. */
+export function Nullable<T extends TSchema>(schema: T, options: Record<string, unknown> = {}) {
+  return Type.Union([schema, Type.Null()], options);
 }
 
 export const Uuid = Type.String({ format: 'uuid' });

@@ -10,6 +10,7 @@ import { type Expression, type Kysely, type SqlBool, sql, type Transaction } fro
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { TimestampKey } from '../../pagination.ts';
 import { preparedQuery } from '../../prepared-query.ts';
+import { type OrganizationPlacement, organizationPlacements } from '../organizations/repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -45,7 +46,24 @@ export interface EnvironmentRow {
 export type ServiceRecord = Pick<BackendServiceRow, ServiceColumn> & {
   owner: { id: string; email: string; name: string };
   environments: EnvironmentRow[];
+  /** From the cached organizations; null without an organization or when the cache does not list it (any more). */
+  organization: OrganizationPlacement | null;
 };
+
+type ServiceRow = Omit<ServiceRecord, 'organization'>;
+
+/**
+ * Adds each service's organization with its ancestors: one more query, and only when a service has an
+ * organization, so deployments without OrgBAC read exactly as before.
+ */
+async function withOrganizations<R extends ServiceRow>(db: Db, rows: R[]): Promise<(R & ServiceRecord)[]> {
+  const ids = [...new Set(rows.map((row) => row.organizationId).filter((id): id is string => id !== null))];
+  const placements = ids.length > 0 ? await organizationPlacements(db, ids) : new Map<string, OrganizationPlacement>();
+  return rows.map((row) => ({
+    ...row,
+    organization: (row.organizationId !== null && placements.get(row.organizationId)) || null,
+  }));
+}
 
 /** A service with its owner and provisioning state, in one round trip. */
 function selectServices(db: Db) {
@@ -78,7 +96,8 @@ const serviceById = preparedQuery((db) =>
 
 export async function findService(db: Db, id: string): Promise<ServiceRecord | undefined> {
   const rows = await serviceById(db, [id]);
-  return rows[0] as ServiceRecord | undefined;
+  const [record] = await withOrganizations(db, rows as ServiceRow[]);
+  return record;
 }
 
 export interface ServiceListFilter {
@@ -126,7 +145,7 @@ export async function listServices(db: Db, filter: ServiceListFilter): Promise<S
     .orderBy('backendServices.id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  return rows as ServiceRecord[];
+  return withOrganizations(db, rows as ServiceRow[]);
 }
 
 export interface ReviewQueueFilter {
@@ -163,7 +182,10 @@ export function reviewQueueQuery(db: Db, filter: ReviewQueueFilter) {
 
 export async function listReviewQueue(db: Db, filter: ReviewQueueFilter): Promise<ReviewQueueRecord[]> {
   const rows = await reviewQueueQuery(db, filter).execute();
-  return rows.map(({ queueAt, ...row }) => ({ ...(row as ServiceRecord), queueKey: { at: queueAt, id: row.id } }));
+  return withOrganizations(
+    db,
+    rows.map(({ queueAt, ...row }) => ({ ...(row as ServiceRow), queueKey: { at: queueAt, id: row.id } })),
+  );
 }
 
 export interface LockedService {

@@ -30,6 +30,7 @@ export function toView(record: ServiceRecord, viewer: Actor, aidboxUrls: AidboxP
     scopeVersion: record.scopeVersion,
     scopes: record.scopes,
     organizationId: record.organizationId,
+    organization: record.organization,
     status: record.status,
     version: record.version,
     owner: record.owner,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser } from '../../plugins/authentication.ts';
-import { PageQuery, problemResponses } from '../../schemas/common.ts';
+import { describedProblem, PageQuery, problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { listEventPage } from '../audit-events/service.ts';
 import {
@@ -30,6 +30,11 @@ import {
 import { runTransition } from './transitions.ts';
 
 const tags = ['backend-services'];
+/** With OrgBAC, checking organizationId may need the organization list, which may not be readable. */
+const ORGANIZATIONS_UNAVAILABLE = describedProblem(
+  503,
+  'The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only)',
+);
 const etag = (version: number) => `"${version}"`;
 
 /** The developer's own services. Registered under /api/v1. */
@@ -62,7 +67,11 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Register a backend service (status draft); it is provisioned into the sandbox',
         headers: IdempotencyHeaders,
         body: Ref(CreateBackendServiceSchema),
-        response: { 201: Ref(BackendServiceSchema), ...problemResponses(400, 401, 415, 422) },
+        response: {
+          201: Ref(BackendServiceSchema),
+          ...problemResponses(400, 401, 415, 422),
+          ...ORGANIZATIONS_UNAVAILABLE,
+        },
       },
     },
     async (request, reply) => {
@@ -104,7 +113,11 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ServiceIdParams,
         headers: IfMatchHeaders,
         body: Ref(UpdateBackendServiceSchema),
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 412, 415, 428) },
+        response: {
+          200: Ref(BackendServiceSchema),
+          ...problemResponses(400, 401, 404, 409, 412, 415, 428),
+          ...ORGANIZATIONS_UNAVAILABLE,
+        },
       },
     },
     async (request, reply) => {

@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox';
 import { NextCursor, PageQuery } from '../../schemas/common.ts';
 import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
 import { JwksUriSchema } from '../jwks-checks/schemas.ts';
+import { ServiceOrganizationSchema } from '../organizations/schemas.ts';
 import { UserSummarySchema } from '../users/schemas.ts';
 
 export const ServiceStatusSchema = StringEnum(SERVICE_STATUSES, { $id: 'ServiceStatus' });
@@ -20,7 +21,12 @@ const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   description: 'SMART system scopes of scopeVersion, e.g. system/Patient.rs',
 });
 // FHIR id grammar (R4 "id" datatype).
-const OrganizationId = Type.String({ pattern: '^[A-Za-z0-9\\-.]{1,64}$' });
+const OrganizationId = Type.String({
+  pattern: '^[A-Za-z0-9\\-.]{1,64}$',
+  description:
+    'The organization the service belongs to (an id from GET /api/v1/organizations). Required when the deployment ' +
+    'uses organizations (OrgBAC), refused otherwise',
+});
 
 export const EnvironmentStatusSchema = Type.Object(
   {
@@ -51,6 +57,11 @@ export const BackendServiceSchema = Type.Object(
     scopeVersion: ScopeVersion,
     scopes: Type.Array(Type.String()),
     organizationId: Nullable(Type.String()),
+    organization: Nullable(Ref(ServiceOrganizationSchema), {
+      description:
+        'The organization with its place in the hierarchy; null without one, or when the cached organizations ' +
+        'do not list it (any more)',
+    }),
     status: Ref(ServiceStatusSchema),
     version: Type.Integer({ description: 'Send as If-Match when editing' }),
     owner: Ref(UserSummarySchema),

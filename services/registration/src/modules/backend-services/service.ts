@@ -17,9 +17,10 @@ import {
 } from '../../pagination.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
 import { requirePassingJwks } from '../jwks-checks/service.ts';
+import type { OrganizationDirectory } from '../organizations/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
-import { checkConfiguration } from './configuration.ts';
+import { checkConfiguration, organizationFieldErrors } from './configuration.ts';
 import {
   findService,
   insertEvent,
@@ -41,6 +42,8 @@ export interface ServiceContext {
   readonly keyring: Keyring;
   readonly safeFetch: SafeFetch;
   readonly aidboxPublicUrls: AidboxPublicUrls;
+  /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
+  readonly organizations: OrganizationDirectory | undefined;
 }
 
 /** The context from the app's decorations. */
@@ -50,6 +53,7 @@ export function serviceContext(app: FastifyInstance): ServiceContext {
     keyring: app.config.secretKeyring,
     safeFetch: app.safeFetch,
     aidboxPublicUrls: app.config.aidboxPublicUrls,
+    organizations: app.organizations,
   };
 }
 
@@ -84,14 +88,20 @@ export async function createService(
   input: CreateBackendService,
   idempotencyKey: string | undefined,
 ): Promise<CreateResult> {
-  const scopes = checkConfiguration({
-    authMethod: input.authMethod,
-    jwksUri: input.jwksUri ?? null,
-    scopeVersion: input.scopeVersion,
-    scopes: input.scopes,
-  });
-  // The key set is fetched before the transaction opens: no row lock or connection waits on a remote server.
+  const scopes = checkConfiguration(
+    {
+      authMethod: input.authMethod,
+      jwksUri: input.jwksUri ?? null,
+      scopeVersion: input.scopeVersion,
+      scopes: input.scopes,
+    },
+    organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'create'),
+  );
+  // The key set and the organization are checked before the transaction opens: no row lock or connection waits on
+  // a remote server.
   if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx.safeFetch, input.jwksUri);
+  const organization =
+    ctx.organizations && input.organizationId ? await ctx.organizations.require(input.organizationId) : null;
   const result = await ctx.db.transaction().execute(async (trx) => {
     const scope = idempotencyKey
       ? { userId: owner.id, operation: 'createBackendService', key: idempotencyKey }
@@ -127,7 +137,7 @@ export async function createService(
     });
     // Built from what the statements returned: no second read of the row just written.
     const owned = { id: owner.id, email: owner.email, name: owner.name };
-    const service = toView({ ...inserted, owner: owned, environments }, 'owner', ctx.aidboxPublicUrls);
+    const service = toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.aidboxPublicUrls);
     // The stored response never holds the secret; a replay reads it back from its sealed copy.
     if (scope) await storeIdempotentResponse(trx, scope, 201, service);
     return { service, replayed: false, secret };
@@ -160,6 +170,12 @@ export async function editService(
   if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
     await requirePassingJwks(ctx.safeFetch, input.jwksUri);
   }
+  const organizationErrors = organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'edit');
+  // A new organization must exist (read from Aidbox again if the cache does not know it); like the key set, before
+  // the transaction. A draft may move to another organization; a service past draft cannot be edited at all.
+  if (ctx.organizations && typeof input.organizationId === 'string' && organizationErrors.length === 0) {
+    await ctx.organizations.require(input.organizationId);
+  }
   let issued: string | undefined;
   const view = await runTransition(ctx, {
     id,
@@ -175,7 +191,10 @@ export async function editService(
       const jwksUri =
         input.jwksUri !== undefined ? input.jwksUri : authMethod === 'client_secret' ? null : locked.jwksUri;
       const scopeVersion = input.scopeVersion ?? locked.scopeVersion;
-      const scopes = checkConfiguration({ authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes });
+      const scopes = checkConfiguration(
+        { authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes },
+        organizationErrors,
+      );
       const changes: ServiceChanges = { authMethod, jwksUri, scopeVersion, scopes };
       if (input.name !== undefined) changes.name = input.name.trim();
       // An empty description is none, like null.

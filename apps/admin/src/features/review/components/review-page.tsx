@@ -8,6 +8,7 @@ import {
   formatAge,
   formatDateTime,
   JwksReportView,
+  organizationPath,
   QueryView,
   ServiceEnvironments,
   StatusBadge,
@@ -45,7 +46,12 @@ function Overview(props: { service: BackendService }) {
     ['Owner', `${service.owner.name} <${service.owner.email}>`],
     ['Client ID', <Code key="id">{service.clientId}</Code>],
     ['Authentication', service.authMethod === 'jwks_uri' ? 'JWKS URI (private_key_jwt)' : 'Client secret'],
-    ['Organization', service.organizationId ?? 'None (this deployment does not use organizations)'],
+    [
+      'Organization',
+      service.organization
+        ? `${organizationPath(service.organization)} (${service.organization.id})`
+        : 'None (this deployment does not use organizations)',
+    ],
     [
       'Submitted',
       service.submittedAt ? `${formatDateTime(service.submittedAt)} (${formatAge(service.submittedAt)} ago)` : '—',

@@ -11,6 +11,7 @@ export function createBody(values: ServiceFormValues): CreateBackendService {
     scopes: values.scopes,
     ...(description && { description }),
     ...(values.authMethod === 'jwks_uri' && { jwksUri: values.jwksUri.trim() }),
+    ...(values.organizationId && { organizationId: values.organizationId }),
   };
 }
 
@@ -23,5 +24,6 @@ export function updateBody(values: ServiceFormValues): UpdateBackendService {
     jwksUri: values.authMethod === 'jwks_uri' ? values.jwksUri.trim() : null,
     scopeVersion: values.scopeVersion,
     scopes: values.scopes,
+    ...(values.organizationId && { organizationId: values.organizationId }),
   };
 }

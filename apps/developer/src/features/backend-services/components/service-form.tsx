@@ -1,8 +1,17 @@
-import { Alert, Button, Group, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Radio, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import type { BackendService, JwksReport } from '@payerbox/api-client';
 import type { AuthMethod } from '@payerbox/domain';
-import { ApiError, describeError, fieldErrors, JwksReportView, unwrap, useApi } from '@payerbox/web-kit';
-import { useMutation } from '@tanstack/react-query';
+import {
+  ApiError,
+  describeError,
+  fieldErrors,
+  flattenOrganizations,
+  JwksReportView,
+  organizationsQuery,
+  unwrap,
+  useApi,
+} from '@payerbox/web-kit';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 
 import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
@@ -14,6 +23,8 @@ export interface ServiceFormValues {
   readonly jwksUri: string;
   readonly scopeVersion: BackendService['scopeVersion'];
   readonly scopes: string[];
+  /** Only in deployments that use organizations (OrgBAC). */
+  readonly organizationId: string | null;
 }
 
 /** The JWKS report a rejected save carries (400 jwks_invalid), to show it next to the field. */
@@ -40,6 +51,8 @@ export function ServiceForm(props: {
   const [description, setDescription] = useState(initial?.description ?? '');
   const [authMethod, setAuthMethod] = useState<AuthMethod>(initial?.authMethod ?? 'jwks_uri');
   const [jwksUri, setJwksUri] = useState(initial?.jwksUri ?? '');
+  const [organizationId, setOrganizationId] = useState<string | null>(initial?.organizationId ?? null);
+  const organizations = useQuery(organizationsQuery(api));
   const [scopeDraft, setScopeDraft] = useState<ScopeDraft>(() =>
     initial ? draftFromScopes(initial.scopes, initial.scopeVersion) : { version: 'v2', rows: [emptyRow()] },
   );
@@ -62,6 +75,7 @@ export function ServiceForm(props: {
       jwksUri,
       scopeVersion: scopeDraft.version,
       scopes: scopesOf(scopeDraft),
+      organizationId: organizations.data?.enabled ? organizationId : null,
     });
   };
 
@@ -138,6 +152,27 @@ export function ServiceForm(props: {
             )}
             {report && <JwksReportView report={report} />}
           </Stack>
+        )}
+        {organizations.data?.enabled && (
+          <Select
+            label="Organization"
+            description="The organization whose data the service may access (it sees that organization's and its sub-organizations' data)"
+            placeholder="Choose an organization"
+            required
+            searchable
+            data={flattenOrganizations(organizations.data.organizations).map((org) => ({
+              value: org.id,
+              label: org.path.join(' › '),
+            }))}
+            value={organizationId}
+            onChange={setOrganizationId}
+            error={errors.organizationId}
+          />
+        )}
+        {organizations.isError && (
+          <Alert color="red" role="alert" title="Organizations could not be loaded">
+            {describeError(organizations.error)}
+          </Alert>
         )}
         <ScopeBuilder value={scopeDraft} onChange={setScopeDraft} {...(errors.scopes && { error: errors.scopes })} />
         {(errors.form || otherError) && (

@@ -4,6 +4,7 @@ import {
   DetailsTable,
   EventTimeline,
   formatDateTime,
+  organizationPath,
   QueryView,
   ServiceEnvironments,
   StatusBadge,
@@ -40,6 +41,7 @@ function Details(props: { service: BackendService }) {
         ))}
       </Group>,
     ],
+    ...(service.organization ? [['Organization', organizationPath(service.organization)] as [string, ReactNode]] : []),
     ['Created', formatDateTime(service.createdAt)],
     ['Submitted', formatDateTime(service.submittedAt)],
     ['Reviewed', formatDateTime(service.reviewedAt)],
