@@ -1,29 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import {
   accessibilityFindings,
-  type BrowserPortal,
   type Page,
   type PortalAccount,
+  portalForTests,
   saveScreenshot,
   signedInPage,
   signIn,
-  startBrowserPortal,
 } from '@payerbox/browser-testing';
-import { ensureSpaBuilt } from '@payerbox/dev-stack/spa-build';
 import t, { type Test } from 'tap';
 
-let portal: BrowserPortal;
+const portal = portalForTests(t, { apps: ['developer', 'admin'] });
 
-t.before(async () => {
-  const [developer, admin] = await Promise.all([ensureSpaBuilt('developer'), ensureSpaBuilt('admin')]);
-  if (!developer || !admin) throw new Error('apps/developer or apps/admin is missing');
-  portal = await startBrowserPortal({ appDirs: { developer, admin } });
-});
-t.teardown(async () => {
-  await portal?.close();
-});
-
-const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal, account, path);
+const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(), account, path);
 
 async function expectAccessible(t: Test, page: Page, where: string) {
   t.same(await accessibilityFindings(page), [], `no serious or critical accessibility violation on ${where}`);
@@ -31,7 +20,7 @@ async function expectAccessible(t: Test, page: Page, where: string) {
 
 /** A service of the developer, registered and submitted through the API (what the developer SPA's tests cover). */
 async function submittedService(name: string, scopes = ['system/Patient.rs']): Promise<{ id: string; name: string }> {
-  const developer = portal.accounts.developer;
+  const developer = portal().accounts.developer;
   const created = await developer.api('POST', '/backend-services', {
     name,
     description: `${name}: nightly export for care management`,
@@ -46,11 +35,11 @@ async function submittedService(name: string, scopes = ['system/Patient.rs']): P
 }
 
 t.test('shows a developer a clear not-authorized page instead of the admin portal', async (t) => {
-  const page = await signedIn(portal.accounts.developer2, '/admin/');
+  const page = await signedIn(portal().accounts.developer2, '/admin/');
   await page.getByRole('heading', { name: 'Not authorized' }).waitFor();
-  t.match(await page.textContent('body'), portal.accounts.developer2.email, 'says who is signed in');
+  t.match(await page.textContent('body'), portal().accounts.developer2.email, 'says who is signed in');
   t.equal(await page.getByRole('table').count(), 0, 'shows no admin data');
-  const api = await page.request.get(`${portal.url}/api/v1/admin/backend-services`);
+  const api = await page.request.get(`${portal().url}/api/v1/admin/backend-services`);
   t.equal(api.status(), 403, 'and the API refuses the session too');
   await saveScreenshot(page, 'admin-not-authorized');
   await expectAccessible(t, page, 'the not-authorized page');
@@ -60,7 +49,7 @@ t.test('shows a developer a clear not-authorized page instead of the admin porta
 t.test('approves a submitted service, after which the developer sees production constants', async (t) => {
   const older = await submittedService('Claims export', ['system/*.rs', 'system/Observation.cud']);
   const newer = await submittedService('Care gaps');
-  const page = await signedIn(portal.accounts.admin, '/admin/');
+  const page = await signedIn(portal().accounts.admin, '/admin/');
   const queue = page.getByRole('table', { name: 'Services under review' });
   await queue.waitFor();
   const names = await queue.getByRole('link').allTextContents();
@@ -71,7 +60,7 @@ t.test('approves a submitted service, after which the developer sees production 
 
   await queue.getByRole('link', { name: older.name }).click();
   await page.getByRole('heading', { name: older.name }).waitFor();
-  t.match(await page.getByRole('table', { name: 'Service overview' }).textContent(), portal.accounts.developer.email);
+  t.match(await page.getByRole('table', { name: 'Service overview' }).textContent(), portal().accounts.developer.email);
   const matrix = page.getByRole('table', { name: 'Scopes by resource and operation' });
   t.match(await matrix.textContent(), /All resources\s*Wildcard/, 'the wildcard is highlighted');
   t.equal(await matrix.locator('[data-broad]').count(), 3, 'create, update and delete on Observation are highlighted');
@@ -89,12 +78,12 @@ t.test('approves a submitted service, after which the developer sees production 
     .waitFor({ timeout: 20_000 });
   t.ok(await page.getByText('Active', { exact: true }).first().isVisible(), 'the service is Active');
 
-  const developer = await signedIn(portal.accounts.developer, `/services/${older.id}`);
+  const developer = await signedIn(portal().accounts.developer, `/services/${older.id}`);
   const production = developer.getByRole('region', { name: 'Production' });
   await production.getByText('Ready', { exact: true }).waitFor();
   t.equal(
     await production.getByLabel('Production token URL', { exact: true }).textContent(),
-    `${portal.stack.emulators.production.url}/auth/token`,
+    `${portal().stack.emulators.production.url}/auth/token`,
     'the developer sees the production token URL',
   );
   await developer.getByText('Note from the reviewer').waitFor();
@@ -106,7 +95,7 @@ t.test('approves a submitted service, after which the developer sees production 
 
 t.test('rejects a service with a reason the developer then sees', async (t) => {
   const service = await submittedService('Member roster');
-  const page = await signedIn(portal.accounts.admin, `/admin/services/${service.id}`);
+  const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   await page.getByRole('heading', { name: service.name }).waitFor();
   await page.getByRole('button', { name: 'Reject' }).click();
   const reason = page.getByRole('textbox', { name: 'Reason' });
@@ -117,7 +106,7 @@ t.test('rejects a service with a reason the developer then sees', async (t) => {
   await page.getByText('Rejected. The developer sees your reason').waitFor();
   await page.close();
 
-  const developer = await signedIn(portal.accounts.developer, `/services/${service.id}`);
+  const developer = await signedIn(portal().accounts.developer, `/services/${service.id}`);
   await developer.getByText('Reason given by the reviewer').waitFor();
   t.match(await developer.textContent('body'), 'Patient write access is not justified by the description');
   await developer.close();
@@ -125,8 +114,8 @@ t.test('rejects a service with a reason the developer then sees', async (t) => {
 
 t.test('deactivates an active service once its name is typed', async (t) => {
   const service = await submittedService('Quality measures');
-  t.equal((await portal.accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {})).status, 200);
-  const page = await signedIn(portal.accounts.admin, `/admin/services/${service.id}`);
+  t.equal((await portal().accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {})).status, 200);
+  const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   await page.getByRole('textbox', { name: 'Reason' }).fill('Contract ended');
   const deactivate = page.getByRole('button', { name: 'Deactivate' });
   t.ok(await deactivate.isDisabled(), 'disabled until the name is typed');
@@ -146,9 +135,9 @@ t.test('deactivates an active service once its name is typed', async (t) => {
 
 t.test('tells the admin who decides second that another admin decided first', async (t) => {
   const service = await submittedService('Prior authorization');
-  const first = await signedIn(portal.accounts.admin, `/admin/services/${service.id}`);
-  const second = await portal.newPage();
-  await signIn(second, portal, portal.accounts.admin, `/admin/services/${service.id}`);
+  const first = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
+  const second = await portal().newPage();
+  await signIn(second, portal(), portal().accounts.admin, `/admin/services/${service.id}`);
   await second.getByRole('button', { name: 'Reject' }).waitFor();
   await first.getByRole('button', { name: 'Approve' }).click();
   await first.getByText('Approved.').first().waitFor();
@@ -166,10 +155,10 @@ t.test('tells the admin who decides second that another admin decided first', as
 
 t.test('searches all services by owner and lists the audit log, filtered and exported as CSV', async (t) => {
   const service = await submittedService('Audit trail sample');
-  const page = await signedIn(portal.accounts.admin, '/admin/services');
+  const page = await signedIn(portal().accounts.admin, '/admin/services');
   const table = page.getByRole('table', { name: 'All services' });
   await table.waitFor();
-  await page.getByRole('textbox', { name: 'Search' }).fill(portal.accounts.developer.email);
+  await page.getByRole('textbox', { name: 'Search' }).fill(portal().accounts.developer.email);
   await table.getByRole('link', { name: service.name }).waitFor();
   await expectAccessible(t, page, 'the services list');
 

@@ -1,26 +1,10 @@
-import {
-  accessibilityFindings,
-  type BrowserPortal,
-  saveScreenshot,
-  signedInPage,
-  startBrowserPortal,
-} from '@payerbox/browser-testing';
-import { ensureSpaBuilt } from '@payerbox/dev-stack/spa-build';
+import { accessibilityFindings, portalForTests, saveScreenshot, signedInPage } from '@payerbox/browser-testing';
 import t from 'tap';
 
-let portal: BrowserPortal;
-
-t.before(async () => {
-  const admin = await ensureSpaBuilt('admin');
-  if (!admin) throw new Error('apps/admin is missing');
-  portal = await startBrowserPortal({ appDirs: { admin }, orgbac: true });
-});
-t.teardown(async () => {
-  await portal?.close();
-});
+const portal = portalForTests(t, { apps: ['admin'], orgbac: true });
 
 t.test('shows the organization hierarchy, refreshes it, and places a service under review in it', async (t) => {
-  const created = await portal.accounts.developer.api('POST', '/backend-services', {
+  const created = await portal().accounts.developer.api('POST', '/backend-services', {
     name: 'East region claims',
     authMethod: 'client_secret',
     scopeVersion: 'v2',
@@ -28,9 +12,9 @@ t.test('shows the organization hierarchy, refreshes it, and places a service und
     organizationId: 'org-acme-health-east',
   });
   t.equal(created.status, 201);
-  t.equal((await portal.accounts.developer.api('POST', `/backend-services/${created.body.id}/submit`)).status, 200);
+  t.equal((await portal().accounts.developer.api('POST', `/backend-services/${created.body.id}/submit`)).status, 200);
 
-  const page = await signedInPage(portal, portal.accounts.admin, '/admin/organizations');
+  const page = await signedInPage(portal(), portal().accounts.admin, '/admin/organizations');
   await page.getByText('Acme Health Plan East').waitFor();
   const tree = await page.getByRole('main').textContent();
   t.match(tree, /Acme Health Plan\s*org-acme-health\s*Acme Health Plan East/, 'the child is listed under its parent');
@@ -44,7 +28,7 @@ t.test('shows the organization hierarchy, refreshes it, and places a service und
   t.same(await accessibilityFindings(page), [], 'no serious or critical accessibility violation');
   await saveScreenshot(page, 'admin-organizations');
 
-  await page.goto(`${portal.url}/admin/services/${created.body.id}`);
+  await page.goto(`${portal().url}/admin/services/${created.body.id}`);
   const overview = page.getByRole('table', { name: 'Service overview' });
   await overview.waitFor();
   t.match(await overview.textContent(), 'Acme Health Plan › Acme Health Plan East (org-acme-health-east)');

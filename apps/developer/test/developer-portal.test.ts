@@ -1,33 +1,26 @@
 import {
   accessibilityFindings,
-  type BrowserPortal,
   focusIsWithin,
   type JwksServer,
   type Page,
   type PortalAccount,
+  portalForTests,
   saveScreenshot,
   signedInPage,
-  startBrowserPortal,
   startJwksServer,
 } from '@payerbox/browser-testing';
-import { ensureSpaBuilt } from '@payerbox/dev-stack/spa-build';
 import t, { type Test } from 'tap';
 
-let portal: BrowserPortal;
+const portal = portalForTests(t, { apps: ['developer'] });
 let jwks: JwksServer;
-
 t.before(async () => {
-  const developer = await ensureSpaBuilt('developer');
-  if (!developer) throw new Error('apps/developer is missing');
-  portal = await startBrowserPortal({ appDirs: { developer } });
   jwks = await startJwksServer();
 });
 t.teardown(async () => {
   await jwks?.close();
-  await portal?.close();
 });
 
-const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal, account, path);
+const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(), account, path);
 
 async function expectAccessible(t: Test, page: Page, where: string) {
   t.same(await accessibilityFindings(page), [], `no serious or critical accessibility violation on ${where}`);
@@ -48,9 +41,9 @@ async function scopePreview(page: Page): Promise<string[]> {
 }
 
 t.test('signs a developer in through the login form and greets them on an empty dashboard', async (t) => {
-  const page = await signedIn(portal.accounts.developer);
+  const page = await signedIn(portal().accounts.developer);
   await page.getByText('No Backend Services yet').waitFor();
-  t.equal(await page.getByLabel('Signed in as').textContent(), portal.accounts.developer.name);
+  t.equal(await page.getByLabel('Signed in as').textContent(), portal().accounts.developer.name);
   const emptyState = page.getByRole('main').getByRole('link', { name: 'Register New' });
   t.equal(await emptyState.count(), 2, 'the page header and the empty state both lead to Register New');
   await saveScreenshot(page, 'developer-dashboard-empty');
@@ -59,7 +52,7 @@ t.test('signs a developer in through the login form and greets them on an empty 
 });
 
 t.test('registers a JWKS URI service after checking its key set, and watches the sandbox become ready', async (t) => {
-  const page = await signedIn(portal.accounts.developer);
+  const page = await signedIn(portal().accounts.developer);
   await page.getByRole('link', { name: 'Register New' }).first().click();
   await page.getByRole('heading', { name: 'Register a Backend Service' }).waitFor();
 
@@ -92,7 +85,7 @@ t.test('registers a JWKS URI service after checking its key set, and watches the
   const sandbox = page.getByRole('region', { name: 'Sandbox' });
   await sandbox.getByText('Ready', { exact: true }).waitFor({ timeout: 20_000 });
   const tokenUrl = await sandbox.getByLabel('Sandbox token URL', { exact: true }).textContent();
-  t.equal(tokenUrl, `${portal.stack.emulators.sandbox.url}/auth/token`, 'the sandbox constants are the emulator’s');
+  t.equal(tokenUrl, `${portal().stack.emulators.sandbox.url}/auth/token`, 'the sandbox constants are the emulator’s');
   t.match(
     await page.getByRole('region', { name: 'Token request examples' }).textContent(),
     /client_assertion_type/,
@@ -111,7 +104,7 @@ t.test('registers a JWKS URI service after checking its key set, and watches the
 });
 
 t.test('shows a client secret exactly once, and it works against the sandbox', async (t) => {
-  const page = await signedIn(portal.accounts.developer, '/services/new');
+  const page = await signedIn(portal().accounts.developer, '/services/new');
   await page.getByRole('textbox', { name: 'Name' }).fill('Eligibility checks');
   await page.getByRole('radio', { name: 'Client secret' }).check();
   t.notOk(await page.getByRole('textbox', { name: 'JWKS URI' }).isVisible(), 'no JWKS URI for a client secret');
@@ -137,11 +130,11 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
   await page.reload();
   await page.getByRole('heading', { name: 'Eligibility checks' }).waitFor();
   t.notMatch(await page.content(), secret, 'nor does it after a reload');
-  await page.goto(`${portal.url}/`);
+  await page.goto(`${portal().url}/`);
   await page.getByRole('link', { name: 'Eligibility checks' }).waitFor();
   t.notMatch(await page.content(), secret, 'nor does the dashboard');
 
-  const token = await fetch(`${portal.stack.emulators.sandbox.url}/auth/token`, {
+  const token = await fetch(`${portal().stack.emulators.sandbox.url}/auth/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
     body: new URLSearchParams({ grant_type: 'client_credentials' }),
@@ -165,7 +158,7 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
 });
 
 t.test('filters the dashboard by status and searches by name', async (t) => {
-  const page = await signedIn(portal.accounts.developer);
+  const page = await signedIn(portal().accounts.developer);
   const table = page.getByRole('table', { name: 'Your Backend Services' });
   await table.waitFor();
   await page.getByRole('textbox', { name: 'Search by name' }).fill('claims');
@@ -183,32 +176,32 @@ t.test('filters the dashboard by status and searches by name', async (t) => {
 });
 
 t.test("does not show one developer's services to another", async (t) => {
-  const first = await portal.accounts.developer.api('GET', '/backend-services');
+  const first = await portal().accounts.developer.api('GET', '/backend-services');
   const theirs = first.body.items[0];
   t.ok(theirs, 'the first developer has a service');
-  const page = await signedIn(portal.accounts.developer2);
+  const page = await signedIn(portal().accounts.developer2);
   await page.getByText('No Backend Services yet').waitFor();
-  t.equal(await page.getByLabel('Signed in as').textContent(), portal.accounts.developer2.name);
-  await page.goto(`${portal.url}/services/${theirs.id}`);
+  t.equal(await page.getByLabel('Signed in as').textContent(), portal().accounts.developer2.name);
+  await page.goto(`${portal().url}/services/${theirs.id}`);
   await page.getByRole('heading', { name: 'Not found' }).waitFor();
   t.notMatch(await page.content(), theirs.name);
-  await page.goto(`${portal.url}/no/such/page`);
+  await page.goto(`${portal().url}/no/such/page`);
   await page.getByRole('heading', { name: 'Not found' }).waitFor();
   await expectAccessible(t, page, 'the not-found page');
   await page.close();
 });
 
 t.test('creates an API token shown once, lists it and revokes it', async (t) => {
-  const page = await signedIn(portal.accounts.developer2, '/api-tokens');
+  const page = await signedIn(portal().accounts.developer2, '/api-tokens');
   await page.getByRole('textbox', { name: 'Token name' }).fill('CI pipeline');
   await page.getByRole('button', { name: 'Create token' }).click();
   const dialog = page.getByRole('dialog', { name: 'Your new API token' });
   const token = (await dialog.getByLabel('API token', { exact: true }).textContent()) ?? '';
   t.match(token, /^pbx_pat_/);
-  const me = await fetch(`${portal.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const me = await fetch(`${portal().url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(
     ((await me.json()) as { email: string }).email,
-    portal.accounts.developer2.email,
+    portal().accounts.developer2.email,
     'the token acts as its owner',
   );
   await dialog.getByRole('button', { name: 'I have saved the token' }).click();
@@ -220,20 +213,20 @@ t.test('creates an API token shown once, lists it and revokes it', async (t) => 
   await table.getByRole('button', { name: 'Revoke CI pipeline' }).click();
   await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke' }).click();
   await table.getByText('Revoked').waitFor();
-  const after = await fetch(`${portal.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const after = await fetch(`${portal().url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   t.equal(after.status, 401, 'a revoked token is refused');
   await page.close();
 });
 
 t.test('edits a draft, then deletes it after a confirmation that keeps the focus inside the dialog', async (t) => {
-  const created = await portal.accounts.developer2.api('POST', '/backend-services', {
+  const created = await portal().accounts.developer2.api('POST', '/backend-services', {
     name: 'Provider directory',
     authMethod: 'client_secret',
     scopeVersion: 'v1',
     scopes: ['system/Practitioner.read'],
   });
   t.equal(created.status, 201);
-  const page = await signedIn(portal.accounts.developer2, `/services/${created.body.id}`);
+  const page = await signedIn(portal().accounts.developer2, `/services/${created.body.id}`);
   await page.getByRole('link', { name: 'Edit' }).click();
   const name = page.getByRole('textbox', { name: 'Name' });
   await name.waitFor();
@@ -258,13 +251,13 @@ t.test('edits a draft, then deletes it after a confirmation that keeps the focus
   await page.getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('heading', { name: 'Backend Services', exact: true }).waitFor();
-  const after = await portal.accounts.developer2.api('GET', `/backend-services/${created.body.id}`);
+  const after = await portal().accounts.developer2.api('GET', `/backend-services/${created.body.id}`);
   t.equal(after.status, 404, 'the draft is gone');
   await page.close();
 });
 
 t.test('shows an error with Try again when the API cannot be reached, and recovers', async (t) => {
-  const page = await signedIn(portal.accounts.developer);
+  const page = await signedIn(portal().accounts.developer);
   await page.getByRole('table', { name: 'Your Backend Services' }).waitFor();
   await page.route('**/api/v1/backend-services?*', (route) => route.abort('connectionrefused'));
   await page.reload();
@@ -280,12 +273,12 @@ t.test('shows an error with Try again when the API cannot be reached, and recove
 });
 
 t.test('signs out, after which the portal asks to sign in again', async (t) => {
-  const page = await signedIn(portal.accounts.developer2);
+  const page = await signedIn(portal().accounts.developer2);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL((url) => url.origin !== portal.url || url.pathname.startsWith('/api/auth/login'), {
+  await page.waitForURL((url) => url.origin !== portal().url || url.pathname.startsWith('/api/auth/login'), {
     waitUntil: 'commit',
   });
-  const session = await page.request.get(`${portal.url}/api/auth/session`);
+  const session = await page.request.get(`${portal().url}/api/auth/session`);
   t.equal(session.status(), 401, 'the session has ended');
   await page.close();
 });

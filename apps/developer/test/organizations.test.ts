@@ -1,26 +1,10 @@
-import {
-  accessibilityFindings,
-  type BrowserPortal,
-  saveScreenshot,
-  signedInPage,
-  startBrowserPortal,
-} from '@payerbox/browser-testing';
-import { ensureSpaBuilt } from '@payerbox/dev-stack/spa-build';
+import { accessibilityFindings, portalForTests, saveScreenshot, signedInPage } from '@payerbox/browser-testing';
 import t from 'tap';
 
-let portal: BrowserPortal;
-
-t.before(async () => {
-  const developer = await ensureSpaBuilt('developer');
-  if (!developer) throw new Error('apps/developer is missing');
-  portal = await startBrowserPortal({ appDirs: { developer }, orgbac: true });
-});
-t.teardown(async () => {
-  await portal?.close();
-});
+const portal = portalForTests(t, { apps: ['developer'], orgbac: true });
 
 t.test('asks for an organization in a multi-organization deployment and scopes the constants to it', async (t) => {
-  const page = await signedInPage(portal, portal.accounts.developer, '/services/new');
+  const page = await signedInPage(portal(), portal().accounts.developer, '/services/new');
   const organization = page.getByRole('combobox', { name: 'Organization' });
   await organization.waitFor();
   await page.getByRole('textbox', { name: 'Name' }).fill('East region claims');
@@ -57,7 +41,7 @@ t.test('asks for an organization in a multi-organization deployment and scopes t
   await sandbox.getByText('Ready', { exact: true }).waitFor({ timeout: 20_000 });
   t.equal(
     await sandbox.getByLabel('Sandbox FHIR base URL', { exact: true }).textContent(),
-    `${portal.stack.emulators.sandbox.url}/Organization/org-acme-health-east/fhir`,
+    `${portal().stack.emulators.sandbox.url}/Organization/org-acme-health-east/fhir`,
     'the FHIR base is the organization’s',
   );
   await page.close();

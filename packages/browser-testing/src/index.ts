@@ -14,7 +14,9 @@ export {
   type BrowserPortalOptions,
   type PageOptions,
   type PortalAccount,
+  portalForTests,
   startBrowserPortal,
+  type TestHooks,
 } from './portal.ts';
 export { SCREENSHOT_DIR, saveScreenshot } from './screenshots.ts';
 export { signedInPage, signIn } from './sign-in.ts';

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { freePort } from '@payerbox/db/embedded';
 import { type DevAccount, type DevIdentityProvider, startDevIdentityProvider } from '@payerbox/dev-identity-provider';
 import { type LocalStack, type StackUser, startLocalStack } from '@payerbox/dev-stack/local-stack';
+import { ensureSpaBuilt, type SpaName } from '@payerbox/dev-stack/spa-build';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { closeBrowser, launchChromium } from './browser.ts';
 
@@ -259,4 +260,37 @@ export async function startBrowserPortal(options: BrowserPortalOptions): Promise
     await shutDown().catch(() => {});
     throw error;
   }
+}
+
+/** The hooks of a tap test this harness needs (kept structural so the package does not depend on tap). */
+export interface TestHooks {
+  before(fn: () => Promise<void>): void;
+  teardown(fn: () => Promise<void>): void;
+}
+
+/**
+ * A portal for a whole test file: before the tests it builds the named SPAs if stale and starts the portal serving
+ * them; after them it closes it. The returned function gives the running portal.
+ */
+export function portalForTests(
+  t: TestHooks,
+  options: { readonly apps: readonly SpaName[] } & Omit<BrowserPortalOptions, 'appDirs'>,
+): () => BrowserPortal {
+  let portal: BrowserPortal | undefined;
+  t.before(async () => {
+    const appDirs: { developer?: string; admin?: string } = {};
+    for (const app of options.apps) {
+      const dir = await ensureSpaBuilt(app);
+      if (!dir) throw new Error(`apps/${app} is missing`);
+      appDirs[app] = dir;
+    }
+    portal = await startBrowserPortal({ ...options, appDirs });
+  });
+  t.teardown(async () => {
+    await portal?.close();
+  });
+  return () => {
+    if (!portal) throw new Error('the portal is not running (used outside the tests?)');
+    return portal;
+  };
 }

@@ -3,48 +3,62 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@payerbox/db/embedded';
 import { passLoginForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { throwawayDatabase } from '../src/database.ts';
 import { runProcess } from '../src/processes.ts';
+
+interface StartedPortal {
+  readonly ports: { api: number; idp: number; sandbox: number; production: number };
+  readonly dataDir: string;
+  /** Everything the start command printed so far. */
+  output(): string;
+}
+
+/** Runs the start command on free ports with its own data folder and database; resolves once it printed its banner. */
+async function startPortal(t: Test, env: Record<string, string> = {}): Promise<StartedPortal> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const ports = {
+    api: await freePort(),
+    idp: await freePort(),
+    sandbox: await freePort(),
+    production: await freePort(),
+  };
+  // A database of its own: the provisioner it starts claims every due job it can see.
+  const database = await throwawayDatabase(process.env.DATABASE_URL);
+  t.teardown(() => database.release());
+  const chunks: string[] = [];
+  const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
+    PORTAL_DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    PORT: String(ports.api),
+    DEV_IDP_PORT: String(ports.idp),
+    SANDBOX_AIDBOX_PORT: String(ports.sandbox),
+    PRODUCTION_AIDBOX_PORT: String(ports.production),
+    LOG_LEVEL: 'warn',
+    PROVISIONER_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  portal.child.stdout?.on('data', (chunk: Buffer) => chunks.push(String(chunk)));
+  t.teardown(() => portal.stop());
+  const deadline = Date.now() + 60_000;
+  while (!chunks.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
+    if (portal.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { ports, dataDir, output: () => chunks.join('') };
+}
 
 t.test(
   'the start command runs the whole portal: the developer SPA, sign-in, registration and sandbox provisioning',
   async (t) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-'));
-    t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-    const ports = {
-      api: await freePort(),
-      idp: await freePort(),
-      sandbox: await freePort(),
-      production: await freePort(),
-    };
-    // A database of its own: the provisioner it starts claims every due job it can see.
-    const database = await throwawayDatabase(process.env.DATABASE_URL);
-    t.teardown(() => database.release());
-    const output: string[] = [];
-    const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
-      PORTAL_DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      PORT: String(ports.api),
-      DEV_IDP_PORT: String(ports.idp),
-      SANDBOX_AIDBOX_PORT: String(ports.sandbox),
-      PRODUCTION_AIDBOX_PORT: String(ports.production),
-      LOG_LEVEL: 'warn',
-      PROVISIONER_LOG_LEVEL: 'warn',
-    });
-    portal.child.stdout?.on('data', (chunk: Buffer) => output.push(String(chunk)));
-    t.teardown(() => portal.stop());
-    const deadline = Date.now() + 60_000;
-    while (!output.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
-      if (portal.child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    t.match(output.join(''), /Press Ctrl\+C/, 'printed its banner');
+    const { ports, dataDir, output } = await startPortal(t);
+    t.match(output(), /Press Ctrl\+C/, 'printed its banner');
     const base = `http://localhost:${ports.api}`;
     const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
     t.match(credentials, { developer: { email: 'developer@example.com' }, admin: { email: 'admin@example.com' } });
 
-    t.match(output.join(''), `Developer portal  ${base}/`, 'names the developer portal in its banner');
+    t.match(output(), `Developer portal  ${base}/`, 'names the developer portal in its banner');
     const page = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
     t.equal(page.status, 200, 'serves the developer portal at /');
     t.match(await page.text(), '<div id="root">', "with the developer SPA's index.html");
@@ -68,6 +82,7 @@ t.test(
     t.equal(created.status, 201);
     const { id } = (await created.json()) as { id: string };
     let state = 'pending';
+    const deadline = Date.now() + 30_000;
     while (state !== 'ready' && Date.now() < deadline) {
       const service = await fetch(`${base}/api/v1/backend-services/${id}`, {
         headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
@@ -82,36 +97,8 @@ t.test(
 t.test(
   'the start command passes ORGBAC_ENABLED through: organizations come from the production emulator',
   async (t) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-orgbac-'));
-    t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-    const ports = {
-      api: await freePort(),
-      idp: await freePort(),
-      sandbox: await freePort(),
-      production: await freePort(),
-    };
-    const database = await throwawayDatabase(process.env.DATABASE_URL);
-    t.teardown(() => database.release());
-    const output: string[] = [];
-    const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
-      PORTAL_DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      PORT: String(ports.api),
-      DEV_IDP_PORT: String(ports.idp),
-      SANDBOX_AIDBOX_PORT: String(ports.sandbox),
-      PRODUCTION_AIDBOX_PORT: String(ports.production),
-      LOG_LEVEL: 'warn',
-      PROVISIONER_LOG_LEVEL: 'warn',
-      ORGBAC_ENABLED: 'true',
-    });
-    portal.child.stdout?.on('data', (chunk: Buffer) => output.push(String(chunk)));
-    t.teardown(() => portal.stop());
-    const deadline = Date.now() + 60_000;
-    while (!output.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
-      if (portal.child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    t.match(output.join(''), `Organizations     OrgBAC on: read from http://localhost:${ports.production}`);
+    const { ports, dataDir, output } = await startPortal(t, { ORGBAC_ENABLED: 'true' });
+    t.match(output(), `Organizations     OrgBAC on: read from http://localhost:${ports.production}`);
     const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
     const organizations = await fetch(`http://localhost:${ports.api}/api/v1/organizations`, {
       headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
