@@ -1,0 +1,1509 @@
+{
+  "resourceType": "Bundle",
+  "type": "transaction",
+  "entry": [
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Client/portal-provisioner"
+      },
+      "resource": {
+        "resourceType": "Client",
+        "id": "portal-provisioner",
+        "secret": "${AIDBOX_PORTAL_CLIENT_SECRET}",
+        "grant_types": [
+          "basic"
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/AccessPolicy/portal-provisioner-clients"
+      },
+      "resource": {
+        "resourceType": "AccessPolicy",
+        "id": "portal-provisioner-clients",
+        "description": "The portal's provisioning client: read, upsert, merge-patch and delete Clients and AccessPolicies (not its own), nothing else.",
+        "engine": "matcho",
+        "link": [
+          {
+            "reference": "Client/portal-provisioner"
+          }
+        ],
+        "matcho": {
+          "client": {
+            "id": "portal-provisioner"
+          },
+          "request-method": {
+            "$enum": [
+              "get",
+              "put",
+              "patch",
+              "delete"
+            ]
+          },
+          "uri": "#^/(Client|AccessPolicy)/(?!portal-provisioner)[A-Za-z0-9.-]+$"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/AccessPolicy/portal-provisioner-organizations"
+      },
+      "resource": {
+        "resourceType": "AccessPolicy",
+        "id": "portal-provisioner-organizations",
+        "description": "The portal's provisioning client: list the organizations (OrgBAC), read only.",
+        "engine": "matcho",
+        "link": [
+          {
+            "reference": "Client/portal-provisioner"
+          }
+        ],
+        "matcho": {
+          "client": {
+            "id": "portal-provisioner"
+          },
+          "request-method": "get",
+          "uri": "#^/(fhir/)?Organization$"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Organization/org-acme-health"
+      },
+      "resource": {
+        "resourceType": "Organization",
+        "id": "org-acme-health",
+        "active": true,
+        "identifier": [
+          {
+            "system": "http://hl7.org/fhir/sid/us-npi",
+            "value": "1000000001"
+          }
+        ],
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                "code": "pay",
+                "display": "Payer"
+              }
+            ]
+          }
+        ],
+        "name": "Acme Health Plan"
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Organization/org-beacon-mutual"
+      },
+      "resource": {
+        "resourceType": "Organization",
+        "id": "org-beacon-mutual",
+        "active": true,
+        "identifier": [
+          {
+            "system": "http://hl7.org/fhir/sid/us-npi",
+            "value": "2000000001"
+          }
+        ],
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                "code": "pay",
+                "display": "Payer"
+              }
+            ]
+          }
+        ],
+        "name": "Beacon Mutual Insurance"
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Organization/org-acme-health-east"
+      },
+      "resource": {
+        "resourceType": "Organization",
+        "id": "org-acme-health-east",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "partOf": {
+          "reference": "Organization/org-acme-health"
+        },
+        "active": true,
+        "identifier": [
+          {
+            "system": "http://hl7.org/fhir/sid/us-npi",
+            "value": "1000000002"
+          }
+        ],
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                "code": "pay",
+                "display": "Payer"
+              }
+            ]
+          }
+        ],
+        "name": "Acme Health Plan East"
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Practitioner/org-acme-health-practitioner"
+      },
+      "resource": {
+        "resourceType": "Practitioner",
+        "id": "org-acme-health-practitioner",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "active": true,
+        "name": [
+          {
+            "family": "Rivera",
+            "given": [
+              "Jordan"
+            ],
+            "prefix": [
+              "Dr."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Practitioner/org-beacon-mutual-practitioner"
+      },
+      "resource": {
+        "resourceType": "Practitioner",
+        "id": "org-beacon-mutual-practitioner",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "active": true,
+        "name": [
+          {
+            "family": "Rivera",
+            "given": [
+              "Jordan"
+            ],
+            "prefix": [
+              "Dr."
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-1"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-1"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Shaw",
+            "given": [
+              "Amy"
+            ]
+          }
+        ],
+        "gender": "female",
+        "birthDate": "1987-02-20",
+        "managingOrganization": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-2"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-2",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-2"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Nguyen",
+            "given": [
+              "Daniel"
+            ]
+          }
+        ],
+        "gender": "male",
+        "birthDate": "1975-11-03",
+        "managingOrganization": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-3"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-3",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-3"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Okafor",
+            "given": [
+              "Grace"
+            ]
+          }
+        ],
+        "gender": "female",
+        "birthDate": "1992-06-14",
+        "managingOrganization": {
+          "reference": "Organization/org-acme-health-east"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-4"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-4",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-4"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Lindqvist",
+            "given": [
+              "Erik"
+            ]
+          }
+        ],
+        "gender": "male",
+        "birthDate": "1961-09-30",
+        "managingOrganization": {
+          "reference": "Organization/org-beacon-mutual"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-5"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-5",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-5"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Alvarez",
+            "given": [
+              "Sofia"
+            ]
+          }
+        ],
+        "gender": "female",
+        "birthDate": "2001-01-08",
+        "managingOrganization": {
+          "reference": "Organization/org-beacon-mutual"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-1"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-1",
+        "subscriber": {
+          "reference": "Patient/test-pt-1"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-1"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-acme-health"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "ACME-GOLD-PPO",
+            "name": "Acme Gold PPO"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-2"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-2",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-2",
+        "subscriber": {
+          "reference": "Patient/test-pt-2"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-2"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-acme-health"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "ACME-SILVER-HMO",
+            "name": "Acme Silver HMO"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-3"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-3",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-3",
+        "subscriber": {
+          "reference": "Patient/test-pt-3"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-3"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-acme-health"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "ACME-EAST-BRONZE",
+            "name": "Acme East Bronze"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-4"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-4",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-4",
+        "subscriber": {
+          "reference": "Patient/test-pt-4"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-4"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-beacon-mutual"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "BEACON-MEDICARE-ADVANTAGE",
+            "name": "Beacon Medicare Advantage"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-5"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-5",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-5",
+        "subscriber": {
+          "reference": "Patient/test-pt-5"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-5"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-beacon-mutual"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "BEACON-INDIVIDUAL",
+            "name": "Beacon Individual"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/ExplanationOfBenefit/eob-test-pt-1-1"
+      },
+      "resource": {
+        "resourceType": "ExplanationOfBenefit",
+        "id": "eob-test-pt-1-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-1"
+        },
+        "created": "2025-03-14T10:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "outcome": "complete",
+        "insurance": [
+          {
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-1"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": [
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "submitted"
+                }
+              ]
+            },
+            "amount": {
+              "value": 145,
+              "currency": "USD"
+            }
+          },
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "benefit"
+                }
+              ]
+            },
+            "amount": {
+              "value": 116,
+              "currency": "USD"
+            }
+          }
+        ],
+        "payment": {
+          "amount": {
+            "value": 116,
+            "currency": "USD"
+          },
+          "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/ExplanationOfBenefit/eob-test-pt-2-1"
+      },
+      "resource": {
+        "resourceType": "ExplanationOfBenefit",
+        "id": "eob-test-pt-2-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-2"
+        },
+        "created": "2025-03-14T10:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "outcome": "complete",
+        "insurance": [
+          {
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-2"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": [
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "submitted"
+                }
+              ]
+            },
+            "amount": {
+              "value": 145,
+              "currency": "USD"
+            }
+          },
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "benefit"
+                }
+              ]
+            },
+            "amount": {
+              "value": 116,
+              "currency": "USD"
+            }
+          }
+        ],
+        "payment": {
+          "amount": {
+            "value": 116,
+            "currency": "USD"
+          },
+          "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/ExplanationOfBenefit/eob-test-pt-3-1"
+      },
+      "resource": {
+        "resourceType": "ExplanationOfBenefit",
+        "id": "eob-test-pt-3-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-3"
+        },
+        "created": "2025-03-14T10:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "outcome": "complete",
+        "insurance": [
+          {
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-3"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": [
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "submitted"
+                }
+              ]
+            },
+            "amount": {
+              "value": 145,
+              "currency": "USD"
+            }
+          },
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "benefit"
+                }
+              ]
+            },
+            "amount": {
+              "value": 116,
+              "currency": "USD"
+            }
+          }
+        ],
+        "payment": {
+          "amount": {
+            "value": 116,
+            "currency": "USD"
+          },
+          "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/ExplanationOfBenefit/eob-test-pt-4-1"
+      },
+      "resource": {
+        "resourceType": "ExplanationOfBenefit",
+        "id": "eob-test-pt-4-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-4"
+        },
+        "created": "2025-03-14T10:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-beacon-mutual"
+        },
+        "provider": {
+          "reference": "Practitioner/org-beacon-mutual-practitioner"
+        },
+        "outcome": "complete",
+        "insurance": [
+          {
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-4"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": [
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "submitted"
+                }
+              ]
+            },
+            "amount": {
+              "value": 145,
+              "currency": "USD"
+            }
+          },
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "benefit"
+                }
+              ]
+            },
+            "amount": {
+              "value": 116,
+              "currency": "USD"
+            }
+          }
+        ],
+        "payment": {
+          "amount": {
+            "value": 116,
+            "currency": "USD"
+          },
+          "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/ExplanationOfBenefit/eob-test-pt-5-1"
+      },
+      "resource": {
+        "resourceType": "ExplanationOfBenefit",
+        "id": "eob-test-pt-5-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-5"
+        },
+        "created": "2025-03-14T10:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-beacon-mutual"
+        },
+        "provider": {
+          "reference": "Practitioner/org-beacon-mutual-practitioner"
+        },
+        "outcome": "complete",
+        "insurance": [
+          {
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-5"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": [
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "submitted"
+                }
+              ]
+            },
+            "amount": {
+              "value": 145,
+              "currency": "USD"
+            }
+          },
+          {
+            "category": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/adjudication",
+                  "code": "benefit"
+                }
+              ]
+            },
+            "amount": {
+              "value": 116,
+              "currency": "USD"
+            }
+          }
+        ],
+        "payment": {
+          "amount": {
+            "value": 116,
+            "currency": "USD"
+          },
+          "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-1-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-1-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-1"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-2-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-2-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-2"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-3-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-3-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-3"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-4-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-4-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-4"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-5-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-5-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-5"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    }
+  ]
+}
