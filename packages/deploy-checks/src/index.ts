@@ -1,0 +1,3 @@
+export * from './manifests.ts';
+export * from './rules.ts';
+export { validateObject } from './validate.ts';
