@@ -33,10 +33,6 @@ export {
 } from './components/status-badge.tsx';
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
-export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.ts';
-export { PortalProviders } from './providers.tsx';
-export { createQueryClient, isRetryable } from './query-client.ts';
-export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';
 export {
   flattenOrganizations,
   type OrganizationEntry,
@@ -44,3 +40,7 @@ export {
   organizationPath,
   organizationsQuery,
 } from './organizations.ts';
+export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.ts';
+export { PortalProviders } from './providers.tsx';
+export { createQueryClient, isRetryable } from './query-client.ts';
+export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';
