@@ -13,7 +13,9 @@ import type {
   Reference,
   TypedReference,
 } from './resources.ts';
-import { createTransport, type Reply, type Send } from './transport.ts';
+import { createTransport, type Reply, type RequestObservation, type Send } from './transport.ts';
+
+export type { RequestObservation } from './transport.ts';
 
 export interface AidboxClientOptions {
   /** Where the portal reaches Aidbox, e.g. `http://aidbox:8080` (a path prefix is kept; no credentials in it). */
@@ -29,6 +31,8 @@ export interface AidboxClientOptions {
   readonly retryDelayMs?: number;
   /** A fetch implementation; defaults to the global one. */
   readonly fetch?: typeof globalThis.fetch;
+  /** Observes every HTTP exchange (each retry counts) with its duration and outcome, e.g. for metrics. */
+  readonly onRequest?: (observation: RequestObservation) => void;
 }
 
 /** Aidbox's answer to an upsert. */
@@ -164,6 +168,7 @@ export function createAidboxClient(options: AidboxClientOptions): AidboxApi {
     retries: Math.max(0, options.retries ?? 2),
     retryDelayMs: options.retryDelayMs ?? 200,
     fetch: options.fetch ?? globalThis.fetch,
+    onRequest: options.onRequest,
   });
   const clients = resourceOperations<AidboxClient>(send, 'Client');
   const policies = resourceOperations<AccessPolicy>(send, 'AccessPolicy');

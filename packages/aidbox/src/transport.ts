@@ -3,7 +3,7 @@
  * timeout, bounded retries of idempotent requests, and errors that never carry a credential.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AidboxError, outcomeSummary, redact } from './errors.ts';
+import { AidboxError, type AidboxErrorCode, outcomeSummary, redact } from './errors.ts';
 import { isOperationOutcome } from './resources.ts';
 
 export type Method = 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST';
@@ -16,6 +16,26 @@ export interface TransportOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly fetch: typeof globalThis.fetch;
+  /** Called after every HTTP exchange (each retry counts), e.g. to time calls for metrics. */
+  readonly onRequest?: ((observation: RequestObservation) => void) | undefined;
+}
+
+/** One HTTP exchange with Aidbox, as reported to an `onRequest` observer. Never holds ids, bodies or credentials. */
+export interface RequestObservation {
+  readonly method: Method;
+  /** The method and the resource type or endpoint, without ids: `PUT /Client`, `GET /Organization`, `GET /health`. */
+  readonly operation: string;
+  /** `ok` for an expected answer, else the AidboxError code (`http_status`, `timeout`, `network`). */
+  readonly outcome: 'ok' | AidboxErrorCode;
+  /** The HTTP status, when one came back. */
+  readonly status: number | undefined;
+  readonly durationMs: number;
+}
+
+/** The path's first segment, so that labels stay few whatever the ids. */
+function operationLabel(method: Method, path: string): string {
+  const segment = path.split('?')[0]?.split('/')[1] ?? '';
+  return `${method} /${segment}`;
 }
 
 export interface Request {
@@ -157,13 +177,42 @@ export function createTransport(options: TransportOptions): Send {
     });
   }
 
+  /** Runs one attempt and reports it to the observer, if any (an observer that throws cannot break the call). */
+  async function observed(request: Request, operation: string, secrets: readonly string[]): Promise<Reply> {
+    const observer = options.onRequest;
+    if (!observer) return attempt(request, operation, secrets);
+    const started = performance.now();
+    const report = (outcome: RequestObservation['outcome'], status: number | undefined) => {
+      try {
+        observer({
+          method: request.method,
+          operation: operationLabel(request.method, request.path),
+          outcome,
+          status,
+          durationMs: performance.now() - started,
+        });
+      } catch {
+        // metrics are best effort
+      }
+    };
+    try {
+      const reply = await attempt(request, operation, secrets);
+      report('ok', reply.status);
+      return reply;
+    } catch (error) {
+      if (error instanceof AidboxError) report(error.code, error.status);
+      else report('network', undefined);
+      throw error;
+    }
+  }
+
   return async function send(request) {
     const operation = `${request.method} ${request.path}`;
     const secrets = [options.clientSecret, ...(request.secrets ?? [])].filter((s): s is string => Boolean(s));
     const retries = isIdempotent(request) ? options.retries : 0;
     for (let attemptIndex = 0; ; attemptIndex++) {
       try {
-        return await attempt(request, operation, secrets);
+        return await observed(request, operation, secrets);
       } catch (error) {
         if (!(error instanceof AidboxError) || !error.retryable || attemptIndex >= retries) throw error;
         if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS) throw error;

@@ -224,3 +224,30 @@ t.test('encodes resource ids into a single path segment', async (t) => {
   await createAidboxClient({ baseUrl: server.url, ...credentials }).getClient('../AccessPolicy/x');
   t.equal(server.seen[0]?.url, '/Client/..%2FAccessPolicy%2Fx');
 });
+
+t.test('reports every exchange, retries included, to an onRequest observer without ids', async (t) => {
+  let calls = 0;
+  const { url } = await serve(t, (req, res) => {
+    calls++;
+    if (calls === 1) return json(res, 503, outcome('busy'));
+    if (req.method === 'GET') return json(res, 404, outcome('not found'));
+    return json(res, 201, { resourceType: 'Client', id: 'client-42' });
+  });
+  const seen: { operation: string; outcome: string; status: number | undefined; durationMs: number }[] = [];
+  const client = createAidboxClient({
+    baseUrl: url,
+    clientId: 'portal',
+    clientSecret: 'secret',
+    retryDelayMs: 1,
+    onRequest: ({ operation, outcome, status, durationMs }) => seen.push({ operation, outcome, status, durationMs }),
+  });
+  await client.putClient({ resourceType: 'Client', id: 'client-42' } as AidboxClient);
+  t.equal(await client.getClient('client-42'), undefined);
+  t.match(seen, [
+    { operation: 'PUT /Client', outcome: 'http_status', status: 503 },
+    { operation: 'PUT /Client', outcome: 'ok', status: 201 },
+    { operation: 'GET /Client', outcome: 'ok', status: 404 },
+  ]);
+  t.ok(seen.every((s) => s.durationMs >= 0));
+  t.notOk(JSON.stringify(seen).includes('client-42'), 'no ids');
+});

@@ -251,6 +251,8 @@ async function assemble(
         RESYNC_INTERVAL_MS: String(defaults.resyncIntervalMs),
         MAX_ATTEMPTS: String(defaults.maxAttempts),
         MAX_BACKOFF_MS: String(defaults.maxBackoffMs),
+        // Any free port: several test provisioners run at once.
+        METRICS_PORT: '0',
       };
     },
     async waitForEnvironment(serviceId, environment, state, timeoutMs = 20_000) {

@@ -30,6 +30,12 @@ const EnvSchema = Type.Object({
   WORKER_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   /** How long a claimed job stays this worker's; a worker that dies hands its jobs over after this long. */
   LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 120_000 }),
+  /** The metrics and health listener (`/metrics`, `/health`, `/ready`). */
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
+  /** Loopback by default, like the registration service's HOST; `0.0.0.0` in containers so a scraper can reach it. */
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Longest wait for the jobs in hand after SIGTERM before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
 });
 
 export interface AidboxConnection {
@@ -52,6 +58,8 @@ export interface ProvisionerConfig {
   readonly maxBackoffMs: number;
   readonly workerId: string | undefined;
   readonly leaseMs: number;
+  readonly metrics: { readonly host: string; readonly port: number };
+  readonly shutdownGraceMs: number;
 }
 
 /** Reads and validates the provisioner's configuration; every bad variable is reported at once. */
@@ -84,5 +92,10 @@ export function loadProvisionerConfig(env: Record<string, string | undefined>): 
     maxBackoffMs: values.MAX_BACKOFF_MS,
     workerId: values.WORKER_ID,
     leaseMs: values.LEASE_MS,
+    metrics: Object.freeze({
+      host: values.METRICS_HOST,
+      port: values.METRICS_PORT,
+    }),
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
   });
 }

@@ -160,3 +160,16 @@ export async function queueDepth(db: Kysely<Database>): Promise<{ depth: number;
     .executeTakeFirstOrThrow();
   return { depth: Number(row.depth), oldestAgeMs: Math.max(0, Number(row.oldestAgeMs)) };
 }
+
+/** Jobs due now (claimable or in hand), and how long the oldest of them has been due, for the metrics. */
+export async function dueJobs(db: Kysely<Database>): Promise<{ count: number; oldestAgeSeconds: number }> {
+  const row = await db
+    .selectFrom('provisioningJobs')
+    .where('runAt', '<=', sql<Date>`now()`)
+    .select((eb) => [
+      eb.fn.countAll<string>().as('count'),
+      sql<number>`coalesce(extract(epoch from now() - min(run_at)), 0)`.as('oldestAgeSeconds'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), oldestAgeSeconds: Math.max(0, Number(row.oldestAgeSeconds)) };
+}

@@ -17,7 +17,11 @@ export interface WorkerOptions extends ReconcileDeps {
   readonly maxBackoffMs: number;
   /** How long a claimed job stays this worker's before another may take it over. */
   readonly leaseMs?: number;
+  /** Told each finished attempt's outcome (metrics). */
+  readonly onJobFinished?: ((environment: ClaimedJob['environment'], outcome: JobOutcome) => void) | undefined;
 }
+
+export type JobOutcome = 'succeeded' | 'retried' | 'failed';
 
 export interface Worker {
   readonly id: string;
@@ -76,6 +80,7 @@ export function createWorker(options: WorkerOptions): Worker {
       stats.writes += outcome.writes;
       await completeJob(options.db, job, outcome.state);
       stats.completed++;
+      options.onJobFinished?.(job.environment, 'succeeded');
       log.debug({ job: job.id, service: job.serviceId, env: job.environment, ...outcome }, 'reconciled');
     } catch (error) {
       const message = describe(error);
@@ -85,10 +90,12 @@ export function createWorker(options: WorkerOptions): Worker {
         // The retry is due without a NOTIFY: wake up for it rather than waiting for the next poll.
         setTimeout(nudge, delay).unref();
         stats.retried++;
+        options.onJobFinished?.(job.environment, 'retried');
         log.warn({ job: job.id, env: job.environment, attempt: job.attempts, delay, error: message }, 'retrying');
       } else {
         await failJob(options.db, job, message);
         stats.failed++;
+        options.onJobFinished?.(job.environment, 'failed');
         log.error({ job: job.id, service: job.serviceId, env: job.environment, error: message }, 'gave up');
       }
     }

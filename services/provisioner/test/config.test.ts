@@ -56,3 +56,15 @@ t.test('needs no settings of its own for multi-organization (OrgBAC) deployments
   });
   t.same(orgbac, plain);
 });
+
+t.test('serves metrics on loopback port 9464 unless told otherwise, and drains for 30 s at most', async (t) => {
+  t.match(loadProvisionerConfig(REQUIRED), { metrics: { host: '127.0.0.1', port: 9464 }, shutdownGraceMs: 30_000 });
+  const moved = loadProvisionerConfig({
+    ...REQUIRED,
+    METRICS_HOST: '0.0.0.0',
+    METRICS_PORT: '0',
+    SHUTDOWN_GRACE_MS: '5000',
+  });
+  t.match(moved, { metrics: { host: '0.0.0.0', port: 0 }, shutdownGraceMs: 5_000 });
+  t.throws(() => loadProvisionerConfig({ ...REQUIRED, METRICS_PORT: '70000' }), ConfigError);
+});

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Resolver } from '@payerbox/safe-fetch';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
 import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
@@ -21,6 +23,7 @@ import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
@@ -40,27 +43,82 @@ declare module 'fastify' {
 }
 
 export interface BuildOptions {
-  /** Logger settings; defaults to JSON logs at the configured level. */
+  /** Logger settings; defaults to `loggerOptions(config)`. Prefer `logStream`, which keeps the redaction. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where the JSON log lines go (stdout by default); tests capture them here. */
+  readonly logStream?: { write(line: string): void };
   /** Tests resolve made-up host names of JWKS URIs to loopback; production uses the system resolver. */
   readonly resolveHost?: Resolver;
   /** Events per database read of the audit export; tests use a small one to cross batch boundaries. */
   readonly auditExportBatchSize?: number;
 }
 
+/** Query parameters whose values never reach the logs (the request URL is logged). */
+const SECRET_QUERY_PARAMETER = /token|secret|password|assertion|code|state|session|key|cookie/i;
+
+/** The request URL as logged: values of credential-like query parameters are masked. */
+function loggableUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query === -1) return url;
+  const params = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=')[0] ?? '';
+      // A malformed escape must not break logging; the raw name is tested then.
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {}
+      return SECRET_QUERY_PARAMETER.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, query)}?${params.join('&')}`;
+}
+
+/**
+ * JSON logs with credentials masked. The default request serializer logs no headers or bodies; the redaction
+ * paths still mask every credential-carrying header and field, should a log call ever include them.
+ */
+export function loggerOptions(config: Config, stream?: BuildOptions['logStream']) {
+  const headers = ['authorization', 'cookie', '"set-cookie"', '"x-csrf-token"', '"proxy-authorization"'];
+  const fields = ['clientSecret', 'client_secret', 'clientAssertion', 'client_assertion', 'password', 'token'];
+  return {
+    level: config.logLevel,
+    ...(stream ? { stream } : {}),
+    serializers: {
+      req: (req: FastifyRequest) => ({
+        method: req.method,
+        url: loggableUrl(req.url),
+        host: req.hostname,
+        remoteAddress: req.ip,
+        remotePort: req.socket.remotePort ?? 0,
+      }),
+    },
+    redact: {
+      paths: [
+        ...headers.flatMap((h) => [`req.headers.${h}`, `res.headers.${h}`, `headers.${h}`]),
+        ...fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+      ],
+      censor: '[redacted]',
+    },
+  };
+}
+
+/** A client's request id is kept when it is a sane token; anything else gets a fresh UUID. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Builds the registration API, ready to `listen` or to `inject` in tests. It never listens itself. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      // Default serializers log no headers or bodies; should that change, credentials are still masked.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.clientSecret'],
-        censor: '[redacted]',
-      },
-    },
-    // Request ids come from the client only if it sends a sane one; otherwise Fastify generates them.
-    requestIdHeader: 'x-request-id',
+    logger: options.logger ?? loggerOptions(config, options.logStream),
+    // Logged as `reqId`, echoed in the x-request-id response header and in problem+json bodies (`requestId`).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     bodyLimit: 256 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only. Fastify also parses text/plain by default, which would answer such a body with a
@@ -69,6 +127,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.removeContentTypeParser('text/plain');
 
   app.decorate('config', config);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   const schemas = [
     ...SHARED_SCHEMAS,
     ...USER_SCHEMAS,
@@ -85,6 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Limits are per route (config.rateLimit), counted per user after authentication.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(textInputPlugin);
+  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(openapiPlugin);
   await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   await app.register(authenticationPlugin);

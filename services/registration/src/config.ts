@@ -51,6 +51,10 @@ const EnvSchema = Type.Object({
   PRODUCTION_AIDBOX_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   /** A cached organization list older than this is read again from Aidbox on the next read (in the background). */
   ORGANIZATIONS_MAX_AGE_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 600 }),
+  /** When set, `/metrics` requires `Authorization: Bearer <this>`. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 10_000 }),
 });
 
 export interface OidcSettings {
@@ -89,6 +93,10 @@ export interface Config {
   readonly spaDirs: { readonly developer: string | undefined; readonly admin: string | undefined };
   /** Multi-organization settings; undefined when OrgBAC is off (no organization is asked for). */
   readonly orgbac: OrgbacSettings | undefined;
+  /** Bearer token `/metrics` requires; undefined leaves it open (block it at the ingress then). */
+  readonly metricsToken: string | undefined;
+  /** Longest drain of in-flight requests on SIGTERM. */
+  readonly shutdownGraceMs: number;
 }
 
 function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): OidcSettings | undefined {
@@ -178,5 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     spaDirs: Object.freeze({ developer: valid.DEVELOPER_APP_DIR, admin: valid.ADMIN_APP_DIR }),
     orgbac: orgbac && Object.freeze(orgbac),
+    metricsToken: valid.METRICS_TOKEN,
+    shutdownGraceMs: valid.SHUTDOWN_GRACE_MS,
   });
 }

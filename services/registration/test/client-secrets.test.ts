@@ -119,7 +119,7 @@ t.test('no secret reaches the logs in a create, rotate, submit and approve run',
       done();
     },
   });
-  const app = await buildTestApp(t, { LOG_LEVEL: 'trace' }, { logger: { level: 'trace', stream } });
+  const app = await buildTestApp(t, { LOG_LEVEL: 'trace' }, { logStream: stream });
   const dev = await createUser(app);
   const admin = await createUser(app, 'admin');
   const created = await dev.request('POST', BASE, {

@@ -38,6 +38,8 @@ t.test('fills in defaults for everything but the database', async (t) => {
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },
     orgbac: undefined,
+    metricsToken: undefined,
+    shutdownGraceMs: 10_000,
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -70,6 +72,8 @@ t.test('reads every variable, converting numbers', async (t) => {
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },
     orgbac: undefined,
+    metricsToken: undefined,
+    shutdownGraceMs: 10_000,
   });
 });
 
@@ -258,4 +262,14 @@ t.test('refuses integers that are not plain decimal numbers', async (t) => {
     );
   }
   t.equal(loadConfig({ ...REQUIRED, PORT: ' 8080 ' }).port, 8080, 'surrounding spaces are fine');
+});
+
+t.test('reads the metrics token and the shutdown grace period, refusing a short token', async (t) => {
+  const config = loadConfig({ ...REQUIRED, METRICS_TOKEN: 'a'.repeat(32), SHUTDOWN_GRACE_MS: '2500' });
+  t.equal(config.metricsToken, 'a'.repeat(32));
+  t.equal(config.shutdownGraceMs, 2_500);
+  const problems = problemsOf({ ...REQUIRED, METRICS_TOKEN: 'short', SHUTDOWN_GRACE_MS: '-1' });
+  t.ok(problems.some((p) => p.startsWith('METRICS_TOKEN:')));
+  t.ok(problems.some((p) => p.startsWith('SHUTDOWN_GRACE_MS:')));
+  t.notOk(problems.join(' ').includes('short'), 'the token is not echoed');
 });

@@ -8,6 +8,12 @@ const Status = Type.Object({ status: Type.String() });
 
 /** Liveness and readiness probes. Registered under /api. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // From the moment shutdown begins, readiness fails, so that load balancers stop sending new requests while the
+  // requests in flight finish (Fastify also answers 503 to requests arriving on open connections meanwhile).
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.get(
     '/health',
     {
@@ -33,6 +39,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
+      if (draining) {
+        throw new ProblemError({
+          status: 503,
+          code: 'shutting_down',
+          title: 'Shutting down',
+          detail: 'This instance is finishing its requests before it stops.',
+        });
+      }
       try {
         await sql`select 1`.execute(app.db);
       } catch (cause) {

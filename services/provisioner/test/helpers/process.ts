@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { type AidboxEmulator, type FaultOptions, startAidboxEmulator } from '@payerbox/aidbox-emulator';
+import { createDb, type Database, type EnvironmentColumn, migrateToLatest } from '@payerbox/db';
+import { generateKeyringSpec } from '@payerbox/secret-box';
+import { type Kysely, sql } from 'kysely';
+import type { Test } from 'tap';
+
+const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
+
+/** The migrated database the test runner provides (packages/dev-stack/src/run-tests.ts). */
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`, which provides a database');
+  return url;
+}
+
+/**
+ * A fresh migrated database of the test's own on the runner's server (dropped at teardown): a provisioner process
+ * claims every due job it sees, so it must not share a database with suites that queue jobs of their own.
+ */
+export async function throwawayDb(t: Test): Promise<{ db: Kysely<Database>; url: string }> {
+  const name = `payerbox_prov_${randomBytes(6).toString('hex')}`;
+  const admin = createDb({ databaseUrl: testDatabaseUrl(), poolSize: 1 });
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: url.toString(), poolSize: 2 });
+  await migrateToLatest(db);
+  t.teardown(async () => {
+    await db.destroy();
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+    await admin.destroy();
+  });
+  return { db, url: url.toString() };
+}
+
+export async function startEmulators(t: Test, faults: FaultOptions = {}) {
+  const sandbox = await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults, seed: false });
+  const production = await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'production', faults, seed: false });
+  t.teardown(async () => {
+    await sandbox.close();
+    await production.close();
+  });
+  return { sandbox, production };
+}
+
+/** A draft JWKS service with a pending sandbox job, written the way the registration API writes one. */
+export async function queueSandboxService(db: Kysely<Database>, environment: EnvironmentColumn = 'sandbox') {
+  const ownerId = randomUUID();
+  await db
+    .insertInto('users')
+    .values({ id: ownerId, email: `owner-${ownerId}@example.test`, name: 'Owner', role: 'developer' })
+    .execute();
+  const id = randomUUID();
+  const clientId = `svc-${randomBytes(8).toString('hex')}`;
+  await db
+    .insertInto('backendServices')
+    .values({
+      id,
+      clientId,
+      ownerId,
+      name: 'Metrics test',
+      description: null,
+      authMethod: 'jwks_uri',
+      jwksUri: 'https://keys.partner.test/jwks.json',
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs'],
+      organizationId: null,
+      status: 'draft',
+      reviewNote: null,
+      rejectionReason: null,
+      reviewedBy: null,
+      clientSecretCiphertext: null,
+      clientSecretKeyId: null,
+    })
+    .execute();
+  await db
+    .insertInto('serviceEnvironments')
+    .values({ serviceId: id, environment, state: 'pending', lastError: null })
+    .execute();
+  await db
+    .insertInto('provisioningJobs')
+    .values({ serviceId: id, environment, reason: 'created', lockedBy: null, lastError: null })
+    .execute();
+  return { id, clientId };
+}
+
+export async function environmentState(
+  db: Kysely<Database>,
+  serviceId: string,
+  environment: EnvironmentColumn = 'sandbox',
+) {
+  const row = await db
+    .selectFrom('serviceEnvironments')
+    .select('state')
+    .where('serviceId', '=', serviceId)
+    .where('environment', '=', environment)
+    .executeTakeFirst();
+  return row?.state;
+}
+
+export function provisionerEnv(
+  databaseUrl: string,
+  emulators: { sandbox: AidboxEmulator; production: AidboxEmulator },
+) {
+  return {
+    DATABASE_URL: databaseUrl,
+    SECRET_ENCRYPTION_KEYS: generateKeyringSpec('test'),
+    LOG_LEVEL: 'info',
+    SANDBOX_AIDBOX_URL: emulators.sandbox.url,
+    SANDBOX_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
+    SANDBOX_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+    PRODUCTION_AIDBOX_URL: emulators.production.url,
+    PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
+    PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+    POLL_INTERVAL_MS: '100',
+    MAX_BACKOFF_MS: '200',
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+  };
+}
+
+/** The real provisioner process; resolves once its metrics listener is up, with that listener's URL. */
+export async function startProvisioner(t: Test, env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, at: Date.now() })),
+  );
+  const lines: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
+  const metricsUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no metrics listener:\n${lines.join('\n')}`)), 30_000);
+    let rest = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        try {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'metrics listening' && entry.url) {
+            clearTimeout(timer);
+            resolve(entry.url);
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the provisioner exited with ${code}:\n${lines.join('\n')}`)));
+  });
+  return { child, metricsUrl, exit, lines };
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
