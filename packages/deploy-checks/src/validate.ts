@@ -25,7 +25,10 @@ async function loadGroupVersion(apiVersion: string): Promise<Record<string, unkn
   try {
     return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
+    // Node reports an unexported subpath with this code; tsx's resolver (under the test runner) puts it in the message.
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || message?.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'))
+      return undefined;
     throw error;
   }
 }
