@@ -1,6 +1,6 @@
 // The contract between our Aidbox client and Aidbox: runs against the emulator by default and against a real
 // Aidbox when AIDBOX_CONTRACT_URL, AIDBOX_CONTRACT_CLIENT_ID and AIDBOX_CONTRACT_CLIENT_SECRET are set.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   type AidboxClient,
   accessPolicyMatches,
@@ -13,6 +13,26 @@ import {
 } from '../src/index.ts';
 import { failure } from './helpers/failure.ts';
 import { contractTarget } from './helpers/target.ts';
+
+/** A client_credentials token for a client secret (HTTP Basic), asserting the token endpoint answers 200. */
+async function clientCredentialsToken(
+  t: Test,
+  base: string,
+  clientId: string,
+  secret: string,
+  scope: string,
+): Promise<string> {
+  const response = await fetch(`${base}/auth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
+  });
+  t.equal(response.status, 200, 'the token endpoint issues a token');
+  return ((await response.json()) as { access_token: string }).access_token;
+}
 
 const target = await contractTarget(t);
 
@@ -143,16 +163,7 @@ if (typeof target === 'string') {
     // The policy gets a tracked id so that it is deleted at teardown; its content is the mapped one.
     await aidbox.putAccessPolicy({ ...accessPolicyResource(spec), id: target.newId('policy') });
     const base = target.connection.baseUrl.replace(/\/+$/, '');
-    const tokenResponse = await fetch(`${base}/auth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.rs' }),
-    });
-    t.equal(tokenResponse.status, 200);
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const token = await clientCredentialsToken(t, base, clientId, secret, 'system/Patient.rs');
     const search = (type: string) =>
       fetch(`${base}/fhir/${type}?_count=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     t.equal(await search('Patient'), 200);
@@ -213,16 +224,7 @@ if (typeof target === 'string') {
       await aidbox.putClient(clientResource(spec, { active: true, secret }));
       await aidbox.putAccessPolicy({ ...accessPolicyResource(spec), id: target.newId('policy') });
       const base = target.connection.baseUrl.replace(/\/+$/, '');
-      const tokenResponse = await fetch(`${base}/auth/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.rs' }),
-      });
-      t.equal(tokenResponse.status, 200);
-      const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+      const token = await clientCredentialsToken(t, base, clientId, secret, 'system/Patient.rs');
       const read = (path: string) =>
         fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
       t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-1'), 200, 'its own patient');
