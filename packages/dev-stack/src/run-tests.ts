@@ -1,5 +1,6 @@
 // The test command: provides a throwaway migrated PostgreSQL, runs every tap suite, prints one totals line.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { throwawayDatabase } from './database.ts';
 import { REPO_ROOT } from './paths.ts';
 import { ensureSpaBuilt } from './spa-build.ts';
@@ -45,7 +46,16 @@ async function buildSpas(): Promise<number> {
   return failures;
 }
 
+/** The browser suites drive Debian's Chromium: install it when missing (not fatal: those suites then say why). */
+function ensureChromium(): void {
+  const installed = spawnSync('bash', [join(REPO_ROOT, 'packages/dev-stack/install-chromium.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (installed.status !== 0) console.error('# chromium: not installed, browser suites will fail');
+}
+
 async function main(): Promise<number> {
+  ensureChromium();
   const buildFailures = await buildSpas();
   const database = await throwawayDatabase(process.env.DATABASE_URL);
   console.log(`# tests use ${database.description}`);

@@ -5,7 +5,7 @@ export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
 export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
-export { EventTimeline } from './components/event-timeline.tsx';
+export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';
 export { JwksReportView } from './components/jwks-report-view.tsx';
 export { ErrorAlert, FullPageError, FullPageLoader, NotFoundPage, QueryView } from './components/page-states.tsx';
 export { RouteError } from './components/route-error.tsx';

@@ -1,6 +1,8 @@
-import { Text, Timeline } from '@mantine/core';
+import { Stack, Text, Timeline, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { formatDateTime } from '../format.ts';
+import { QueryView } from './page-states.tsx';
 import { STATUS_LABELS } from './status-badge.tsx';
 
 const ACTION_LABELS: Record<string, string> = {
@@ -46,5 +48,19 @@ export function EventTimeline(props: { events: readonly ServiceEvent[] }) {
         );
       })}
     </Timeline>
+  );
+}
+
+/** The "Timeline" section of a service page: the events query's loading and error states, then the timeline. */
+export function TimelineSection(props: { events: UseQueryResult<ServiceEvent[]> }) {
+  return (
+    <Stack gap="sm" component="section" aria-label="Timeline">
+      <Title order={2} size="h3">
+        Timeline
+      </Title>
+      <QueryView query={props.events} label="the timeline">
+        {(items) => <EventTimeline events={items} />}
+      </QueryView>
+    </Stack>
   );
 }

@@ -1,23 +1,14 @@
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
+import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
 import { ErrorAlert, FullPageLoader, formatDateTime, STATUS_LABELS, useApi } from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type AuditAction, type AuditFilter, auditQueries, exportUrl } from '../api/queries.ts';
 
-const ACTIONS: readonly AuditAction[] = [
-  'create',
-  'edit',
-  'delete',
-  'submit',
-  'withdraw',
-  'approve',
-  'reject',
-  'deactivate',
-  'rotate_secret',
-  'resync',
-];
+// Every lifecycle action, and the admin's provisioning retry.
+const ACTIONS: readonly AuditAction[] = [...LIFECYCLE_ACTIONS, 'resync'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function statusLabel(status: string | null): string {

@@ -3,7 +3,6 @@ import type { BackendService } from '@payerbox/api-client';
 import {
   DetailsTable,
   ErrorAlert,
-  EventTimeline,
   FullPageLoader,
   formatAge,
   formatDateTime,
@@ -12,6 +11,7 @@ import {
   QueryView,
   ServiceEnvironments,
   StatusBadge,
+  TimelineSection,
   unwrap,
   useApi,
 } from '@payerbox/web-kit';
@@ -63,12 +63,7 @@ function Overview(props: { service: BackendService }) {
 
 function Timeline(props: { id: string }) {
   const api = useApi();
-  const events = useQuery(reviewQueries.events(api, props.id));
-  return (
-    <QueryView query={events} label="the timeline">
-      {(items) => <EventTimeline events={items} />}
-    </QueryView>
-  );
+  return <TimelineSection events={useQuery(reviewQueries.events(api, props.id))} />;
 }
 
 /** Provisioning that gave up (state failed) can be retried from here. */
@@ -139,12 +134,7 @@ function Review(props: { service: BackendService }) {
       </Title>
       <ServiceEnvironments environments={service.environments} />
       <ResyncButton service={service} />
-      <Stack gap="sm" component="section" aria-label="Timeline">
-        <Title order={2} size="h3">
-          Timeline
-        </Title>
-        <Timeline id={service.id} />
-      </Stack>
+      <Timeline id={service.id} />
     </Stack>
   );
 }

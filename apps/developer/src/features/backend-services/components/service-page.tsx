@@ -2,12 +2,12 @@ import { Alert, Anchor, Card, Code, Group, Stack, Text, Title } from '@mantine/c
 import type { BackendService } from '@payerbox/api-client';
 import {
   DetailsTable,
-  EventTimeline,
   formatDateTime,
   organizationPath,
   QueryView,
   ServiceEnvironments,
   StatusBadge,
+  TimelineSection,
   useApi,
 } from '@payerbox/web-kit';
 import { useQuery } from '@tanstack/react-query';
@@ -51,12 +51,7 @@ function Details(props: { service: BackendService }) {
 
 function Timeline(props: { id: string }) {
   const api = useApi();
-  const events = useQuery(serviceQueries.events(api, props.id));
-  return (
-    <QueryView query={events} label="the timeline">
-      {(items) => <EventTimeline events={items} />}
-    </QueryView>
-  );
+  return <TimelineSection events={useQuery(serviceQueries.events(api, props.id))} />;
 }
 
 function ServiceView(props: { service: BackendService }) {
@@ -97,12 +92,7 @@ function ServiceView(props: { service: BackendService }) {
           <TokenExamples service={service} />
         </Stack>
       </Card>
-      <Stack gap="sm" component="section" aria-label="Timeline">
-        <Title order={2} size="h3">
-          Timeline
-        </Title>
-        <Timeline id={service.id} />
-      </Stack>
+      <Timeline id={service.id} />
     </Stack>
   );
 }
