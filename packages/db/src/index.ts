@@ -1,3 +1,4 @@
 export { createDb, type DbConfig } from './create-db.ts';
 export { MigrationError, migrateToLatest } from './migrate.ts';
+export { type ListenOptions, listenForNotifications, type NotificationListener } from './notification-listener.ts';
 export * from './schema.ts';

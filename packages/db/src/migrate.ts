@@ -5,6 +5,8 @@ import * as provisioningGenerations from './migrations/2026-11-22-0003-provision
 import * as sessions from './migrations/2026-11-22-0004-sessions.ts';
 import * as reviewQueue from './migrations/2026-11-23-0005-review-queue.ts';
 import * as organizations from './migrations/2026-11-23-0006-organizations.ts';
+import * as serviceSearch from './migrations/2026-11-23-0007-service-search.ts';
+import * as principalChanges from './migrations/2026-11-23-0008-principal-changes.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0004-sessions': sessions,
   '2026-11-23-0005-review-queue': reviewQueue,
   '2026-11-23-0006-organizations': organizations,
+  '2026-11-23-0007-service-search': serviceSearch,
+  '2026-11-23-0008-principal-changes': principalChanges,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,11 +1,13 @@
 import { createDb } from '@payerbox/db';
+import { freePort } from '@payerbox/db/embedded';
 import { sql } from 'kysely';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
+import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
 
 export interface ProvisioningSettings {
   /** Added by the emulators before every answer. */
   readonly latencyMs: number;
-  /** In-process provisioner workers (each with the default concurrency). */
+  /** Provisioner processes (replicas), each with the default concurrency. */
   readonly workers: number;
   /** Services approved one after the other for the latency measurement. */
   readonly approvals: number;
@@ -19,6 +21,8 @@ export interface ProvisioningResult extends ProvisioningSettings {
   readonly approvalP99Ms: number;
   /** Sandbox clients provisioned per second while draining the backlog. */
   readonly servicesPerSecond: number;
+  /** The largest peak resident set of a provisioner process in this cell, in MB. */
+  readonly provisionerPeakRssMb: number | undefined;
 }
 
 const SERVICE = { authMethod: 'client_secret', scopeVersion: 'v2', scopes: ['system/Patient.rs'] } as const;
@@ -69,8 +73,49 @@ async function approvalLatencies(stack: LocalStack, count: number): Promise<numb
   return latencies.sort((a, b) => a - b);
 }
 
-/** Queues `count` services with no worker running, then times the workers draining them. */
-async function drainRate(stack: LocalStack, workers: number, count: number): Promise<number> {
+/** Starts `count` provisioner processes on the stack and waits until each is ready. */
+async function startProvisioners(stack: LocalStack, entry: string, count: number): Promise<ManagedProcess[]> {
+  const started: ManagedProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const env = {
+        ...stack.provisionerEnv(),
+        LOG_LEVEL: 'warn',
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(port),
+      };
+      const provisioner = runProcess(`provisioner-${i + 1}`, entry, env);
+      started.push(provisioner);
+      await waitForHttp(`http://127.0.0.1:${port}/ready`, provisioner);
+    }
+    return started;
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(processes: readonly ManagedProcess[]): Promise<void> {
+  await Promise.all(processes.map((p) => p.stop()));
+}
+
+/** The largest peak RSS among the processes (read before they stop). */
+async function largestPeakRss(processes: readonly ManagedProcess[]): Promise<number | undefined> {
+  const peaks = (await Promise.all(processes.map(peakRssMb))).filter((mb): mb is number => mb !== undefined);
+  return peaks.length > 0 ? Math.max(...peaks) : undefined;
+}
+
+/**
+ * Queues `count` services whose jobs are held back, starts the provisioners, then releases the jobs at once and times
+ * the drain (process start-up is not part of it).
+ */
+async function drainRate(
+  stack: LocalStack,
+  entry: string,
+  workers: number,
+  count: number,
+): Promise<{ servicesPerSecond: number; peakRssMb: number | undefined }> {
   const created = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       stack.developer.api('POST', '/backend-services', { ...SERVICE, name: `Backlog ${i}` }),
@@ -78,9 +123,13 @@ async function drainRate(stack: LocalStack, workers: number, count: number): Pro
   );
   const ids = created.map((r) => r.body.id as string);
   const db = createDb({ databaseUrl: stack.databaseUrl, poolSize: 1 });
+  let provisioners: ManagedProcess[] = [];
   try {
+    await db.updateTable('provisioningJobs').set({ runAt: sql`now() + interval '1 hour'` }).execute();
+    provisioners = await startProvisioners(stack, entry, workers);
     const started = performance.now();
-    await Promise.all(Array.from({ length: workers }, () => stack.startWorker()));
+    await sql`with released as (update provisioning_jobs set run_at = now() returning 1)
+              select pg_notify('provisioning_jobs', 'bench')`.execute(db);
     await until(async () => {
       const row = await db
         .selectFrom('serviceEnvironments')
@@ -91,35 +140,45 @@ async function drainRate(stack: LocalStack, workers: number, count: number): Pro
         .executeTakeFirstOrThrow();
       return Number(row.ready) === count ? true : undefined;
     }, 'the backlog');
-    return count / ((performance.now() - started) / 1000);
+    const servicesPerSecond = count / ((performance.now() - started) / 1000);
+    return { servicesPerSecond, peakRssMb: await largestPeakRss(provisioners) };
   } finally {
+    await stopAll(provisioners);
     await db.destroy();
   }
 }
 
-/** One provisioning measurement on a fresh local stack (fresh emulators, same database). */
+/**
+ * One provisioning measurement on fresh local stacks (fresh emulators, same database): the drain, then the
+ * approvals, each with `settings.workers` provisioner processes running the bundle at `provisionerEntry`.
+ */
 export async function measureProvisioning(
   databaseUrl: string,
+  provisionerEntry: string,
   settings: ProvisioningSettings,
 ): Promise<ProvisioningResult> {
   const throughputStack = await startLocalStack(databaseUrl, { latencyMs: settings.latencyMs });
-  let servicesPerSecond: number;
+  let drain: Awaited<ReturnType<typeof drainRate>>;
   try {
-    servicesPerSecond = await drainRate(throughputStack, settings.workers, settings.backlog);
+    drain = await drainRate(throughputStack, provisionerEntry, settings.workers, settings.backlog);
   } finally {
     await throughputStack.close();
   }
   const latencyStack = await startLocalStack(databaseUrl, { latencyMs: settings.latencyMs });
+  let provisioners: ManagedProcess[] = [];
   try {
-    await Promise.all(Array.from({ length: settings.workers }, () => latencyStack.startWorker()));
+    provisioners = await startProvisioners(latencyStack, provisionerEntry, settings.workers);
     const latencies = await approvalLatencies(latencyStack, settings.approvals);
+    const approvalPeak = await largestPeakRss(provisioners);
     return {
       ...settings,
       approvalP50Ms: percentile(latencies, 50),
       approvalP99Ms: percentile(latencies, 99),
-      servicesPerSecond,
+      servicesPerSecond: drain.servicesPerSecond,
+      provisionerPeakRssMb: Math.max(drain.peakRssMb ?? 0, approvalPeak ?? 0) || undefined,
     };
   } finally {
+    await stopAll(provisioners);
     await latencyStack.close();
   }
 }

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioResult } from './bench-load.ts';
 import type { ProvisioningResult } from './bench-provisioning.ts';
+import { formatScaleSummary, type ScaleReport, scaleMarkdown } from './bench-scale.ts';
+import { type SpaRenderReport, spaRenderMarkdown, spaRenderTable } from './bench-spa-render.ts';
 import type { SpaSizeResult } from './bench-spa-size.ts';
 
 /** Throughput of our route divided by the baseline's, per operation. */
@@ -11,6 +13,20 @@ export interface Ratio {
   readonly baseline: number;
   readonly ratio: number;
 }
+
+/** Peak resident set of each process during its part of the run, in MB (undefined where /proc does not tell). */
+export interface PeakMemory {
+  /** The registration service under the API load. */
+  readonly registrationMb: number | undefined;
+  readonly baselineMb: number | undefined;
+  /** The largest of the provisioner processes over every provisioning cell. */
+  readonly provisionerMb: number | undefined;
+  /** This process: load generator thread, emulators, the in-process API of the provisioning and scale runs. */
+  readonly harnessMb: number;
+}
+
+/** The issue's goals for the API, against which each run's numbers are shown. */
+export const API_GOALS = { 'GET service': 0.8, 'POST service': 0.6, p99Ms: 25 } as const;
 
 export interface BenchReport {
   readonly startedAt: string;
@@ -27,10 +43,13 @@ export interface BenchReport {
   readonly ratios: readonly Ratio[];
   /** Approval-to-token latency and drain throughput against the emulators, per latency and worker count. */
   readonly provisioning: readonly ProvisioningResult[];
+  /** Admin list and search latency per page at growing numbers of services, with the query plans. */
+  readonly scale: ScaleReport;
   /** Initial JavaScript and CSS of each built SPA, raw and gzipped, against the JavaScript budget. */
   readonly spaSizes: readonly SpaSizeResult[];
-  /** Peak resident set of this process (servers and load generator thread; PostgreSQL runs apart). */
-  readonly peakRssMb: number;
+  /** Time to the first meaningful render of each SPA in headless Chromium, cold and warm. */
+  readonly spaRender: SpaRenderReport;
+  readonly memory: PeakMemory;
 }
 
 const HEADINGS = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'] as const;
@@ -46,8 +65,25 @@ function cells(result: ScenarioResult): string[] {
   ];
 }
 
-function ratioLine(ratio: Ratio): string {
-  return `${ratio.operation}: ours/baseline throughput ${ratio.ratio.toFixed(2)} (${ratio.ours.toFixed(0)} / ${ratio.baseline.toFixed(0)} req/s)`;
+function ratioLine(ratio: Ratio, scenarios: readonly ScenarioResult[]): string {
+  const goal = API_GOALS[ratio.operation as keyof typeof API_GOALS];
+  const p99 = scenarios.find((result) => result.scenario === `${ratio.operation} (ours)`)?.p99Ms;
+  const goals =
+    goal === undefined ? '' : `; goal ≥ ${goal} at p99 < ${API_GOALS.p99Ms} ms (ours p99 ${p99?.toFixed(0) ?? '?'} ms)`;
+  return `${ratio.operation}: ours/baseline throughput ${ratio.ratio.toFixed(2)} (${ratio.ours.toFixed(0)} / ${ratio.baseline.toFixed(0)} req/s)${goals}`;
+}
+
+function megabytes(mb: number | undefined): string {
+  return mb === undefined ? 'n/a' : `${mb.toFixed(0)} MB`;
+}
+
+function memoryLines(memory: PeakMemory): string[] {
+  return [
+    `registration service under API load: ${megabytes(memory.registrationMb)}`,
+    `baseline server: ${megabytes(memory.baselineMb)}`,
+    `provisioner (largest process, all cells): ${megabytes(memory.provisionerMb)}`,
+    `bench harness: ${megabytes(memory.harnessMb)}`,
+  ];
 }
 
 function settingsLine(report: BenchReport): string {
@@ -73,6 +109,7 @@ const PROVISIONING_HEADINGS = [
   'approval p50 ms',
   'approval p99 ms',
   'services/s',
+  'peak RSS MB',
 ] as const;
 
 function provisioningCells(result: ProvisioningResult): string[] {
@@ -82,6 +119,7 @@ function provisioningCells(result: ProvisioningResult): string[] {
     result.approvalP50Ms.toFixed(0),
     result.approvalP99Ms.toFixed(0),
     result.servicesPerSecond.toFixed(0),
+    result.provisionerPeakRssMb?.toFixed(0) ?? 'n/a',
   ];
 }
 
@@ -126,15 +164,21 @@ export function formatSummary(report: BenchReport): string {
     '',
     formatTable(report.scenarios),
     '',
-    ...report.ratios.map(ratioLine),
+    ...report.ratios.map((ratio) => ratioLine(ratio, report.scenarios)),
     '',
-    'Provisioning (approval → production token; backlog drain rate):',
+    'Provisioning (approval → production token; backlog drain rate; provisioner processes):',
     provisioningTable(report.provisioning),
+    '',
+    formatScaleSummary(report.scale),
     '',
     'SPA size (initial JavaScript and CSS from index.html; gzip level 9, each file on its own):',
     spaSizeTable(report.spaSizes),
     '',
-    `peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
+    'SPA first meaningful render:',
+    spaRenderTable(report.spaRender),
+    '',
+    'Peak RSS:',
+    ...memoryLines(report.memory),
   ].join('\n');
 }
 
@@ -149,13 +193,16 @@ function toMarkdown(report: BenchReport): string {
     row(HEADINGS.map((_, column) => (column === 0 ? '---' : '---:'))),
     ...report.scenarios.map((result) => row(cells(result))),
     '',
-    ...report.ratios.map((ratio) => `- ${ratioLine(ratio)}`),
-    `- peak RSS: ${report.peakRssMb.toFixed(1)} MB`,
+    ...report.ratios.map((ratio) => `- ${ratioLine(ratio, report.scenarios)}`),
+    '',
+    'Both servers run in processes of their own (the registration service as its image bundles it); autocannon runs',
+    'in a worker thread of the harness; PostgreSQL runs on the same two cores.',
     '',
     '## Provisioning',
     '',
     'Approval request → first production token (client secret), services approved one at a time; and the rate at',
-    'which workers drain a backlog of new services into the sandbox.',
+    'which provisioner processes (each with the default concurrency) drain a backlog of new services into the',
+    'sandbox, timed from the release of the held-back jobs.',
     '',
     row(PROVISIONING_HEADINGS),
     row(PROVISIONING_HEADINGS.map(() => '---:')),
@@ -174,6 +221,16 @@ function toMarkdown(report: BenchReport): string {
           row(SPA_SIZE_HEADINGS.map((_, column) => (column === 0 ? '---' : '---:'))),
           ...report.spaSizes.map((result) => row(spaSizeCells(result))),
         ]),
+    '',
+    '## SPA first meaningful render',
+    '',
+    spaRenderMarkdown(report.spaRender),
+    '',
+    '## Peak memory (RSS)',
+    '',
+    ...memoryLines(report.memory).map((line) => `- ${line}`),
+    '',
+    scaleMarkdown(report.scale),
     '',
   ].join('\n');
 }

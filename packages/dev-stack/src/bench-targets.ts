@@ -1,13 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { type AuthMethod, createDb, type ScopeVersionColumn } from '@payerbox/db';
-import { buildApp, loadConfig } from '@payerbox/registration';
+// The two HTTP servers the API benchmark compares, each in a process of its own (as deployed, and so that the
+// load generator and the harness do not share their CPU time or memory): the registration service as its image runs
+// it, and the bare baseline.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createDb } from '@payerbox/db';
+import { freePort } from '@payerbox/db/embedded';
 import { createApiToken } from '@payerbox/registration/api-tokens/service';
 import { upsertUserByEmail } from '@payerbox/registration/users/repository';
 import { generateKeyringSpec } from '@payerbox/secret-box';
-import Fastify from 'fastify';
+import { API_PREFIX, type ServiceInput } from './bench-api.ts';
+import { REPO_ROOT } from './paths.ts';
+import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
 
-type HttpApp = Awaited<ReturnType<typeof buildApp>>;
+export { API_PREFIX, type ServiceInput };
 
 /** A running HTTP server the load generator aims at. */
 export interface Target {
@@ -15,6 +22,8 @@ export interface Target {
   readonly baseUrl: string;
   /** Sent with every request (credentials). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The process's peak resident set so far, in MB. */
+  peakRssMb(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -24,104 +33,100 @@ export interface OurTarget extends Target {
   readonly poolSize: number;
 }
 
-/** The fields of a create request that the baseline copies into its insert. */
-export interface ServiceInput {
-  readonly name: string;
-  readonly authMethod: AuthMethod;
-  readonly scopeVersion: ScopeVersionColumn;
-  readonly scopes: readonly string[];
-}
-
-export const API_PREFIX = '/api/v1';
 const HOST = '127.0.0.1';
+const POOL_SIZE = 10;
+const run = promisify(execFile);
 
-async function listen(app: HttpApp): Promise<string> {
-  await app.listen({ host: HOST, port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  return `http://${HOST}:${port}`;
+/** Where {@link bundleService} puts a service's bundle (relative to the repository). */
+export function bundlePath(service: 'registration' | 'provisioner'): string {
+  return `services/${service}/dist/server.mjs`;
 }
 
-/** The real registration API (all plugins, auth, schemas), with a fresh developer and API token. */
-export async function startOurs(databaseUrl: string): Promise<OurTarget> {
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'silent',
-    HOST,
-    PORT: '0',
-    SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
-    SANDBOX_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:1',
-    PRODUCTION_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:2',
+/** Bundles a service the way its container image does and answers the bundle's path. */
+export async function bundleService(service: 'registration' | 'provisioner'): Promise<string> {
+  await run(process.execPath, [join(REPO_ROOT, 'infra/build/bundle-service.mjs')], {
+    cwd: join(REPO_ROOT, 'services', service),
   });
-  const app = await buildApp(config);
+  return bundlePath(service);
+}
+
+async function serve(
+  name: Target['name'],
+  entry: string,
+  env: Record<string, string>,
+  healthPath: string,
+): Promise<{ process: ManagedProcess; baseUrl: string }> {
+  const port = await freePort();
+  const child = runProcess(name, entry, { ...env, PORT: String(port) });
+  const baseUrl = `http://${HOST}:${port}`;
+  try {
+    await waitForHttp(`${baseUrl}${healthPath}`, child);
+    return { process: child, baseUrl };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
+/** A developer with an API token, written straight into the database the targets share. */
+async function benchDeveloper(databaseUrl: string): Promise<{ id: string; token: string }> {
+  const db = createDb({ databaseUrl, poolSize: 1 });
   try {
     const email = `bench-${randomBytes(6).toString('hex')}@bench.example`;
-    const user = await upsertUserByEmail(app.db, { email, name: 'Bench Developer', role: 'developer' });
-    const { token } = await createApiToken(
-      app.db,
-      user.id,
-      { name: 'bench', expiresInDays: 1 },
-      config.apiTokenMaxDays,
-    );
-    return {
-      name: 'ours',
-      baseUrl: await listen(app),
-      headers: { authorization: `Bearer ${token}` },
-      ownerId: user.id,
-      poolSize: config.databasePoolSize,
-      close: () => app.close(),
-    };
-  } catch (error) {
-    await app.close();
-    throw error;
+    const user = await upsertUserByEmail(db, { email, name: 'Bench Developer', role: 'developer' });
+    const { token } = await createApiToken(db, user.id, { name: 'bench', expiresInDays: 1 }, 1);
+    return { id: user.id, token };
+  } finally {
+    await db.destroy();
   }
 }
 
 /**
- * The floor to compare with: bare Fastify (no auth, no schemas) over the same pool size, doing only the primary-key
- * select and the single insert that the two measured operations need at their core.
+ * The real registration service (all plugins, auth, schemas) on a migrated database, and a developer; by default from
+ * the bundle {@link bundleService} made.
  */
+export async function startOurs(databaseUrl: string, entry = bundlePath('registration')): Promise<OurTarget> {
+  const developer = await benchDeveloper(databaseUrl);
+  const { process: server, baseUrl } = await serve(
+    'ours',
+    entry,
+    {
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+      LOG_LEVEL: 'warn',
+      HOST,
+      SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
+      SANDBOX_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:1',
+      PRODUCTION_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:2',
+    },
+    '/api/health',
+  );
+  return {
+    name: 'ours',
+    baseUrl,
+    headers: { authorization: `Bearer ${developer.token}` },
+    ownerId: developer.id,
+    poolSize: POOL_SIZE,
+    peakRssMb: () => peakRssMb(server),
+    close: () => server.stop(),
+  };
+}
+
+/** The floor to compare with (bench-baseline-server.ts), over the same pool size. */
 export async function startBaseline(databaseUrl: string, poolSize: number, ownerId: string): Promise<Target> {
-  const db = createDb({ databaseUrl, poolSize });
-  const app = Fastify({ logger: false });
-  app.addHook('onClose', () => db.destroy());
-
-  app.get(`${API_PREFIX}/backend-services/:id`, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const row = await db
-      .selectFrom('backendServices')
-      .selectAll()
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .executeTakeFirst();
-    return row ?? reply.code(404).send();
-  });
-
-  app.post(`${API_PREFIX}/backend-services`, async (request, reply) => {
-    const input = request.body as ServiceInput;
-    const row = await db
-      .insertInto('backendServices')
-      .values({
-        // Random v4 instead of the API's v7: the index stays small enough during a run for the order not to matter.
-        id: randomUUID(),
-        clientId: `bs-${randomBytes(16).toString('hex')}`,
-        ownerId,
-        name: input.name,
-        authMethod: input.authMethod,
-        scopeVersion: input.scopeVersion,
-        scopes: [...input.scopes],
-        status: 'draft',
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return reply.code(201).send(row);
-  });
-
-  try {
-    return { name: 'baseline', baseUrl: await listen(app), headers: {}, close: () => app.close() };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
+  const { process: server, baseUrl } = await serve(
+    'baseline',
+    'packages/dev-stack/src/bench-baseline-server.ts',
+    { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), OWNER_ID: ownerId },
+    '/health',
+  );
+  return {
+    name: 'baseline',
+    baseUrl,
+    headers: {},
+    peakRssMb: () => peakRssMb(server),
+    close: () => server.stop(),
+  };
 }
 
 /** Registers a service through the real API and returns its id (the GET scenarios read it). */

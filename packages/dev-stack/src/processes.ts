@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
@@ -10,11 +11,12 @@ export interface ManagedProcess {
 }
 
 /**
- * Runs a TypeScript entry point of the repository as its own Node process (through tsx), with its output prefixed by
- * its name so that the start command's terminal stays readable.
+ * Runs an entry point of the repository as its own Node process (TypeScript through tsx, a built `.mjs` as it is),
+ * with its output prefixed by its name so that the start command's terminal stays readable.
  */
 export function runProcess(name: string, entry: string, env: Record<string, string>): ManagedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
+  const path = join(REPO_ROOT, entry);
+  const child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', path] : [path], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,4 +70,20 @@ export async function waitForHttp(url: string, owner: ManagedProcess, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${owner.name} did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * The largest resident set the process has had so far (Linux's VmHWM), in MB; undefined where /proc does not tell
+ * (another system, or the process has exited).
+ */
+export async function peakRssMb(owner: ManagedProcess): Promise<number | undefined> {
+  const pid = owner.child.pid;
+  if (pid === undefined) return undefined;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kilobytes = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    return kilobytes === undefined ? undefined : Number(kilobytes) / 1024;
+  } catch {
+    return undefined;
+  }
 }

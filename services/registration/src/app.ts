@@ -142,43 +142,49 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   for (const schema of schemas) app.addSchema(schema);
   installValidators(app, schemas);
 
-  await app.register(problemHandlerPlugin);
-  // Limits are per route (config.rateLimit), counted per user after authentication.
-  await app.register(rateLimit, { global: false, hook: 'preHandler' });
-  await app.register(textInputPlugin);
-  await app.register(metricsPlugin, { token: config.metricsToken });
-  await app.register(openapiPlugin);
-  await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
-  await app.register(authenticationPlugin);
-  await app.register(housekeepingPlugin);
-  await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
-  await app.register(organizationsPlugin, { orgbac: config.orgbac });
+  try {
+    await app.register(problemHandlerPlugin);
+    // Limits are per route (config.rateLimit), counted per user after authentication.
+    await app.register(rateLimit, { global: false, hook: 'preHandler' });
+    await app.register(textInputPlugin);
+    await app.register(metricsPlugin, { token: config.metricsToken });
+    await app.register(openapiPlugin);
+    await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+    await app.register(authenticationPlugin);
+    await app.register(housekeepingPlugin);
+    await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
+    await app.register(organizationsPlugin, { orgbac: config.orgbac });
 
-  await app.register(healthRoutes, { prefix: '/api' });
-  await app.register(authRoutes, { prefix: '/api/auth' });
-  await app.register(
-    async (v1) => {
-      v1.addHook('onRequest', v1.authenticate);
-      await v1.register(userRoutes);
-      await v1.register(backendServiceRoutes);
-      await v1.register(jwksCheckRoutes);
-      await v1.register(organizationRoutes);
-      await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
-    },
-    { prefix: '/api/v1' },
-  );
-  await app.register(
-    async (admin) => {
-      admin.addHook('onRequest', admin.requireAdmin);
-      await admin.register(adminBackendServiceRoutes);
-      await admin.register(adminOrganizationRoutes);
-      await admin.register(auditEventRoutes({ exportBatchSize: options.auditExportBatchSize ?? EXPORT_BATCH_SIZE }));
-    },
-    { prefix: '/api/v1/admin' },
-  );
-  // Everything outside /api: the built SPAs, when configured (their routes stay out of the OpenAPI document).
-  await app.register(spaHostingPlugin, { developerDir: config.spaDirs.developer, adminDir: config.spaDirs.admin });
+    await app.register(healthRoutes, { prefix: '/api' });
+    await app.register(authRoutes, { prefix: '/api/auth' });
+    await app.register(
+      async (v1) => {
+        v1.addHook('onRequest', v1.authenticate);
+        await v1.register(userRoutes);
+        await v1.register(backendServiceRoutes);
+        await v1.register(jwksCheckRoutes);
+        await v1.register(organizationRoutes);
+        await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
+      },
+      { prefix: '/api/v1' },
+    );
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', admin.requireAdmin);
+        await admin.register(adminBackendServiceRoutes);
+        await admin.register(adminOrganizationRoutes);
+        await admin.register(auditEventRoutes({ exportBatchSize: options.auditExportBatchSize ?? EXPORT_BATCH_SIZE }));
+      },
+      { prefix: '/api/v1/admin' },
+    );
+    // Everything outside /api: the built SPAs, when configured (their routes stay out of the OpenAPI document).
+    await app.register(spaHostingPlugin, { developerDir: config.spaDirs.developer, adminDir: config.spaDirs.admin });
 
-  await app.ready();
+    await app.ready();
+  } catch (error) {
+    // A plugin that failed to start must not leave the ones before it running (pool, listener, timers).
+    await app.close().catch(() => {});
+    throw error;
+  }
   return app;
 }

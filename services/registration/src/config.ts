@@ -16,6 +16,11 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
   /** Longest lifetime a personal access token may ask for. */
   API_TOKEN_MAX_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+  /**
+   * Seconds a replica may keep the user behind an API token in memory (0: read it on every request). Revocations and
+   * role changes reach every replica at once through PostgreSQL notifications; this only bounds the worst case.
+   */
+  API_TOKEN_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
   /** `kid:base64key[,kid:base64key...]`: AES-256 keys for client secrets at rest; the first one encrypts. */
   SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   /** Let JWKS URIs point at loopback (a local test client); development mode only, on there by default. */
@@ -83,6 +88,8 @@ export interface Config {
   readonly logLevel: string;
   readonly publicUrl: string;
   readonly apiTokenMaxDays: number;
+  /** 0 turns the token cache off. */
+  readonly apiTokenCacheSeconds: number;
   readonly secretKeyring: Keyring;
   readonly allowLoopbackJwks: boolean;
   readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
@@ -173,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: valid.LOG_LEVEL,
     publicUrl: valid.PUBLIC_URL,
     apiTokenMaxDays: valid.API_TOKEN_MAX_DAYS,
+    apiTokenCacheSeconds: valid.API_TOKEN_CACHE_SECONDS,
     secretKeyring: keyring as Keyring,
     allowLoopbackJwks,
     aidboxPublicUrls: Object.freeze({

@@ -32,6 +32,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
     logLevel: 'info',
     publicUrl: 'http://localhost:3000',
     apiTokenMaxDays: 365,
+    apiTokenCacheSeconds: 60,
     allowLoopbackJwks: false,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
     oidc: undefined,
@@ -56,6 +57,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     LOG_LEVEL: 'debug',
     PUBLIC_URL: 'https://portal.payer.example',
     API_TOKEN_MAX_DAYS: '30',
+    API_TOKEN_CACHE_SECONDS: '0',
   });
   t.same(config, {
     mode: 'development',
@@ -66,6 +68,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     logLevel: 'debug',
     publicUrl: 'https://portal.payer.example',
     apiTokenMaxDays: 30,
+    apiTokenCacheSeconds: 0,
     allowLoopbackJwks: true,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
     oidc: undefined,
@@ -209,9 +212,11 @@ t.test('reports every bad variable at once', async (t) => {
     LOG_LEVEL: 'loud',
     PUBLIC_URL: 'https://portal.payer.example/path',
     API_TOKEN_MAX_DAYS: '5000',
+    API_TOKEN_CACHE_SECONDS: '-1',
   });
   const named = problems.map((problem) => problem.split(':')[0]).sort();
   t.same(named, [
+    'API_TOKEN_CACHE_SECONDS',
     'API_TOKEN_MAX_DAYS',
     'DATABASE_POOL_SIZE',
     'DATABASE_URL',

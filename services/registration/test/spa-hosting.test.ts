@@ -20,6 +20,9 @@ async function fakeBuild(root: string, name: string): Promise<string> {
     `<!doctype html><title>${name}</title><div id="root"></div><script type="module" src="/assets/app-abc.js"></script>\n`,
   );
   await writeFile(join(dir, 'assets', 'app-abc.js'), `console.log(${JSON.stringify(name)});\n`);
+  // The build's compressed copies (vite-plugin-compression2); their content only has to be recognisable here.
+  await writeFile(join(dir, 'assets', 'app-abc.js.br'), 'brotli bytes');
+  await writeFile(join(dir, 'assets', 'app-abc.js.gz'), 'gzip bytes');
   await writeFile(join(dir, '.env'), 'SECRET=do-not-serve\n');
   return dir;
 }
@@ -81,6 +84,24 @@ t.test('serves hashed assets as immutable for a year', async (t) => {
     t.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable');
     t.equal(response.headers['x-content-type-options'], 'nosniff');
   }
+});
+
+t.test("sends the build's compressed copy of an asset to a client that accepts it", async (t) => {
+  const app = await buildTestApp(t, { DEVELOPER_APP_DIR: developerDir });
+  const url = '/assets/app-abc.js';
+  const brotli = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+  t.equal(brotli.statusCode, 200);
+  t.equal(brotli.headers['content-encoding'], 'br');
+  t.equal(brotli.body, 'brotli bytes');
+  t.match(brotli.headers['content-type'], /javascript/, 'typed as the asset, not as the copy');
+  t.match(brotli.headers.vary, /accept-encoding/i, 'caches keep the encodings apart');
+  t.match(brotli.headers['cache-control'], /immutable/);
+  const gzip = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+  t.equal(gzip.headers['content-encoding'], 'gzip');
+  t.equal(gzip.body, 'gzip bytes');
+  const plain = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'identity' } });
+  t.equal(plain.headers['content-encoding'], undefined);
+  t.equal(plain.body, 'console.log("developer");\n');
 });
 
 t.test('answers a missing asset with a 404, never with the page', async (t) => {

@@ -2,7 +2,9 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError, problems } from '../errors.ts';
+import type { TokenCache, TokenGrant } from '../modules/api-tokens/token-cache.ts';
 import { hashToken, looksLikeToken } from '../modules/api-tokens/token-format.ts';
+import { startTokenCache } from '../modules/api-tokens/token-invalidation.ts';
 import { createRelyingParty, type OidcRelyingParty, roleFromClaims } from '../modules/auth/oidc.ts';
 import { deleteSession, findSession, type SessionRecord, touchSession } from '../modules/auth/repository.ts';
 import { hashSessionToken, sameToken, sessionCookie } from '../modules/auth/session-cookie.ts';
@@ -27,6 +29,8 @@ declare module 'fastify' {
     requireAdmin(request: FastifyRequest): Promise<void>;
     /** The OpenID relying party, when sign-in is configured. */
     relyingParty: OidcRelyingParty | undefined;
+    /** Users behind recently seen API tokens; undefined when API_TOKEN_CACHE_SECONDS is 0. */
+    tokenCache: TokenCache | undefined;
   }
 }
 
@@ -60,14 +64,32 @@ export const authenticationPlugin = fp(
     app.decorateRequest('user', null);
     app.decorateRequest('session', null);
 
-    async function personalAccessToken(token: string): Promise<AuthenticatedUser> {
-      const found = await findUserByTokenHash(app.db, hashToken(token));
+    const tokenCache = await startTokenCache(app);
+    app.decorate('tokenCache', tokenCache);
+
+    async function readTokenGrant(hash: Buffer, key: string): Promise<TokenGrant> {
+      const readAt = tokenCache?.epoch();
+      const found = await findUserByTokenHash(app.db, hash);
       if (!found) throw problems.unauthenticated('The token is unknown, revoked or expired.', 'invalid_token');
-      const { tokenId, lastUsedAt, ...user } = found;
-      if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > TOUCH_RESOLUTION_MS) {
-        await app.db.updateTable('apiTokens').set({ lastUsedAt: new Date() }).where('id', '=', tokenId).execute();
+      const { tokenId, lastUsedAt, expiresAt, ...user } = found;
+      const grant: TokenGrant = { user, tokenId, lastUsedAt, expiresAt };
+      if (readAt !== undefined) tokenCache?.set(key, grant, readAt);
+      return grant;
+    }
+
+    async function personalAccessToken(token: string): Promise<AuthenticatedUser> {
+      const hash = hashToken(token);
+      const key = hash.toString('hex');
+      const grant = tokenCache?.get(key) ?? (await readTokenGrant(hash, key));
+      if (!grant.lastUsedAt || Date.now() - grant.lastUsedAt.getTime() > TOUCH_RESOLUTION_MS) {
+        grant.lastUsedAt = new Date();
+        await app.db
+          .updateTable('apiTokens')
+          .set({ lastUsedAt: grant.lastUsedAt })
+          .where('id', '=', grant.tokenId)
+          .execute();
       }
-      return user;
+      return grant.user;
     }
 
     /** An access token of the configured issuer (partner tooling signed in with the organisation's IdP). */

@@ -111,6 +111,8 @@ export const spaHostingPlugin = fp(
         cacheControl: false,
         // @fastify/static serves dotfiles by default; a build folder has no business publishing any.
         dotfiles: 'ignore',
+        // The build writes .br and .gz beside each asset: sent as they are to clients that accept them.
+        preCompressed: true,
         setHeaders,
         schemaHide: true,
       });

@@ -55,7 +55,11 @@ export const apiTokenRoutes =
         },
       },
       async (request, reply) => {
-        await revokeApiToken(app.db, currentUser(request).id, request.params.id);
+        const user = currentUser(request);
+        await revokeApiToken(app.db, user.id, request.params.id);
+        // Other replicas hear of it from the database within moments; this one must not answer the next request
+        // from its cache before the notification arrives.
+        app.tokenCache?.invalidateUser(user.id);
         return reply.code(204).send(null);
       },
     );

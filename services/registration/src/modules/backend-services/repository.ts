@@ -6,7 +6,17 @@ import type {
   ProvisioningState,
   ServiceStatusColumn,
 } from '@payerbox/db';
-import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type InferResult,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { TimestampKey } from '../../pagination.ts';
 import { preparedQuery } from '../../prepared-query.ts';
@@ -114,37 +124,63 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Newest first; fetches `limit + 1` rows so the caller knows whether there is a next page. */
+/** The list's own conditions (owner, status, keyset position) on a query over live services. */
+function withListFilter<O>(
+  query: SelectQueryBuilder<Database, 'backendServices', O>,
+  filter: ServiceListFilter,
+): SelectQueryBuilder<Database, 'backendServices', O> {
+  let filtered = query;
+  if (filter.ownerId !== undefined) filtered = filtered.where('backendServices.ownerId', '=', filter.ownerId);
+  if (filter.status !== undefined) filtered = filtered.where('backendServices.status', '=', filter.status);
+  if (filter.before !== undefined) filtered = filtered.where('backendServices.id', '<', filter.before);
+  return filtered;
+}
+
+/**
+ * The ids of the services whose name, client id or (for the list of every owner) owner's e-mail contains `q`: at most
+ * `limit + 1` per column, newest first, so that their union holds the page. One question per column lets the planner
+ * choose for each between its trigram index (migration 0007), when the text is rare in that column, and walking the id
+ * index until `limit + 1` rows match, when it is common. A single `or` over the three leaves it only the walk, which
+ * reads every service when few match.
+ */
+function searchMatches(db: Db, filter: ServiceListFilter, q: string) {
+  const pattern = `%${escapeLike(q)}%`;
+  const newestMatching = (match: (eb: ExpressionBuilder<Database, 'backendServices'>) => Expression<SqlBool>) =>
+    withListFilter(db.selectFrom('backendServices').select('backendServices.id'), filter)
+      .where('backendServices.deletedAt', 'is', null)
+      .where(match)
+      .orderBy('backendServices.id', 'desc')
+      .limit(filter.limit + 1);
+  const columns = [
+    newestMatching((eb) => eb('backendServices.name', 'ilike', pattern)),
+    newestMatching((eb) => eb('backendServices.clientId', 'ilike', pattern)),
+    ...(filter.ownerId === undefined
+      ? [
+          newestMatching((eb) =>
+            eb(
+              'backendServices.ownerId',
+              'in',
+              eb.selectFrom('users').select('users.id').where('users.email', 'ilike', pattern),
+            ),
+          ),
+        ]
+      : []),
+  ];
+  // Each column's query is a derived table: a union's own operands cannot carry an order and a limit.
+  return columns
+    .map((column, index) => db.selectFrom(column.as(`by_column_${index}`)).select('id'))
+    .reduce((union, next) => union.union(next));
+}
+
+/** The list's query: newest first, `limit + 1` rows so that the caller knows whether there is a next page. */
+export function listServicesQuery(db: Db, filter: ServiceListFilter) {
+  let query = withListFilter(selectServices(db), filter);
+  if (filter.q !== undefined) query = query.where('backendServices.id', 'in', searchMatches(db, filter, filter.q));
+  return query.orderBy('backendServices.id', 'desc').limit(filter.limit + 1);
+}
+
 export async function listServices(db: Db, filter: ServiceListFilter): Promise<ServiceRecord[]> {
-  let query = selectServices(db);
-  if (filter.ownerId !== undefined) query = query.where('backendServices.ownerId', '=', filter.ownerId);
-  if (filter.status !== undefined) query = query.where('backendServices.status', '=', filter.status);
-  if (filter.before !== undefined) query = query.where('backendServices.id', '<', filter.before);
-  if (filter.q !== undefined) {
-    const pattern = `%${escapeLike(filter.q)}%`;
-    const matchOwner = filter.ownerId === undefined;
-    query = query.where((eb) =>
-      eb.or([
-        eb('backendServices.name', 'ilike', pattern),
-        eb('backendServices.clientId', 'ilike', pattern),
-        ...(matchOwner
-          ? [
-              eb.exists(
-                eb
-                  .selectFrom('users')
-                  .select(sql`1`.as('one'))
-                  .whereRef('users.id', '=', 'backendServices.ownerId')
-                  .where('users.email', 'ilike', pattern),
-              ),
-            ]
-          : []),
-      ] as Expression<SqlBool>[]),
-    );
-  }
-  const rows = await query
-    .orderBy('backendServices.id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
+  const rows = await listServicesQuery(db, filter).execute();
   return withOrganizations(db, rows as ServiceRow[]);
 }
 
@@ -213,15 +249,6 @@ export async function lockService(trx: Transaction<Database>, id: string): Promi
     .executeTakeFirst();
 }
 
-/** Inserts a service and answers its stored columns (those a representation shows). */
-export async function insertService(trx: Transaction<Database>, values: NewBackendService) {
-  return trx
-    .insertInto('backendServices')
-    .values(values)
-    .returning(SERVICE_COLUMNS.map((column) => column.replace('backendServices.', '')) as ServiceColumn[])
-    .executeTakeFirstOrThrow();
-}
-
 type ServiceColumn = (typeof SERVICE_COLUMNS)[number] extends `backendServices.${infer C}` ? C : never;
 
 export type ServiceChanges = Partial<
@@ -256,52 +283,82 @@ export async function updateService(trx: Transaction<Database>, id: string, chan
     .execute();
 }
 
-export interface NewEvent {
-  serviceId: string;
-  actorId: string | null;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  detail?: Record<string, unknown>;
-}
-
-export async function insertEvent(trx: Transaction<Database>, event: NewEvent): Promise<void> {
-  await trx
-    .insertInto('serviceEvents')
-    .values({ ...event, detail: JSON.stringify(event.detail ?? {}) })
-    .execute();
+/** What a change to a service leaves besides the row itself: its audit event and the environments to reconcile. */
+export interface ChangeRecord {
+  readonly actorId: string | null;
+  /** The audit event's action, also the provisioning jobs' reason. */
+  readonly action: string;
+  readonly fromStatus: string | null;
+  readonly toStatus: string | null;
+  readonly detail: Record<string, unknown>;
+  /** Marked pending, with their jobs queued (or re-armed). */
+  readonly environments: readonly EnvironmentColumn[];
 }
 
 /**
- * Records that an environment must be reconciled: marks it pending and queues (or re-arms) its job. The job row is
- * unique per (service, environment), so a burst of changes leaves one job that converges to the latest state.
+ * A change's audit event and provisioning requests as the CTEs `event`, `requested` (the environments, as now) and
+ * `job`, for the service whose id `serviceId` yields: one statement instead of a round trip each. The job row is
+ * unique per (service, environment), so a burst of changes leaves one job that converges to the latest state. The
+ * statement must also select {@link notifyRequested}: PostgreSQL skips a CTE that only reads and is not referenced.
  */
-export async function requestProvisioning(
-  trx: Transaction<Database>,
-  serviceId: string,
-  environment: EnvironmentColumn,
-  reason: string,
-): Promise<EnvironmentRow> {
-  // One statement (two upserts and the notification) instead of three round trips inside the caller's transaction.
-  const result = await sql<EnvironmentRow>`
-    with environment as (
+function changeCtes(serviceId: RawBuilder<string>, change: ChangeRecord): RawBuilder<unknown> {
+  const environments = sql`unnest(cast(${[...change.environments]} as text[])) as environment`;
+  return sql`event as (
+      insert into service_events (service_id, actor_id, action, from_status, to_status, detail)
+      values (${serviceId}, ${change.actorId}, ${change.action}, ${change.fromStatus}, ${change.toStatus},
+              cast(${JSON.stringify(change.detail)} as jsonb))
+    ), requested as (
       insert into service_environments (service_id, environment, state)
-      values (${serviceId}, ${environment}, 'pending')
+      select ${serviceId}, environment, 'pending' from ${environments}
       on conflict (service_id, environment)
       do update set state = 'pending', last_error = null, updated_at = now()
       returning environment, state, last_error, updated_at
     ), job as (
       insert into provisioning_jobs (service_id, environment, reason)
-      values (${serviceId}, ${environment}, ${reason})
+      select ${serviceId}, environment, ${change.action} from ${environments}
       on conflict (service_id, environment)
       do update set reason = excluded.reason, run_at = now(), attempts = 0, last_error = null,
                     generation = provisioning_jobs.generation + 1
-    )
-    select environment.*, pg_notify('provisioning_jobs', ${`${serviceId}:${environment}`}) is null as notified
-      from environment`.execute(trx);
-  const row = result.rows[0];
-  if (!row) throw new Error('the environment upsert returned nothing');
-  return { environment: row.environment, state: row.state, lastError: row.lastError, updatedAt: row.updatedAt };
+    )`;
+}
+
+/** Wakes the provisioner workers (LISTEN provisioning_jobs) for each requested environment, at commit. */
+function notifyRequested(serviceId: RawBuilder<string>): RawBuilder<number> {
+  return sql<number>`(select count(pg_notify('provisioning_jobs', ${serviceId} || ':' || environment)) from requested)`;
+}
+
+const REQUESTED_AS_JSON = sql<EnvironmentRow[]>`(
+  select coalesce(json_agg(requested order by environment), '[]') from requested)`;
+
+/** Records a change of an existing service (in the caller's transaction): its environments as they are now. */
+export async function recordChange(db: Db, serviceId: string, change: ChangeRecord): Promise<EnvironmentRow[]> {
+  const id = sql<string>`cast(${serviceId} as uuid)`;
+  const { rows } = await sql<{ environments: EnvironmentRow[] }>`
+    with ${changeCtes(id, change)}
+    select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`.execute(db);
+  return rows[0]?.environments ?? [];
+}
+
+/**
+ * Inserts a service together with its change record in one statement, atomic without a transaction of its own;
+ * answers the stored columns (those a representation shows) and the environments.
+ */
+export async function insertServiceRecordingChange(db: Db, values: NewBackendService, change: ChangeRecord) {
+  const insert = db
+    .insertInto('backendServices')
+    .values(values)
+    .returning(SERVICE_COLUMNS.map((column) => column.replace('backendServices.', '')) as ServiceColumn[]);
+  const id = sql<string>`(select id from service)`;
+  type Inserted = InferResult<typeof insert>[number];
+  const { rows } = await sql<Inserted & { environments: EnvironmentRow[] }>`
+    with service as (${insert}), ${changeCtes(id, change)}
+    select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`.execute(
+    db,
+  );
+  const [row] = rows;
+  if (!row) throw new Error('the service insert returned nothing');
+  const { environments, notified: _notified, ...inserted } = row as typeof row & { notified: unknown };
+  return { inserted: inserted as Inserted, environments };
 }
 
 /** The environments a service has been provisioned into (rotate-secret touches only those). */

@@ -4,7 +4,7 @@ import type { Actor } from '@payerbox/domain';
 import type { SafeFetch } from '@payerbox/safe-fetch';
 import type { Keyring } from '@payerbox/secret-box';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
 import {
@@ -23,18 +23,17 @@ import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSec
 import { checkConfiguration, organizationFieldErrors } from './configuration.ts';
 import {
   findService,
-  insertEvent,
-  insertService,
+  insertServiceRecordingChange,
   listReviewQueue,
   listServices,
   lockService,
   provisionedEnvironments,
-  requestProvisioning,
+  recordChange,
   type ServiceChanges,
 } from './repository.ts';
 import { type AidboxPublicUrls, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
-import { mustFind, recordEffects, runTransition } from './transitions.ts';
+import { lifecycleChange, mustFind, runTransition } from './transitions.ts';
 
 /** What the backend-service operations need from the app. */
 export interface ServiceContext {
@@ -102,48 +101,47 @@ export async function createService(
   if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx.safeFetch, input.jwksUri);
   const organization =
     ctx.organizations && input.organizationId ? await ctx.organizations.require(input.organizationId) : null;
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const scope = idempotencyKey
-      ? { userId: owner.id, operation: 'createBackendService', key: idempotencyKey }
-      : undefined;
-    if (scope) {
-      const claim = await claimIdempotencyKey(trx, scope, requestHash(input));
-      if (claim.kind === 'replay') return { service: claim.body as BackendService, replayed: true, secret: undefined };
-      if (claim.kind === 'mismatch') throw idempotencyKeyReused();
-    }
-    const id = uuidv7();
-    const secret = input.authMethod === 'client_secret' ? generateClientSecret() : undefined;
-    const inserted = await insertService(trx, {
-      id,
-      clientId: newClientId(),
-      ownerId: owner.id,
-      name: input.name.trim(),
-      description: input.description || null,
-      authMethod: input.authMethod,
-      jwksUri: input.jwksUri ?? null,
-      scopeVersion: input.scopeVersion,
-      scopes,
-      organizationId: input.organizationId ?? null,
-      status: 'draft',
-      ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
-    });
-    const environments = await recordEffects(trx, {
-      id,
-      action: 'create',
-      actorId: owner.id,
-      from: null,
-      to: 'draft',
-      detail: {},
-    });
-    // Built from what the statements returned: no second read of the row just written.
+  const id = uuidv7();
+  const secret = input.authMethod === 'client_secret' ? generateClientSecret() : undefined;
+  const insert = async (db: Kysely<Database> | Transaction<Database>): Promise<BackendService> => {
+    const { inserted, environments } = await insertServiceRecordingChange(
+      db,
+      {
+        id,
+        clientId: newClientId(),
+        ownerId: owner.id,
+        name: input.name.trim(),
+        description: input.description || null,
+        authMethod: input.authMethod,
+        jwksUri: input.jwksUri ?? null,
+        scopeVersion: input.scopeVersion,
+        scopes,
+        organizationId: input.organizationId ?? null,
+        status: 'draft',
+        ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
+      },
+      lifecycleChange({ action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} }),
+    );
+    // Built from what the statement returned: no second read of the row just written.
     const owned = { id: owner.id, email: owner.email, name: owner.name };
-    const service = toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.aidboxPublicUrls);
-    // The stored response never holds the secret; a replay reads it back from its sealed copy.
-    if (scope) await storeIdempotentResponse(trx, scope, 201, service);
-    return { service, replayed: false, secret };
-  });
-  const secret = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
-  return { service: secret ? { ...result.service, clientSecret: secret } : result.service, replayed: result.replayed };
+    return toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.aidboxPublicUrls);
+  };
+  // Without an Idempotency-Key the single statement is atomic by itself: no transaction, no extra round trips.
+  const result: { service: BackendService; replayed: boolean; secret: string | undefined } = idempotencyKey
+    ? await ctx.db.transaction().execute(async (trx) => {
+        const scope = { userId: owner.id, operation: 'createBackendService', key: idempotencyKey };
+        const claim = await claimIdempotencyKey(trx, scope, requestHash(input));
+        if (claim.kind === 'replay')
+          return { service: claim.body as BackendService, replayed: true, secret: undefined };
+        if (claim.kind === 'mismatch') throw idempotencyKeyReused();
+        const service = await insert(trx);
+        // The stored response never holds the secret; a replay reads it back from its sealed copy.
+        await storeIdempotentResponse(trx, scope, 201, service);
+        return { service, replayed: false, secret };
+      })
+    : { service: await insert(ctx.db), replayed: false, secret };
+  const shown = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
+  return { service: shown ? { ...result.service, clientSecret: shown } : result.service, replayed: result.replayed };
 }
 
 /** Parses If-Match (`"3"`, `W/"3"` or `3`). */
@@ -312,14 +310,13 @@ export async function resyncService(ctx: ViewContext, admin: AuthenticatedUser, 
     const locked = await lockService(trx, id);
     if (!locked) throw problems.notFound('The backend service');
     const environments = await provisionedEnvironments(trx, id);
-    for (const environment of environments) await requestProvisioning(trx, id, environment, 'resync');
-    await insertEvent(trx, {
-      serviceId: id,
+    await recordChange(trx, id, {
       actorId: admin.id,
       action: 'resync',
       fromStatus: locked.status,
       toStatus: locked.status,
       detail: { environments },
+      environments,
     });
     return toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls);
   });

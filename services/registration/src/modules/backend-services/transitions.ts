@@ -1,4 +1,4 @@
-import type { Database, ServiceStatusColumn } from '@payerbox/db';
+import type { Database, EnvironmentColumn, ServiceStatusColumn } from '@payerbox/db';
 import {
   type Actor,
   environmentsToReconcile,
@@ -11,13 +11,13 @@ import type { Kysely, Transaction } from 'kysely';
 import { problems } from '../../errors.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import {
+  type ChangeRecord,
   type EnvironmentRow,
   findService,
-  insertEvent,
   type LockedService,
   lockService,
   provisionedEnvironments,
-  requestProvisioning,
+  recordChange,
   type ServiceChanges,
   type ServiceRecord,
   updateService,
@@ -31,36 +31,40 @@ export async function mustFind(db: Kysely<Database> | Transaction<Database>, id:
   return record;
 }
 
-/** Writes the audit event and queues provisioning for a change, in the caller's transaction. */
-export async function recordEffects(
-  trx: Transaction<Database>,
-  effect: {
-    id: string;
-    action: LifecycleAction;
-    actorId: string;
-    from: ServiceStatusColumn | null;
-    to: ServiceStatusColumn | null;
-    detail: Record<string, unknown>;
-  },
-): Promise<EnvironmentRow[]> {
-  await insertEvent(trx, {
-    serviceId: effect.id,
+export interface LifecycleEffect {
+  readonly action: LifecycleAction;
+  readonly actorId: string;
+  readonly from: ServiceStatusColumn | null;
+  readonly to: ServiceStatusColumn | null;
+  readonly detail: Record<string, unknown>;
+}
+
+/** The change record of a lifecycle action, reconciling the environments its rules name (or those given). */
+export function lifecycleChange(
+  effect: LifecycleEffect,
+  environments: readonly EnvironmentColumn[] = environmentsToReconcile(effect.action),
+): ChangeRecord {
+  return {
     actorId: effect.actorId,
     action: effect.action,
     fromStatus: effect.from,
     toStatus: effect.to,
     detail: effect.detail,
-  });
+    environments,
+  };
+}
+
+/** Writes the audit event and queues provisioning for a change, in the caller's transaction. */
+export async function recordEffects(
+  trx: Transaction<Database>,
+  effect: LifecycleEffect & { readonly id: string },
+): Promise<EnvironmentRow[]> {
   let environments = environmentsToReconcile(effect.action);
   if (effect.action === 'rotate_secret') {
     const provisioned = await provisionedEnvironments(trx, effect.id);
     environments = environments.filter((env) => provisioned.includes(env));
   }
-  const requested: EnvironmentRow[] = [];
-  for (const environment of environments) {
-    requested.push(await requestProvisioning(trx, effect.id, environment, effect.action));
-  }
-  return requested;
+  return recordChange(trx, effect.id, lifecycleChange(effect, environments));
 }
 
 export interface TransitionRequest {

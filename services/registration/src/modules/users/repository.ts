@@ -12,7 +12,15 @@ const userByTokenHash = preparedQuery((db) =>
   db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
-    .select(['users.id', 'users.email', 'users.name', 'users.role', 'apiTokens.id as tokenId', 'apiTokens.lastUsedAt'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.role',
+      'apiTokens.id as tokenId',
+      'apiTokens.lastUsedAt',
+      'apiTokens.expiresAt',
+    ])
     .where('apiTokens.tokenHash', '=', Buffer.alloc(32))
     .where('apiTokens.revokedAt', 'is', null)
     .where('apiTokens.expiresAt', '>', sql<Date>`now()`),
@@ -22,7 +30,7 @@ const userByTokenHash = preparedQuery((db) =>
 export async function findUserByTokenHash(
   db: Kysely<Database>,
   tokenHash: Buffer,
-): Promise<(AuthenticatedUser & { tokenId: string; lastUsedAt: Date | null }) | undefined> {
+): Promise<(AuthenticatedUser & { tokenId: string; lastUsedAt: Date | null; expiresAt: Date }) | undefined> {
   const rows = await userByTokenHash(db, [tokenHash]);
   return rows[0];
 }
