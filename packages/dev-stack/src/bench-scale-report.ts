@@ -138,8 +138,10 @@ const PLAN_READING = [
   'asked on its own, newest first with its own limit, and the planner picks per column: a rare text goes through',
   "the column's trigram index (Bitmap Index Scan on `…_trgm_idx`, then a top-N sort of the few rows found); a common",
   'text walks the id index until 21 rows match. The union of the three holds the page, whose rows are then read by',
-  'primary key. A text of one or two characters has no trigram, so when it is rare, every column is read in full:',
-  'that case grows with the table.',
+  'primary key. The client id column asks its index for at most 8 characters of the text and checks the whole',
+  "text on the rows found (the `|| ''` filter): the trigram posting lists of random hex ids grow with the table.",
+  'A text of one or two characters has no trigram, so when it is rare, every column is read in full: that case',
+  'grows with the table.',
 ];
 
 function planBlock(result: ScaleCaseResult): string[] {

@@ -73,3 +73,18 @@ t.test("an owner's search matches names and client ids, not the owner's own e-ma
   const named = await createService(dev, { name: `${tag} named` });
   t.same(await ids(dev, `${BASE}?q=${tag}`), [named.id]);
 });
+
+t.test('finds a service by its whole client id or a part of it, and by nothing that only shares a part', async (t) => {
+  const app = await buildTestApp(t);
+  const admin = await createUser(app, 'admin');
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const { clientId } = service;
+  t.same(await ids(admin, `${ADMIN}?q=${clientId}`), [service.id], 'the whole client id');
+  t.same(await ids(admin, `${ADMIN}?q=${clientId.toUpperCase()}`), [service.id], 'in capitals');
+  t.same(await ids(admin, `${ADMIN}?q=${clientId.slice(0, 14)}`), [service.id], 'its start, prefix included');
+  t.same(await ids(admin, `${ADMIN}?q=${clientId.slice(10, 30)}`), [service.id], 'a long part from the middle');
+  // The first characters of the hex part are what the index is asked for; the rest must match too.
+  t.same(await ids(admin, `${ADMIN}?q=${clientId.slice(3, 14)}ZZ`), [], 'the same start and a different end');
+  t.same(await ids(admin, `${ADMIN}?q=${clientId.slice(3, 14)}-${clientId.slice(14, 20)}`), [], 'a dash inside');
+});
