@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared-statements.ts';
 import type { Database } from './schema.ts';
 
 export interface DbConfig {
@@ -21,6 +22,8 @@ export function createDb(config: DbConfig): Kysely<Database> {
     statement_timeout: config.statementTimeoutMs ?? 15_000,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    // Runs the hot queries as named prepared statements (see prepareStatement).
+    Client: PreparingClient,
   });
   // An idle client whose server went away (a restart, a failover) emits 'error' on the pool; without a listener that
   // would crash the process. The pool drops the broken client and opens a new one on the next query.

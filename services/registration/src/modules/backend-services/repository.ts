@@ -19,7 +19,7 @@ import {
 } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { TimestampKey } from '../../pagination.ts';
-import { preparedQuery } from '../../prepared-query.ts';
+import { executePrepared, preparedQuery } from '../../prepared-query.ts';
 import { type OrganizationPlacement, organizationPlacements } from '../organizations/repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -356,9 +356,12 @@ const REQUESTED_AS_JSON = sql<EnvironmentRow[]>`(
 /** Records a change of an existing service (in the caller's transaction): its environments as they are now. */
 export async function recordChange(db: Db, serviceId: string, change: ChangeRecord): Promise<EnvironmentRow[]> {
   const id = sql<string>`cast(${serviceId} as uuid)`;
-  const { rows } = await sql<{ environments: EnvironmentRow[] }>`
-    with ${changeCtes(id, change)}
-    select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`.execute(db);
+  const rows = await executePrepared(
+    db,
+    sql<{ environments: EnvironmentRow[] }>`
+      with ${changeCtes(id, change)}
+      select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`,
+  );
   return rows[0]?.environments ?? [];
 }
 
@@ -373,10 +376,12 @@ export async function insertServiceRecordingChange(db: Db, values: NewBackendSer
     .returning(SERVICE_COLUMNS.map((column) => column.replace('backendServices.', '')) as ServiceColumn[]);
   const id = sql<string>`(select id from service)`;
   type Inserted = InferResult<typeof insert>[number];
-  const { rows } = await sql<Inserted & { environments: EnvironmentRow[] }>`
-    with service as (${insert}), ${changeCtes(id, change)}
-    select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`.execute(
+  // Prepared: its few shapes (which columns a service has) are planned once per connection, not on every create.
+  const rows = await executePrepared(
     db,
+    sql<Inserted & { environments: EnvironmentRow[] }>`
+      with service as (${insert}), ${changeCtes(id, change)}
+      select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`,
   );
   const [row] = rows;
   if (!row) throw new Error('the service insert returned nothing');
