@@ -1,6 +1,7 @@
 import { createDb } from '@payerbox/db';
 import { freePort } from '@payerbox/db/embedded';
 import { sql } from 'kysely';
+import { percentile } from './bench-stats.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
 import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
 
@@ -28,10 +29,6 @@ export interface ProvisioningResult extends ProvisioningSettings {
 const SERVICE = { authMethod: 'client_secret', scopeVersion: 'v2', scopes: ['system/Patient.rs'] } as const;
 const POLL_MS = 5;
 const LIMIT_MS = 120_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + LIMIT_MS;

@@ -40,11 +40,6 @@ export interface ScaleReport {
   readonly results: readonly ScaleCaseResult[];
 }
 
-/** Nearest-rank percentile of ascending `sorted` (0 when empty). */
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-}
-
 /** The "Execution Time" line of EXPLAIN ANALYZE's text output, in ms (NaN without one). */
 export function executionTime(plan: string): number {
   const match = /^Execution Time: ([\d.]+) ms$/m.exec(plan);

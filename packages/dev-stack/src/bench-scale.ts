@@ -5,14 +5,9 @@ import { loadavg } from 'node:os';
 import { createDb, type Database, type ServiceStatusColumn } from '@payerbox/db';
 import { listServicesQuery, reviewQueueQuery } from '@payerbox/registration/backend-services/repository';
 import { CompiledQuery, type Kysely } from 'kysely';
-import {
-  executionTime,
-  percentile,
-  type ScaleCaseResult,
-  type ScaleReport,
-  type ScaleSeeding,
-} from './bench-scale-report.ts';
+import { executionTime, type ScaleCaseResult, type ScaleReport, type ScaleSeeding } from './bench-scale-report.ts';
 import { growServices, NAME_WORD, type SeededService, seededService, settle } from './bench-scale-seed.ts';
+import { percentile } from './bench-stats.ts';
 import { startOurs, type Target } from './bench-targets.ts';
 
 export { formatScaleSummary, type ScaleReport, scaleMarkdown } from './bench-scale-report.ts';

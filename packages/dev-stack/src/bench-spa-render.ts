@@ -3,6 +3,7 @@
 // this package, not the other way round), as a script this module runs in a child process and whose JSON it reads.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { percentile } from './bench-stats.ts';
 import { REPO_ROOT } from './paths.ts';
 import type { SpaName } from './spa-build.ts';
 
@@ -90,13 +91,6 @@ export interface SpaRenderReport {
   readonly results: readonly SpaRenderResult[];
   /** Full runs only: the loads again over an emulated Fast 3G link. */
   readonly throttled?: ThrottledRenders;
-}
-
-/** The p-th percentile (nearest rank) of the values, in any order; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** p50 and p95 of the first meaningful render, p50 of the rest. */

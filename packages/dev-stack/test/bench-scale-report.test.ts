@@ -4,7 +4,6 @@ import {
   formatScaleSummary,
   formatSize,
   growthRatio,
-  percentile,
   type ScaleCaseResult,
   type ScaleReport,
   scaleMarkdown,
@@ -43,16 +42,6 @@ const report: ScaleReport = {
     result('short search', 1_000_000, 500, { flatExpected: false }),
   ],
 };
-
-t.test('takes the nearest-rank percentile of sorted samples', async (t) => {
-  const samples = Array.from({ length: 100 }, (_, i) => i + 1);
-  t.equal(percentile(samples, 50), 50);
-  t.equal(percentile(samples, 95), 95);
-  t.equal(percentile(samples, 100), 100);
-  t.equal(percentile([7], 95), 7, 'one sample is every percentile');
-  t.equal(percentile([1, 2, 3], 0), 1, 'p0 is the smallest, not out of range');
-  t.equal(percentile([], 95), 0, 'no samples');
-});
 
 t.test("reads the execution time from EXPLAIN ANALYZE's text", async (t) => {
   t.equal(executionTime('Limit  (cost=0.42..8.44 rows=21)\nPlanning Time: 0.367 ms\nExecution Time: 0.325 ms'), 0.325);

@@ -1,13 +1,13 @@
 import t from 'tap';
 import {
   parseSpaRenderReport,
-  percentile,
   type RenderSample,
   type SpaRenderReport,
   spaRenderMarkdown,
   spaRenderTable,
   summarizeRenderSamples,
 } from '../src/bench-spa-render.ts';
+import { percentile } from '../src/bench-stats.ts';
 
 function sample(firstRenderMs: number, transferredBytes = 2048): RenderSample {
   return {
