@@ -33,6 +33,8 @@ export interface BenchReport {
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
+  /** A short run that only proves the harness works. */
+  readonly quick: boolean;
   readonly environment: {
     readonly node: string;
     readonly platform: string;
@@ -235,12 +237,16 @@ function toMarkdown(report: BenchReport): string {
   ].join('\n');
 }
 
-/** Writes `latest.json` and `latest.md` into `dir`, returning their paths. */
+/**
+ * Writes `<name>.json` and `<name>.md` into `dir`, returning their paths: `latest` for a full run, `quick` for a
+ * quick one (ignored by git), so that proving the harness never overwrites the committed measurements.
+ */
 export async function writeReport(report: BenchReport, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
+  const name = report.quick ? 'quick' : 'latest';
   const files: [string, string][] = [
-    [join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`],
-    [join(dir, 'latest.md'), toMarkdown(report)],
+    [join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`],
+    [join(dir, `${name}.md`), toMarkdown(report)],
   ];
   await Promise.all(files.map(([file, text]) => writeFile(file, text)));
   return files.map(([file]) => file);
