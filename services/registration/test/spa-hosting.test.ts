@@ -49,6 +49,12 @@ t.test('serves the developer portal at / with no-cache and a strict Content-Secu
   expectPage(t, await app.inject({ method: 'GET', url: '/' }), 'developer');
   const head = await app.inject({ method: 'HEAD', url: '/' });
   t.equal(head.statusCode, 200, 'answers HEAD too');
+  for (const encoding of ['gzip', 'gzip, deflate, br']) {
+    const compressed = await app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': encoding } });
+    expectPage(t, compressed, 'developer');
+    const admin = await app.inject({ method: 'GET', url: '/admin/', headers: { 'accept-encoding': encoding } });
+    expectPage(t, admin, 'admin');
+  }
 });
 
 t.test("answers a page navigation to a client-side route with the app's index.html", async (t) => {

@@ -106,7 +106,8 @@ export const spaHostingPlugin = fp(
         prefix: spa.prefix,
         // reply.sendFile (used by the fallback, with either root) may be decorated only once.
         decorateReply: index === 0,
-        index: 'index.html',
+        // An array: with preCompressed, @fastify/static looks a directory's index up only in an array (a string 404s).
+        index: ['index.html'],
         // setHeaders decides cache-control per file.
         cacheControl: false,
         // @fastify/static serves dotfiles by default; a build folder has no business publishing any.
