@@ -3,4 +3,5 @@
  * and tests. Production code never imports it.
  */
 export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
+export { provisionerAidboxEnv } from './provisioner-env.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

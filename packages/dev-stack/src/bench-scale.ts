@@ -4,6 +4,7 @@
 import { loadavg } from 'node:os';
 import { createDb, type Database, type ServiceStatusColumn } from '@payerbox/db';
 import { listServicesQuery, reviewQueueQuery } from '@payerbox/registration/backend-services/repository';
+import { encodeCursor } from '@payerbox/registration/pagination';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { executionTime, type ScaleCaseResult, type ScaleReport, type ScaleSeeding } from './bench-scale-report.ts';
 import { growServices, NAME_WORD, type SeededService, seededService, settle } from './bench-scale-seed.ts';
@@ -65,11 +66,6 @@ function scaleCases(middle: SeededService): ScaleCase[] {
   ];
 }
 
-/** The API's cursor for a list page after `id`: the key, base64url-encoded (pagination.ts). */
-function cursorAfter(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
 function requestPath(scaleCase: ScaleCase): string {
   const list = scaleCase.list;
   if (list === undefined) return `${ADMIN_PREFIX}/review-queue?limit=${PAGE_SIZE}`;
@@ -77,7 +73,7 @@ function requestPath(scaleCase: ScaleCase): string {
     ...(list.status !== undefined && { status: list.status }),
     ...(list.q !== undefined && { q: list.q }),
     limit: String(PAGE_SIZE),
-    ...(list.before !== undefined && { cursor: cursorAfter(list.before) }),
+    ...(list.before !== undefined && { cursor: encodeCursor(list.before) }),
   });
   return `${ADMIN_PREFIX}/backend-services?${query}`;
 }
@@ -153,7 +149,6 @@ async function timeCases(api: Target, cases: readonly ScaleCase[], settings: Sca
       }
     }
   }
-  for (const run of runs) run.latencies.sort((a, b) => a - b);
   return runs;
 }
 

@@ -137,6 +137,8 @@ async function cleanUp(cleanups: Cleanup[]): Promise<void> {
 
 /** Reads a target's peak RSS before it stops (afterwards /proc no longer has it). */
 async function closeMeasuring(target: Target, peaks: Map<string, number | undefined>): Promise<void> {
+  // Once only: the cleanup that backs up the early close must not overwrite the reading with "exited".
+  if (peaks.has(target.name)) return;
   peaks.set(target.name, await target.peakRssMb());
   await target.close();
 }
@@ -164,7 +166,6 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
     const { results, ratios } = await measure([ours, baseline], operations(serviceId), options);
     await closeMeasuring(baseline, peaks);
     await closeMeasuring(ours, peaks);
-    cleanups.splice(cleanups.length - 2, 2);
     // Provisioning gets a database of its own: the services the create benchmark left behind all have queued jobs.
     const provisioningDatabase = await throwawayDatabase(process.env.DATABASE_URL);
     cleanups.push(provisioningDatabase.release);

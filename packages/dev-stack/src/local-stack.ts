@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createAidboxClient } from '@payerbox/aidbox';
-import { type AidboxEmulator, type FaultOptions, startAidboxEmulator } from '@payerbox/aidbox-emulator';
+import {
+  type AidboxEmulator,
+  type FaultOptions,
+  provisionerAidboxEnv,
+  startAidboxEmulator,
+} from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
 import { createWorker, type Worker } from '@payerbox/provisioner';
 import { buildApp, loadConfig } from '@payerbox/registration';
@@ -239,12 +244,7 @@ async function assemble(
         DATABASE_URL: databaseUrl,
         SECRET_ENCRYPTION_KEYS: keyring,
         LOG_LEVEL: 'silent',
-        SANDBOX_AIDBOX_URL: emulators.sandbox.url,
-        SANDBOX_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
-        SANDBOX_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
-        PRODUCTION_AIDBOX_URL: emulators.production.url,
-        PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
-        PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+        ...provisionerAidboxEnv(emulators, ADMIN_CLIENT),
         AIDBOX_TIMEOUT_MS: '2000',
         WORKER_CONCURRENCY: String(defaults.concurrency),
         POLL_INTERVAL_MS: String(defaults.pollIntervalMs),

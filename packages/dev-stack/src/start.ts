@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+// Only the settings helper: the emulators themselves run as processes of their own.
+import { provisionerAidboxEnv } from '@payerbox/aidbox-emulator/provisioner-env';
 import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
 import { seedDevelopmentAccounts } from '@payerbox/registration/dev-seed';
@@ -64,12 +66,10 @@ async function main(): Promise<void> {
       DATABASE_URL: database.url,
       SECRET_ENCRYPTION_KEYS: secretKeys,
       LOG_LEVEL: process.env.PROVISIONER_LOG_LEVEL ?? 'info',
-      SANDBOX_AIDBOX_URL: aidboxUrls.sandbox,
-      SANDBOX_AIDBOX_CLIENT_ID: admin.id,
-      SANDBOX_AIDBOX_CLIENT_SECRET: admin.secret,
-      PRODUCTION_AIDBOX_URL: aidboxUrls.production,
-      PRODUCTION_AIDBOX_CLIENT_ID: admin.id,
-      PRODUCTION_AIDBOX_CLIENT_SECRET: admin.secret,
+      ...provisionerAidboxEnv(
+        { sandbox: { url: aidboxUrls.sandbox }, production: { url: aidboxUrls.production } },
+        admin,
+      ),
       RESYNC_INTERVAL_MS: '30000',
     }),
   );

@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { type AidboxEmulator, type FaultOptions, startAidboxEmulator } from '@payerbox/aidbox-emulator';
+import {
+  type AidboxEmulator,
+  type FaultOptions,
+  provisionerAidboxEnv,
+  startAidboxEmulator,
+} from '@payerbox/aidbox-emulator';
 import { createDb, type Database, type EnvironmentColumn, migrateToLatest } from '@payerbox/db';
 import { generateKeyringSpec } from '@payerbox/secret-box';
 import { type Kysely, sql } from 'kysely';
@@ -110,12 +115,7 @@ export function provisionerEnv(
     DATABASE_URL: databaseUrl,
     SECRET_ENCRYPTION_KEYS: generateKeyringSpec('test'),
     LOG_LEVEL: 'info',
-    SANDBOX_AIDBOX_URL: emulators.sandbox.url,
-    SANDBOX_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
-    SANDBOX_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
-    PRODUCTION_AIDBOX_URL: emulators.production.url,
-    PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
-    PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
+    ...provisionerAidboxEnv(emulators, ADMIN_CLIENT),
     POLL_INTERVAL_MS: '100',
     MAX_BACKOFF_MS: '200',
     METRICS_HOST: '127.0.0.1',
