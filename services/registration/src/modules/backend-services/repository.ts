@@ -19,7 +19,7 @@ import {
 } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { TimestampKey } from '../../pagination.ts';
-import { executePrepared, preparedQuery } from '../../prepared-query.ts';
+import { preparedQuery } from '../../prepared-query.ts';
 import { type OrganizationPlacement, organizationPlacements } from '../organizations/repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -100,12 +100,12 @@ function selectServices(db: Db) {
     .where('backendServices.deletedAt', 'is', null);
 }
 
-const serviceById = preparedQuery((db) =>
-  selectServices(db).where('backendServices.id', '=', '00000000-0000-0000-0000-000000000000'),
+const serviceById = preparedQuery((db, values: { readonly id: string }) =>
+  selectServices(db).where('backendServices.id', '=', values.id),
 );
 
 export async function findService(db: Db, id: string): Promise<ServiceRecord | undefined> {
-  const rows = await serviceById(db, [id]);
+  const rows = await serviceById(db, { id });
   const [record] = await withOrganizations(db, rows as ServiceRow[]);
   return record;
 }
@@ -318,30 +318,61 @@ export interface ChangeRecord {
   readonly environments: readonly EnvironmentColumn[];
 }
 
+/** A change record as the values of a prepared statement (see {@link preparedQuery}: placed, never inspected). */
+interface ChangeValues {
+  readonly actorId: string | null;
+  readonly action: string;
+  readonly fromStatus: string | null;
+  readonly toStatus: string | null;
+  /** The detail as JSON text. */
+  readonly detail: string;
+  readonly environments: readonly EnvironmentColumn[];
+}
+
+function changeValues(change: ChangeRecord): ChangeValues {
+  return {
+    actorId: change.actorId,
+    action: change.action,
+    fromStatus: change.fromStatus,
+    toStatus: change.toStatus,
+    detail: JSON.stringify(change.detail),
+    environments: change.environments,
+  };
+}
+
 /**
  * A change's audit event and provisioning requests as the CTEs `event`, `requested` (the environments, as now) and
  * `job`, for the service whose id `serviceId` yields: one statement instead of a round trip each. The job row is
- * unique per (service, environment), so a burst of changes leaves one job that converges to the latest state. The
- * statement must also select {@link notifyRequested}: PostgreSQL skips a CTE that only reads and is not referenced.
+ * unique per (service, environment), so a burst of changes leaves one job that converges to the latest state; a
+ * service inserted by the same statement has neither rows nor conflicts, so its inserts skip the conflict checks.
+ * The statement must also select {@link notifyRequested}: PostgreSQL skips a CTE that only reads and is not
+ * referenced.
  */
-function changeCtes(serviceId: RawBuilder<string>, change: ChangeRecord): RawBuilder<unknown> {
-  const environments = sql`unnest(cast(${[...change.environments]} as text[])) as environment`;
+function changeCtes(
+  serviceId: RawBuilder<string>,
+  change: ChangeValues,
+  service: 'new' | 'existing',
+): RawBuilder<unknown> {
+  const environments = sql`unnest(cast(${change.environments} as text[])) as environment`;
+  const rearmEnvironment = sql`on conflict (service_id, environment)
+      do update set state = 'pending', last_error = null, updated_at = now()`;
+  const rearmJob = sql`on conflict (service_id, environment)
+      do update set reason = excluded.reason, run_at = now(), attempts = 0, last_error = null,
+                    generation = provisioning_jobs.generation + 1`;
+  const existing = service === 'existing';
   return sql`event as (
       insert into service_events (service_id, actor_id, action, from_status, to_status, detail)
       values (${serviceId}, ${change.actorId}, ${change.action}, ${change.fromStatus}, ${change.toStatus},
-              cast(${JSON.stringify(change.detail)} as jsonb))
+              cast(${change.detail} as jsonb))
     ), requested as (
       insert into service_environments (service_id, environment, state)
       select ${serviceId}, environment, 'pending' from ${environments}
-      on conflict (service_id, environment)
-      do update set state = 'pending', last_error = null, updated_at = now()
+      ${existing ? rearmEnvironment : sql``}
       returning environment, state, last_error, updated_at
     ), job as (
       insert into provisioning_jobs (service_id, environment, reason)
       select ${serviceId}, environment, ${change.action} from ${environments}
-      on conflict (service_id, environment)
-      do update set reason = excluded.reason, run_at = now(), attempts = 0, last_error = null,
-                    generation = provisioning_jobs.generation + 1
+      ${existing ? rearmJob : sql``}
     )`;
 }
 
@@ -353,40 +384,64 @@ function notifyRequested(serviceId: RawBuilder<string>): RawBuilder<number> {
 const REQUESTED_AS_JSON = sql<EnvironmentRow[]>`(
   select coalesce(json_agg(requested order by environment), '[]') from requested)`;
 
+const changeOfService = preparedQuery((_db, values: ChangeValues & { readonly serviceId: string }) => {
+  const id = sql<string>`cast(${values.serviceId} as uuid)`;
+  return sql<{ environments: EnvironmentRow[] }>`
+    with ${changeCtes(id, values, 'existing')}
+    select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`;
+});
+
 /** Records a change of an existing service (in the caller's transaction): its environments as they are now. */
 export async function recordChange(db: Db, serviceId: string, change: ChangeRecord): Promise<EnvironmentRow[]> {
-  const id = sql<string>`cast(${serviceId} as uuid)`;
-  const rows = await executePrepared(
-    db,
-    sql<{ environments: EnvironmentRow[] }>`
-      with ${changeCtes(id, change)}
-      select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`,
-  );
+  const rows = await changeOfService(db, { serviceId, ...changeValues(change) });
   return rows[0]?.environments ?? [];
 }
+
+/** The stored columns that a new service gets from the database (defaults), among those a representation shows. */
+const DEFAULTED_COLUMNS = [
+  'version',
+  'reviewNote',
+  'rejectionReason',
+  'submittedAt',
+  'reviewedAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly ServiceColumn[];
+
+type SecretColumn = 'clientSecretCiphertext' | 'clientSecretKeyId' | 'clientSecretIssuedAt';
+
+/** A new service: every stored column the database does not fill in, and its sealed secret when it has one. */
+export type NewService = Pick<BackendServiceRow, Exclude<ServiceColumn, (typeof DEFAULTED_COLUMNS)[number]>> &
+  Partial<Pick<NewBackendService, SecretColumn>>;
+
+const insertWithChange = preparedQuery((db, values: NewService & ChangeValues) => {
+  const { actorId, action, fromStatus, toStatus, detail, environments, ...service } = values;
+  const change = { actorId, action, fromStatus, toStatus, detail, environments };
+  // Only what the database filled in comes back (and the id, which the other CTEs read): the caller has the rest.
+  const insert = db.insertInto('backendServices').values(service).returning(['id', ...DEFAULTED_COLUMNS]);
+  const id = sql<string>`(select id from service)`;
+  type Defaulted = InferResult<typeof insert>[number];
+  return sql<Defaulted & { environments: EnvironmentRow[]; notified: number }>`
+    with service as (${insert}), ${changeCtes(id, change, 'new')}
+    select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`;
+});
 
 /**
  * Inserts a service together with its change record in one statement, atomic without a transaction of its own;
  * answers the stored columns (those a representation shows) and the environments.
  */
-export async function insertServiceRecordingChange(db: Db, values: NewBackendService, change: ChangeRecord) {
-  const insert = db
-    .insertInto('backendServices')
-    .values(values)
-    .returning(SERVICE_COLUMNS.map((column) => column.replace('backendServices.', '')) as ServiceColumn[]);
-  const id = sql<string>`(select id from service)`;
-  type Inserted = InferResult<typeof insert>[number];
-  // Prepared: its few shapes (which columns a service has) are planned once per connection, not on every create.
-  const rows = await executePrepared(
-    db,
-    sql<Inserted & { environments: EnvironmentRow[] }>`
-      with service as (${insert}), ${changeCtes(id, change)}
-      select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`,
-  );
-  const [row] = rows;
+export async function insertServiceRecordingChange(db: Db, values: NewService, change: ChangeRecord) {
+  const [row] = await insertWithChange(db, { ...values, ...changeValues(change) });
   if (!row) throw new Error('the service insert returned nothing');
-  const { environments, notified: _notified, ...inserted } = row as typeof row & { notified: unknown };
-  return { inserted: inserted as Inserted, environments };
+  const { environments, notified: _notified, ...defaulted } = row;
+  const {
+    clientSecretCiphertext: _ciphertext,
+    clientSecretKeyId: _keyId,
+    clientSecretIssuedAt: _at,
+    ...given
+  } = values;
+  const inserted: Pick<BackendServiceRow, ServiceColumn> = { ...given, ...defaulted };
+  return { inserted, environments };
 }
 
 /** The environments a service has been provisioned into (rotate-secret touches only those). */

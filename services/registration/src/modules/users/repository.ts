@@ -8,7 +8,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export type AuthenticatedUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
-const userByTokenHash = preparedQuery((db) =>
+const userByTokenHash = preparedQuery((db, values: { readonly tokenHash: Buffer }) =>
   db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
@@ -21,7 +21,7 @@ const userByTokenHash = preparedQuery((db) =>
       'apiTokens.lastUsedAt',
       'apiTokens.expiresAt',
     ])
-    .where('apiTokens.tokenHash', '=', Buffer.alloc(32))
+    .where('apiTokens.tokenHash', '=', values.tokenHash)
     .where('apiTokens.revokedAt', 'is', null)
     .where('apiTokens.expiresAt', '>', sql<Date>`now()`),
 );
@@ -31,7 +31,7 @@ export async function findUserByTokenHash(
   db: Kysely<Database>,
   tokenHash: Buffer,
 ): Promise<(AuthenticatedUser & { tokenId: string; lastUsedAt: Date | null; expiresAt: Date }) | undefined> {
-  const rows = await userByTokenHash(db, [tokenHash]);
+  const rows = await userByTokenHash(db, { tokenHash });
   return rows[0];
 }
 
