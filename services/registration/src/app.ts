@@ -27,6 +27,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
+import { provisionerWakeupPlugin } from './plugins/provisioner-wakeup.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
@@ -150,6 +151,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(metricsPlugin, { token: config.metricsToken });
     await app.register(openapiPlugin);
     await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+    await app.register(provisionerWakeupPlugin);
     await app.register(authenticationPlugin);
     await app.register(housekeepingPlugin);
     await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });

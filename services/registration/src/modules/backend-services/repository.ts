@@ -345,8 +345,7 @@ function changeValues(change: ChangeRecord): ChangeValues {
  * `job`, for the service whose id `serviceId` yields: one statement instead of a round trip each. The job row is
  * unique per (service, environment), so a burst of changes leaves one job that converges to the latest state; a
  * service inserted by the same statement has neither rows nor conflicts, so its inserts skip the conflict checks.
- * The statement must also select {@link notifyRequested}: PostgreSQL skips a CTE that only reads and is not
- * referenced.
+ * The statement does not wake the provisioner: its caller does, once committed (see provisioner-wakeup.ts).
  */
 function changeCtes(
   serviceId: RawBuilder<string>,
@@ -376,11 +375,6 @@ function changeCtes(
     )`;
 }
 
-/** Wakes the provisioner workers (LISTEN provisioning_jobs) for each requested environment, at commit. */
-function notifyRequested(serviceId: RawBuilder<string>): RawBuilder<number> {
-  return sql<number>`(select count(pg_notify('provisioning_jobs', ${serviceId} || ':' || environment)) from requested)`;
-}
-
 const REQUESTED_AS_JSON = sql<EnvironmentRow[]>`(
   select coalesce(json_agg(requested order by environment), '[]') from requested)`;
 
@@ -388,7 +382,7 @@ const changeOfService = preparedQuery((_db, values: ChangeValues & { readonly se
   const id = sql<string>`cast(${values.serviceId} as uuid)`;
   return sql<{ environments: EnvironmentRow[] }>`
     with ${changeCtes(id, values, 'existing')}
-    select ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified`;
+    select ${REQUESTED_AS_JSON} as environments`;
 });
 
 /** Records a change of an existing service (in the caller's transaction): its environments as they are now. */
@@ -418,12 +412,15 @@ const insertWithChange = preparedQuery((db, values: NewService & ChangeValues) =
   const { actorId, action, fromStatus, toStatus, detail, environments, ...service } = values;
   const change = { actorId, action, fromStatus, toStatus, detail, environments };
   // Only what the database filled in comes back (and the id, which the other CTEs read): the caller has the rest.
-  const insert = db.insertInto('backendServices').values(service).returning(['id', ...DEFAULTED_COLUMNS]);
+  const insert = db
+    .insertInto('backendServices')
+    .values(service)
+    .returning(['id', ...DEFAULTED_COLUMNS]);
   const id = sql<string>`(select id from service)`;
   type Defaulted = InferResult<typeof insert>[number];
-  return sql<Defaulted & { environments: EnvironmentRow[]; notified: number }>`
+  return sql<Defaulted & { environments: EnvironmentRow[] }>`
     with service as (${insert}), ${changeCtes(id, change, 'new')}
-    select service.*, ${REQUESTED_AS_JSON} as environments, ${notifyRequested(id)} as notified from service`;
+    select service.*, ${REQUESTED_AS_JSON} as environments from service`;
 });
 
 /**
@@ -433,7 +430,7 @@ const insertWithChange = preparedQuery((db, values: NewService & ChangeValues) =
 export async function insertServiceRecordingChange(db: Db, values: NewService, change: ChangeRecord) {
   const [row] = await insertWithChange(db, { ...values, ...changeValues(change) });
   if (!row) throw new Error('the service insert returned nothing');
-  const { environments, notified: _notified, ...defaulted } = row;
+  const { environments, ...defaulted } = row;
   const {
     clientSecretCiphertext: _ciphertext,
     clientSecretKeyId: _keyId,

@@ -43,6 +43,8 @@ export interface ServiceContext {
   readonly aidboxPublicUrls: AidboxPublicUrls;
   /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
   readonly organizations: OrganizationDirectory | undefined;
+  /** Wakes the provisioner; called after a transaction that queued provisioning committed. */
+  readonly wakeProvisioner: () => void;
 }
 
 /** The context from the app's decorations. */
@@ -53,11 +55,15 @@ export function serviceContext(app: FastifyInstance): ServiceContext {
     safeFetch: app.safeFetch,
     aidboxPublicUrls: app.config.aidboxPublicUrls,
     organizations: app.organizations,
+    wakeProvisioner: app.wakeProvisioner,
   };
 }
 
-/** The part of the context that reading and transitions need. */
+/** The part of the context that reading needs. */
 export type ViewContext = Pick<ServiceContext, 'db' | 'aidboxPublicUrls'>;
+
+/** The part of the context that lifecycle changes need. */
+export type ChangeContext = Pick<ServiceContext, 'db' | 'aidboxPublicUrls' | 'wakeProvisioner'>;
 
 /** A representation that may carry a secret issued by this very request (shown once). */
 export type ServiceWithSecret = BackendService & { clientSecret?: string };
@@ -140,6 +146,8 @@ export async function createService(
         return { service, replayed: false, secret };
       })
     : { service: await insert(ctx.db), replayed: false, secret };
+  // Committed: the sandbox job is there for the worker to claim (a replay queued nothing new).
+  if (!result.replayed) ctx.wakeProvisioner();
   const shown = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
   return { service: shown ? { ...result.service, clientSecret: shown } : result.service, replayed: result.replayed };
 }
@@ -305,11 +313,13 @@ export async function reviewQueuePage(
 }
 
 /** Admin: re-arms the provisioning of every environment the service has, whatever its state, and audits it. */
-export async function resyncService(ctx: ViewContext, admin: AuthenticatedUser, id: string): Promise<BackendService> {
-  return ctx.db.transaction().execute(async (trx) => {
+export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser, id: string): Promise<BackendService> {
+  let requested = 0;
+  const view = await ctx.db.transaction().execute(async (trx) => {
     const locked = await lockService(trx, id);
     if (!locked) throw problems.notFound('The backend service');
     const environments = await provisionedEnvironments(trx, id);
+    requested = environments.length;
     await recordChange(trx, id, {
       actorId: admin.id,
       action: 'resync',
@@ -320,4 +330,6 @@ export async function resyncService(ctx: ViewContext, admin: AuthenticatedUser, 
     });
     return toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls);
   });
+  if (requested > 0) ctx.wakeProvisioner();
+  return view;
 }

@@ -22,8 +22,9 @@ import {
   type ServiceRecord,
   updateService,
 } from './repository.ts';
-import { type AidboxPublicUrls, toView } from './representation.ts';
+import { toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
+import type { ChangeContext } from './service.ts';
 
 export async function mustFind(db: Kysely<Database> | Transaction<Database>, id: string): Promise<ServiceRecord> {
   const record = await findService(db, id);
@@ -86,13 +87,14 @@ export interface TransitionRequest {
  * the action deleted it).
  */
 export async function runTransition(
-  ctx: { readonly db: Kysely<Database>; readonly aidboxPublicUrls: AidboxPublicUrls },
+  ctx: ChangeContext,
   request: TransitionRequest,
 ): Promise<BackendService | undefined> {
   if (requiresReason(request.action) && !request.reason?.trim()) {
     throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  let requested = 0;
+  const view = await ctx.db.transaction().execute(async (trx) => {
     const locked = await lockService(trx, request.id);
     if (!locked || (request.actor === 'owner' && locked.ownerId !== request.user.id)) {
       throw problems.notFound('The backend service');
@@ -105,7 +107,7 @@ export async function runTransition(
     if (to === null) changes.deletedAt = new Date();
     else if (to !== locked.status) changes.status = to;
     await updateService(trx, locked.id, changes);
-    await recordEffects(trx, {
+    const environments = await recordEffects(trx, {
       id: locked.id,
       action: request.action,
       actorId: request.user.id,
@@ -113,6 +115,10 @@ export async function runTransition(
       to,
       detail: request.detail ?? {},
     });
+    requested = environments.length;
     return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
   });
+  // Committed: the jobs are there for the worker to claim.
+  if (requested > 0) ctx.wakeProvisioner();
+  return view;
 }
