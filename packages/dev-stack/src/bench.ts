@@ -4,6 +4,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createDb } from '@payerbox/db';
+import { sql } from 'kysely';
 import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
 import { measureProvisioning, type ProvisioningResult, type ProvisioningSettings } from './bench-provisioning.ts';
@@ -47,9 +49,9 @@ function operations(serviceId: string): Operation[] {
   ];
 }
 
-function scenarioFor(operation: Operation, target: Target): Scenario {
+function scenarioFor(operation: Operation, target: Target, run: number): Scenario {
   return {
-    name: `${operation.name} (${target.name})`,
+    name: `${operation.name} (${target.name} ${run})`,
     method: operation.method,
     url: `${target.baseUrl}${operation.path}`,
     headers: target.headers,
@@ -57,30 +59,49 @@ function scenarioFor(operation: Operation, target: Target): Scenario {
   };
 }
 
-function ratioOf(operation: string, ours: ScenarioResult | undefined, baseline: ScenarioResult | undefined): Ratio {
-  const oursRps = ours?.requestsPerSecond ?? 0;
-  const baselineRps = baseline?.requestsPerSecond ?? 0;
+function meanRps(results: readonly ScenarioResult[]): number {
+  return results.length === 0 ? 0 : results.reduce((sum, result) => sum + result.requestsPerSecond, 0) / results.length;
+}
+
+function ratioOf(operation: string, ours: readonly ScenarioResult[], baseline: readonly ScenarioResult[]): Ratio {
+  const oursRps = meanRps(ours);
+  const baselineRps = meanRps(baseline);
   return { operation, ours: oursRps, baseline: baselineRps, ratio: baselineRps > 0 ? oursRps / baselineRps : 0 };
 }
 
-/** Runs every operation against every target, one scenario at a time so that they never compete. */
+/**
+ * The order of the runs of one operation: ours, baseline, baseline, ours. Each target's mean then sits at the same
+ * point of the sequence, so what drifts along it (the tables growing by tens of thousands of rows per create run,
+ * autovacuum, the JIT still settling) favours neither.
+ */
+function abba<T>(targets: readonly [T, T]): T[] {
+  return [targets[0], targets[1], targets[1], targets[0]];
+}
+
+/**
+ * Runs every operation against both targets in {@link abba} order, one run at a time so that they never compete,
+ * each after `settle` (a checkpoint: no run inherits the dirty pages or the next timed checkpoint of the one before).
+ */
 async function measure(
-  targets: readonly Target[],
+  targets: readonly [Target, Target],
   ops: readonly Operation[],
   load: LoadSettings,
+  settle: () => Promise<void>,
 ): Promise<{ results: ScenarioResult[]; ratios: Ratio[] }> {
   const results: ScenarioResult[] = [];
   const ratios: Ratio[] = [];
   for (const operation of ops) {
-    const byTarget = new Map<Target['name'], ScenarioResult>();
-    for (const target of targets) {
-      const scenario = scenarioFor(operation, target);
+    const byTarget = new Map<Target['name'], ScenarioResult[]>();
+    for (const target of abba(targets)) {
+      const runs = byTarget.get(target.name) ?? [];
+      const scenario = scenarioFor(operation, target, runs.length + 1);
+      await settle();
       console.log(`# measuring ${scenario.name}: ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s`);
       const result = await runScenario(scenario, load);
       results.push(result);
-      byTarget.set(target.name, result);
+      byTarget.set(target.name, [...runs, result]);
     }
-    ratios.push(ratioOf(operation.name, byTarget.get('ours'), byTarget.get('baseline')));
+    ratios.push(ratioOf(operation.name, byTarget.get('ours') ?? [], byTarget.get('baseline') ?? []));
   }
   return { results, ratios };
 }
@@ -106,6 +127,25 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
 }
 
 type Cleanup = () => Promise<void>;
+
+/**
+ * CHECKPOINT on the benchmark's database. It needs superuser or pg_checkpoint (PostgreSQL 15+): on a DATABASE_URL
+ * without either, the runs go on without it, said once.
+ */
+function checkpointer(databaseUrl: string): { run: () => Promise<void>; close: Cleanup } {
+  const db = createDb({ databaseUrl, poolSize: 1 });
+  let refused = false;
+  return {
+    async run() {
+      if (refused) return;
+      await sql`checkpoint`.execute(db).catch((error: unknown) => {
+        refused = true;
+        console.log(`# no checkpoint between runs (${error instanceof Error ? error.message : String(error)})`);
+      });
+    },
+    close: () => db.destroy(),
+  };
+}
 
 /** Emulator latency × worker count; the quick run keeps one small cell. */
 function provisioningMatrix(quick: boolean): ProvisioningSettings[] {
@@ -163,7 +203,9 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
     const baseline = await startBaseline(database.url, ours.poolSize, ours.ownerId);
     cleanups.push(() => closeMeasuring(baseline, peaks));
     const serviceId = await createServiceThrough(ours, SERVICE_INPUT);
-    const { results, ratios } = await measure([ours, baseline], operations(serviceId), options);
+    const checkpoints = checkpointer(database.url);
+    cleanups.push(checkpoints.close);
+    const { results, ratios } = await measure([ours, baseline], operations(serviceId), options, checkpoints.run);
     await closeMeasuring(baseline, peaks);
     await closeMeasuring(ours, peaks);
     // Provisioning gets a database of its own: the services the create benchmark left behind all have queued jobs.
@@ -217,7 +259,7 @@ function failed(result: ScenarioResult): boolean {
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
   // Every operation runs against both targets.
-  const watchdog = startWatchdog(options, operations('').length * 2);
+  const watchdog = startWatchdog(options, operations('').length * abba(['ours', 'baseline']).length);
   try {
     const report = await benchmark(options, new Date().toISOString());
     console.log(`\n${formatSummary(report)}\n`);
