@@ -137,14 +137,15 @@ function withListFilter<O>(
 }
 
 /** At most this many characters of the search go to the client id's trigram index. */
-const CLIENT_ID_WINDOW = 8;
+const CLIENT_ID_WINDOW = 5;
 
 /**
  * `client_id ilike pattern`, cheaper on the trigram index. Client ids are `bs-` and 32 random hex digits, so the
  * trigram of `bs-` is in every one of them and each hex trigram in about 1 in 140: reading their posting lists is
- * what a long search text (a whole client id) costs. The index is therefore asked only for up to
- * {@link CLIENT_ID_WINDOW} characters of the text's longest run of letters and digits, and the rows it finds are
- * checked against the whole text: every client id that contains the text contains the window too.
+ * what a search text costs, and they grow with the table. The index is therefore asked only for up to
+ * {@link CLIENT_ID_WINDOW} characters (three trigrams: about one false candidate per three million services) of the
+ * text's longest run of letters and digits, and the rows it finds are checked against the whole text: every client
+ * id that contains the text contains the window too.
  */
 function clientIdContains(eb: ExpressionBuilder<Database, 'backendServices'>, q: string, pattern: string) {
   const runs = q.match(/[0-9a-z]+/gi) ?? [];
