@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AidboxError } from '@payerbox/aidbox';
-import pg from 'pg';
+import { listenForNotifications, type NotificationListener } from '@payerbox/db';
 import type { Logger } from 'pino';
 import { backoffDelay } from './backoff.ts';
 import { type ClaimedJob, claimJobs, completeJob, failJob, queueDriftChecks, retryJob } from './queue.ts';
@@ -66,7 +66,7 @@ export function createWorker(options: WorkerOptions): Worker {
   // A nudge that arrives while the loop is busy claiming must not be lost: it cancels the next sleep.
   let nudged = false;
   let loopDone: Promise<void> | undefined;
-  let listener: pg.Client | undefined;
+  let listener: NotificationListener | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
 
   const nudge = () => {
@@ -139,16 +139,6 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: options.databaseUrl });
-    client.on('notification', nudge);
-    // A lost listener only costs latency: polling goes on, and the next start reconnects.
-    client.on('error', (error) => log.warn({ error: error.message }, 'listener lost; polling continues'));
-    await client.connect();
-    await client.query('listen provisioning_jobs');
-    listener = client;
-  }
-
   async function resyncPass(): Promise<void> {
     try {
       const queued = await queueDriftChecks(options.db, options.resyncIntervalMs, DRIFT_BATCH);
@@ -163,11 +153,13 @@ export function createWorker(options: WorkerOptions): Worker {
     stats,
     async start() {
       running = true;
-      try {
-        await listen();
-      } catch (error) {
-        log.warn({ error: describe(error) }, 'could not LISTEN; polling only');
-      }
+      // A lost listener only costs latency: polling goes on while it reconnects.
+      listener = await listenForNotifications({
+        databaseUrl: options.databaseUrl,
+        channel: 'provisioning_jobs',
+        onNotification: nudge,
+        onError: (error) => log.warn({ error: error.message }, 'listener lost; polling continues'),
+      });
       resyncTimer = setInterval(() => void resyncPass(), options.resyncIntervalMs);
       resyncTimer.unref();
       loopDone = loop();
@@ -179,7 +171,7 @@ export function createWorker(options: WorkerOptions): Worker {
       nudge();
       await loopDone;
       await Promise.all(inFlight);
-      await listener?.end().catch(() => {});
+      await listener?.close();
       log.info(stats, 'provisioner worker stopped');
     },
   };

@@ -33,7 +33,7 @@ import {
 } from './repository.ts';
 import { type AidboxPublicUrls, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
-import { lifecycleChange, mustFind, runTransition } from './transitions.ts';
+import { inQueueingTransaction, lifecycleChange, mustFind, runTransition } from './transitions.ts';
 
 /** What the backend-service operations need from the app. */
 export interface ServiceContext {
@@ -314,12 +314,10 @@ export async function reviewQueuePage(
 
 /** Admin: re-arms the provisioning of every environment the service has, whatever its state, and audits it. */
 export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser, id: string): Promise<BackendService> {
-  let requested = 0;
-  const view = await ctx.db.transaction().execute(async (trx) => {
+  return inQueueingTransaction(ctx, async (trx) => {
     const locked = await lockService(trx, id);
     if (!locked) throw problems.notFound('The backend service');
     const environments = await provisionedEnvironments(trx, id);
-    requested = environments.length;
     await recordChange(trx, id, {
       actorId: admin.id,
       action: 'resync',
@@ -328,8 +326,6 @@ export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser
       detail: { environments },
       environments,
     });
-    return toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls);
+    return { result: toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls), queued: environments.length };
   });
-  if (requested > 0) ctx.wakeProvisioner();
-  return view;
 }

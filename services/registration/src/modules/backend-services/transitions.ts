@@ -68,6 +68,19 @@ export async function recordEffects(
   return recordChange(trx, effect.id, lifecycleChange(effect, environments));
 }
 
+/**
+ * Runs a transaction that may queue provisioning and, once it committed, wakes the provisioner if it queued any:
+ * `work` answers its result and how many environments it queued.
+ */
+export async function inQueueingTransaction<T>(
+  ctx: ChangeContext,
+  work: (trx: Transaction<Database>) => Promise<{ readonly result: T; readonly queued: number }>,
+): Promise<T> {
+  const { result, queued } = await ctx.db.transaction().execute(work);
+  if (queued > 0) ctx.wakeProvisioner();
+  return result;
+}
+
 export interface TransitionRequest {
   readonly id: string;
   readonly action: LifecycleAction;
@@ -93,8 +106,7 @@ export async function runTransition(
   if (requiresReason(request.action) && !request.reason?.trim()) {
     throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
   }
-  let requested = 0;
-  const view = await ctx.db.transaction().execute(async (trx) => {
+  return inQueueingTransaction(ctx, async (trx) => {
     const locked = await lockService(trx, request.id);
     if (!locked || (request.actor === 'owner' && locked.ownerId !== request.user.id)) {
       throw problems.notFound('The backend service');
@@ -115,10 +127,7 @@ export async function runTransition(
       to,
       detail: request.detail ?? {},
     });
-    requested = environments.length;
-    return to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
+    const view = to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
+    return { result: view, queued: environments.length };
   });
-  // Committed: the jobs are there for the worker to claim.
-  if (requested > 0) ctx.wakeProvisioner();
-  return view;
 }
