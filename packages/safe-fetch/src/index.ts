@@ -1,10 +1,10 @@
 export { type AddressVerdict, checkAddress } from './address-policy.ts';
+export { type Connector, type DialTarget, tcpConnector } from './connect.ts';
+export { SafeFetchError, type SafeFetchErrorCode } from './errors.ts';
 export {
   createSafeFetcher,
   type Resolver,
   type SafeFetch,
-  SafeFetchError,
-  type SafeFetchErrorCode,
   type SafeFetchOptions,
   type SafeResponse,
 } from './safe-fetch.ts';

@@ -1,8 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { checkAddress, ipLiteral } from './address-policy.ts';
+import { type Connector, type DialTarget, dialFirstReachable, tcpConnector, upgradeToTls } from './connect.ts';
+import { classifyFailure, type FetchPhase, SafeFetchError } from './errors.ts';
 
 /** Resolves a host name to every address it has (injected in tests so that no real lookup happens). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -13,9 +14,16 @@ export interface SafeFetchOptions {
    * JWKS. Every other blocked range stays blocked.
    */
   readonly allowLoopback: boolean;
+  /** Deadline for the whole exchange: resolving, connecting, TLS, headers and body. */
   readonly timeoutMs?: number;
+  /** Longest wait for one address of a name with several before the next is tried. */
+  readonly attemptTimeoutMs?: number;
   readonly maxBytes?: number;
   readonly resolve?: Resolver;
+  /** Opens the TCP connection to a checked address (tests inject failures loopback cannot produce). */
+  readonly connect?: Connector;
+  /** Trust anchors for https instead of Node's public ones (tests with their own certificate authority). */
+  readonly ca?: string | readonly string[];
   /**
    * Called with the checked address right before connecting. Tests use it to prove that nothing but loopback is
    * ever dialled, even if the checks above were broken.
@@ -33,31 +41,11 @@ export interface SafeResponse {
   readonly body: Buffer;
 }
 
-export type SafeFetchErrorCode =
-  | 'invalid_url'
-  | 'scheme_not_allowed'
-  | 'credentials_in_url'
-  | 'fragment_in_url'
-  | 'dns_failed'
-  | 'address_blocked'
-  | 'redirect_refused'
-  | 'timeout'
-  | 'too_large'
-  | 'connection_failed';
-
-export class SafeFetchError extends Error {
-  constructor(
-    readonly code: SafeFetchErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'SafeFetchError';
-  }
-}
-
 const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 2_000;
 const DEFAULT_MAX_BYTES = 64 * 1024;
+/** Addresses of one name that are tried at most; the rest of a long answer is never dialled. */
+const MAX_ADDRESSES_TRIED = 4;
 
 const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
@@ -76,12 +64,23 @@ function parseTarget(rawUrl: string, allowLoopback: boolean): URL {
   return url;
 }
 
+function dnsFailure(hostname: string, cause: unknown): SafeFetchError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const why =
+    code === 'ENOTFOUND' || code === 'ENODATA'
+      ? `host ${hostname} does not exist`
+      : code === 'EAI_AGAIN'
+        ? `host ${hostname} could not be resolved right now (a temporary DNS failure)`
+        : `host ${hostname} could not be resolved`;
+  return new SafeFetchError('dns_failed', `could not be reached: ${why}`, { cause });
+}
+
 /** Resolves the host once and checks every answer: one blocked address refuses the whole name. */
-async function checkedAddress(
+async function checkedAddresses(
   url: URL,
   options: SafeFetchOptions,
   deadline: AbortSignal,
-): Promise<{ address: string; family: 4 | 6 }> {
+): Promise<{ address: string; family: 4 | 6 }[]> {
   const literal = ipLiteral(url.hostname);
   let answers: { address: string; family: number }[];
   if (literal) answers = [{ address: literal, family: literal.includes(':') ? 6 : 4 }];
@@ -90,25 +89,27 @@ async function checkedAddress(
       answers = await raceDeadline((options.resolve ?? systemResolver)(url.hostname), deadline);
     } catch (cause) {
       if (deadline.aborted) throw new SafeFetchError('timeout', 'name resolution took too long', { cause });
-      throw new SafeFetchError('dns_failed', `host ${url.hostname} could not be resolved`, { cause });
+      throw dnsFailure(url.hostname, cause);
     }
   }
-  if (answers.length === 0) throw new SafeFetchError('dns_failed', `host ${url.hostname} has no address`);
+  if (answers.length === 0)
+    throw new SafeFetchError('dns_failed', `could not be reached: host ${url.hostname} has no address`);
   const verdicts = answers.map((answer) => checkAddress(answer.address, { allowLoopback: options.allowLoopback }));
-  const blocked = verdicts.find((v) => !v.allowed);
-  if (blocked && !blocked.allowed) {
-    throw new SafeFetchError(
-      'address_blocked',
-      `resolves to ${blocked.address} (${blocked.range}), which the portal does not connect to`,
-    );
+  const allowed: { address: string; family: 4 | 6; loopback: boolean }[] = [];
+  for (const verdict of verdicts) {
+    if (!verdict.allowed) {
+      throw new SafeFetchError(
+        'address_blocked',
+        `resolves to ${verdict.address} (${verdict.range}), which the portal does not connect to`,
+      );
+    }
+    allowed.push(verdict);
   }
-  const first = verdicts[0];
-  if (!first?.allowed) throw new SafeFetchError('dns_failed', `host ${url.hostname} has no usable address`);
   // Plain http is for local development only: never over the network.
-  if (url.protocol === 'http:' && !verdicts.every((v) => v.allowed && v.loopback)) {
+  if (url.protocol === 'http:' && !allowed.every((v) => v.loopback)) {
     throw new SafeFetchError('scheme_not_allowed', 'must use https (http is allowed for loopback in development mode)');
   }
-  return { address: first.address, family: first.family };
+  return allowed.map(({ address, family }) => ({ address, family }));
 }
 
 function raceDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
@@ -118,14 +119,6 @@ function raceDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
     deadline.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort));
   });
-}
-
-/** A lookup that answers with the already-checked address: the connection cannot be re-resolved elsewhere. */
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
-  return ((_hostname: string, lookupOptions: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (lookupOptions.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as LookupFunction;
 }
 
 function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -149,13 +142,48 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
     });
     response.on('end', () => resolve(Buffer.concat(chunks)));
     response.on('error', reject);
+    // A connection closed mid-body ends the stream without 'end' (and, on some paths, without 'error').
+    response.on('close', () => {
+      if (!response.complete) reject(Object.assign(new Error('the body was cut off'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
+/** Sends the GET over an open connection and reads the answer; the connection is used for this request only. */
+function exchange(
+  stream: Duplex,
+  url: URL,
+  headers: Record<string, string>,
+  maxBytes: number,
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({
+      method: 'GET',
+      path: `${url.pathname}${url.search}`,
+      // `host` names the URL's host, not the address dialled; no agent: the connection is ours and closes after.
+      headers: { host: url.host, connection: 'close', ...headers },
+      createConnection: () => stream,
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        response.destroy();
+        reject(new SafeFetchError('redirect_refused', `redirects (HTTP ${status}); give the final URL instead`));
+        return;
+      }
+      readBody(response, maxBytes).then((body) => resolve({ status, headers: response.headers, body }), reject);
+    });
+    request.end();
   });
 }
 
 /**
  * Fetches a user-supplied URL without letting it reach the portal's own network: https only (loopback http in
- * development), the host resolved once and every address checked, the connection pinned to the checked address,
- * no redirects, no cookies or credentials, a deadline for the whole exchange and a size cap on the body.
+ * development), the host resolved once and every address checked, connections only to checked addresses (tried in
+ * turn), no redirects, no cookies or credentials, a deadline for the whole exchange and a size cap on the body.
+ * Every failure, from DNS to a reset in the middle of the body, ends in a {@link SafeFetchError}; none escapes as an
+ * unhandled `'error'` event.
  */
 export function createSafeFetcher(options: SafeFetchOptions) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -164,45 +192,38 @@ export function createSafeFetcher(options: SafeFetchOptions) {
   return async function safeFetch(rawUrl: string, accept = 'application/json'): Promise<SafeResponse> {
     const url = parseTarget(rawUrl, options.allowLoopback);
     const deadline = AbortSignal.timeout(timeoutMs);
-    const target = await checkedAddress(url, options, deadline);
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    options.beforeConnect?.({ address: target.address, port });
-    const client = url.protocol === 'https:' ? https : http;
-
-    return new Promise<SafeResponse>((resolve, reject) => {
-      const request = client.request(url, {
-        method: 'GET',
-        agent: false,
-        lookup: pinnedLookup(target.address, target.family),
-        signal: deadline,
-        headers: { accept, 'user-agent': options.userAgent ?? 'payerbox-portal' },
-      });
-      request.on('error', (cause) => {
-        if (deadline.aborted) reject(new SafeFetchError('timeout', `did not answer within ${timeoutMs} ms`, { cause }));
-        else if (cause instanceof SafeFetchError) reject(cause);
-        else reject(new SafeFetchError('connection_failed', `could not be fetched: ${cause.message}`, { cause }));
-      });
-      request.on('response', (response) => {
-        const status = response.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          response.destroy();
-          reject(new SafeFetchError('redirect_refused', `redirects (HTTP ${status}); give the final URL instead`));
-          return;
-        }
-        readBody(response, maxBytes).then(
-          (body) => resolve({ url: url.toString(), address: target.address, status, headers: response.headers, body }),
-          (cause: unknown) =>
-            reject(
-              cause instanceof SafeFetchError
-                ? cause
-                : deadline.aborted
-                  ? new SafeFetchError('timeout', `did not answer within ${timeoutMs} ms`, { cause })
-                  : new SafeFetchError('connection_failed', 'broke off while sending its body', { cause }),
-            ),
-        );
-      });
-      request.end();
+    const addresses = await checkedAddresses(url, options, deadline);
+    const targets: DialTarget[] = addresses.slice(0, MAX_ADDRESSES_TRIED).map((a) => ({ ...a, port }));
+    const socket = await dialFirstReachable(targets, {
+      connect: options.connect ?? tcpConnector,
+      deadline,
+      timeoutMs,
+      attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      beforeConnect: options.beforeConnect,
     });
+    const address = socket.remoteAddress ?? targets[0]?.address ?? '';
+    let phase: FetchPhase = url.protocol === 'https:' ? 'tls' : 'http';
+    // The deadline ends whatever is still open; the exchange then rejects and is read as a timeout.
+    const onDeadline = () => socket.destroy();
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    try {
+      const stream =
+        phase === 'tls' ? await upgradeToTls(socket, { hostname: url.hostname, ca: options.ca }, deadline) : socket;
+      phase = 'http';
+      const answer = await exchange(
+        stream,
+        url,
+        { accept, 'user-agent': options.userAgent ?? 'payerbox-portal' },
+        maxBytes,
+      );
+      return { url: url.toString(), address, ...answer };
+    } catch (cause) {
+      throw classifyFailure(cause, { phase, address, deadline, timeoutMs });
+    } finally {
+      deadline.removeEventListener('abort', onDeadline);
+      socket.destroy();
+    }
   };
 }
 

@@ -1,57 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import t, { type Test } from 'tap';
-import { createSafeFetcher, type Resolver, SafeFetchError, type SafeFetchOptions } from '../src/index.ts';
-
-type Handler = (url: string, res: ServerResponse, headers: IncomingHttpHeaders) => void;
-
-/** A document server on loopback; every request it sees is recorded. */
-async function serve(
-  t: Test,
-  handler: Handler,
-): Promise<{ port: number; seen: { url: string; headers: IncomingHttpHeaders }[] }> {
-  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
-  const server: Server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', headers: req.headers });
-    handler(req.url ?? '', res, req.headers);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  t.teardown(() => server.closeAllConnections());
-  return { port: (server.address() as AddressInfo).port, seen };
-}
-
-/** A fetcher whose every connection must go to loopback: a non-loopback dial fails the test before any packet. */
-function fetcher(options: Partial<SafeFetchOptions> = {}) {
-  const dialled: string[] = [];
-  const fetch = createSafeFetcher({
-    allowLoopback: false,
-    timeoutMs: 1_000,
-    ...options,
-    beforeConnect: ({ address }) => {
-      dialled.push(address);
-      if (address !== '127.0.0.1' && address !== '::1') {
-        throw new SafeFetchError('connection_failed', `test guard: refusing to dial ${address}`);
-      }
-    },
-  });
-  return { fetch, dialled };
-}
-
-const resolveTo =
-  (...addresses: string[]): Resolver =>
-  async () =>
-    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-
-async function refusal(promise: Promise<unknown>): Promise<SafeFetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SafeFetchError) return error;
-    throw error;
-  }
-  throw new Error('expected the fetch to be refused');
-}
+import t from 'tap';
+import type { Resolver } from '../src/index.ts';
+import { fetcher, refusal, resolveTo, serve } from './helpers/fetch.ts';
 
 const jwks = JSON.stringify({ keys: [] });
 
@@ -104,7 +53,9 @@ const BLOCKED = {
   'IPv4-mapped loopback': '::ffff:127.0.0.1',
   'IPv4-mapped private': '::ffff:10.0.0.1',
   'IPv4-mapped metadata': '::ffff:169.254.169.254',
-  'IPv4-compatible loopback': '::127.0.0.1',
+  'IPv4-compatible form of 127.0.0.1': '::127.0.0.1',
+  'IPv4-compatible metadata': '::a9fe:a9fe',
+  'IPv4-compatible public address': '::8.8.8.8',
   'NAT64 of a private address': '64:ff9b::a00:1',
   '6to4 of a private address': '2002:a00:1::1',
   Teredo: '2001:0:4136:e378:8000:63bf:3fff:fdd2',
@@ -126,6 +77,8 @@ t.test('refuses blocked IP literals in the URL', async (t) => {
     'https://127.0.0.1/jwks.json',
     'https://[::1]/jwks.json',
     'https://[::ffff:127.0.0.1]/jwks.json',
+    'https://[::127.0.0.1]/jwks.json',
+    'https://[::a9fe:a9fe]/latest/meta-data',
     'https://169.254.169.254/latest/meta-data',
     'https://2130706433/jwks.json',
     'https://0x7f.1/jwks.json',
