@@ -235,3 +235,43 @@ t.test(
     t.equal(await jobOf(db, id), undefined, 'the job is done once the latest change is applied');
   },
 );
+
+t.test(
+  'after its last attempt a job fails for good: the environment shows failed with the error, the job leaves the ' +
+    'queue, and an admin resync re-arms it to converge once Aidbox is back',
+  async (t) => {
+    const maxAttempts = 3;
+    const stack = await startStack(t, { errorRate: 1 });
+    const db = queueDb(t, stack.databaseUrl);
+    const worker = await stack.startWorker({ maxAttempts, maxBackoffMs: 20 });
+    const created = await stack.developer.api('POST', '/backend-services', {
+      name: 'Refused',
+      authMethod: 'client_secret',
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs'],
+    });
+    t.equal(created.status, 201);
+    const { id, clientId } = created.body as { id: string; clientId: string };
+
+    const failed = await stack.waitForEnvironment(id, 'sandbox', 'failed');
+    t.match(failed.environments.sandbox.error, /503/, "the environment shows Aidbox's error");
+    t.match(
+      worker.stats,
+      { completed: 0, retried: maxAttempts - 1, failed: 1 },
+      `${maxAttempts} attempts: the last one is the failure`,
+    );
+    t.equal(await jobOf(db, id), undefined, 'the job left the queue: nothing retries it');
+    t.notOk(stack.emulators.sandbox.resource('Client', clientId), 'Aidbox has nothing');
+
+    stack.emulators.sandbox.setFaults({});
+    const resync = await stack.admin.api('POST', `/admin/backend-services/${id}/resync`);
+    t.equal(resync.status, 202);
+    const ready = await stack.waitForEnvironment(id, 'sandbox', 'ready');
+    t.equal(ready.environments.sandbox.error, null, 'the error is gone');
+    t.match(stack.emulators.sandbox.resource('Client', clientId), { active: true });
+    t.match(worker.stats, { completed: 1, failed: 1 }, 'the re-armed job ran once more and completed');
+    t.equal(await jobOf(db, id), undefined, 'and left the queue');
+    const events = await stack.admin.api('GET', `/admin/audit-events?serviceId=${id}&action=resync`);
+    t.equal(events.body.items.length, 1, 'the resync is audited');
+  },
+);
