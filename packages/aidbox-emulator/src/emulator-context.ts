@@ -1,6 +1,7 @@
 import type { TokenSigner } from './access-tokens.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
 import type { FaultOptions, RecordedRequest } from './options.ts';
+import type { RequestHolds } from './request-holds.ts';
 import type { ResourceStore } from './resource-store.ts';
 
 /** What the routes of one emulator share. */
@@ -13,6 +14,8 @@ export interface EmulatorContext {
   /** The public base URL, without a trailing slash; known once the server listens (the port may be random). */
   baseUrl: string;
   faults: Required<FaultOptions>;
+  /** Requests tests have asked to hold (see `hold`); checked before the faults. */
+  readonly holds: RequestHolds;
   readonly recorded: RecordedRequest[];
 }
 

@@ -2,7 +2,8 @@
  * Fault injection: latency, 503 answers and dropped connections, so that tests can show how callers (the
  * provisioner above all) behave when Aidbox is slow or failing. Faults act in the first `onRequest` hook, before any
  * authentication, parsing or handler, so a faulted request never changes anything. `GET /health` is exempt: a
- * launcher must be able to tell that the emulator is up even while it is told to misbehave.
+ * launcher must be able to tell that the emulator is up even while it is told to misbehave. Held requests (see
+ * request-holds.ts) wait in the same hook, before the faults, which they meet once released.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -35,14 +36,16 @@ export function registerFaultInjection(app: FastifyInstance, context: EmulatorCo
   const dropped = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' && pathOf(request) === '/health') return;
-    const { latencyMs, errorRate, dropRate } = context.faults;
-    if (latencyMs > 0) await sleep(latencyMs);
-    if (dropRate > 0 && Math.random() < dropRate) {
+    const drop = () => {
       dropped.add(request);
       reply.hijack();
       request.raw.socket.destroy();
       return reply;
-    }
+    };
+    if ((await context.holds.wait({ method: request.method, path: pathOf(request) })) === 'drop') return drop();
+    const { latencyMs, errorRate, dropRate } = context.faults;
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (dropRate > 0 && Math.random() < dropRate) return drop();
     if (errorRate > 0 && Math.random() < errorRate) {
       const outcome = operationOutcome([
         { severity: 'fatal', code: 'transient', diagnostics: 'Service unavailable (injected fault); retry later' },

@@ -4,4 +4,5 @@
  */
 export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
 export { provisionerAidboxEnv } from './provisioner-env.ts';
+export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

@@ -1,4 +1,5 @@
 /** The emulator's public types; see `startAidboxEmulator`. */
+import type { HoldOptions, RequestHold } from './request-holds.ts';
 
 /** Failures the emulator injects, for testing how callers cope with an unreliable Aidbox. */
 export interface FaultOptions {
@@ -45,6 +46,12 @@ export interface AidboxEmulator {
   close(): Promise<void>;
   /** Replaces the injected faults, from the next request on. */
   setFaults(faults: FaultOptions): void;
+  /**
+   * Test control: holds the next `count` requests that match (any but `GET /health`) before they reach a handler,
+   * until `release()`; `arrived()` tells when they are all held. Lets a test stop a caller in the middle of an Aidbox
+   * call. Requests still held when the emulator closes are dropped unanswered.
+   */
+  hold(options?: HoldOptions): RequestHold;
   /** Every request answered so far, oldest first (dropped connections are not answers and are not listed). */
   requests(): RecordedRequest[];
   /**

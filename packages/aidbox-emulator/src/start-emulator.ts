@@ -5,6 +5,7 @@ import { ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
 import type { AidboxEmulator, EmulatorOptions } from './options.ts';
+import { RequestHolds } from './request-holds.ts';
 import { aidboxView } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 import { loadSeedData } from './seed-data.ts';
@@ -39,6 +40,7 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     adminClient: { id: adminClient.id, secret: adminClient.secret },
     baseUrl: '',
     faults: normalizeFaults(options.faults),
+    holds: new RequestHolds(),
     recorded: [],
   };
   const app = await buildEmulatorApp(context);
@@ -49,12 +51,15 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   return {
     url: `http://${urlHost(host)}:${actualPort}`,
     close: () => {
+      // Requests still held would keep the server open for ever: they go unanswered, as if never received.
+      context.holds.dropAll();
       closing ??= app.close();
       return closing;
     },
     setFaults: (faults) => {
       context.faults = normalizeFaults(faults);
     },
+    hold: (options) => context.holds.add(options),
     requests: () => context.recorded.map((request) => ({ ...request })),
     resource: (type, id) => {
       const stored = store.get(type, id);

@@ -24,8 +24,13 @@ export interface StackUser {
   readonly email: string;
   readonly name: string;
   readonly token: string;
-  /** JSON request to the registration API as this user; answers status and parsed body. */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** JSON request to the registration API as this user (e.g. with `if-match`); answers status and parsed body. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<{ status: number; body: any }>;
 }
 
 export interface WorkerTuning {
@@ -34,6 +39,10 @@ export interface WorkerTuning {
   readonly resyncIntervalMs?: number;
   readonly maxAttempts?: number;
   readonly maxBackoffMs?: number;
+  /** Per-call Aidbox timeout; tests that hold a worker inside a call raise it so the call waits for the release. */
+  readonly aidboxTimeoutMs?: number;
+  /** How long a claimed job stays the worker's (the provisioner's own default when left out). */
+  readonly leaseMs?: number;
 }
 
 export type UserRole = 'developer' | 'admin';
@@ -175,10 +184,11 @@ async function assemble(
       email: created.email,
       name: created.name,
       token,
-      async api(method, path, body) {
+      async api(method, path, body, headers = {}) {
         const response = await fetch(`${apiUrl}/api/v1${path}`, {
           method,
           headers: {
+            ...headers,
             authorization: `Bearer ${token}`,
             ...(body !== undefined && { 'content-type': 'application/json' }),
           },
@@ -200,6 +210,7 @@ async function assemble(
     resyncIntervalMs: tuning.resyncIntervalMs ?? 60_000,
     maxAttempts: tuning.maxAttempts ?? 8,
     maxBackoffMs: tuning.maxBackoffMs ?? 200,
+    aidboxTimeoutMs: tuning.aidboxTimeoutMs ?? 2_000,
   });
 
   return {
@@ -214,17 +225,19 @@ async function assemble(
     close: closeAll,
     async startWorker(tuning = {}) {
       const db = createDb({ databaseUrl, poolSize: 4 });
+      const { aidboxTimeoutMs, ...defaults } = workerDefaults(tuning);
       const connect = (emulator: AidboxEmulator) =>
         createAidboxClient({
           baseUrl: emulator.url,
           clientId: ADMIN_CLIENT.id,
           clientSecret: ADMIN_CLIENT.secret,
-          timeoutMs: 2_000,
+          timeoutMs: aidboxTimeoutMs,
           retries: 1,
           retryDelayMs: 20,
         });
       const worker = createWorker({
-        ...workerDefaults(tuning),
+        ...defaults,
+        ...(tuning.leaseMs !== undefined && { leaseMs: tuning.leaseMs }),
         db,
         databaseUrl,
         keyring: parseKeyring(keyring),
@@ -245,12 +258,13 @@ async function assemble(
         SECRET_ENCRYPTION_KEYS: keyring,
         LOG_LEVEL: 'silent',
         ...provisionerAidboxEnv(emulators, ADMIN_CLIENT),
-        AIDBOX_TIMEOUT_MS: '2000',
+        AIDBOX_TIMEOUT_MS: String(defaults.aidboxTimeoutMs),
         WORKER_CONCURRENCY: String(defaults.concurrency),
         POLL_INTERVAL_MS: String(defaults.pollIntervalMs),
         RESYNC_INTERVAL_MS: String(defaults.resyncIntervalMs),
         MAX_ATTEMPTS: String(defaults.maxAttempts),
         MAX_BACKOFF_MS: String(defaults.maxBackoffMs),
+        ...(tuning.leaseMs !== undefined && { LEASE_MS: String(tuning.leaseMs) }),
         // Any free port: several test provisioners run at once.
         METRICS_PORT: '0',
       };

@@ -111,20 +111,6 @@ t.test('rejection disables the sandbox client', async (t) => {
   t.match(stack.emulators.sandbox.resource('Client', body.clientId), { active: false });
 });
 
-t.test('marks an environment failed after bounded attempts, and an admin resync recovers it', async (t) => {
-  const stack = await startStack(t, { errorRate: 1 });
-  await stack.startWorker({ maxAttempts: 3, maxBackoffMs: 20 });
-  const { body } = await stack.developer.api('POST', '/backend-services', service());
-  const failed = await stack.waitForEnvironment(body.id, 'sandbox', 'failed');
-  t.match(failed.environments.sandbox.error, /503/);
-  stack.emulators.sandbox.setFaults({});
-  const resync = await stack.admin.api('POST', `/admin/backend-services/${body.id}/resync`);
-  t.equal(resync.status, 202);
-  await stack.waitForEnvironment(body.id, 'sandbox', 'ready');
-  const events = await stack.admin.api('GET', `/admin/audit-events?serviceId=${body.id}&action=resync`);
-  t.equal(events.body.items.length, 1, 'the resync is audited');
-});
-
 t.test('repairs drift: a client deleted by hand in Aidbox comes back', async (t) => {
   const stack = await startStack(t);
   await stack.startWorker({ resyncIntervalMs: 1_000 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import {
   type AidboxEmulator,
@@ -123,7 +124,11 @@ export function provisionerEnv(
   };
 }
 
-/** The real provisioner process; resolves once its metrics listener is up, with that listener's URL. */
+/**
+ * The real provisioner process; resolves once its metrics listener is up, with that listener's URL. `logged(msg)`
+ * resolves at the first log line with that message (one already written counts), so a test can wait on what the
+ * process says it did.
+ */
 export async function startProvisioner(t: Test, env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     env: { ...process.env, ...env },
@@ -136,29 +141,62 @@ export async function startProvisioner(t: Test, env: Record<string, string>) {
     child.once('exit', (code) => resolve({ code, at: Date.now() })),
   );
   const lines: string[] = [];
+  const entries: LogEntry[] = [];
+  const log = new EventEmitter<{ entry: [LogEntry] }>();
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
-  const metricsUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no metrics listener:\n${lines.join('\n')}`)), 30_000);
-    let rest = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      for (const line of parts) {
-        lines.push(line);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === 'metrics listening' && entry.url) {
-            clearTimeout(timer);
-            resolve(entry.url);
-          }
-        } catch {
-          // not a log line
-        }
+  let rest = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(line) as LogEntry;
+      } catch {
+        continue; // not a log line
       }
-    });
-    child.once('exit', (code) => reject(new Error(`the provisioner exited with ${code}:\n${lines.join('\n')}`)));
+      entries.push(entry);
+      log.emit('entry', entry);
+    }
   });
-  return { child, metricsUrl, exit, lines };
+  /** The first log entry with message `msg`; fails after `timeoutMs` or when the process exits first. */
+  const logged = (msg: string, timeoutMs = 30_000) =>
+    new Promise<LogEntry>((resolve, reject) => {
+      const seen = entries.find((entry) => entry.msg === msg);
+      if (seen) return resolve(seen);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return reject(new Error(`the provisioner has exited without logging "${msg}":\n${lines.join('\n')}`));
+      }
+      const done = () => {
+        clearTimeout(timer);
+        log.off('entry', onEntry);
+        child.off('exit', onExit);
+      };
+      const onEntry = (entry: LogEntry) => {
+        if (entry.msg !== msg) return;
+        done();
+        resolve(entry);
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`the provisioner exited with ${code} before logging "${msg}":\n${lines.join('\n')}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the provisioner did not log "${msg}" within ${timeoutMs} ms:\n${lines.join('\n')}`));
+      }, timeoutMs);
+      log.on('entry', onEntry);
+      child.once('exit', onExit);
+    });
+  const listening = await logged('metrics listening');
+  if (typeof listening.url !== 'string') throw new Error('the metrics listener logged no URL');
+  return { child, metricsUrl: listening.url, exit, lines, logged };
+}
+
+interface LogEntry {
+  readonly msg?: string;
+  readonly url?: unknown;
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
