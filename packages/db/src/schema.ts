@@ -71,7 +71,7 @@ export interface ServiceEventsTable {
   /** Null at deletion and for an action that kept the status. */
   toStatus: string | null;
   /** The status the service is in after the event; null once deleted. */
-  serviceStatus: string | null;
+  serviceStatus: ServiceStatusColumn | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, never>;
   createdAt: Timestamp;
 }

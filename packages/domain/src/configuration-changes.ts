@@ -88,7 +88,8 @@ export function secretChange(before: AuthMethod, after: AuthMethod): SecretChang
  * values before and after. `changed` is empty when the configurations are the same.
  */
 export function configurationChanges(before: ServiceConfiguration, after: ServiceConfiguration): ConfigurationChanges {
-  const changes: { -readonly [F in ConfigurationField]?: FieldChange<ServiceConfiguration[F]> } = {};
+  // Each entry pairs a field with its own values (compare's F); TypeScript cannot follow that through the loop.
+  const changes: Partial<Record<ConfigurationField, FieldChange<unknown>>> = {};
   const compare = <F extends ConfigurationField>(field: F) => {
     if (!SAME[field](before[field], after[field])) changes[field] = { from: before[field], to: after[field] };
   };
@@ -96,7 +97,7 @@ export function configurationChanges(before: ServiceConfiguration, after: Servic
   const secret = secretChange(before.authMethod, after.authMethod);
   return {
     changed: CONFIGURATION_FIELDS.filter((field) => field in changes),
-    changes,
+    changes: changes as FieldChanges,
     ...(secret && { secret }),
   };
 }
