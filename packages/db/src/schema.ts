@@ -66,8 +66,12 @@ export interface ServiceEventsTable {
   serviceId: string;
   actorId: string | null;
   action: string;
+  /** Set, with toStatus, only when the action changed the status (null at creation); see eventStatuses. */
   fromStatus: string | null;
+  /** Null at deletion and for an action that kept the status. */
   toStatus: string | null;
+  /** The status the service is in after the event; null once deleted. */
+  serviceStatus: ServiceStatusColumn | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, never>;
   createdAt: Timestamp;
 }

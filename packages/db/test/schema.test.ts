@@ -44,7 +44,14 @@ t.test('the audit trail refuses updates and deletes', async (t) => {
   const { userId, serviceId } = await insertService(db);
   await db
     .insertInto('serviceEvents')
-    .values({ serviceId, actorId: userId, action: 'create', fromStatus: null, toStatus: 'draft' })
+    .values({
+      serviceId,
+      actorId: userId,
+      action: 'create',
+      fromStatus: null,
+      toStatus: 'draft',
+      serviceStatus: 'draft',
+    })
     .execute();
   await t.rejects(
     db.updateTable('serviceEvents').set({ action: 'forged' }).where('serviceId', '=', serviceId).execute(),

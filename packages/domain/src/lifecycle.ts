@@ -116,6 +116,26 @@ export function availableActions(status: ServiceStatus, actor: Actor, authMethod
   );
 }
 
+/**
+ * The statuses an audit event records for an action that took a service from `before` to `after`. Only an action that
+ * moves the service to another status is a transition and names both ends (`fromStatus` null at creation, `toStatus`
+ * null at deletion); an action that keeps the status (edit, secret rotation, resync) names neither, so that no event
+ * reads as a transition that did not happen. `serviceStatus` is the status the service is in after the action, for
+ * every event (null once deleted).
+ */
+export interface EventStatuses {
+  readonly fromStatus: ServiceStatus | null;
+  readonly toStatus: ServiceStatus | null;
+  readonly serviceStatus: ServiceStatus | null;
+}
+
+/** See {@link EventStatuses}. */
+export function eventStatuses(before: LifecycleState, after: LifecycleState): EventStatuses {
+  const status = (state: LifecycleState) => (state === 'none' ? null : state);
+  if (before === after) return { fromStatus: null, toStatus: null, serviceStatus: status(after) };
+  return { fromStatus: status(before), toStatus: status(after), serviceStatus: status(after) };
+}
+
 /** Whether the service's configuration (name, scopes, keys) may still change. */
 export function isConfigurationEditable(status: ServiceStatus): boolean {
   return transition(status, 'edit', 'owner').ok;

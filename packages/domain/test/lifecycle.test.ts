@@ -4,6 +4,7 @@ import {
   type Actor,
   availableActions,
   environmentTarget,
+  eventStatuses,
   isTerminal,
   LIFECYCLE_ACTIONS,
   type LifecycleAction,
@@ -103,4 +104,19 @@ t.test('derives what each environment must look like', async (t) => {
   t.equal(environmentTarget('production', 'under_review', false), 'absent');
   t.equal(environmentTarget('production', 'active', false), 'active');
   t.equal(environmentTarget('production', 'rejected', false), 'disabled');
+});
+
+t.test('records a status change only for an action that moves the service to another status', async (t) => {
+  t.same(eventStatuses('none', 'draft'), { fromStatus: null, toStatus: 'draft', serviceStatus: 'draft' }, 'create');
+  t.same(eventStatuses('draft', 'under_review'), {
+    fromStatus: 'draft',
+    toStatus: 'under_review',
+    serviceStatus: 'under_review',
+  });
+  t.same(eventStatuses('draft', 'none'), { fromStatus: 'draft', toStatus: null, serviceStatus: null }, 'delete');
+  t.same(
+    eventStatuses('active', 'active'),
+    { fromStatus: null, toStatus: null, serviceStatus: 'active' },
+    'a rotation in active is no transition, and says the service is active',
+  );
 });

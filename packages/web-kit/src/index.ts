@@ -31,6 +31,13 @@ export {
   type Tone,
   ToneBadge,
 } from './components/status-badge.tsx';
+export {
+  describeEdit,
+  describeEventStatus,
+  describeTransition,
+  type EventStatusFields,
+  statusLabel,
+} from './event-description.ts';
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
 export {

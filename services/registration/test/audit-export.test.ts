@@ -18,6 +18,7 @@ const HEADER = [
   'action',
   'from_status',
   'to_status',
+  'service_status',
   'actor_email',
   'actor_name',
   'detail',
@@ -46,6 +47,7 @@ const asRow = (e: EventView) => [
   e.action,
   e.fromStatus ?? '',
   e.toStatus ?? '',
+  e.serviceStatus ?? '',
   e.actor?.email ?? '',
   e.actor?.name ?? '',
   JSON.stringify(e.detail),
@@ -74,11 +76,11 @@ t.test('exports the events matching the filters as a CSV download, newest first'
   const [header, ...rows] = parseCsv(response.body);
   t.same(header, HEADER);
   t.same(
-    rows.map((r) => [r[4], r[5], r[6], r[7]]),
+    rows.map((r) => [r[4], r[5], r[6], r[7], r[8]]),
     [
-      ['approve', 'under_review', 'active', admin.email],
-      ['submit', 'draft', 'under_review', dev.email],
-      ['create', '', 'draft', dev.email],
+      ['approve', 'under_review', 'active', 'active', admin.email],
+      ['submit', 'draft', 'under_review', 'under_review', dev.email],
+      ['create', '', 'draft', 'draft', dev.email],
     ],
   );
   t.same(
@@ -89,7 +91,7 @@ t.test('exports the events matching the filters as a CSV download, newest first'
 
   const byAdmin = await exportCsv(admin, `actorId=${admin.id}`);
   t.same(
-    byAdmin.rows.map((r) => [r[2], r[4], r[9]]),
+    byAdmin.rows.map((r) => [r[2], r[4], r[10]]),
     [
       [rejected.id, 'reject', '{"reason":"not this time"}'],
       [approved.id, 'approve', '{}'],
@@ -104,6 +106,31 @@ t.test('exports the events matching the filters as a CSV download, newest first'
   t.same(combined.rows, [], 'filters combine');
   const none = await exportCsv(admin, `serviceId=${randomUUID()}`);
   t.equal(none.text, `${HEADER.join(',')}\r\n`, 'no events: the header alone');
+});
+
+t.test('exports an action that kept the status with empty from and to and the status it kept', async (t) => {
+  const app = await buildTestApp(t);
+  const admin = await createUser(app, 'admin');
+  const dev = await createUser(app);
+  const service = await createService(dev, { description: 'old' });
+  const edited = await dev.request('PATCH', `${BASE}/${service.id}`, { description: 'new' }, { 'if-match': '"1"' });
+  t.equal(edited.statusCode, 200);
+  t.equal((await dev.request('POST', `${BASE}/${service.id}/rotate-secret`)).statusCode, 200);
+
+  const { rows } = await exportCsv(admin, `serviceId=${service.id}`);
+  t.same(
+    rows.map((r) => [r[4], r[5], r[6], r[7]]),
+    [
+      ['rotate_secret', '', '', 'draft'],
+      ['edit', '', '', 'draft'],
+      ['create', '', 'draft', 'draft'],
+    ],
+  );
+  t.same(JSON.parse(rows[1]?.[10] ?? ''), {
+    changed: ['description'],
+    changes: { description: { from: 'old', to: 'new' } },
+  });
+  t.same(rows, (await listed(admin, `serviceId=${service.id}`)).map(asRow), 'as listed');
 });
 
 t.test('quotes fields and neutralises formulas, so a spreadsheet shows every cell as text', async (t) => {
@@ -123,9 +150,9 @@ t.test('quotes fields and neutralises formulas, so a spreadsheet shows every cel
   const reject = rows[0] ?? [];
   t.equal(reject[4], 'reject');
   t.equal(reject[3], `'${name}`, 'the name reads back whole, as text');
-  t.equal(reject[8], `'@admin, "the reviewer"`);
-  t.same(JSON.parse(reject[9] ?? ''), { reason }, 'detail is the JSON of the event, reason and all');
-  t.equal(reject[9], JSON.stringify({ reason }), 'compact JSON');
+  t.equal(reject[9], `'@admin, "the reviewer"`);
+  t.same(JSON.parse(reject[10] ?? ''), { reason }, 'detail is the JSON of the event, reason and all');
+  t.equal(reject[10], JSON.stringify({ reason }), 'compact JSON');
   // parseCsv refuses a record that does not end with CRLF and a line break outside quotes, so reading it back at
   // all shows the bare LFs of the name are inside quoted fields.
   t.same(

@@ -339,14 +339,14 @@ t.test('shows the service timeline newest first, with actor and statuses', async
 
   const events = await serviceEvents(dev, service.id);
   t.same(
-    events.map((e) => [e.action, e.fromStatus, e.toStatus, e.actor?.email]),
+    events.map((e) => [e.action, e.fromStatus, e.toStatus, e.serviceStatus, e.actor?.email]),
     [
-      ['approve', 'under_review', 'active', admin.email],
-      ['submit', 'draft', 'under_review', dev.email],
-      ['withdraw', 'under_review', 'draft', dev.email],
-      ['submit', 'draft', 'under_review', dev.email],
-      ['edit', 'draft', 'draft', dev.email],
-      ['create', null, 'draft', dev.email],
+      ['approve', 'under_review', 'active', 'active', admin.email],
+      ['submit', 'draft', 'under_review', 'under_review', dev.email],
+      ['withdraw', 'under_review', 'draft', 'draft', dev.email],
+      ['submit', 'draft', 'under_review', 'under_review', dev.email],
+      ['edit', null, null, 'draft', dev.email],
+      ['create', null, 'draft', 'draft', dev.email],
     ],
   );
   t.ok(
@@ -354,7 +354,7 @@ t.test('shows the service timeline newest first, with actor and statuses', async
     'every event names the service',
   );
   t.same(events[0]?.detail, { note: 'fine' });
-  t.same(events[4]?.detail, { changed: ['name'] });
+  t.same(events[4]?.detail, { changed: ['name'], changes: { name: { from: service.name, to: 'renamed' } } });
   t.same(events[0]?.actor, { id: admin.id, email: admin.email, name: 'Test admin' });
 
   const firstPage = await dev.request('GET', `${BASE}/${service.id}/events?limit=4`);

@@ -73,7 +73,10 @@ for (const status of STATUSES) {
         t.match(await fetchService(owner, service.id), { status: to, version: service.version + 1 });
         const events = await serviceEvents(owner, service.id);
         t.equal(events.length, eventsBefore.length + 1, 'one event more');
-        t.match(events[0], { action, fromStatus: status, toStatus: to });
+        // An action that keeps the status is no transition: it names only the status the service stays in.
+        const [from, into] = to === status ? [null, null] : [status, to];
+        const event = events[0];
+        t.same([event?.action, event?.fromStatus, event?.toStatus, event?.serviceStatus], [action, from, into, to]);
         return;
       }
       const problem = expectProblem(t, response, 409, 'illegal_transition');
@@ -185,3 +188,19 @@ t.test('a deactivated service is rejected and can go nowhere else', async (t) =>
     t.equal(problem.currentStatus, 'rejected', action);
   }
 });
+
+t.test(
+  'records a secret rotation and a resync as actions in the status the service keeps, not as transitions',
+  async (t) => {
+    const app = await buildTestApp(t);
+    const owner = await createUser(app);
+    const admin = await createUser(app, 'admin');
+    const service = await serviceInStatus(owner, admin, 'active');
+    t.equal((await owner.request('POST', `${BASE}/${service.id}/rotate-secret`)).statusCode, 200);
+    t.equal((await admin.request('POST', `${ADMIN}/${service.id}/resync`)).statusCode, 202);
+    const [resync, rotation, approval] = await serviceEvents(owner, service.id);
+    t.match(rotation, { action: 'rotate_secret', fromStatus: null, toStatus: null, serviceStatus: 'active' });
+    t.match(resync, { action: 'resync', fromStatus: null, toStatus: null, serviceStatus: 'active' });
+    t.match(approval, { action: 'approve', fromStatus: 'under_review', toStatus: 'active', serviceStatus: 'active' });
+  },
+);

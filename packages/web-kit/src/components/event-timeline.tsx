@@ -1,9 +1,9 @@
 import { Stack, Text, Timeline, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { describeEdit, describeTransition } from '../event-description.ts';
 import { formatDateTime } from '../format.ts';
 import { QueryView } from './page-states.tsx';
-import { STATUS_LABELS } from './status-badge.tsx';
 
 const ACTION_LABELS: Record<string, string> = {
   create: 'Registered',
@@ -18,11 +18,8 @@ const ACTION_LABELS: Record<string, string> = {
   resync: 'Provisioning retried',
 };
 
-function statusLabel(status: string | null): string | undefined {
-  return status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status) : undefined;
-}
-
-function describeDetail(detail: Record<string, unknown>): string | undefined {
+/** What the actor wrote (a reason or a note), quoted in the timeline. */
+function quotedText(detail: Record<string, unknown>): string | undefined {
   const text = detail.reason ?? detail.note;
   return typeof text === 'string' && text !== '' ? text : undefined;
 }
@@ -33,17 +30,23 @@ export function EventTimeline(props: { events: readonly ServiceEvent[] }) {
   return (
     <Timeline active={props.events.length - 1} bulletSize={14} lineWidth={2}>
       {props.events.map((event) => {
-        const from = statusLabel(event.fromStatus);
-        const to = statusLabel(event.toStatus);
-        const detail = describeDetail(event.detail);
+        // An action that kept the status (an edit, a rotation) is no transition: no arrow.
+        const transition = describeTransition(event);
+        const quoted = quotedText(event.detail);
         return (
           <Timeline.Item key={event.id} title={ACTION_LABELS[event.action] ?? event.action}>
             <Text size="sm" c="dimmed">
               {formatDateTime(event.createdAt)}
               {event.actor ? ` · ${event.actor.name}` : ''}
-              {to && from !== to ? ` · ${from ? `${from} → ` : ''}${to}` : ''}
+              {transition ? ` · ${transition}` : ''}
             </Text>
-            {detail && <Text size="sm">“{detail}”</Text>}
+            {event.action === 'edit' &&
+              describeEdit(event.detail).map((line) => (
+                <Text key={line} size="sm">
+                  {line}
+                </Text>
+              ))}
+            {quoted && <Text size="sm">“{quoted}”</Text>}
           </Timeline.Item>
         );
       })}

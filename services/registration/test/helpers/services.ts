@@ -46,6 +46,7 @@ export interface EventView {
   action: string;
   fromStatus: string | null;
   toStatus: string | null;
+  serviceStatus: Status | null;
   actor: { id: string; email: string; name: string } | null;
   detail: Record<string, unknown>;
   createdAt: string;

@@ -1,4 +1,4 @@
-import type { Database } from '@payerbox/db';
+import type { Database, ServiceStatusColumn } from '@payerbox/db';
 import type { Kysely } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 
@@ -19,6 +19,7 @@ export interface EventRecord {
   action: string;
   fromStatus: string | null;
   toStatus: string | null;
+  serviceStatus: ServiceStatusColumn | null;
   detail: Record<string, unknown>;
   createdAt: Date;
 }
@@ -35,6 +36,7 @@ export async function listEvents(db: Kysely<Database>, filter: EventFilter): Pro
       'serviceEvents.action',
       'serviceEvents.fromStatus',
       'serviceEvents.toStatus',
+      'serviceEvents.serviceStatus',
       'serviceEvents.detail',
       'serviceEvents.createdAt',
     ])

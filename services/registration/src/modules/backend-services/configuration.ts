@@ -1,5 +1,7 @@
-import { validateScopes } from '@payerbox/domain';
+import { type ServiceConfiguration, validateScopes } from '@payerbox/domain';
 import { type FieldError, problems } from '../../errors.ts';
+import type { LockedService } from './repository.ts';
+import type { UpdateBackendService } from './schemas.ts';
 
 export interface Configuration {
   authMethod: 'jwks_uri' | 'client_secret';
@@ -27,6 +29,39 @@ export function checkConfiguration(config: Configuration, otherErrors: readonly 
   }
   if (errors.length > 0 || !scopes.ok) throw problems.validation(errors, 'The service configuration is not valid.');
   return scopes.scopes;
+}
+
+/** A configuration as stored (see {@link ServiceConfiguration}), with scopes the database column takes. */
+export type StoredConfiguration = ServiceConfiguration & { readonly scopes: string[] };
+
+/**
+ * The configuration an edit asks for, checked and normalised as the service stores it (name trimmed, an empty
+ * description as none, scopes normalised): the request's fields over the locked service's. Throws a validation
+ * problem listing what is wrong, `otherErrors` included (see {@link checkConfiguration}).
+ */
+export function editedConfiguration(
+  locked: LockedService,
+  input: UpdateBackendService,
+  otherErrors: readonly FieldError[] = [],
+): StoredConfiguration {
+  const authMethod = input.authMethod ?? locked.authMethod;
+  // Switching to client_secret drops the key set URL unless the request says otherwise.
+  const jwksUri = input.jwksUri !== undefined ? input.jwksUri : authMethod === 'client_secret' ? null : locked.jwksUri;
+  const scopeVersion = input.scopeVersion ?? locked.scopeVersion;
+  const scopes = checkConfiguration(
+    { authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes },
+    otherErrors,
+  );
+  return {
+    name: input.name !== undefined ? input.name.trim() : locked.name,
+    // An empty description is none, like null.
+    description: input.description !== undefined ? input.description || null : locked.description,
+    authMethod,
+    jwksUri,
+    scopeVersion,
+    scopes,
+    organizationId: input.organizationId !== undefined ? input.organizationId : locked.organizationId,
+  };
 }
 
 /**

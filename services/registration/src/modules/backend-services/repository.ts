@@ -248,16 +248,21 @@ export async function listReviewQueue(db: Db, filter: ReviewQueueFilter): Promis
   );
 }
 
-export interface LockedService {
-  id: string;
-  ownerId: string;
-  status: ServiceStatusColumn;
-  version: number;
-  authMethod: BackendServiceRow['authMethod'];
-  jwksUri: string | null;
-  scopeVersion: BackendServiceRow['scopeVersion'];
-  scopes: string[];
-}
+/** What a transition decides on: the status, the version and the configuration (an edit compares it). */
+export type LockedService = Pick<
+  BackendServiceRow,
+  | 'id'
+  | 'ownerId'
+  | 'status'
+  | 'version'
+  | 'name'
+  | 'description'
+  | 'authMethod'
+  | 'jwksUri'
+  | 'scopeVersion'
+  | 'scopes'
+  | 'organizationId'
+>;
 
 /**
  * Reads a live service and locks its row until the transaction ends, so that concurrent transitions of one
@@ -266,7 +271,19 @@ export interface LockedService {
 export async function lockService(trx: Transaction<Database>, id: string): Promise<LockedService | undefined> {
   return trx
     .selectFrom('backendServices')
-    .select(['id', 'ownerId', 'status', 'version', 'authMethod', 'jwksUri', 'scopeVersion', 'scopes'])
+    .select([
+      'id',
+      'ownerId',
+      'status',
+      'version',
+      'name',
+      'description',
+      'authMethod',
+      'jwksUri',
+      'scopeVersion',
+      'scopes',
+      'organizationId',
+    ])
     .where('id', '=', id)
     .where('deletedAt', 'is', null)
     .forUpdate()
@@ -312,8 +329,10 @@ export interface ChangeRecord {
   readonly actorId: string | null;
   /** The audit event's action, also the provisioning jobs' reason. */
   readonly action: string;
+  /** How the event records the status: see eventStatuses in packages/domain. */
   readonly fromStatus: string | null;
   readonly toStatus: string | null;
+  readonly serviceStatus: ServiceStatusColumn | null;
   readonly detail: Record<string, unknown>;
   /** Marked pending, with their jobs queued (or re-armed). */
   readonly environments: readonly EnvironmentColumn[];
@@ -325,6 +344,7 @@ interface ChangeValues {
   readonly action: string;
   readonly fromStatus: string | null;
   readonly toStatus: string | null;
+  readonly serviceStatus: ServiceStatusColumn | null;
   /** The detail as JSON text. */
   readonly detail: string;
   readonly environments: readonly EnvironmentColumn[];
@@ -336,6 +356,7 @@ function changeValues(change: ChangeRecord): ChangeValues {
     action: change.action,
     fromStatus: change.fromStatus,
     toStatus: change.toStatus,
+    serviceStatus: change.serviceStatus,
     detail: JSON.stringify(change.detail),
     environments: change.environments,
   };
@@ -361,9 +382,9 @@ function changeCtes(
                     generation = provisioning_jobs.generation + 1`;
   const existing = service === 'existing';
   return sql`event as (
-      insert into service_events (service_id, actor_id, action, from_status, to_status, detail)
+      insert into service_events (service_id, actor_id, action, from_status, to_status, service_status, detail)
       values (${serviceId}, ${change.actorId}, ${change.action}, ${change.fromStatus}, ${change.toStatus},
-              cast(${change.detail} as jsonb))
+              ${change.serviceStatus}, cast(${change.detail} as jsonb))
     ), requested as (
       insert into service_environments (service_id, environment, state)
       select ${serviceId}, environment, 'pending' from ${environments}
@@ -410,8 +431,8 @@ export type NewService = Pick<BackendServiceRow, Exclude<ServiceColumn, (typeof 
   Partial<Pick<NewBackendService, SecretColumn>>;
 
 const insertWithChange = preparedQuery((db, values: NewService & ChangeValues) => {
-  const { actorId, action, fromStatus, toStatus, detail, environments, ...service } = values;
-  const change = { actorId, action, fromStatus, toStatus, detail, environments };
+  const { actorId, action, fromStatus, toStatus, serviceStatus, detail, environments, ...service } = values;
+  const change = { actorId, action, fromStatus, toStatus, serviceStatus, detail, environments };
   // Only what the database filled in comes back (and the id, which the other CTEs read): the caller has the rest.
   const insert = db
     .insertInto('backendServices')

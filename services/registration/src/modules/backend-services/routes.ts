@@ -109,7 +109,9 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'updateBackendService',
         tags,
-        summary: 'Edit a draft; send If-Match with the version you read',
+        summary:
+          'Edit a draft; send If-Match with the version you read. A PATCH that changes no stored value writes nothing ' +
+          'and answers the service with its current version',
         params: ServiceIdParams,
         headers: IfMatchHeaders,
         body: Ref(UpdateBackendServiceSchema),

@@ -133,9 +133,21 @@ export const ServiceEventSchema = Type.Object(
     serviceName: Type.String(),
     actor: Nullable(Ref(UserSummarySchema)),
     action: Type.String(),
-    fromStatus: Nullable(Type.String()),
-    toStatus: Nullable(Type.String()),
-    detail: Type.Record(Type.String(), Type.Unknown()),
+    fromStatus: Nullable(Type.String(), {
+      description:
+        'Set only when the action changed the status (create: null → draft; delete: draft → null). Null, like ' +
+        'toStatus, for an action that keeps the status (edit, rotate_secret, resync): those are not transitions',
+    }),
+    toStatus: Nullable(Type.String(), { description: 'See fromStatus' }),
+    serviceStatus: Nullable(Ref(ServiceStatusSchema), {
+      description: 'The status the service is in after the event, for every event; null once it is deleted',
+    }),
+    detail: Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: ' +
+        '"issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; ' +
+        'reject, deactivate: { reason }; resync: { environments }',
+    }),
     createdAt: DateTime,
   },
   { $id: 'ServiceEvent', description: 'One entry of the append-only audit trail' },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, ServiceStatusColumn } from '@payerbox/db';
-import type { Actor } from '@payerbox/domain';
+import { type Actor, type ConfigurationChanges, configurationChanges, eventStatuses } from '@payerbox/domain';
 import type { SafeFetch } from '@payerbox/safe-fetch';
 import type { Keyring } from '@payerbox/secret-box';
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +20,7 @@ import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { OrganizationDirectory } from '../organizations/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
-import { checkConfiguration, organizationFieldErrors } from './configuration.ts';
+import { checkConfiguration, editedConfiguration, organizationFieldErrors } from './configuration.ts';
 import {
   findService,
   insertServiceRecordingChange,
@@ -33,7 +33,7 @@ import {
 } from './repository.ts';
 import { type AidboxPublicUrls, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
-import { inQueueingTransaction, lifecycleChange, mustFind, runTransition } from './transitions.ts';
+import { inQueueingTransaction, lifecycleChange, mustFind, runTransition, UNCHANGED } from './transitions.ts';
 
 /** What the backend-service operations need from the app. */
 export interface ServiceContext {
@@ -164,7 +164,8 @@ export function parseIfMatch(header: string | undefined): number {
 
 /**
  * Edits a draft. Switching to client_secret issues a secret (returned once); switching to jwks_uri erases it. A new
- * JWKS URI is checked before anything is written.
+ * JWKS URI is checked before anything is written. The event records only the fields whose stored value changed; an
+ * edit that changes none (every sent field equals the stored value) writes nothing and answers the service as it is.
  */
 export async function editService(
   ctx: ServiceContext,
@@ -183,6 +184,7 @@ export async function editService(
     await ctx.organizations.require(input.organizationId);
   }
   let issued: string | undefined;
+  let edit: ConfigurationChanges | undefined;
   const view = await runTransition(ctx, {
     id,
     action: 'edit',
@@ -191,29 +193,20 @@ export async function editService(
     precondition: (locked) => {
       if (locked.version !== expectedVersion) throw problems.versionMismatch(locked.version);
     },
+    // Compared under the row lock: what is recorded as changed is what this very update changes.
     changes: (locked) => {
-      const authMethod = input.authMethod ?? locked.authMethod;
-      // Switching to client_secret drops the key set URL unless the request says otherwise.
-      const jwksUri =
-        input.jwksUri !== undefined ? input.jwksUri : authMethod === 'client_secret' ? null : locked.jwksUri;
-      const scopeVersion = input.scopeVersion ?? locked.scopeVersion;
-      const scopes = checkConfiguration(
-        { authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes },
-        organizationErrors,
-      );
-      const changes: ServiceChanges = { authMethod, jwksUri, scopeVersion, scopes };
-      if (input.name !== undefined) changes.name = input.name.trim();
-      // An empty description is none, like null.
-      if (input.description !== undefined) changes.description = input.description || null;
-      if (input.organizationId !== undefined) changes.organizationId = input.organizationId;
-      if (authMethod === 'client_secret' && locked.authMethod !== 'client_secret') {
+      const next = editedConfiguration(locked, input, organizationErrors);
+      edit = configurationChanges(locked, next);
+      if (edit.changed.length === 0) return UNCHANGED;
+      const changes: ServiceChanges = { ...next };
+      if (edit.secret === 'issued') {
         issued = generateClientSecret();
         Object.assign(changes, sealedSecretColumns(ctx.keyring, locked.id, issued));
       }
-      if (authMethod === 'jwks_uri' && locked.authMethod !== 'jwks_uri') Object.assign(changes, NO_SECRET_COLUMNS);
+      if (edit.secret === 'removed') Object.assign(changes, NO_SECRET_COLUMNS);
       return changes;
     },
-    detail: { changed: Object.keys(input).sort() },
+    detail: () => ({ ...edit }),
   });
   if (!view) throw new Error('edit never deletes');
   return issued ? { ...view, clientSecret: issued } : view;
@@ -321,8 +314,7 @@ export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser
     await recordChange(trx, id, {
       actorId: admin.id,
       action: 'resync',
-      fromStatus: locked.status,
-      toStatus: locked.status,
+      ...eventStatuses(locked.status, locked.status),
       detail: { environments },
       environments,
     });

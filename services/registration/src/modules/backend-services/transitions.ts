@@ -2,6 +2,7 @@ import type { Database, EnvironmentColumn, ServiceStatusColumn } from '@payerbox
 import {
   type Actor,
   environmentsToReconcile,
+  eventStatuses,
   type LifecycleAction,
   requiresReason,
   statusesAllowing,
@@ -48,8 +49,7 @@ export function lifecycleChange(
   return {
     actorId: effect.actorId,
     action: effect.action,
-    fromStatus: effect.from,
-    toStatus: effect.to,
+    ...eventStatuses(effect.from ?? 'none', effect.to ?? 'none'),
     detail: effect.detail,
     environments,
   };
@@ -81,23 +81,56 @@ export async function inQueueingTransaction<T>(
   return result;
 }
 
+/**
+ * What `changes` answers when the request leaves the service exactly as it is (an edit that sends the stored values):
+ * nothing is written, no event, no provisioning, and the service is answered as it is.
+ */
+export const UNCHANGED = Symbol('unchanged');
+
 export interface TransitionRequest {
   readonly id: string;
   readonly action: LifecycleAction;
   readonly actor: Actor;
   readonly user: AuthenticatedUser;
-  /** Fields the action sets besides the status (reason, timestamps). */
-  readonly changes?: (locked: LockedService) => ServiceChanges;
-  readonly detail?: Record<string, unknown>;
+  /**
+   * Fields the action sets besides the status (reason, timestamps, configuration), or {@link UNCHANGED} (only for an
+   * action that keeps the status).
+   */
+  readonly changes?: (locked: LockedService) => ServiceChanges | typeof UNCHANGED;
+  /** The audit event's detail; a function when it is decided under the lock (it runs after `changes`). */
+  readonly detail?: Record<string, unknown> | (() => Record<string, unknown>);
   readonly reason?: string;
   /** Checked after the lock and the status rule: may refuse with a problem. */
   readonly precondition?: (locked: LockedService) => void;
 }
 
+/** Writes an action's changes with the status it leads to, its audit event and its jobs; answers how many it queued. */
+async function applyAction(
+  trx: Transaction<Database>,
+  locked: LockedService,
+  request: TransitionRequest,
+  to: ServiceStatusColumn | null,
+  requested: ServiceChanges,
+): Promise<number> {
+  const changes: ServiceChanges = { ...requested };
+  if (to === null) changes.deletedAt = new Date();
+  else if (to !== locked.status) changes.status = to;
+  await updateService(trx, locked.id, changes);
+  const environments = await recordEffects(trx, {
+    id: locked.id,
+    action: request.action,
+    actorId: request.user.id,
+    from: locked.status,
+    to,
+    detail: (typeof request.detail === 'function' ? request.detail() : request.detail) ?? {},
+  });
+  return environments.length;
+}
+
 /**
  * Runs one lifecycle action atomically: lock the row, decide with the pure lifecycle rules, update, write the audit
- * event and the provisioning jobs, all in one transaction. Returns the service as it is afterwards (or undefined when
- * the action deleted it).
+ * event and the provisioning jobs, all in one transaction; or none of these when the request changes nothing
+ * ({@link UNCHANGED}). Returns the service as it is afterwards (or undefined when the action deleted it).
  */
 export async function runTransition(
   ctx: ChangeContext,
@@ -115,19 +148,12 @@ export async function runTransition(
     if (!result.ok) throw problems.illegalTransition(request.action, locked.status, statusesAllowing(request.action));
     request.precondition?.(locked);
     const to = result.to === 'none' ? null : result.to;
-    const changes: ServiceChanges = { ...request.changes?.(locked) };
-    if (to === null) changes.deletedAt = new Date();
-    else if (to !== locked.status) changes.status = to;
-    await updateService(trx, locked.id, changes);
-    const environments = await recordEffects(trx, {
-      id: locked.id,
-      action: request.action,
-      actorId: request.user.id,
-      from: locked.status,
-      to,
-      detail: request.detail ?? {},
-    });
+    const requested = request.changes?.(locked) ?? {};
+    if (requested === UNCHANGED && to !== locked.status) {
+      throw new Error(`${request.action} changes the status, so it cannot leave the service unchanged`);
+    }
+    const queued = requested === UNCHANGED ? 0 : await applyAction(trx, locked, request, to, requested);
     const view = to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
-    return { result: view, queued: environments.length };
+    return { result: view, queued };
   });
 }

@@ -1,7 +1,7 @@
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
 import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
-import { ErrorAlert, FullPageLoader, formatDateTime, STATUS_LABELS, useApi } from '@payerbox/web-kit';
+import { describeEventStatus, ErrorAlert, FullPageLoader, formatDateTime, useApi } from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -10,10 +10,6 @@ import { type AuditAction, type AuditFilter, auditQueries, exportUrl } from '../
 // Every lifecycle action, and the admin's provisioning retry.
 const ACTIONS: readonly AuditAction[] = [...LIFECYCLE_ACTIONS, 'resync'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function statusLabel(status: string | null): string {
-  return status ? (STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status) : '—';
-}
 
 /** A UUID filter field: applied when it holds a UUID or nothing, explained otherwise. */
 function IdFilter(props: { label: string; value: string; onApply: (value: string) => void }) {
@@ -52,9 +48,7 @@ function EventRow(props: { event: ServiceEvent; onFilter: (key: 'serviceId' | 'a
         </Stack>
       </Table.Td>
       <Table.Td>{event.action}</Table.Td>
-      <Table.Td>
-        {statusLabel(event.fromStatus)} → {statusLabel(event.toStatus)}
-      </Table.Td>
+      <Table.Td>{describeEventStatus(event)}</Table.Td>
       <Table.Td>
         {event.actor ? (
           <Stack gap={0} align="flex-start">
