@@ -1,57 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { buildTestApp, createUser, TEST_KEYRING, testDatabaseUrl } from './helpers/app.ts';
 import { TEST_KEYS } from './helpers/jwks-server.ts';
+import { startServerProcess } from './helpers/server-process.ts';
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-
-/** The real server process on an ephemeral loopback port; resolves with its base URL once it listens. */
+/** The real server process in development mode on the test database, killed when the test ends. */
 async function startServer(t: Test, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      DATABASE_URL: testDatabaseUrl(),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      PORTAL_MODE: 'development',
-      ALLOW_LOOPBACK_JWKS: 'true',
-      LOG_LEVEL: 'info',
-      SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
-      SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
-      PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startServerProcess({
+    DATABASE_URL: testDatabaseUrl(),
+    PORTAL_MODE: 'development',
+    ALLOW_LOOPBACK_JWKS: 'true',
+    LOG_LEVEL: 'info',
+    SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
+    SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
+    PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+    ...env,
   });
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, at: Date.now() })),
-  );
-  const logs: string[] = [];
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => logs.push(chunk));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not listen:\n${logs.join('')}`)), 30_000);
-    let rest = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        const found = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (found?.[1]) {
-          clearTimeout(timer);
-          resolve(found[1]);
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${logs.join('\n')}`)));
-  });
-  return { child, baseUrl, exit, logs };
+  t.teardown(server.kill);
+  return server;
 }
 
 /**
