@@ -179,11 +179,13 @@ const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function readTrustedProxies(value: string | undefined, problems: Set<string>): readonly string[] | false {
   if (value === undefined) return false;
   const entries = value.split(',').map((entry) => entry.trim());
+  // A range of every address (/0) would trust any peer, letting every client choose the address it is counted under.
   const valid = (entry: string) =>
-    PROXY_RANGE_NAMES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
-  // Trusting every peer would let any client choose the address it is counted under.
+    PROXY_RANGE_NAMES.has(entry) ||
+    ipaddr.isValid(entry) ||
+    (ipaddr.isValidCIDR(entry) && ipaddr.parseCIDR(entry)[1] > 0);
   if (entries.some((entry) => !valid(entry))) {
-    problems.add('TRUSTED_PROXIES: must list addresses, CIDR ranges, loopback, linklocal or uniquelocal');
+    problems.add('TRUSTED_PROXIES: must list addresses, CIDR ranges (not /0), loopback, linklocal or uniquelocal');
     return false;
   }
   return Object.freeze(entries);

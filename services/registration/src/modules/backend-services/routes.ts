@@ -49,7 +49,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "The caller's backend services, newest first",
         querystring: ListServicesQuery,
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401) },
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 429) },
       },
     },
     async (request) => {
@@ -69,7 +69,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Ref(CreateBackendServiceSchema),
         response: {
           201: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 415, 422),
+          ...problemResponses(400, 401, 415, 422, 429),
           ...ORGANIZATIONS_UNAVAILABLE,
         },
       },
@@ -94,7 +94,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getBackendService',
         tags,
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -115,7 +115,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Ref(UpdateBackendServiceSchema),
         response: {
           200: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 404, 409, 412, 415, 428),
+          ...problemResponses(400, 401, 404, 409, 412, 415, 428, 429),
           ...ORGANIZATIONS_UNAVAILABLE,
         },
       },
@@ -135,7 +135,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Delete a draft (its sandbox client is removed)',
         params: ServiceIdParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -157,7 +157,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Submit a draft for review (status under_review; configuration frozen)',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) => submitService(ctx, currentUser(request), request.params.id),
@@ -171,7 +171,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Take a service back from review (status draft)',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) =>
@@ -192,7 +192,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Issue a new client secret (draft, under review or active); the response is the only time it is shown',
         params: ServiceIdParams,
-        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -210,7 +210,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The service's timeline, newest first",
         params: ServiceIdParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404) },
+        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request) => {
