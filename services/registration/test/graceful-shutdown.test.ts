@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { buildTestApp, createUser, TEST_KEYRING, testDatabaseUrl } from './helpers/app.ts';
+import { buildTestApp, createUser, TEST_KEYRING, testDatabaseUrl, UNMET_ADDRESS_LIMITS } from './helpers/app.ts';
 import { TEST_KEYS } from './helpers/jwks-server.ts';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -23,6 +23,7 @@ async function startServer(t: Test, env: Record<string, string>) {
       SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
       SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
       PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+      ...UNMET_ADDRESS_LIMITS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
