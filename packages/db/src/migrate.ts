@@ -8,6 +8,7 @@ import * as organizations from './migrations/2026-11-23-0006-organizations.ts';
 import * as serviceSearch from './migrations/2026-11-23-0007-service-search.ts';
 import * as principalChanges from './migrations/2026-11-23-0008-principal-changes.ts';
 import * as eventServiceStatus from './migrations/2026-11-24-0009-event-service-status.ts';
+import * as rateLimitWindows from './migrations/2026-11-24-0010-rate-limit-windows.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-0007-service-search': serviceSearch,
   '2026-11-23-0008-principal-changes': principalChanges,
   '2026-11-24-0009-event-service-status': eventServiceStatus,
+  '2026-11-24-0010-rate-limit-windows': rateLimitWindows,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -141,6 +141,16 @@ export interface OrganizationsTable {
   refreshedAt: Timestamp;
 }
 
+/**
+ * Fixed-window counters of the registration service's rate limits (UNLOGGED: emptied by a crash or failover). `key`
+ * names the limit and the caller; `hits` counts the window that ends at `resetsAt`.
+ */
+export interface RateLimitWindowsTable {
+  key: string;
+  hits: number;
+  resetsAt: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -153,6 +163,7 @@ export interface Database {
   sessions: SessionsTable;
   loginRequests: LoginRequestsTable;
   organizations: OrganizationsTable;
+  rateLimitWindows: RateLimitWindowsTable;
 }
 
 export type User = Selectable<UsersTable>;

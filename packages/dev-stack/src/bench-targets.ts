@@ -13,6 +13,7 @@ import { generateKeyringSpec } from '@payerbox/secret-box';
 import { API_PREFIX, type ServiceInput } from './bench-api.ts';
 import { REPO_ROOT } from './paths.ts';
 import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
+import { UNMET_RATE_LIMITS } from './unmet-rate-limits.ts';
 
 export { API_PREFIX, type ServiceInput };
 
@@ -98,6 +99,7 @@ export async function startOurs(databaseUrl: string, entry = bundlePath('registr
       SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
       SANDBOX_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:1',
       PRODUCTION_AIDBOX_PUBLIC_URL: 'http://127.0.0.1:2',
+      ...UNMET_RATE_LIMITS,
     },
     '/api/health',
   );

@@ -15,6 +15,7 @@ import { upsertUserByEmail } from '@payerbox/registration/users/repository';
 import { generateKeyringSpec, parseKeyring } from '@payerbox/secret-box';
 import { pino } from 'pino';
 import { throwawayDatabase } from './database.ts';
+import { UNMET_RATE_LIMITS } from './unmet-rate-limits.ts';
 
 /** The provisioning client the emulators accept (Basic auth). */
 export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
@@ -105,7 +106,8 @@ export interface LocalStack {
  * The whole portal on loopback, in this process, for tests and benchmarks: a fresh database on `serverUrl`'s server,
  * two Aidbox emulators, the registration API over real HTTP, and provisioner workers on demand. `close()` stops all
  * of it and drops the database (so does a failed start). `options` pick the API's port and add configuration, e.g.
- * sign-in against an identity provider and the SPA folders.
+ * sign-in against an identity provider and the SPA folders. The rate limits are set out of reach (a benchmark queues a
+ * thousand creates at once); `options.config` may set them back.
  */
 export async function startLocalStack(
   serverUrl: string,
@@ -152,6 +154,7 @@ async function assemble(
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     PORTAL_MODE: 'development',
+    ...UNMET_RATE_LIMITS,
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
     ...(options.orgbac && {

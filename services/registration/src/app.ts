@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Resolver } from '@payerbox/safe-fetch';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -28,6 +27,7 @@ import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
 import { problemHandlerPlugin } from './plugins/problem-handler.ts';
 import { provisionerWakeupPlugin } from './plugins/provisioner-wakeup.ts';
+import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
@@ -121,6 +121,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestIdHeader: false,
     genReqId: requestIdOf,
     bodyLimit: 256 * 1024,
+    // request.ip is the client behind the configured proxies (rate limits count per address, logs show it).
+    trustProxy: config.trustedProxies === false ? false : [...config.trustedProxies],
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only. Fastify also parses text/plain by default, which would answer such a body with a
   // confusing schema error instead of 415, and would accept it on routes without a body schema (a content type a
@@ -145,14 +147,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   try {
     await app.register(problemHandlerPlugin);
-    // Limits are per route (config.rateLimit), counted per user after authentication.
-    await app.register(rateLimit, { global: false, hook: 'preHandler' });
     await app.register(textInputPlugin);
     await app.register(metricsPlugin, { token: config.metricsToken });
     await app.register(openapiPlugin);
     await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
     await app.register(provisionerWakeupPlugin);
     await app.register(authenticationPlugin);
+    await app.register(rateLimitsPlugin);
     await app.register(housekeepingPlugin);
     await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
     await app.register(organizationsPlugin, { orgbac: config.orgbac });

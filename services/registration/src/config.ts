@@ -1,9 +1,13 @@
 import { isAbsolute } from 'node:path';
 import { assertValid, ConfigError, readEnv, readKeyring, StringEnum } from '@payerbox/config';
 import type { Keyring } from '@payerbox/secret-box';
+import ipaddr from 'ipaddr.js';
 import { type Static, Type } from 'typebox';
 
 export { ConfigError };
+
+/** The largest per-minute limit accepted: far above any person, high enough for load tests to never meet it. */
+const RATE_LIMIT_MAXIMUM = 10_000_000;
 
 const EnvSchema = Type.Object({
   PORTAL_MODE: StringEnum(['development', 'production'], { default: 'production' }),
@@ -60,6 +64,17 @@ const EnvSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. */
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 10_000 }),
+  /** State-changing requests a minute per signed-in user, across all of the user's tokens and sessions. */
+  WRITE_RATE_LIMIT_PER_USER: Type.Integer({ minimum: 1, maximum: RATE_LIMIT_MAXIMUM, default: 60 }),
+  /** State-changing requests a minute per client address, whoever is signed in. */
+  WRITE_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: RATE_LIMIT_MAXIMUM, default: 300 }),
+  /** Requests a minute per client address that end without a signed-in user (public reads, failed sign-ins). */
+  ANONYMOUS_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: RATE_LIMIT_MAXIMUM, default: 600 }),
+  /**
+   * The proxies in front of the service (addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`), whose
+   * X-Forwarded-For names the client; unset trusts none, and the peer is the client.
+   */
+  TRUSTED_PROXIES: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface OidcSettings {
@@ -104,6 +119,17 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Longest drain of in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
+  /** Requests a minute each caller may make (see the README's Rate limits). */
+  readonly rateLimits: RateLimitSettings;
+  /** Proxies whose X-Forwarded-For is believed (Fastify's `trustProxy`); false: the peer address is the client. */
+  readonly trustedProxies: readonly string[] | false;
+}
+
+/** Per-minute limits, each counted in PostgreSQL so that they hold across replicas. */
+export interface RateLimitSettings {
+  readonly writesPerUser: number;
+  readonly writesPerAddress: number;
+  readonly anonymousPerAddress: number;
 }
 
 function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): OidcSettings | undefined {
@@ -147,6 +173,24 @@ function readOrgbac(values: Static<typeof EnvSchema>, problems: Set<string>): Or
   };
 }
 
+/** Names proxy-addr understands besides addresses and ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function readTrustedProxies(value: string | undefined, problems: Set<string>): readonly string[] | false {
+  if (value === undefined) return false;
+  const entries = value.split(',').map((entry) => entry.trim());
+  // A range of every address (/0) would trust any peer, letting every client choose the address it is counted under.
+  const valid = (entry: string) =>
+    PROXY_RANGE_NAMES.has(entry) ||
+    ipaddr.isValid(entry) ||
+    (ipaddr.isValidCIDR(entry) && ipaddr.parseCIDR(entry)[1] > 0);
+  if (entries.some((entry) => !valid(entry))) {
+    problems.add('TRUSTED_PROXIES: must list addresses, CIDR ranges (not /0), loopback, linklocal or uniquelocal');
+    return false;
+  }
+  return Object.freeze(entries);
+}
+
 /**
  * Reads and validates the registration service's configuration. Every bad variable is reported at once, and
  * nothing else in the service reads `process.env`.
@@ -160,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const oidc = readOidc(valid, problems);
   const orgbac = readOrgbac(valid, problems);
+  const trustedProxies = readTrustedProxies(valid.TRUSTED_PROXIES, problems);
   for (const name of ['DEVELOPER_APP_DIR', 'ADMIN_APP_DIR'] as const) {
     // A relative folder would depend on the directory the process happens to start in.
     const dir = valid[name];
@@ -196,5 +241,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     orgbac: orgbac && Object.freeze(orgbac),
     metricsToken: valid.METRICS_TOKEN,
     shutdownGraceMs: valid.SHUTDOWN_GRACE_MS,
+    rateLimits: Object.freeze({
+      writesPerUser: valid.WRITE_RATE_LIMIT_PER_USER,
+      writesPerAddress: valid.WRITE_RATE_LIMIT_PER_ADDRESS,
+      anonymousPerAddress: valid.ANONYMOUS_RATE_LIMIT_PER_ADDRESS,
+    }),
+    trustedProxies,
   });
 }

@@ -41,6 +41,8 @@ t.test('fills in defaults for everything but the database', async (t) => {
     orgbac: undefined,
     metricsToken: undefined,
     shutdownGraceMs: 10_000,
+    rateLimits: { writesPerUser: 60, writesPerAddress: 300, anonymousPerAddress: 600 },
+    trustedProxies: false,
   });
   t.ok(Object.isFrozen(loadConfig(REQUIRED)), 'the configuration cannot be changed afterwards');
 });
@@ -58,6 +60,10 @@ t.test('reads every variable, converting numbers', async (t) => {
     PUBLIC_URL: 'https://portal.payer.example',
     API_TOKEN_MAX_DAYS: '30',
     API_TOKEN_CACHE_SECONDS: '0',
+    WRITE_RATE_LIMIT_PER_USER: '20',
+    WRITE_RATE_LIMIT_PER_ADDRESS: '100',
+    ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '1000',
+    TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1,uniquelocal',
   });
   t.same(config, {
     mode: 'development',
@@ -77,6 +83,8 @@ t.test('reads every variable, converting numbers', async (t) => {
     orgbac: undefined,
     metricsToken: undefined,
     shutdownGraceMs: 10_000,
+    rateLimits: { writesPerUser: 20, writesPerAddress: 100, anonymousPerAddress: 1000 },
+    trustedProxies: ['10.0.0.0/8', '192.0.2.1', 'uniquelocal'],
   });
 });
 
@@ -277,4 +285,21 @@ t.test('reads the metrics token and the shutdown grace period, refusing a short 
   t.ok(problems.some((p) => p.startsWith('METRICS_TOKEN:')));
   t.ok(problems.some((p) => p.startsWith('SHUTDOWN_GRACE_MS:')));
   t.notOk(problems.join(' ').includes('short'), 'the token is not echoed');
+});
+
+t.test('refuses rate limits of zero or beyond ten million a minute', async (t) => {
+  const names = ['WRITE_RATE_LIMIT_PER_USER', 'WRITE_RATE_LIMIT_PER_ADDRESS', 'ANONYMOUS_RATE_LIMIT_PER_ADDRESS'];
+  for (const value of ['0', '10000001']) {
+    const problems = problemsOf({ ...REQUIRED, ...Object.fromEntries(names.map((name) => [name, value])) });
+    t.same(problems.map((p) => p.split(':')[0]).sort(), names.sort(), `${value} is refused`);
+  }
+  t.same(loadConfig({ ...REQUIRED, WRITE_RATE_LIMIT_PER_USER: '10000000' }).rateLimits.writesPerUser, 10_000_000);
+});
+
+t.test('trusts only proxies named by address, range or proxy-addr name', async (t) => {
+  t.same(loadConfig({ ...REQUIRED, TRUSTED_PROXIES: 'loopback' }).trustedProxies, ['loopback']);
+  t.same(loadConfig({ ...REQUIRED, TRUSTED_PROXIES: 'fd00::/8,::1' }).trustedProxies, ['fd00::/8', '::1']);
+  for (const value of ['true', '*', '0.0.0.0/0', '::/0', '10.0.0.0/8, nonsense', '10.0.0.0/33', 'proxy.internal']) {
+    t.match(problemsOf({ ...REQUIRED, TRUSTED_PROXIES: value }), [/^TRUSTED_PROXIES: must list addresses/], value);
+  }
 });

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import { buildTestApp, createUser, TEST_KEYRING, testDatabaseUrl } from './helpers/app.ts';
+import { buildTestApp, createUser, TEST_KEYRING, testDatabaseUrl, UNMET_ADDRESS_LIMITS } from './helpers/app.ts';
 import { TEST_KEYS } from './helpers/jwks-server.ts';
 import { startServerProcess } from './helpers/server-process.ts';
 
@@ -15,6 +15,7 @@ async function startServer(t: Test, env: Record<string, string>) {
     SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
     SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
     PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+    ...UNMET_ADDRESS_LIMITS,
     ...env,
   });
   t.teardown(server.kill);

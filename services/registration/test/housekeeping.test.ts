@@ -58,3 +58,22 @@ t.test('removes ended sessions, stale idempotency keys and abandoned sign-ins, a
   );
   t.notOk(await app.db.selectFrom('loginRequests').select('state').where('state', '=', abandoned).executeTakeFirst());
 });
+
+t.test('removes rate limit windows that have ended and keeps running ones', async (t) => {
+  const app = await buildTestApp(t);
+  const key = (state: string) => `housekeeping-test:${state}:${randomBytes(6).toString('hex')}`;
+  const [ended, running] = [key('ended'), key('running')];
+  await app.db
+    .insertInto('rateLimitWindows')
+    .values([
+      { key: ended, hits: 5, resetsAt: new Date(Date.now() - 1000) },
+      { key: running, hits: 5, resetsAt: new Date(Date.now() + 60_000) },
+    ])
+    .execute();
+  t.ok((await removeExpiredRows(app.db, 30)) >= 1);
+  const left = await app.db.selectFrom('rateLimitWindows').select('key').where('key', 'in', [ended, running]).execute();
+  t.same(
+    left.map((row) => row.key),
+    [running],
+  );
+});

@@ -37,7 +37,8 @@ declare module 'fastify' {
 // last_used_at and last_seen_at are informative at this resolution; writing them at most once a minute keeps reads
 // from turning into writes.
 const TOUCH_RESOLUTION_MS = 60_000;
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: no CSRF check, no write limits. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

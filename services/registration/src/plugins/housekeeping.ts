@@ -6,8 +6,8 @@ import { type Kysely, sql } from 'kysely';
 const INTERVAL_MS = 10 * 60_000;
 
 /**
- * Deletes what has outlived its use: ended sessions, idempotency keys past their 24 hours, abandoned sign-ins. Every
- * replica may run it; the deletes are idempotent.
+ * Deletes what has outlived its use: ended sessions, idempotency keys past their 24 hours, abandoned sign-ins, ended
+ * rate limit windows. Every replica may run it; the deletes are idempotent.
  */
 export async function removeExpiredRows(db: Kysely<Database>, idleMinutes: number): Promise<number> {
   const results = await Promise.all([
@@ -22,6 +22,8 @@ export async function removeExpiredRows(db: Kysely<Database>, idleMinutes: numbe
       .executeTakeFirst(),
     db.deleteFrom('idempotencyKeys').where('createdAt', '<', sql<Date>`now() - interval '24 hours'`).executeTakeFirst(),
     db.deleteFrom('loginRequests').where('createdAt', '<', sql<Date>`now() - interval '10 minutes'`).executeTakeFirst(),
+    // An ended window's row would only be started afresh by its key's next hit.
+    db.deleteFrom('rateLimitWindows').where('resetsAt', '<=', sql<Date>`now()`).executeTakeFirst(),
   ]);
   return results.reduce((sum, result) => sum + Number(result.numDeletedRows), 0);
 }

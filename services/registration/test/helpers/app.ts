@@ -21,6 +21,15 @@ export function testDatabaseUrl(): string {
 /** Development mode: JWKS URIs may point at the loopback key set server of the test. */
 export const DEVELOPMENT = { PORTAL_MODE: 'development' } as const;
 
+/**
+ * Per-address limits no test meets by accident: every suite's requests come from 127.0.0.1 and count in the one
+ * database the suites share, in parallel. The per-user write limit stays the product's (each test has its own users).
+ */
+export const UNMET_ADDRESS_LIMITS = {
+  WRITE_RATE_LIMIT_PER_ADDRESS: '10000000',
+  ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '10000000',
+} as const;
+
 export async function buildTestApp(
   t: Test,
   env: Record<string, string> = {},
@@ -32,6 +41,7 @@ export async function buildTestApp(
     SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
     SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
     PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+    ...UNMET_ADDRESS_LIMITS,
     ...env,
   });
   const app = await buildApp(config, { resolveHost: testResolver, ...options });

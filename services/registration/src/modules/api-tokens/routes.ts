@@ -20,7 +20,7 @@ export const apiTokenRoutes =
           tags,
           summary: "The caller's personal access tokens (never the tokens themselves)",
           querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-          response: { 200: Ref(ApiTokenListSchema), ...problemResponses(400, 401) },
+          response: { 200: Ref(ApiTokenListSchema), ...problemResponses(400, 401, 429) },
         },
       },
       async (request) => listApiTokenPage(app.db, currentUser(request).id, request.query),
@@ -34,7 +34,7 @@ export const apiTokenRoutes =
           tags,
           summary: 'Create a personal access token; the response is the only time it is shown',
           body: Ref(CreateApiTokenSchema),
-          response: { 201: Ref(CreatedApiTokenSchema), ...problemResponses(400, 401, 415) },
+          response: { 201: Ref(CreatedApiTokenSchema), ...problemResponses(400, 401, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -51,7 +51,7 @@ export const apiTokenRoutes =
           tags,
           summary: 'Revoke a token; it stops working at once',
           params: Type.Object({ id: Uuid }),
-          response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(400, 401, 404) },
+          response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(400, 401, 404, 429) },
         },
       },
       async (request, reply) => {

@@ -27,7 +27,7 @@ export const auditEventRoutes =
           tags,
           summary: 'Every lifecycle event, newest first',
           querystring: Type.Object({ ...EventFilters, ...PageQuery }, { additionalProperties: false }),
-          response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 403) },
+          response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 403, 429) },
         },
       },
       async (request) => listEventPage(app.db, request.query),
@@ -55,7 +55,7 @@ export const auditEventRoutes =
               // Text in the document; a stream to the type provider, since the handler sends one (never serialized).
               content: { 'text/csv': { schema: Type.Unsafe<Readable>({ type: 'string' }) } },
             },
-            ...problemResponses(400, 401, 403),
+            ...problemResponses(400, 401, 403, 429),
           },
         },
       },

@@ -50,7 +50,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 302: Type.Null({ description: 'To the identity provider' }), ...problemResponses(400, 404, 503) },
+        response: {
+          302: Type.Null({ description: 'To the identity provider' }),
+          ...problemResponses(400, 404, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -78,7 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           302: Type.Null({ description: 'Into the SPA, signed in' }),
-          ...problemResponses(400, 404, 409, 503),
+          ...problemResponses(400, 404, 409, 429, 503),
         },
       },
     },
@@ -97,7 +100,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getSession',
         tags,
         summary: 'The signed-in user and the CSRF token of the browser session',
-        response: { 200: Ref(SessionSchema), ...problemResponses(401) },
+        response: { 200: Ref(SessionSchema), ...problemResponses(401, 429) },
       },
     },
     async (request) => {
@@ -132,7 +135,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
             { description: 'Signed out' },
           ),
-          ...problemResponses(401, 403),
+          ...problemResponses(401, 403, 429),
         },
       },
     },

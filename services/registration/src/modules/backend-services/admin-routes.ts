@@ -15,7 +15,7 @@ import { getService, listServicePage, resyncService, reviewQueuePage, serviceCon
 import { runTransition } from './transitions.ts';
 
 const tags = ['admin'];
-const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 409) };
+const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 409, 429) };
 
 /** Review and oversight of every service. Registered under /api/v1/admin behind requireAdmin. */
 export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -29,7 +29,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags,
         summary: 'All backend services, newest first; filter by status, search by name, client id or owner e-mail',
         querystring: AdminListServicesQuery,
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403) },
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request) => listServicePage(ctx, request.query, { actor: 'admin' }),
@@ -43,7 +43,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags,
         summary: 'Services under review, the one waiting longest first (by submission time)',
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403) },
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request) => reviewQueuePage(ctx, request.query),
@@ -56,7 +56,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'adminGetBackendService',
         tags,
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => getService(ctx, request.params.id, { user: currentUser(request), actor: 'admin' }),
@@ -100,7 +100,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags,
         summary: 'Queue a reconcile of every environment the service is provisioned in (retries failed ones)',
         params: ServiceIdParams,
-        response: { 202: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404) },
+        response: { 202: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {

@@ -49,7 +49,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "The caller's backend services, newest first",
         querystring: ListServicesQuery,
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401) },
+        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 429) },
       },
     },
     async (request) => {
@@ -69,7 +69,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Ref(CreateBackendServiceSchema),
         response: {
           201: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 415, 422),
+          ...problemResponses(400, 401, 415, 422, 429),
           ...ORGANIZATIONS_UNAVAILABLE,
         },
       },
@@ -94,7 +94,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getBackendService',
         tags,
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -117,7 +117,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Ref(UpdateBackendServiceSchema),
         response: {
           200: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 404, 409, 412, 415, 428),
+          ...problemResponses(400, 401, 404, 409, 412, 415, 428, 429),
           ...ORGANIZATIONS_UNAVAILABLE,
         },
       },
@@ -137,7 +137,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Delete a draft (its sandbox client is removed)',
         params: ServiceIdParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -159,7 +159,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Submit a draft for review (status under_review; configuration frozen)',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) => submitService(ctx, currentUser(request), request.params.id),
@@ -173,7 +173,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Take a service back from review (status draft)',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) =>
@@ -194,7 +194,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Issue a new client secret (draft, under review or active); the response is the only time it is shown',
         params: ServiceIdParams,
-        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409) },
+        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -212,7 +212,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The service's timeline, newest first",
         params: ServiceIdParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404) },
+        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request) => {

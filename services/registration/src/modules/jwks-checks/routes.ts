@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ProblemError } from '../../errors.ts';
+import { tooManyRequests } from '../../plugins/rate-limits.ts';
 import { problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { JwksCheckRequestSchema, JwksReportSchema } from './schemas.ts';
@@ -26,13 +26,7 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
           timeWindow: 60_000,
           keyGenerator: (request) => request.user?.id ?? request.ip,
           errorResponseBuilder: (_request, context) =>
-            new ProblemError({
-              status: 429,
-              code: 'rate_limited',
-              title: 'Too many key set checks',
-              detail: `At most ${context.max} checks a minute; try again in ${context.after}.`,
-              headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-            }),
+            tooManyRequests(`At most ${context.max} checks a minute`, context.ttl),
         },
       },
     },

@@ -22,7 +22,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'when this deployment does not use organizations',
         response: {
           200: Ref(OrganizationTreeSchema),
-          ...problemResponses(401),
+          ...problemResponses(401, 429),
           ...describedProblem(
             503,
             'The list has never been read and Aidbox does not answer (organizations_unavailable)',
@@ -45,7 +45,7 @@ export const adminOrganizationRoutes: FastifyPluginAsyncTypebox = async (app) =>
         summary: 'Read the organizations from the production Aidbox now (e.g. after creating one there)',
         response: {
           200: Ref(OrganizationTreeSchema),
-          ...problemResponses(401, 403),
+          ...problemResponses(401, 403, 429),
           ...describedProblem(409, 'This deployment does not use organizations (orgbac_disabled)'),
           ...describedProblem(502, 'Aidbox did not answer; the list read before is kept (aidbox_unavailable)'),
         },

@@ -13,7 +13,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getMe',
         tags: ['users'],
         summary: 'The caller: id, e-mail, name and role',
-        response: { 200: Ref(MeSchema), ...problemResponses(401) },
+        response: { 200: Ref(MeSchema), ...problemResponses(401, 429) },
       },
     },
     async (request) => currentUser(request),
