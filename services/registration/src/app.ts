@@ -26,7 +26,7 @@ import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
-import { problemHandlerPlugin } from './plugins/problem-handler.ts';
+import { clientErrorHandler, problemHandlerPlugin, replyWithProblem } from './plugins/problem-handler.ts';
 import { provisionerWakeupPlugin } from './plugins/provisioner-wakeup.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
@@ -121,6 +121,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestIdHeader: false,
     genReqId: requestIdOf,
     bodyLimit: 256 * 1024,
+    // Errors the router raises before any route or hook (a malformed URL, an over-long path segment), and requests
+    // Node cannot parse at all, leave as the same problem+json as every other error, not as Fastify's own JSON.
+    frameworkErrors: replyWithProblem,
+    clientErrorHandler,
+    // Longer than any identifier of ours, so that a wrong id reaches the schema and is refused as the invalid
+    // parameter it is (400 at /params/id); only absurd segments are refused by the router (414 uri_too_long).
+    maxParamLength: 500,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only. Fastify also parses text/plain by default, which would answer such a body with a
   // confusing schema error instead of 415, and would accept it on routes without a body schema (a content type a
