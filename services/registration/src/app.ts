@@ -23,11 +23,14 @@ import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
+import { methodNotAllowedPlugin } from './plugins/method-not-allowed.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
 import { clientErrorHandler, problemHandlerPlugin, replyWithProblem } from './plugins/problem-handler.ts';
 import { provisionerWakeupPlugin } from './plugins/provisioner-wakeup.ts';
+import { responseHeadersPlugin } from './plugins/response-headers.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
@@ -129,11 +132,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // parameter it is (400 at /params/id); only absurd segments are refused by the router (414 uri_too_long).
     maxParamLength: 500,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // The API speaks JSON only. Fastify also parses text/plain by default, which would answer such a body with a
-  // confusing schema error instead of 415, and would accept it on routes without a body schema (a content type a
-  // browser may send cross-site without a CORS preflight).
-  app.removeContentTypeParser('text/plain');
-
   app.decorate('config', config);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -152,6 +150,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   try {
     await app.register(problemHandlerPlugin);
+    await app.register(methodNotAllowedPlugin);
+    await app.register(jsonBodyPlugin);
     // Limits are per route (config.rateLimit), counted per user after authentication.
     await app.register(rateLimit, { global: false, hook: 'preHandler' });
     await app.register(textInputPlugin);
@@ -160,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
     await app.register(provisionerWakeupPlugin);
     await app.register(authenticationPlugin);
+    await app.register(responseHeadersPlugin);
     await app.register(housekeepingPlugin);
     await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
     await app.register(organizationsPlugin, { orgbac: config.orgbac });

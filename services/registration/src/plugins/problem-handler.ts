@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-function pathOf(request: FastifyRequest): string {
+/** The path of the request, without its query. */
+export function pathOf(request: FastifyRequest): string {
   return request.url.split('?')[0] ?? '/';
 }
 
