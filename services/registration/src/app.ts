@@ -22,6 +22,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { drainingPlugin } from './plugins/draining.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { methodNotAllowedPlugin } from './plugins/method-not-allowed.ts';
@@ -130,7 +131,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clientErrorHandler,
     // Longer than any identifier of ours, so that a wrong id reaches the schema and is refused as the invalid
     // parameter it is (400 at /params/id); only absurd segments are refused by the router (414 uri_too_long).
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
+    // Requests arriving while the server drains are refused by plugins/draining.ts, as problem+json.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('config', config);
   app.addHook('onRequest', async (request, reply) => {
@@ -151,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   try {
     await app.register(problemHandlerPlugin);
     await app.register(methodNotAllowedPlugin);
+    await app.register(drainingPlugin);
     await app.register(jsonBodyPlugin);
     // Limits are per route (config.rateLimit), counted per user after authentication.
     await app.register(rateLimit, { global: false, hook: 'preHandler' });

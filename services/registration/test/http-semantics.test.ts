@@ -140,6 +140,103 @@ t.test('answers a request that is not HTTP, or whose headers are too large, with
   }
 });
 
+/** The app's JSON log lines as they are written, and a way to wait for one. */
+function logLines() {
+  const waiters: { matches: (line: Record<string, any>) => boolean; resolve: () => void }[] = [];
+  return {
+    write(text: string) {
+      const line = JSON.parse(text) as Record<string, any>;
+      for (const waiter of waiters.filter((w) => w.matches(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    next(matches: (line: Record<string, any>) => boolean): Promise<void> {
+      return new Promise((resolve) => waiters.push({ matches, resolve }));
+    },
+  };
+}
+
+/** Reads HTTP/1.1 responses with a Content-Length off a socket until the server closes it. */
+function responsesOf(socket: ReturnType<typeof connect>): Promise<{ status: number; headers: string; body: string }[]> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const responses = [];
+      while (received.length > 0) {
+        const end = received.indexOf('\r\n\r\n');
+        const head = received.slice(0, end).toLowerCase();
+        const length = Number(headerOf(head, 'content-length') ?? 0);
+        responses.push({
+          status: Number(head.split(' ')[1]),
+          headers: head,
+          body: received.slice(end + 4, end + 4 + length),
+        });
+        received = received.slice(end + 4 + length);
+      }
+      resolve(responses);
+    });
+  });
+}
+
+t.test('refuses a request arriving on an open connection while the server drains with a 503 problem', async (t) => {
+  const logs = logLines();
+  const app = await buildTestApp(t, { LOG_LEVEL: 'info' }, { logStream: logs });
+  const dev = await createUser(app);
+  const service = await createService(dev);
+  const { baseUrl } = await listen(app);
+  // The service's row stays locked, so that an edit of it stays in flight until the test lets it go.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let markLocked = () => {};
+  const locked = new Promise<void>((resolve) => {
+    markLocked = resolve;
+  });
+  const holder = app.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('backendServices').select('id').where('id', '=', service.id).forUpdate().execute();
+    markLocked();
+    await released;
+  });
+  await locked;
+
+  const socket = connect({ host: '127.0.0.1', port: Number(new URL(baseUrl).port) });
+  const responses = responsesOf(socket);
+  const body = JSON.stringify({ name: 'in flight' });
+  const editArrived = logs.next((line) => line.msg === 'incoming request' && line.req?.method === 'PATCH');
+  socket.write(
+    `PATCH ${BASE}/${service.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${dev.token}\r\n` +
+      `If-Match: "1"\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+  );
+  await editArrived;
+  const draining = logs.next((line) => typeof line.msg === 'string' && line.msg.startsWith('draining'));
+  const closed = app.close();
+  await draining;
+  // Logged as soon as the request is refused (its response waits behind the edit's on the connection); Fastify's own
+  // refusal, were it still in place, logs "request aborted".
+  const refused = logs.next((line) => line.code === 'shutting_down' || /^request aborted/.test(line.msg ?? ''));
+  socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+  await refused;
+  release();
+  await holder;
+  const [edit, late] = await responses;
+  await closed;
+
+  t.equal(edit?.status, 200, 'the edit in flight completes');
+  t.equal(late?.status, 503, 'the request arriving during the drain is refused');
+  t.equal(headerOf(late?.headers ?? '', 'content-type'), 'application/problem+json');
+  t.equal(headerOf(late?.headers ?? '', 'connection'), 'close');
+  const problem = JSON.parse(late?.body ?? '{}') as Record<string, unknown>;
+  t.match(problem, { status: 503, code: 'shutting_down' });
+  t.equal(problem.requestId, headerOf(late?.headers ?? '', 'x-request-id'));
+});
+
 t.test('answers a method the path does not have with 405 and Allow', async (t) => {
   for (const env of [{}, WITH_SPAS]) {
     const app = await buildTestApp(t, env);

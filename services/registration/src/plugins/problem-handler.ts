@@ -64,7 +64,7 @@ export function replyWithProblem(
   reply: FastifyReply,
 ): FastifyReply {
   const problem = toProblem(error, pathOf(request), request.method);
-  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
   else if (isUnforeseenClientError(error)) request.log.warn({ err: error }, 'unmapped client error: malformed_request');
   else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
   return sendProblem(request, reply, problem);
