@@ -75,6 +75,28 @@ export function isUnforeseenClientError(error: FastifyError | ProblemError): boo
   return status >= 400 && status < 500 && BY_ERROR_CODE[error.code] === undefined && BY_STATUS[status] === undefined;
 }
 
+/** The 404 of a path that no route has. */
+export function routeNotFound(method: string, path: string): ProblemError {
+  return problemOf('route_not_found', { title: 'Not found', detail: `No route ${method} ${path}.` });
+}
+
+/**
+ * What a request Node could not parse (Node's `clientError`, by its error code) is answered with: too large headers,
+ * too slow, or not HTTP.
+ */
+export function unreadableRequestProblem(errorCode: string | undefined): ProblemError {
+  if (errorCode === 'HPE_HEADER_OVERFLOW') {
+    return problemOf('header_fields_too_large', {
+      title: 'Request headers too large',
+      detail: 'The request line and headers exceed the size this server reads.',
+    });
+  }
+  if (errorCode === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return problemOf('request_timeout', { title: 'Request timeout', detail: 'The request did not arrive in time.' });
+  }
+  return problemOf('malformed_request', { title: 'Malformed request', detail: 'This is not a valid HTTP request.' });
+}
+
 /** The problem any error becomes: ours as they are, schema errors, framework client errors, and the rest as 500. */
 export function toProblem(error: FastifyError | ProblemError, path: string, method: string): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -82,9 +104,8 @@ export function toProblem(error: FastifyError | ProblemError, path: string, meth
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     const [code, title] = BY_ERROR_CODE[error.code] ?? BY_STATUS[status] ?? MALFORMED;
-    const detail =
-      code === 'route_not_found' ? `No route ${method} ${path}.` : (DETAIL_BY_ERROR_CODE[error.code] ?? error.message);
-    return problemOf(code, { title, detail, cause: error });
+    if (code === 'route_not_found') return routeNotFound(method, path);
+    return problemOf(code, { title, detail: DETAIL_BY_ERROR_CODE[error.code] ?? error.message, cause: error });
   }
   // Anything else is our fault: the body never says more than this (internals stay in the log).
   return problemOf('internal_error', {

@@ -3,8 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ProblemError, problemOf, problemType } from '../errors.ts';
-import { isUnforeseenClientError, toProblem } from '../framework-problems.ts';
+import { type ProblemError, problemType } from '../errors.ts';
+import { isUnforeseenClientError, routeNotFound, toProblem, unreadableRequestProblem } from '../framework-problems.ts';
 
 /**
  * Answers a request that matched no route (and returns the reply), or declines with `undefined`: the request then
@@ -70,11 +70,6 @@ export function replyWithProblem(
   return sendProblem(request, reply, problem);
 }
 
-/** The 404 of a path that no route has. */
-export function routeNotFound(request: FastifyRequest): ProblemError {
-  return problemOf('route_not_found', { title: 'Not found', detail: `No route ${request.method} ${pathOf(request)}.` });
-}
-
 /**
  * Node's `clientError`: a request so malformed (bad HTTP syntax, oversized headers, too slow) that no request object
  * exists. It is answered on the socket itself, as the same problem+json with a fresh request id that the log line
@@ -83,17 +78,10 @@ export function routeNotFound(request: FastifyRequest): ProblemError {
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
   // A reset connection has nobody left to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const problem =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? problemOf('header_fields_too_large', {
-          title: 'Request headers too large',
-          detail: 'The request line and headers exceed the size this server reads.',
-        })
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? problemOf('request_timeout', { title: 'Request timeout', detail: 'The request did not arrive in time.' })
-        : problemOf('malformed_request', { title: 'Malformed request', detail: 'This is not a valid HTTP request.' });
+  const problem = unreadableRequestProblem(error.code);
   const requestId = randomUUID();
-  this.log.info({ reqId: requestId, err: error, code: problem.code }, 'unreadable request refused');
+  // Not the error itself: a parse error carries the raw bytes received, credentials included.
+  this.log.info({ reqId: requestId, errorCode: error.code, code: problem.code }, 'unreadable request refused');
   if (socket.writable) {
     const body = JSON.stringify(problemBody(problem, requestId));
     socket.write(
@@ -126,7 +114,7 @@ export const problemHandlerPlugin = fp(
         const answered = fallback(request, reply);
         if (answered) return answered;
       }
-      return sendProblem(request, reply, routeNotFound(request));
+      return sendProblem(request, reply, routeNotFound(request.method, pathOf(request)));
     });
   },
   { name: 'problem-handler' },
