@@ -21,13 +21,17 @@ import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { drainingPlugin } from './plugins/draining.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
+import { methodNotAllowedPlugin } from './plugins/method-not-allowed.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { organizationsPlugin } from './plugins/organizations.ts';
-import { problemHandlerPlugin } from './plugins/problem-handler.ts';
+import { clientErrorHandler, problemHandlerPlugin, replyWithProblem } from './plugins/problem-handler.ts';
 import { provisionerWakeupPlugin } from './plugins/provisioner-wakeup.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
+import { responseHeadersPlugin } from './plugins/response-headers.ts';
 import { safeFetchPlugin } from './plugins/safe-fetch.ts';
 import { spaHostingPlugin } from './plugins/spa-hosting.ts';
 import { textInputPlugin } from './plugins/text-input.ts';
@@ -123,12 +127,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: 256 * 1024,
     // request.ip is the client behind the configured proxies (rate limits count per address, logs show it).
     trustProxy: config.trustedProxies === false ? false : [...config.trustedProxies],
+    // Errors the router raises before any route or hook (a malformed URL, an over-long path segment), and requests
+    // Node cannot parse at all, leave as the same problem+json as every other error, not as Fastify's own JSON.
+    frameworkErrors: replyWithProblem,
+    clientErrorHandler,
+    // Longer than any identifier of ours, so that a wrong id reaches the schema and is refused as the invalid
+    // parameter it is (400 at /params/id); only absurd segments are refused by the router (414 uri_too_long).
+    routerOptions: { maxParamLength: 500 },
+    // Requests arriving while the server drains are refused by plugins/draining.ts, as problem+json.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // The API speaks JSON only. Fastify also parses text/plain by default, which would answer such a body with a
-  // confusing schema error instead of 415, and would accept it on routes without a body schema (a content type a
-  // browser may send cross-site without a CORS preflight).
-  app.removeContentTypeParser('text/plain');
-
   app.decorate('config', config);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -147,6 +155,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   try {
     await app.register(problemHandlerPlugin);
+    await app.register(methodNotAllowedPlugin);
+    await app.register(drainingPlugin);
+    await app.register(jsonBodyPlugin);
     await app.register(textInputPlugin);
     await app.register(metricsPlugin, { token: config.metricsToken });
     await app.register(openapiPlugin);
@@ -154,6 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(provisionerWakeupPlugin);
     await app.register(authenticationPlugin);
     await app.register(rateLimitsPlugin);
+    await app.register(responseHeadersPlugin);
     await app.register(housekeepingPlugin);
     await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
     await app.register(organizationsPlugin, { orgbac: config.orgbac });

@@ -2,6 +2,12 @@
  * Problem details (RFC 9457) with a stable machine-readable `code`. Route and service code throws
  * {@link ProblemError}; the error handler renders it as `application/problem+json`.
  */
+import {
+  PROBLEM_CODES,
+  type ProblemCode,
+  type ProblemCodeStatus,
+  type ProblemCodeWithStatus,
+} from './problem-codes.ts';
 
 export interface FieldError {
   /** JSON Pointer into the request part named by the prefix, e.g. `/body/scopes/0`. */
@@ -9,9 +15,7 @@ export interface FieldError {
   readonly message: string;
 }
 
-export interface ProblemInit {
-  readonly status: number;
-  readonly code: string;
+interface ProblemFields {
   readonly title: string;
   readonly detail?: string;
   readonly errors?: readonly FieldError[];
@@ -21,9 +25,14 @@ export interface ProblemInit {
   readonly cause?: unknown;
 }
 
+/** A problem's fields; `code` is one of {@link PROBLEM_CODES} and `status` the one that code is sent with. */
+export type ProblemInit = {
+  [C in ProblemCode]: ProblemFields & { readonly code: C; readonly status: ProblemCodeStatus<C> };
+}[ProblemCode];
+
 export class ProblemError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: readonly FieldError[] | undefined;
@@ -43,7 +52,12 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemType(code: string): string {
+/** A problem whose status is looked up from its code (for codes chosen at run time, e.g. by a mapping table). */
+export function problemOf(code: ProblemCode, fields: ProblemFields): ProblemError {
+  return new ProblemError({ ...fields, code, status: PROBLEM_CODES[code].status } as ProblemInit);
+}
+
+export function problemType(code: ProblemCode): string {
   return `urn:payerbox:problem:${code}`;
 }
 
@@ -51,7 +65,7 @@ export const problems = {
   validation(errors: readonly FieldError[], detail = 'The request does not match the schema.'): ProblemError {
     return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail, errors });
   },
-  unauthenticated(detail: string, code = 'unauthenticated'): ProblemError {
+  unauthenticated(detail: string, code: ProblemCodeWithStatus<401> = 'unauthenticated'): ProblemError {
     return new ProblemError({
       status: 401,
       code,

@@ -196,15 +196,27 @@ t.test('refuses a cursor for a key beyond any id with 400, not a failure', async
   t.equal(largest.json().items.length, 1);
 });
 
-t.test('refuses a malformed If-Match with 400', async (t) => {
+t.test('refuses a malformed If-Match with 400 saying what it must be', async (t) => {
   const app = await buildTestApp(t);
   const dev = await createUser(app);
   const service = await createService(dev);
-  for (const ifMatch of ['abc', '"abc"', '*', '"1", "2"', '"-1"', '"1.0"', '1234567890', `"${'1'.repeat(200)}"`]) {
+  const malformed = [
+    ...['abc', '"abc"', '"-1"', '"1.0"', '1234567890', `"${'1'.repeat(200)}"`],
+    // Unquoted, padded, with spaces inside the quotes, empty, or not a list of entity tags (RFC 9110 §8.8.3, §13.1.1).
+    ...['1', '"01"', '" 1"', '"1 "', '', ' ', '""', '"1" "2"', '*, "1"', 'W/1', 'w/"1"', 'W/"01"', '"1', ','],
+  ];
+  for (const ifMatch of malformed) {
     const response = await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'x' }, { 'if-match': ifMatch });
     const problem = expectProblem(t, response, 400, 'validation_failed');
     t.same(errorPaths(problem), ['/headers/if-match'], `If-Match: ${ifMatch.slice(0, 20)}`);
   }
+  const problem = expectProblem(
+    t,
+    await dev.request('PATCH', `${BASE}/${service.id}`, { name: 'x' }, { 'if-match': '1' }),
+    400,
+    'validation_failed',
+  );
+  t.match(problem.errors?.[0]?.message, /"3".*quoted/, 'the message shows the form to send');
   t.equal((await fetchService(dev, service.id)).version, 1);
 });
 
@@ -256,6 +268,42 @@ t.test('refuses text the database cannot store with 400 naming the field', async
   const emoji = await dev.request('POST', BASE, serviceInput({ name: 'Export 🚀 ünïcode' }));
   t.equal(emoji.statusCode, 201, 'well-formed Unicode beyond the BMP is fine');
   t.equal(emoji.json().name, 'Export 🚀 ünïcode');
+});
+
+t.test('refuses invisible text-direction characters in names, descriptions, notes and reasons', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const service = await createService(dev);
+  // U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates) can make text read differently from what it is.
+  const controls = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+  for (const control of controls) {
+    const text = `invoice${control}fdp.exe`;
+    const attempts: [typeof dev, string, string, unknown, string, Record<string, string>?][] = [
+      [dev, 'POST', BASE, serviceInput({ name: text }), '/body/name'],
+      [dev, 'POST', BASE, serviceInput({ description: text }), '/body/description'],
+      [dev, 'PATCH', `${BASE}/${service.id}`, { name: text }, '/body/name', { 'if-match': '"1"' }],
+      [dev, 'PATCH', `${BASE}/${service.id}`, { description: text }, '/body/description', { 'if-match': '"1"' }],
+      [dev, 'POST', TOKENS, { name: text }, '/body/name'],
+    ];
+    for (const [user, method, url, body, path, headers] of attempts) {
+      const problem = expectProblem(t, await user.request(method, url, body, headers), 400, 'validation_failed');
+      t.same(problem.errors, [{ path, message: 'must not contain invisible text-direction characters' }], path);
+    }
+  }
+  await dev.request('POST', `${BASE}/${service.id}/submit`);
+  for (const [action, body, path] of [
+    ['approve', { note: 'ok\u202e' }, '/body/note'],
+    ['reject', { reason: 'no\u2067' }, '/body/reason'],
+  ] as const) {
+    const response = await admin.request('POST', `${ADMIN}/${service.id}/${action}`, body);
+    t.same(errorPaths(expectProblem(t, response, 400, 'validation_failed')), [path], `${action} ${path}`);
+  }
+  t.equal((await fetchService(dev, service.id)).status, 'under_review', 'no decision was taken');
+  t.equal((await dev.request('GET', BASE)).json().items.length, 1, 'nothing else was created');
+
+  const marks = await dev.request('POST', BASE, serviceInput({ name: 'שירות \u200fנתונים\u200e (v2)' }));
+  t.equal(marks.statusCode, 201, 'right-to-left text and the LRM/RLM marks are fine');
 });
 
 /** A response never fails on our side, and every refusal is a complete problem. */

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type FieldError, ProblemError, problemType } from '../errors.ts';
+import { type ProblemError, problemType } from '../errors.ts';
+import { isUnforeseenClientError, routeNotFound, toProblem, unreadableRequestProblem } from '../framework-problems.ts';
 
 /**
  * Answers a request that matched no route (and returns the reply), or declines with `undefined`: the request then
@@ -18,94 +22,89 @@ declare module 'fastify' {
   }
 }
 
-interface AjvLikeError {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-  keyword?: string;
+/** The path of the request, without its query. */
+export function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '/';
 }
 
-/** Turns Ajv errors into `{ path, message }` with the request part as prefix (`/body/name`). */
-function fieldErrors(error: FastifyError): FieldError[] {
-  const context = error.validationContext ?? 'body';
-  return ((error.validation ?? []) as AjvLikeError[]).map((item) => {
-    let path = `/${context}${item.instancePath ?? ''}`;
-    const params = item.params ?? {};
-    if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`;
-    if (typeof params.additionalProperty === 'string') {
-      return { path: `${path}/${params.additionalProperty}`, message: 'is not a known property' };
-    }
-    return { path, message: item.message ?? 'is invalid' };
-  });
-}
-
-/** Maps Fastify's own 4xx errors (bad JSON, wrong media type, too large) to stable codes. */
-function frameworkProblem(error: FastifyError): ProblemError {
-  const status = error.statusCode ?? 500;
-  const byCode: Record<string, [string, string]> = {
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Unsupported media type'],
-    FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'Request body too large'],
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['malformed_request', 'Malformed request'],
-    FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed_request', 'Malformed request'],
-    FST_ERR_CTP_INVALID_JSON_BODY: ['malformed_request', 'Malformed request'],
-  };
-  const [code, title] =
-    byCode[error.code] ??
-    (error instanceof SyntaxError ? ['malformed_request', 'Malformed request'] : ['bad_request', 'Bad request']);
-  return new ProblemError({ status, code, title, detail: error.message, cause: error });
-}
-
-function toProblem(error: FastifyError | ProblemError): ProblemError {
-  if (error instanceof ProblemError) return error;
-  if (error.validation)
-    return new ProblemError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'Invalid request',
-      detail: 'The request does not match the schema.',
-      errors: fieldErrors(error),
-    });
-  const status = error.statusCode;
-  if (status !== undefined && status >= 400 && status < 500) return frameworkProblem(error);
-  // Anything else is our fault: the body never says more than this (internals stay in the log).
-  return new ProblemError({
-    status: 500,
-    code: 'internal_error',
-    title: 'Internal server error',
-    detail: 'Something went wrong on our side; the request id identifies it in our logs.',
-    cause: error,
-  });
-}
-
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
+function problemBody(problem: ProblemError, requestId: string, instance?: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: problemType(problem.code),
     title: problem.title,
     status: problem.status,
     code: problem.code,
-    instance: request.url.split('?')[0],
-    requestId: request.id,
+    ...(instance !== undefined && { instance }),
+    requestId,
   };
   if (problem.detail !== undefined) body.detail = problem.detail;
   if (problem.errors !== undefined) body.errors = problem.errors;
   Object.assign(body, problem.extensions);
+  return body;
+}
+
+/**
+ * Sends a problem. The request id and nosniff headers are set here rather than left to hooks: errors the router
+ * raises (a malformed URL, an over-long path segment) are answered before any hook has run.
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   return reply
     .code(problem.status)
     .headers(problem.headers)
+    .header('x-request-id', request.id)
+    .header('x-content-type-options', 'nosniff')
     .type('application/problem+json')
     .serializer(JSON.stringify)
-    .send(body);
+    .send(problemBody(problem, request.id, pathOf(request)));
 }
 
-/** One error handler for the whole app: every failure leaves as problem+json with a stable `code`. */
+/** Renders any error as its problem, logged as refused (4xx) or failed (5xx). */
+export function replyWithProblem(
+  error: FastifyError | ProblemError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const problem = toProblem(error, pathOf(request), request.method);
+  if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+  else if (isUnforeseenClientError(error)) request.log.warn({ err: error }, 'unmapped client error: malformed_request');
+  else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+  return sendProblem(request, reply, problem);
+}
+
+/**
+ * Node's `clientError`: a request so malformed (bad HTTP syntax, oversized headers, too slow) that no request object
+ * exists. It is answered on the socket itself, as the same problem+json with a fresh request id that the log line
+ * carries too.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = unreadableRequestProblem(error.code);
+  const requestId = randomUUID();
+  // Not the error itself: a parse error carries the raw bytes received, credentials included.
+  this.log.info({ reqId: requestId, errorCode: error.code, code: problem.code }, 'unreadable request refused');
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(problem, requestId));
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
+        'Content-Type: application/problem+json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy(error);
+}
+
+/**
+ * One error handler for the whole app: every failure leaves as problem+json with a stable `code`. (Errors of the
+ * router reach {@link replyWithProblem} through Fastify's `frameworkErrors` option, and unreadable requests
+ * {@link clientErrorHandler}; both are set where the app is built.)
+ */
 export const problemHandlerPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
-      const problem = toProblem(error);
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
-      return sendProblem(request, reply, problem);
-    });
+    app.setErrorHandler(replyWithProblem);
     const fallbacks: NotFoundFallback[] = [];
     app.decorate('addNotFoundFallback', (fallback: NotFoundFallback) => {
       fallbacks.push(fallback);
@@ -115,16 +114,7 @@ export const problemHandlerPlugin = fp(
         const answered = fallback(request, reply);
         if (answered) return answered;
       }
-      return sendProblem(
-        request,
-        reply,
-        new ProblemError({
-          status: 404,
-          code: 'route_not_found',
-          title: 'Not found',
-          detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
-        }),
-      );
+      return sendProblem(request, reply, routeNotFound(request.method, pathOf(request)));
     });
   },
   { name: 'problem-handler' },

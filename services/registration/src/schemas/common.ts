@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { Ref } from './primitives.ts';
+import { PROBLEM_CODE_NAMES } from '../problem-codes.ts';
+import { Ref, StringEnum } from './primitives.ts';
 
 export const FieldErrorSchema = Type.Object(
   {
@@ -14,7 +15,9 @@ export const ProblemSchema = Type.Object(
     type: Type.String({ description: 'URI naming the problem type; stable per code' }),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String({ description: 'Stable machine-readable code, e.g. illegal_transition' }),
+    code: StringEnum(PROBLEM_CODE_NAMES, {
+      description: 'Stable machine-readable code, e.g. illegal_transition; each is always sent with the same status',
+    }),
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),

@@ -4,6 +4,7 @@ import { currentUser } from '../../plugins/authentication.ts';
 import { describedProblem, PageQuery, problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { listEventPage } from '../audit-events/service.ts';
+import { parseIfMatch } from './if-match.ts';
 import {
   BackendServicePageSchema,
   BackendServiceSchema,
@@ -21,7 +22,6 @@ import {
   editService,
   getService,
   listServicePage,
-  parseIfMatch,
   rotateSecret,
   type ServiceContext,
   serviceContext,
@@ -123,8 +123,8 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const version = parseIfMatch(request.headers['if-match']);
-      const service = await editService(ctx, currentUser(request), request.params.id, version, request.body);
+      const ifMatch = parseIfMatch(request.headers['if-match']);
+      const service = await editService(ctx, currentUser(request), request.params.id, ifMatch, request.body);
       return reply.header('etag', etag(service.version)).header('cache-control', 'no-store').send(service);
     },
   );

@@ -21,6 +21,7 @@ import type { OrganizationDirectory } from '../organizations/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
 import { checkConfiguration, editedConfiguration, organizationFieldErrors } from './configuration.ts';
+import { type IfMatch, ifMatchAccepts } from './if-match.ts';
 import {
   findService,
   insertServiceRecordingChange,
@@ -152,16 +153,6 @@ export async function createService(
   return { service: shown ? { ...result.service, clientSecret: shown } : result.service, replayed: result.replayed };
 }
 
-/** Parses If-Match (`"3"`, `W/"3"` or `3`). */
-export function parseIfMatch(header: string | undefined): number {
-  if (header === undefined) throw problems.preconditionRequired();
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match?.[1]) {
-    throw problems.validation([{ path: '/headers/if-match', message: 'must be the ETag of the service, e.g. "3"' }]);
-  }
-  return Number(match[1]);
-}
-
 /**
  * Edits a draft. Switching to client_secret issues a secret (returned once); switching to jwks_uri erases it. A new
  * JWKS URI is checked before anything is written. The event records only the fields whose stored value changed; an
@@ -171,7 +162,7 @@ export async function editService(
   ctx: ServiceContext,
   user: AuthenticatedUser,
   id: string,
-  expectedVersion: number,
+  ifMatch: IfMatch,
   input: UpdateBackendService,
 ): Promise<ServiceWithSecret> {
   if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
@@ -191,7 +182,7 @@ export async function editService(
     actor: 'owner',
     user,
     precondition: (locked) => {
-      if (locked.version !== expectedVersion) throw problems.versionMismatch(locked.version);
+      if (!ifMatchAccepts(ifMatch, locked.version)) throw problems.versionMismatch(locked.version);
     },
     // Compared under the row lock: what is recorded as changed is what this very update changes.
     changes: (locked) => {

@@ -9,7 +9,7 @@ const Status = Type.Object({ status: Type.String() });
 /** Liveness and readiness probes. Registered under /api. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // From the moment shutdown begins, readiness fails, so that load balancers stop sending new requests while the
-  // requests in flight finish (Fastify also answers 503 to requests arriving on open connections meanwhile).
+  // requests in flight finish (requests arriving on open connections meanwhile get 503 from plugins/draining.ts).
   let draining = false;
   app.addHook('preClose', async () => {
     draining = true;
