@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers */
+        /**
+         * Liveness: the process answers
+         * @description Touches nothing else, so a database outage does not restart the process. Never rate limited.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -24,7 +27,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /**
+         * Readiness: the database answers
+         * @description Fails from the moment shutdown begins, so load balancers stop sending new requests.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -41,7 +47,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Start signing in: redirects to the identity provider (authorization code flow with PKCE) */
+        /**
+         * Start signing in: redirects to the identity provider (authorization code flow with PKCE)
+         * @description For the SPAs: a browser navigates here and comes back signed in, to `returnTo`. Partner tools use API tokens instead.
+         */
         get: operations["signIn"];
         put?: never;
         post?: never;
@@ -58,7 +67,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where the identity provider returns; starts the session and redirects into the SPA */
+        /**
+         * Where the identity provider returns; starts the session and redirects into the SPA
+         * @description Checks state, nonce and PKCE, exchanges the code, creates or updates the user and sets the session cookie (httpOnly, SameSite=Lax, `__Host-` and Secure outside development).
+         */
         get: operations["signInCallback"];
         put?: never;
         post?: never;
@@ -75,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and the CSRF token of the browser session */
+        /**
+         * The signed-in user and the CSRF token of the browser session
+         * @description The SPAs send the CSRF token as `X-CSRF-Token` with every change they make.
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
@@ -94,7 +109,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the browser session here and, when the issuer supports it, at the issuer */
+        /**
+         * End the browser session here and, when the issuer supports it, at the issuer
+         * @description Clears the session cookie; navigate to `logoutUrl`, when there is one, to end the issuer's.
+         */
         post: operations["signOut"];
         delete?: never;
         options?: never;
@@ -109,7 +127,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller: id, e-mail, name and role */
+        /**
+         * The caller: id, e-mail, name and role
+         * @description Who the credentials belong to: a quick way to check a new API token works.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -126,10 +147,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's backend services, newest first */
+        /**
+         * The caller's backend services, newest first
+         * @description Only the services the caller owns. Filter by `status`, search names and client ids with `q`, and page with `limit` and the `nextCursor` of the previous page.
+         */
         get: operations["listBackendServices"];
         put?: never;
-        /** Register a backend service (status draft); it is provisioned into the sandbox */
+        /**
+         * Register a backend service (status draft); it is provisioned into the sandbox
+         * @description Creates the service in status `draft` and queues its sandbox client: poll `GET /api/v1/backend-services/{id}` until `environments.sandbox.state` is `ready` (usually within a second), then exchange tokens at `environments.sandbox.tokenUrl`. With `authMethod: "jwks_uri"` the key set is fetched and checked first (a failing set answers 400 `jwks_invalid` with the whole report); with `"client_secret"` the response carries `clientSecret`, the only time it is shown. Send an `Idempotency-Key` to retry safely.
+         */
         post: operations["createBackendService"];
         delete?: never;
         options?: never;
@@ -144,14 +171,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One of the caller's services, with its environment constants
+         * @description The service with, per environment, its provisioning `state` and the constants a client needs: FHIR base, SMART configuration, token and capability statement URLs (production once approved). `availableActions` lists what the caller may do now. Other owners' services answer 404.
+         */
         get: operations["getBackendService"];
         put?: never;
         post?: never;
-        /** Delete a draft (its sandbox client is removed) */
+        /**
+         * Delete a draft (its sandbox client is removed)
+         * @description Only drafts can be deleted (409 otherwise); the sandbox client is removed in the background.
+         */
         delete: operations["deleteBackendService"];
         options?: never;
         head?: never;
-        /** Edit a draft; send If-Match with the version you read. A PATCH that changes no stored value writes nothing and answers the service with its current version */
+        /**
+         * Edit a draft; send If-Match with the version you read
+         * @description Changes the fields sent; the others keep their values. `If-Match` carries the `ETag` of your last read (strong comparison: `"3"`; `*` edits whatever the version is): a stale version answers 412 with `currentVersion`. Only drafts can be edited (409 otherwise). A new JWKS URI is checked before anything is written; switching to `client_secret` answers the new secret once. A PATCH that changes no stored value writes nothing and answers the service with its current version. The sandbox client follows.
+         */
         patch: operations["updateBackendService"];
         trace?: never;
     };
@@ -164,7 +201,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit a draft for review (status under_review; configuration frozen) */
+        /**
+         * Submit a draft for review (status under_review; configuration frozen)
+         * @description A JWKS service's key set must still pass its check. No body is needed (an empty JSON body is fine). The configuration cannot change while under review; withdraw to edit again.
+         */
         post: operations["submitBackendService"];
         delete?: never;
         options?: never;
@@ -181,7 +221,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take a service back from review (status draft) */
+        /**
+         * Take a service back from review (status draft)
+         * @description Only a service under review can be withdrawn; it becomes an editable draft again.
+         */
         post: operations["withdrawBackendService"];
         delete?: never;
         options?: never;
@@ -198,7 +241,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue a new client secret (draft, under review or active); the response is the only time it is shown */
+        /**
+         * Issue a new client secret (draft, under review or active); the response is the only time it is shown
+         * @description For `client_secret` services only (409 `not_a_secret_client` for a key set). The provisioner puts the new secret into every environment the service is in; the old one stops working there.
+         */
         post: operations["rotateBackendServiceSecret"];
         delete?: never;
         options?: never;
@@ -213,7 +259,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service's timeline, newest first */
+        /**
+         * The service's timeline, newest first
+         * @description Every lifecycle event of the service: who did what and when, status changes, review notes and reasons, and for edits the fields that changed with their values before and after.
+         */
         get: operations["listBackendServiceEvents"];
         put?: never;
         post?: never;
@@ -232,7 +281,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services */
+        /**
+         * Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services
+         * @description The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing report whose first `documentProblems` entry says what happened. At most 20 checks a minute per user.
+         */
         post: operations["checkJwks"];
         delete?: never;
         options?: never;
@@ -247,7 +299,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organizations of the production Aidbox as a tree (OrgBAC); enabled is false, and the list empty, when this deployment does not use organizations */
+        /**
+         * The organizations of the production Aidbox as a tree (OrgBAC); enabled is false, and the list empty, when this deployment does not use organizations
+         * @description Read from the production Aidbox and cached; a list older than ORGANIZATIONS_MAX_AGE_SECONDS is answered while it is read again in the background. A service's `organizationId` must be one of these ids.
+         */
         get: operations["listOrganizations"];
         put?: never;
         post?: never;
@@ -264,10 +319,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's personal access tokens (never the tokens themselves) */
+        /**
+         * The caller's personal access tokens (never the tokens themselves)
+         * @description Newest first, revoked and expired ones included, each with its prefix to tell them apart.
+         */
         get: operations["listApiTokens"];
         put?: never;
-        /** Create a personal access token; the response is the only time it is shown */
+        /**
+         * Create a personal access token; the response is the only time it is shown
+         * @description For partner tooling: send it as `Authorization: Bearer <token>`. The portal keeps only its hash. It acts as the caller, with the caller's role, until it expires or is revoked.
+         */
         post: operations["createApiToken"];
         delete?: never;
         options?: never;
@@ -285,7 +346,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a token; it stops working at once */
+        /**
+         * Revoke a token; it stops working at once
+         * @description On every replica, at once. Revoking a revoked token answers 204 again.
+         */
         delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
@@ -299,7 +363,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All backend services, newest first; filter by status, search by name, client id or owner e-mail */
+        /**
+         * All backend services, newest first; filter by status, search by name, client id or owner e-mail
+         * @description Every owner's services. `q` matches a part of the name, the client id or the owner's e-mail (at least three characters search an index; shorter text still works, more slowly).
+         */
         get: operations["adminListBackendServices"];
         put?: never;
         post?: never;
@@ -316,7 +383,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Services under review, the one waiting longest first (by submission time) */
+        /**
+         * Services under review, the one waiting longest first (by submission time)
+         * @description What waits for a decision: approve, reject or let the developer withdraw it.
+         */
         get: operations["adminReviewQueue"];
         put?: never;
         post?: never;
@@ -333,6 +403,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Any service, with the actions an admin may take on it
+         * @description As the owner sees it, with `availableActions` for an admin (approve, reject, deactivate).
+         */
         get: operations["adminGetBackendService"];
         put?: never;
         post?: never;
@@ -351,7 +425,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a service under review: status active, production client provisioned */
+        /**
+         * Approve a service under review: status active, production client provisioned
+         * @description The production client and its access policy (derived from the scopes) are provisioned in the background; watch `environments.production.state`. The optional note is shown to the developer. Of two concurrent decisions exactly one wins; the other answers 409.
+         */
         post: operations["approveBackendService"];
         delete?: never;
         options?: never;
@@ -368,7 +445,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a reconcile of every environment the service is provisioned in (retries failed ones) */
+        /**
+         * Queue a reconcile of every environment the service is provisioned in (retries failed ones)
+         * @description Makes the provisioner apply the service's current configuration again in every environment it has, whatever their state: use it after a `failed` environment's cause is fixed, or to repair drift. Audited.
+         */
         post: operations["resyncBackendService"];
         delete?: never;
         options?: never;
@@ -385,7 +465,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a service under review (reason required); its sandbox client is disabled */
+        /**
+         * Reject a service under review (reason required); its sandbox client is disabled
+         * @description Status `rejected`. The reason is shown to the developer. Of two concurrent decisions exactly one wins.
+         */
         post: operations["rejectBackendService"];
         delete?: never;
         options?: never;
@@ -402,7 +485,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivate an active service (reason required); production and sandbox clients are disabled */
+        /**
+         * Deactivate an active service (reason required); production and sandbox clients are disabled
+         * @description Status `rejected`: its production access ends as soon as the provisioner has disabled the client and removed its access policy. The reason is shown to the developer.
+         */
         post: operations["deactivateBackendService"];
         delete?: never;
         options?: never;
@@ -419,7 +505,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read the organizations from the production Aidbox now (e.g. after creating one there) */
+        /**
+         * Read the organizations from the production Aidbox now (e.g. after creating one there)
+         * @description Replaces the cached list at once; if Aidbox does not answer, the list read before is kept.
+         */
         post: operations["refreshOrganizations"];
         delete?: never;
         options?: never;
@@ -434,7 +523,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every lifecycle event, newest first */
+        /**
+         * Every lifecycle event, newest first
+         * @description The append-only audit trail of every service, filtered by service, actor or action.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -451,7 +543,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every lifecycle event matching the filters, newest first, as a CSV download */
+        /**
+         * Every lifecycle event matching the filters, newest first, as a CSV download
+         * @description Streamed, however many events match; the same filters as the list.
+         */
         get: operations["exportAuditEvents"];
         put?: never;
         post?: never;
@@ -751,7 +846,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Alive */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -762,7 +857,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -782,7 +877,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Ready */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -793,7 +888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -802,7 +897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready: a dependency does not answer */
+            /** @description Service Unavailable: `not_ready` (The database does not answer); `shutting_down` (This instance is finishing its requests before it stops) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -833,7 +928,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_return_to` (`returnTo` is not a path of the same portal); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -842,7 +937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `sign_in_not_configured` (The portal has no OpenID Connect issuer; use API tokens) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -851,16 +946,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
                 headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -869,7 +966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready: a dependency does not answer */
+            /** @description Service Unavailable: `identity_provider_unavailable` (The identity provider does not answer); `shutting_down` (This instance is finishing its requests before it stops) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -901,7 +998,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `sign_in_failed` (The identity provider did not complete the sign-in); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -910,7 +1007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `sign_in_not_configured` (The portal has no OpenID Connect issuer; use API tokens) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -919,7 +1016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -928,16 +1025,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
                 headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -946,7 +1045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready: a dependency does not answer */
+            /** @description Service Unavailable: `identity_provider_unavailable` (The identity provider does not answer); `shutting_down` (This instance is finishing its requests before it stops) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -966,7 +1065,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -975,7 +1074,16 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal); `no_session` (The request authenticated with a token, not a browser session) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -984,8 +1092,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -993,8 +1112,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
-            500: {
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1024,7 +1143,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1033,7 +1161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1042,8 +1170,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1051,8 +1190,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
-            500: {
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1080,7 +1219,16 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1089,8 +1237,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1098,8 +1246,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1126,7 +1294,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of services */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1135,7 +1303,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendServicePage"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1144,7 +1312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1153,8 +1321,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1162,8 +1330,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1189,16 +1377,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Registered */
             201: {
                 headers: {
+                    /** @description The new service */
+                    location?: string;
+                    /** @description The version as a strong entity tag ("3"); send it as If-Match to edit */
+                    etag?: string;
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    /** @description `true` when an earlier request with the same Idempotency-Key is answered again */
+                    "idempotent-replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `jwks_invalid` (The JWKS URI does not serve a usable key set; with the `jwksReport`); `unknown_organization` (No organization has this `organizationId` (OrgBAC); with `errors`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1207,7 +1403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1216,7 +1412,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1225,7 +1448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
+            /** @description Unprocessable Entity: `idempotency_key_reused` (The `Idempotency-Key` was used with a different request) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1234,16 +1457,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
                 headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1252,7 +1477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only) */
+            /** @description Service Unavailable: `organizations_unavailable` (The organizations were never read and Aidbox does not answer (OrgBAC)); `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1274,16 +1499,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The service */
             200: {
                 headers: {
+                    /** @description The version as a strong entity tag ("3"); send it as If-Match to edit */
+                    etag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1292,7 +1519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1301,7 +1528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1310,8 +1537,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1319,8 +1546,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1348,7 +1604,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1357,7 +1613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1366,7 +1622,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,7 +1640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1384,8 +1649,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1393,8 +1658,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1422,16 +1707,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The service as edited */
             200: {
                 headers: {
+                    /** @description The version as a strong entity tag ("3"); send it as If-Match to edit */
+                    etag?: string;
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `jwks_invalid` (The JWKS URI does not serve a usable key set; with the `jwksReport`); `unknown_organization` (No organization has this `organizationId` (OrgBAC); with `errors`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1440,7 +1729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1449,7 +1738,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1458,7 +1756,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1467,7 +1765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match does not name the current version */
+            /** @description Precondition Failed: `version_mismatch` (`If-Match` does not name the current version; with `currentVersion`) */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -1476,7 +1774,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type */
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1485,7 +1801,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match missing */
+            /** @description Precondition Required: `precondition_required` (`If-Match` is missing) */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -1494,16 +1810,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
                 headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,7 +1830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only) */
+            /** @description Service Unavailable: `organizations_unavailable` (The organizations were never read and Aidbox does not answer (OrgBAC)); `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1534,7 +1852,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Submitted */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1543,7 +1861,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `jwks_invalid` (The JWKS URI does not serve a usable key set; with the `jwksReport`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1552,7 +1870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1561,7 +1879,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1570,7 +1897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `changed_during_check` (The service changed while its key set was being checked; retry); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1579,8 +1906,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1588,8 +1915,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1610,7 +1957,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Withdrawn */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1619,7 +1966,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1628,7 +1975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1637,7 +1984,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1646,7 +2002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1655,8 +2011,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1664,8 +2020,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1686,16 +2062,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The new secret */
             200: {
                 headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IssuedClientSecret"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1704,7 +2082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1713,7 +2091,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1722,7 +2109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1731,8 +2118,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1740,8 +2127,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1767,7 +2174,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of events */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1776,7 +2183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceEventPage"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1785,7 +2192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1794,7 +2201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1803,8 +2210,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1812,8 +2219,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1836,7 +2272,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The report (verdict pass or fail) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1845,7 +2281,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwksReport"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1854,7 +2290,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1863,7 +2299,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,8 +2335,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1881,8 +2355,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
-            500: {
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1901,7 +2375,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organizations of the production Aidbox, as the portal last read them */
+            /** @description The organizations */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1910,7 +2384,16 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationTree"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1919,8 +2402,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1928,7 +2411,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1937,7 +2431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The list has never been read and Aidbox does not answer (organizations_unavailable) */
+            /** @description Service Unavailable: `organizations_unavailable` (The organizations were never read and Aidbox does not answer (OrgBAC)); `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1962,7 +2456,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of tokens */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1971,7 +2465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenList"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1980,7 +2474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1989,8 +2483,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1998,8 +2492,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2022,16 +2536,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedApiToken"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2040,7 +2556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2049,7 +2565,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,8 +2601,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2067,8 +2621,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
-            500: {
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2096,7 +2650,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2105,7 +2659,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2114,7 +2668,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2123,8 +2686,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2132,8 +2695,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2160,7 +2752,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of services */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2169,7 +2761,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendServicePage"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,7 +2770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2779,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2196,8 +2788,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2205,8 +2797,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2230,7 +2842,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of the queue */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2239,7 +2851,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendServicePage"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2248,7 +2860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2257,7 +2869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2266,8 +2878,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2275,8 +2887,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2297,7 +2929,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The service */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2306,7 +2938,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,7 +2947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2324,7 +2956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2333,7 +2965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,8 +2974,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2351,8 +2983,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2379,7 +3040,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The service as decided */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2388,7 +3049,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2397,7 +3058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2406,7 +3067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2415,7 +3076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2424,7 +3085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,8 +3094,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2442,8 +3103,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2464,7 +3163,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Queued; the environments are pending again */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -2473,7 +3172,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2482,7 +3181,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +3190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2500,7 +3199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,8 +3208,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2518,8 +3217,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2547,7 +3275,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The service as decided */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2556,7 +3284,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,7 +3293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +3302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2583,7 +3311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2592,7 +3320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2601,8 +3329,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2610,8 +3338,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2639,7 +3405,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The service as decided */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,7 +3414,7 @@ export interface operations {
                     "application/json": components["schemas"]["BackendService"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +3423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2666,7 +3432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2675,7 +3441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (also for services the caller does not own) */
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2684,7 +3450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Illegal transition for the current status */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2693,8 +3459,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2702,8 +3468,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2722,7 +3526,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organizations of the production Aidbox, as the portal last read them */
+            /** @description The organizations as just read */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2731,7 +3535,16 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationTree"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2740,7 +3553,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,7 +3562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This deployment does not use organizations (orgbac_disabled) */
+            /** @description Conflict: `orgbac_disabled` (This deployment does not use organizations); `email_in_use` (The e-mail address belongs to another account) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,16 +3571,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
             429: {
                 headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2776,8 +3591,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Aidbox did not answer; the list read before is kept (aidbox_unavailable) */
+            /** @description Bad Gateway: `aidbox_unavailable` (Aidbox did not answer (OrgBAC refresh); the list read before is kept) */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2804,7 +3628,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of events */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2813,7 +3637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceEventPage"];
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2822,7 +3646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2831,7 +3655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2840,8 +3664,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2849,8 +3673,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2881,10 +3725,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example id,created_at,service_id,service_name,action,from_status,to_status,service_status,actor_email,actor_name,detail
+                     *     1042,2026-11-04T16:30:00.000Z,0193a5c0-4f5e-7d6c-8b7a-695847362514,Claims sync,approve,under_review,active,active,alex@payer.example,Alex Admin,"{""note"":""Looks good""}"
+                     */
                     "text/csv": string;
                 };
             };
-            /** @description Invalid request (validation_failed, malformed_request, ...) */
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +3741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2902,7 +3750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2911,8 +3759,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; see Retry-After */
-            429: {
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2920,8 +3768,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Internal error */
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,6 +21,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { documentedProblemsPlugin } from './plugins/documented-problems.ts';
 import { drainingPlugin } from './plugins/draining.ts';
 import { housekeepingPlugin } from './plugins/housekeeping.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
@@ -155,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   try {
     await app.register(problemHandlerPlugin);
+    await app.register(documentedProblemsPlugin);
     await app.register(methodNotAllowedPlugin);
     await app.register(drainingPlugin);
     await app.register(jsonBodyPlugin);

@@ -6,14 +6,12 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { insertSession } from '../src/modules/auth/repository.ts';
-import { hashSessionToken, newSessionToken, sessionCookie } from '../src/modules/auth/session-cookie.ts';
 import { buildTestApp, createService, createUser, type TestUser } from './helpers/app.ts';
 import { listen } from './helpers/http.ts';
 import { errorPaths, expectProblem, type ResponseLike } from './helpers/problem.ts';
 import { fetchService, serviceInStatus } from './helpers/services.ts';
+import { browserSession } from './helpers/session.ts';
 
 const BASE = '/api/v1/backend-services';
 const ADMIN = '/api/v1/admin/backend-services';
@@ -435,26 +433,6 @@ t.test('still refuses a malformed JSON body, and bodies that are not JSON, on ac
   t.equal((await fetchService(dev, draft.id)).status, 'draft', 'the draft was not submitted');
   t.equal((await fetchService(dev, review.id)).status, 'under_review', 'no decision was taken');
 });
-
-/** A browser session of `user`, made directly in the database, and the headers a portal page would send. */
-async function browserSession(app: FastifyInstance, user: TestUser) {
-  const token = newSessionToken();
-  const csrfToken = randomBytes(32).toString('base64url');
-  await insertSession(app.db, {
-    tokenHash: hashSessionToken(token),
-    userId: user.id,
-    csrfToken,
-    idToken: 'unused',
-    expiresAt: new Date(Date.now() + 3_600_000),
-  });
-  const cookie = `${sessionCookie(app.config.mode === 'production').name}=${token}`;
-  const origin = new URL(app.config.publicUrl).origin;
-  return {
-    send: (url: string, headers: Record<string, string>) =>
-      app.inject({ method: 'POST', url, payload: '', headers: { cookie, ...headers } }),
-    portal: { origin, 'x-csrf-token': csrfToken },
-  };
-}
 
 t.test('keeps requiring the CSRF token for empty-bodied actions made with the session cookie', async (t) => {
   const app = await buildTestApp(t);

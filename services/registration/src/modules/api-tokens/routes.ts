@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
 import { currentUser } from '../../plugins/authentication.ts';
-import { PageQuery, problemResponses } from '../../schemas/common.ts';
+import { PageQuery } from '../../schemas/common.ts';
 import { Ref, Uuid } from '../../schemas/primitives.ts';
+import { CREATE_TOKEN_EXAMPLES, CREATED_TOKEN_EXAMPLES, TOKEN_LIST_EXAMPLES } from './examples.ts';
 import { ApiTokenListSchema, CreateApiTokenSchema, CreatedApiTokenSchema } from './schemas.ts';
 import { createApiToken, listApiTokenPage, revokeApiToken } from './service.ts';
 
@@ -19,9 +22,14 @@ export const apiTokenRoutes =
           operationId: 'listApiTokens',
           tags,
           summary: "The caller's personal access tokens (never the tokens themselves)",
+          description: 'Newest first, revoked and expired ones included, each with its prefix to tell them apart.',
           querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-          response: { 200: Ref(ApiTokenListSchema), ...problemResponses(400, 401, 429) },
+          response: {
+            200: jsonResponse(Ref(ApiTokenListSchema), 'A page of tokens'),
+            ...problemResponses('invalid_cursor'),
+          },
         },
+        config: { examples: { responses: { 200: TOKEN_LIST_EXAMPLES } } },
       },
       async (request) => listApiTokenPage(app.db, currentUser(request).id, request.query),
     );
@@ -33,9 +41,15 @@ export const apiTokenRoutes =
           operationId: 'createApiToken',
           tags,
           summary: 'Create a personal access token; the response is the only time it is shown',
+          description:
+            'For partner tooling: send it as `Authorization: Bearer <token>`. The portal keeps only its hash. It acts ' +
+            "as the caller, with the caller's role, until it expires or is revoked.",
           body: Ref(CreateApiTokenSchema),
-          response: { 201: Ref(CreatedApiTokenSchema), ...problemResponses(400, 401, 415, 429) },
+          response: {
+            201: jsonResponse(Ref(CreatedApiTokenSchema), 'Created', { 'cache-control': NO_STORE_HEADER }),
+          },
         },
+        config: { examples: { request: CREATE_TOKEN_EXAMPLES, responses: { 201: CREATED_TOKEN_EXAMPLES } } },
       },
       async (request, reply) => {
         const created = await createApiToken(app.db, currentUser(request).id, request.body, options.maxDays);
@@ -50,8 +64,9 @@ export const apiTokenRoutes =
           operationId: 'revokeApiToken',
           tags,
           summary: 'Revoke a token; it stops working at once',
+          description: 'On every replica, at once. Revoking a revoked token answers 204 again.',
           params: Type.Object({ id: Uuid }),
-          response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(400, 401, 404, 429) },
+          response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses('not_found') },
         },
       },
       async (request, reply) => {

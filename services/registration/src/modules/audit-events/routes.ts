@@ -2,8 +2,11 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
 import { Type } from 'typebox';
-import { PageQuery, problemResponses } from '../../schemas/common.ts';
+import { jsonResponse } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
+import { PageQuery } from '../../schemas/common.ts';
 import { Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
+import { EVENT_PAGE_EXAMPLES } from '../backend-services/examples.ts';
 import { ServiceEventPageSchema } from '../backend-services/schemas.ts';
 import { EXPORT_COLUMNS, exportEvents, listEventPage } from './service.ts';
 
@@ -26,9 +29,14 @@ export const auditEventRoutes =
           operationId: 'listAuditEvents',
           tags,
           summary: 'Every lifecycle event, newest first',
+          description: 'The append-only audit trail of every service, filtered by service, actor or action.',
           querystring: Type.Object({ ...EventFilters, ...PageQuery }, { additionalProperties: false }),
-          response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 403, 429) },
+          response: {
+            200: jsonResponse(Ref(ServiceEventPageSchema), 'A page of events'),
+            ...problemResponses('invalid_cursor'),
+          },
         },
+        config: { examples: { responses: { 200: EVENT_PAGE_EXAMPLES } } },
       },
       async (request) => listEventPage(app.db, request.query),
     );
@@ -40,6 +48,7 @@ export const auditEventRoutes =
           operationId: 'exportAuditEvents',
           tags,
           summary: 'Every lifecycle event matching the filters, newest first, as a CSV download',
+          description: 'Streamed, however many events match; the same filters as the list.',
           querystring: Type.Object(EventFilters, { additionalProperties: false }),
           response: {
             200: {
@@ -53,9 +62,16 @@ export const auditEventRoutes =
                 },
               },
               // Text in the document; a stream to the type provider, since the handler sends one (never serialized).
-              content: { 'text/csv': { schema: Type.Unsafe<Readable>({ type: 'string' }) } },
+              content: {
+                'text/csv': {
+                  schema: Type.Unsafe<Readable>({ type: 'string' }),
+                  example:
+                    `${EXPORT_COLUMNS.join(',')}\r\n` +
+                    '1042,2026-11-04T16:30:00.000Z,0193a5c0-4f5e-7d6c-8b7a-695847362514,Claims sync,approve,' +
+                    'under_review,active,active,alex@payer.example,Alex Admin,"{""note"":""Looks good""}"\r\n',
+                },
+              },
             },
-            ...problemResponses(400, 401, 403, 429),
           },
         },
       },

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemError } from '../../errors.ts';
-import { problemResponses } from '../../schemas/common.ts';
+import { jsonResponse } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
 import { DateTime, Nullable, Ref, StringEnum } from '../../schemas/primitives.ts';
 import { MeSchema } from '../users/schemas.ts';
 import type { OidcRelyingParty } from './oidc.ts';
@@ -43,6 +44,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         summary: 'Start signing in: redirects to the identity provider (authorization code flow with PKCE)',
+        description:
+          'For the SPAs: a browser navigates here and comes back signed in, to `returnTo`. Partner tools use API ' +
+          'tokens instead.',
         querystring: Type.Object(
           {
             app: StringEnum(['developer', 'admin'], { default: 'developer' }),
@@ -52,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           302: Type.Null({ description: 'To the identity provider' }),
-          ...problemResponses(400, 404, 429, 503),
+          ...problemResponses('invalid_return_to', 'sign_in_not_configured', 'identity_provider_unavailable'),
         },
       },
     },
@@ -70,6 +74,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         summary: 'Where the identity provider returns; starts the session and redirects into the SPA',
+        description:
+          'Checks state, nonce and PKCE, exchanges the code, creates or updates the user and sets the session cookie ' +
+          '(httpOnly, SameSite=Lax, `__Host-` and Secure outside development).',
         querystring: Type.Object(
           {
             state: Type.Optional(Type.String({ maxLength: 500 })),
@@ -81,7 +88,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           302: Type.Null({ description: 'Into the SPA, signed in' }),
-          ...problemResponses(400, 404, 409, 429, 503),
+          ...problemResponses(
+            'sign_in_failed',
+            'sign_in_not_configured',
+            'email_in_use',
+            'identity_provider_unavailable',
+          ),
         },
       },
     },
@@ -100,7 +112,32 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getSession',
         tags,
         summary: 'The signed-in user and the CSRF token of the browser session',
-        response: { 200: Ref(SessionSchema), ...problemResponses(401, 429) },
+        description: 'The SPAs send the CSRF token as `X-CSRF-Token` with every change they make.',
+        response: {
+          200: jsonResponse(Ref(SessionSchema), 'The session'),
+          ...problemResponses('unauthenticated', 'invalid_token', 'session_expired', 'unknown_user', 'no_session'),
+        },
+      },
+      config: {
+        examples: {
+          responses: {
+            200: {
+              session: {
+                summary: 'A developer signed in',
+                value: {
+                  user: {
+                    id: '0193a5b2-7c1d-7e0f-9a4b-5c6d7e8f9a0b',
+                    email: 'dana@partner.example',
+                    name: 'Dana Developer',
+                    role: 'developer',
+                  },
+                  csrfToken: 'kq3V9sJ0yBv2Zr8mW1xT5nA7cL4dE6fH',
+                  expiresAt: '2026-11-02T21:14:05.000Z',
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (request) => {
@@ -128,6 +165,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'signOut',
         tags,
         summary: 'End the browser session here and, when the issuer supports it, at the issuer',
+        description: "Clears the session cookie; navigate to `logoutUrl`, when there is one, to end the issuer's.",
         response: {
           200: Type.Object(
             {
@@ -135,7 +173,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
             { description: 'Signed out' },
           ),
-          ...problemResponses(401, 403, 429),
+          ...problemResponses('unauthenticated', 'invalid_token', 'session_expired', 'unknown_user', 'csrf_failed'),
+        },
+      },
+      config: {
+        examples: {
+          responses: {
+            200: {
+              issuer: {
+                summary: 'The issuer can end its session too',
+                value: { logoutUrl: 'https://id.payer.example/logout?client_id=portal' },
+              },
+            },
+          },
         },
       },
     },

@@ -1,8 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { jsonResponse } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
 import { currentUser } from '../../plugins/authentication.ts';
-import { PageQuery, problemResponses } from '../../schemas/common.ts';
+import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import {
+  ADMIN_PAGE_EXAMPLES,
+  ADMIN_SERVICE_EXAMPLES,
+  APPROVE_EXAMPLES,
+  DEACTIVATE_EXAMPLES,
+  DECIDED_EXAMPLES,
+  REJECT_EXAMPLES,
+  REJECTED_EXAMPLES,
+} from './examples.ts';
 import {
   AdminListServicesQuery,
   ApproveBodySchema,
@@ -15,7 +26,10 @@ import { getService, listServicePage, resyncService, reviewQueuePage, serviceCon
 import { runTransition } from './transitions.ts';
 
 const tags = ['admin'];
-const decisionResponses = { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 409, 429) };
+const decisionResponses = {
+  200: jsonResponse(Ref(BackendServiceSchema), 'The service as decided'),
+  ...problemResponses('not_found', 'illegal_transition'),
+};
 
 /** Review and oversight of every service. Registered under /api/v1/admin behind requireAdmin. */
 export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,9 +42,16 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'adminListBackendServices',
         tags,
         summary: 'All backend services, newest first; filter by status, search by name, client id or owner e-mail',
+        description:
+          "Every owner's services. `q` matches a part of the name, the client id or the owner's e-mail (at least " +
+          'three characters search an index; shorter text still works, more slowly).',
         querystring: AdminListServicesQuery,
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403, 429) },
+        response: {
+          200: jsonResponse(Ref(BackendServicePageSchema), 'A page of services'),
+          ...problemResponses('invalid_cursor'),
+        },
       },
+      config: { examples: { responses: { 200: ADMIN_PAGE_EXAMPLES } } },
     },
     async (request) => listServicePage(ctx, request.query, { actor: 'admin' }),
   );
@@ -42,9 +63,14 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'adminReviewQueue',
         tags,
         summary: 'Services under review, the one waiting longest first (by submission time)',
+        description: 'What waits for a decision: approve, reject or let the developer withdraw it.',
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 403, 429) },
+        response: {
+          200: jsonResponse(Ref(BackendServicePageSchema), 'A page of the queue'),
+          ...problemResponses('invalid_cursor'),
+        },
       },
+      config: { examples: { responses: { 200: ADMIN_PAGE_EXAMPLES } } },
     },
     async (request) => reviewQueuePage(ctx, request.query),
   );
@@ -55,9 +81,15 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       schema: {
         operationId: 'adminGetBackendService',
         tags,
+        summary: 'Any service, with the actions an admin may take on it',
+        description: 'As the owner sees it, with `availableActions` for an admin (approve, reject, deactivate).',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 429) },
+        response: {
+          200: jsonResponse(Ref(BackendServiceSchema), 'The service'),
+          ...problemResponses('not_found'),
+        },
       },
+      config: { examples: { responses: { 200: ADMIN_SERVICE_EXAMPLES } } },
     },
     async (request) => getService(ctx, request.params.id, { user: currentUser(request), actor: 'admin' }),
   );
@@ -69,10 +101,15 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'approveBackendService',
         tags,
         summary: 'Approve a service under review: status active, production client provisioned',
+        description:
+          'The production client and its access policy (derived from the scopes) are provisioned in the background; ' +
+          'watch `environments.production.state`. The optional note is shown to the developer. Of two concurrent ' +
+          'decisions exactly one wins; the other answers 409.',
         params: ServiceIdParams,
         body: ApproveBodySchema,
         response: decisionResponses,
       },
+      config: { examples: { request: APPROVE_EXAMPLES, responses: { 200: DECIDED_EXAMPLES } } },
       // The note is optional, so partner tools may send no body at all.
       preValidation: async (request) => {
         request.body ??= {};
@@ -99,9 +136,16 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'resyncBackendService',
         tags,
         summary: 'Queue a reconcile of every environment the service is provisioned in (retries failed ones)',
+        description:
+          "Makes the provisioner apply the service's current configuration again in every environment it has, " +
+          "whatever their state: use it after a `failed` environment's cause is fixed, or to repair drift. Audited.",
         params: ServiceIdParams,
-        response: { 202: Ref(BackendServiceSchema), ...problemResponses(400, 401, 403, 404, 429) },
+        response: {
+          202: jsonResponse(Ref(BackendServiceSchema), 'Queued; the environments are pending again'),
+          ...problemResponses('not_found'),
+        },
       },
+      config: { examples: { responses: { 202: { active: ADMIN_SERVICE_EXAMPLES.active } } } },
     },
     async (request, reply) => {
       const service = await resyncService(ctx, currentUser(request), request.params.id);
@@ -115,11 +159,18 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       action: 'reject',
       operationId: 'rejectBackendService',
       summary: 'Reject a service under review (reason required); its sandbox client is disabled',
+      description:
+        'Status `rejected`. The reason is shown to the developer. Of two concurrent decisions exactly one wins.',
+      request: REJECT_EXAMPLES,
     },
     {
       action: 'deactivate',
       operationId: 'deactivateBackendService',
       summary: 'Deactivate an active service (reason required); production and sandbox clients are disabled',
+      description:
+        'Status `rejected`: its production access ends as soon as the provisioner has disabled the client and ' +
+        'removed its access policy. The reason is shown to the developer.',
+      request: DEACTIVATE_EXAMPLES,
     },
   ] as const;
   for (const decision of reasonedDecisions) {
@@ -130,10 +181,12 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
           operationId: decision.operationId,
           tags,
           summary: decision.summary,
+          description: decision.description,
           params: ServiceIdParams,
           body: ReasonBodySchema,
           response: decisionResponses,
         },
+        config: { examples: { request: decision.request, responses: { 200: REJECTED_EXAMPLES } } },
       },
       async (request) => {
         const reason = request.body.reason.trim();

@@ -1,9 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ETAG_HEADER, jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
 import { currentUser } from '../../plugins/authentication.ts';
-import { describedProblem, PageQuery, problemResponses } from '../../schemas/common.ts';
+import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { listEventPage } from '../audit-events/service.ts';
+import {
+  CREATE_EXAMPLES,
+  CREATED_EXAMPLES,
+  EVENT_PAGE_EXAMPLES,
+  ISSUED_SECRET_EXAMPLES,
+  PAGE_EXAMPLES,
+  SERVICE_EXAMPLES,
+  UPDATE_EXAMPLES,
+} from './examples.ts';
 import { parseIfMatch } from './if-match.ts';
 import {
   BackendServicePageSchema,
@@ -30,11 +41,10 @@ import {
 import { runTransition } from './transitions.ts';
 
 const tags = ['backend-services'];
-/** With OrgBAC, checking organizationId may need the organization list, which may not be readable. */
-const ORGANIZATIONS_UNAVAILABLE = describedProblem(
-  503,
-  'The organization could not be checked: Aidbox does not answer (organizations_unavailable; OrgBAC only)',
-);
+/** What a configuration can be refused for beyond its schema: the key set, the organization (OrgBAC). */
+const CONFIGURATION_PROBLEMS = ['jwks_invalid', 'unknown_organization', 'organizations_unavailable'] as const;
+/** The representation a lifecycle action answers with. */
+const serviceAfter = (what: string) => jsonResponse(Ref(BackendServiceSchema), what);
 const etag = (version: number) => `"${version}"`;
 
 /** The developer's own services. Registered under /api/v1. */
@@ -48,9 +58,16 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listBackendServices',
         tags,
         summary: "The caller's backend services, newest first",
+        description:
+          'Only the services the caller owns. Filter by `status`, search names and client ids with `q`, and page ' +
+          'with `limit` and the `nextCursor` of the previous page.',
         querystring: ListServicesQuery,
-        response: { 200: Ref(BackendServicePageSchema), ...problemResponses(400, 401, 429) },
+        response: {
+          200: jsonResponse(Ref(BackendServicePageSchema), 'A page of services'),
+          ...problemResponses('invalid_cursor'),
+        },
       },
+      config: { examples: { responses: { 200: PAGE_EXAMPLES } } },
     },
     async (request) => {
       const user = currentUser(request);
@@ -65,14 +82,28 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createBackendService',
         tags,
         summary: 'Register a backend service (status draft); it is provisioned into the sandbox',
+        description:
+          'Creates the service in status `draft` and queues its sandbox client: poll `GET /api/v1/backend-services/' +
+          '{id}` until `environments.sandbox.state` is `ready` (usually within a second), then exchange tokens at ' +
+          '`environments.sandbox.tokenUrl`. With `authMethod: "jwks_uri"` the key set is fetched and checked first (a ' +
+          'failing set answers 400 `jwks_invalid` with the whole report); with `"client_secret"` the response carries ' +
+          '`clientSecret`, the only time it is shown. Send an `Idempotency-Key` to retry safely.',
         headers: IdempotencyHeaders,
         body: Ref(CreateBackendServiceSchema),
         response: {
-          201: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 415, 422, 429),
-          ...ORGANIZATIONS_UNAVAILABLE,
+          201: jsonResponse(Ref(BackendServiceSchema), 'Registered', {
+            location: { description: 'The new service', type: 'string' },
+            etag: ETAG_HEADER,
+            'cache-control': NO_STORE_HEADER,
+            'idempotent-replayed': {
+              description: '`true` when an earlier request with the same Idempotency-Key is answered again',
+              type: 'string',
+            },
+          }),
+          ...problemResponses(...CONFIGURATION_PROBLEMS, 'idempotency_key_reused'),
         },
       },
+      config: { examples: { request: CREATE_EXAMPLES, responses: { 201: CREATED_EXAMPLES } } },
     },
     async (request, reply) => {
       const result = await createService(ctx, currentUser(request), request.body, request.headers['idempotency-key']);
@@ -93,9 +124,18 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getBackendService',
         tags,
+        summary: "One of the caller's services, with its environment constants",
+        description:
+          'The service with, per environment, its provisioning `state` and the constants a client needs: FHIR base, ' +
+          'SMART configuration, token and capability statement URLs (production once approved). ' +
+          "`availableActions` lists what the caller may do now. Other owners' services answer 404.",
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 429) },
+        response: {
+          200: jsonResponse(Ref(BackendServiceSchema), 'The service', { etag: ETAG_HEADER }),
+          ...problemResponses('not_found'),
+        },
       },
+      config: { examples: { responses: { 200: SERVICE_EXAMPLES } } },
     },
     async (request, reply) => {
       const service = await getService(ctx, request.params.id, { user: currentUser(request), actor: 'owner' });
@@ -109,18 +149,31 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'updateBackendService',
         tags,
-        summary:
-          'Edit a draft; send If-Match with the version you read. A PATCH that changes no stored value writes nothing ' +
-          'and answers the service with its current version',
+        summary: 'Edit a draft; send If-Match with the version you read',
+        description:
+          'Changes the fields sent; the others keep their values. `If-Match` carries the `ETag` of your last read ' +
+          '(strong comparison: `"3"`; `*` edits whatever the version is): a stale version answers 412 with ' +
+          '`currentVersion`. Only drafts can be edited (409 otherwise). A new JWKS URI is checked before anything ' +
+          'is written; switching to `client_secret` answers the new secret once. A PATCH that changes no stored ' +
+          'value writes nothing and answers the service with its current version. The sandbox client follows.',
         params: ServiceIdParams,
         headers: IfMatchHeaders,
         body: Ref(UpdateBackendServiceSchema),
         response: {
-          200: Ref(BackendServiceSchema),
-          ...problemResponses(400, 401, 404, 409, 412, 415, 428, 429),
-          ...ORGANIZATIONS_UNAVAILABLE,
+          200: jsonResponse(Ref(BackendServiceSchema), 'The service as edited', {
+            etag: ETAG_HEADER,
+            'cache-control': NO_STORE_HEADER,
+          }),
+          ...problemResponses(
+            'not_found',
+            'illegal_transition',
+            'version_mismatch',
+            'precondition_required',
+            ...CONFIGURATION_PROBLEMS,
+          ),
         },
       },
+      config: { examples: { request: UPDATE_EXAMPLES, responses: { 200: { draft: SERVICE_EXAMPLES.draft } } } },
     },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match']);
@@ -136,8 +189,12 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteBackendService',
         tags,
         summary: 'Delete a draft (its sandbox client is removed)',
+        description: 'Only drafts can be deleted (409 otherwise); the sandbox client is removed in the background.',
         params: ServiceIdParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 404, 409, 429) },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...problemResponses('not_found', 'illegal_transition'),
+        },
       },
     },
     async (request, reply) => {
@@ -158,9 +215,16 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'submitBackendService',
         tags,
         summary: 'Submit a draft for review (status under_review; configuration frozen)',
+        description:
+          "A JWKS service's key set must still pass its check. No body is needed (an empty JSON body is fine). " +
+          'The configuration cannot change while under review; withdraw to edit again.',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
+        response: {
+          200: serviceAfter('Submitted'),
+          ...problemResponses('not_found', 'illegal_transition', 'jwks_invalid', 'changed_during_check'),
+        },
       },
+      config: { examples: { responses: { 200: { underReview: SERVICE_EXAMPLES.underReview } } } },
     },
     async (request) => submitService(ctx, currentUser(request), request.params.id),
   );
@@ -172,9 +236,11 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'withdrawBackendService',
         tags,
         summary: 'Take a service back from review (status draft)',
+        description: 'Only a service under review can be withdrawn; it becomes an editable draft again.',
         params: ServiceIdParams,
-        response: { 200: Ref(BackendServiceSchema), ...problemResponses(400, 401, 404, 409, 429) },
+        response: { 200: serviceAfter('Withdrawn'), ...problemResponses('not_found', 'illegal_transition') },
       },
+      config: { examples: { responses: { 200: { draft: SERVICE_EXAMPLES.draft } } } },
     },
     async (request) =>
       runTransition(ctx, {
@@ -193,9 +259,16 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'rotateBackendServiceSecret',
         tags,
         summary: 'Issue a new client secret (draft, under review or active); the response is the only time it is shown',
+        description:
+          'For `client_secret` services only (409 `not_a_secret_client` for a key set). The provisioner puts the new ' +
+          'secret into every environment the service is in; the old one stops working there.',
         params: ServiceIdParams,
-        response: { 200: Ref(IssuedClientSecretSchema), ...problemResponses(400, 401, 404, 409, 429) },
+        response: {
+          200: jsonResponse(Ref(IssuedClientSecretSchema), 'The new secret', { 'cache-control': NO_STORE_HEADER }),
+          ...problemResponses('not_found', 'illegal_transition', 'not_a_secret_client'),
+        },
       },
+      config: { examples: { responses: { 200: ISSUED_SECRET_EXAMPLES } } },
     },
     async (request, reply) => {
       const issued = await rotateSecret(ctx, currentUser(request), request.params.id);
@@ -210,10 +283,17 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listBackendServiceEvents',
         tags,
         summary: "The service's timeline, newest first",
+        description:
+          'Every lifecycle event of the service: who did what and when, status changes, review notes and reasons, ' +
+          'and for edits the fields that changed with their values before and after.',
         params: ServiceIdParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Ref(ServiceEventPageSchema), ...problemResponses(400, 401, 404, 429) },
+        response: {
+          200: jsonResponse(Ref(ServiceEventPageSchema), 'A page of events'),
+          ...problemResponses('not_found', 'invalid_cursor'),
+        },
       },
+      config: { examples: { responses: { 200: EVENT_PAGE_EXAMPLES } } },
     },
     async (request) => {
       await getService(ctx, request.params.id, { user: currentUser(request), actor: 'owner' });

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ProblemError } from '../../errors.ts';
-import { problemResponses } from '../../schemas/common.ts';
+import { jsonResponse } from '../../openapi/json-response.ts';
+import { problemResponses } from '../../openapi/problem-responses.ts';
 
 const Status = Type.Object({ status: Type.String() });
 
@@ -21,8 +22,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getHealth',
         tags: ['health'],
         summary: 'Liveness: the process answers',
-        response: { 200: Status, ...problemResponses() },
+        description: 'Touches nothing else, so a database outage does not restart the process. Never rate limited.',
+        security: [],
+        response: { 200: jsonResponse(Status, 'Alive') },
       },
+      config: { examples: { responses: { 200: { ok: { summary: 'Alive', value: { status: 'ok' } } } } } },
     },
     async () => ({ status: 'ok' }),
   );
@@ -35,8 +39,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['health'],
         security: [],
         summary: 'Readiness: the database answers',
-        response: { 200: Status, ...problemResponses(503) },
+        description: 'Fails from the moment shutdown begins, so load balancers stop sending new requests.',
+        response: { 200: jsonResponse(Status, 'Ready'), ...problemResponses('not_ready', 'shutting_down') },
       },
+      config: { examples: { responses: { 200: { ready: { summary: 'Ready', value: { status: 'ready' } } } } } },
     },
     async () => {
       if (draining) {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { jsonResponse } from '../../openapi/json-response.ts';
 import { tooManyRequests } from '../../plugins/rate-limits.ts';
-import { problemResponses } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { JWKS_CHECK_EXAMPLES, JWKS_REPORT_EXAMPLES } from './examples.ts';
 import { JwksCheckRequestSchema, JwksReportSchema } from './schemas.ts';
 import { checkJwksUri } from './service.ts';
 
@@ -16,11 +17,16 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'checkJwks',
         tags: ['backend-services'],
         summary: 'Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services',
+        description:
+          'The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, ' +
+          'public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing ' +
+          'report whose first `documentProblems` entry says what happened. At most 20 checks a minute per user.',
         body: Ref(JwksCheckRequestSchema),
-        response: { 200: Ref(JwksReportSchema), ...problemResponses(400, 401, 415, 429) },
+        response: { 200: jsonResponse(Ref(JwksReportSchema), 'The report (verdict pass or fail)') },
       },
       // Each check makes this server fetch a URL of the caller's choosing: a few per minute is what a person needs.
       config: {
+        examples: { request: JWKS_CHECK_EXAMPLES, responses: { 200: JWKS_REPORT_EXAMPLES } },
         rateLimit: {
           max: JWKS_CHECKS_PER_MINUTE,
           timeWindow: 60_000,

@@ -1,0 +1,187 @@
+// Example bodies for the OpenAPI document. Built with the same rules the API answers with (available actions,
+// environment constants), and validated against their schemas by test/openapi-documentation.test.ts.
+import { environmentUrls } from '@payerbox/aidbox';
+import { type Actor, availableActions, type ServiceStatus } from '@payerbox/domain';
+import type { NamedExample } from '../../openapi/examples.ts';
+import type { BackendService, ServiceEventView } from './schemas.ts';
+
+const SANDBOX = 'https://sandbox.payer.example';
+const PRODUCTION = 'https://fhir.payer.example';
+const OWNER = { id: '0193a5b2-7c1d-7e0f-9a4b-5c6d7e8f9a0b', email: 'dana@partner.example', name: 'Dana Developer' };
+const ADMIN = { id: '0193a5b3-1111-7aaa-8bbb-9ccc0ddd1eee', email: 'alex@payer.example', name: 'Alex Admin' };
+export const EXAMPLE_SERVICE_ID = '0193a5c0-4f5e-7d6c-8b7a-695847362514';
+const CLIENT_ID = 'bs-4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e';
+
+function environment(base: string, state: 'pending' | 'ready' | 'disabled', at: string) {
+  return { state, clientId: CLIENT_ID, error: null, updatedAt: at, ...environmentUrls(base) };
+}
+
+/** A service in `status`, as `viewer` sees it. */
+function service(status: ServiceStatus, viewer: Actor, overrides: Partial<BackendService> = {}): BackendService {
+  const reviewed = status === 'active' || status === 'rejected';
+  return {
+    id: EXAMPLE_SERVICE_ID,
+    clientId: CLIENT_ID,
+    name: 'Claims sync',
+    description: 'Nightly export of claims and coverage for our analytics warehouse',
+    authMethod: 'jwks_uri',
+    jwksUri: 'https://keys.partner.example/.well-known/jwks.json',
+    scopeVersion: 'v2',
+    scopes: ['system/Claim.rs', 'system/Coverage.rs', 'system/ExplanationOfBenefit.rs', 'system/Patient.rs'],
+    organizationId: null,
+    organization: null,
+    status,
+    version: status === 'draft' ? 1 : 3,
+    owner: OWNER,
+    createdAt: '2026-11-02T09:14:05.120Z',
+    updatedAt: reviewed ? '2026-11-04T16:30:00.000Z' : '2026-11-03T11:02:44.500Z',
+    submittedAt: status === 'draft' ? null : '2026-11-03T11:02:44.500Z',
+    reviewedAt: reviewed ? '2026-11-04T16:30:00.000Z' : null,
+    reviewNote: status === 'active' ? 'Scopes match the data sharing agreement.' : null,
+    rejectionReason: status === 'rejected' ? 'The data sharing agreement does not cover Claim.' : null,
+    environments: {
+      sandbox: environment(SANDBOX, status === 'rejected' ? 'disabled' : 'ready', '2026-11-02T09:14:05.410Z'),
+      production: status === 'active' ? environment(PRODUCTION, 'ready', '2026-11-04T16:30:01.020Z') : null,
+    },
+    availableActions: availableActions(status, viewer, 'jwks_uri'),
+    ...overrides,
+  };
+}
+
+export const SERVICE_EXAMPLES = {
+  draft: { summary: 'A draft, provisioned in the sandbox', value: service('draft', 'owner') },
+  underReview: { summary: 'Submitted for review', value: service('under_review', 'owner') },
+  active: { summary: 'Approved: live in production', value: service('active', 'owner') },
+} satisfies Record<string, NamedExample>;
+
+export const ADMIN_SERVICE_EXAMPLES = {
+  underReview: { summary: 'A service waiting for review', value: service('under_review', 'admin') },
+  active: { summary: 'Approved', value: service('active', 'admin') },
+} satisfies Record<string, NamedExample>;
+
+const secretService = service('draft', 'owner', {
+  authMethod: 'client_secret',
+  jwksUri: null,
+  availableActions: availableActions('draft', 'owner', 'client_secret'),
+  environments: { sandbox: environment(SANDBOX, 'pending', '2026-11-02T09:14:05.120Z'), production: null },
+});
+
+export const CREATED_EXAMPLES = {
+  jwks: {
+    summary: 'Registered with a JWKS URI; the sandbox client is being provisioned',
+    value: {
+      ...service('draft', 'owner'),
+      environments: { sandbox: environment(SANDBOX, 'pending', '2026-11-02T09:14:05.120Z'), production: null },
+    },
+  },
+  secret: {
+    summary: 'Registered with a client secret, shown only in this response',
+    value: { ...secretService, clientSecret: 'pbx_cs_Q2xhaW1zIHN5bmMgZXhhbXBsZSBzZWNyZXQgdmFsdWUgMDE' },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const CREATE_EXAMPLES = {
+  jwks: {
+    summary: 'SMART Backend Services: private_key_jwt with a JWKS URI',
+    value: {
+      name: 'Claims sync',
+      description: 'Nightly export of claims and coverage for our analytics warehouse',
+      authMethod: 'jwks_uri',
+      jwksUri: 'https://keys.partner.example/.well-known/jwks.json',
+      scopeVersion: 'v2',
+      scopes: ['system/Claim.rs', 'system/Coverage.rs', 'system/ExplanationOfBenefit.rs', 'system/Patient.rs'],
+    },
+  },
+  secret: {
+    summary: 'A portal-generated client secret, SMART v1 scopes',
+    value: { name: 'Eligibility checker', authMethod: 'client_secret', scopeVersion: 'v1', scopes: ['system/*.read'] },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const UPDATE_EXAMPLES = {
+  description: { summary: 'Change the description only', value: { description: 'Claims and coverage, nightly' } },
+  scopes: {
+    summary: 'Replace the scopes',
+    value: { scopes: ['system/Coverage.rs', 'system/ExplanationOfBenefit.rs', 'system/Patient.rs'] },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const PAGE_EXAMPLES = {
+  page: {
+    summary: 'The first page of two',
+    value: { items: [service('active', 'owner')], nextCursor: 'MDE5M2E1YzAtNGY1ZS03ZDZjLThiN2EtNjk1ODQ3MzYyNTE0' },
+  },
+  empty: { summary: 'Nothing registered yet', value: { items: [], nextCursor: null } },
+} satisfies Record<string, NamedExample>;
+
+export const ADMIN_PAGE_EXAMPLES = {
+  page: { summary: 'One page', value: { items: [service('under_review', 'admin')], nextCursor: null } },
+} satisfies Record<string, NamedExample>;
+
+export const ISSUED_SECRET_EXAMPLES = {
+  rotated: {
+    summary: 'The new secret; the old one stops working once the provisioner has applied it',
+    value: { clientSecret: 'pbx_cs_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiBleGFtcGxlIHZhbHVlIDAy' },
+  },
+} satisfies Record<string, NamedExample>;
+
+const events: ServiceEventView[] = [
+  {
+    id: '1042',
+    serviceId: EXAMPLE_SERVICE_ID,
+    serviceName: 'Claims sync',
+    actor: ADMIN,
+    action: 'approve',
+    fromStatus: 'under_review',
+    toStatus: 'active',
+    serviceStatus: 'active',
+    detail: { note: 'Scopes match the data sharing agreement.' },
+    createdAt: '2026-11-04T16:30:00.000Z',
+  },
+  {
+    id: '1017',
+    serviceId: EXAMPLE_SERVICE_ID,
+    serviceName: 'Claims sync',
+    actor: OWNER,
+    action: 'edit',
+    fromStatus: null,
+    toStatus: null,
+    serviceStatus: 'draft',
+    detail: {
+      changed: ['description'],
+      changes: { description: { from: null, to: 'Nightly export of claims and coverage for our analytics warehouse' } },
+    },
+    createdAt: '2026-11-02T10:01:12.000Z',
+  },
+];
+
+export const EVENT_PAGE_EXAMPLES = {
+  page: { summary: 'Newest first', value: { items: events, nextCursor: 'MTAxNw' } },
+} satisfies Record<string, NamedExample>;
+
+export const APPROVE_EXAMPLES = {
+  note: { summary: 'With a note for the developer', value: { note: 'Scopes match the data sharing agreement.' } },
+  none: { summary: 'Without a note', value: {} },
+} satisfies Record<string, NamedExample>;
+
+export const REJECT_EXAMPLES = {
+  reason: {
+    summary: 'The developer reads the reason',
+    value: { reason: 'The data sharing agreement does not cover Claim.' },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const DEACTIVATE_EXAMPLES = {
+  reason: {
+    summary: 'The developer reads the reason',
+    value: { reason: 'The partner contract ended on 30 November.' },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const DECIDED_EXAMPLES = {
+  approved: { summary: 'Approved: status active, production being provisioned', value: service('active', 'admin') },
+} satisfies Record<string, NamedExample>;
+
+export const REJECTED_EXAMPLES = {
+  rejected: { summary: 'Rejected: the sandbox client is disabled', value: service('rejected', 'admin') },
+} satisfies Record<string, NamedExample>;
