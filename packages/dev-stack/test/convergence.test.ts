@@ -42,6 +42,18 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 /** The service's job for `environment`, if one is queued. */
+/** A client-secret service registered through the API, as the stack's developer. */
+async function createSecretService(t: Test, stack: Awaited<ReturnType<typeof startStack>>, name: string) {
+  const created = await stack.developer.api('POST', '/backend-services', {
+    name,
+    authMethod: 'client_secret',
+    scopeVersion: 'v2',
+    scopes: ['system/Patient.rs'],
+  });
+  t.equal(created.status, 201, `${name} is registered`);
+  return created.body as { id: string; clientId: string; version: number };
+}
+
 async function jobOf(db: Kysely<Database>, serviceId: string, environment = 'sandbox' as const) {
   return db
     .selectFrom('provisioningJobs')
@@ -173,14 +185,7 @@ t.test(
     const worker = await stack.startWorker({ aidboxTimeoutMs: HELD_CALL_TIMEOUT_MS });
     const clientWrite = { method: 'PUT', path: /^\/Client\// };
     const firstRun = stack.emulators.sandbox.hold(clientWrite);
-    const created = await stack.developer.api('POST', '/backend-services', {
-      name: 'Re-armed',
-      authMethod: 'client_secret',
-      scopeVersion: 'v2',
-      scopes: ['system/Patient.rs'],
-    });
-    t.equal(created.status, 201);
-    const { id, clientId } = created.body as { id: string; clientId: string };
+    const { id, clientId, version } = await createSecretService(t, stack, 'Re-armed');
     await within(firstRun.arrived(), 20_000, 'the worker to write the Client');
     const claimed = await jobOf(db, id);
     t.match(claimed, { lockedBy: worker.id }, 'the worker holds the job while it is inside the Aidbox call');
@@ -190,7 +195,7 @@ t.test(
       'PATCH',
       `/backend-services/${id}`,
       { scopes: ['system/Coverage.rs'] },
-      { 'if-match': `"${created.body.version}"` },
+      { 'if-match': `"${version}"` },
     );
     t.equal(edited.status, 200, 'the owner edits the draft meanwhile');
     t.match(
@@ -244,14 +249,7 @@ t.test(
     const stack = await startStack(t, { errorRate: 1 });
     const db = queueDb(t, stack.databaseUrl);
     const worker = await stack.startWorker({ maxAttempts, maxBackoffMs: 20 });
-    const created = await stack.developer.api('POST', '/backend-services', {
-      name: 'Refused',
-      authMethod: 'client_secret',
-      scopeVersion: 'v2',
-      scopes: ['system/Patient.rs'],
-    });
-    t.equal(created.status, 201);
-    const { id, clientId } = created.body as { id: string; clientId: string };
+    const { id, clientId } = await createSecretService(t, stack, 'Refused');
 
     const failed = await stack.waitForEnvironment(id, 'sandbox', 'failed');
     t.match(failed.environments.sandbox.error, /503/, "the environment shows Aidbox's error");

@@ -23,28 +23,38 @@ function absorbLateErrors(socket: Socket): void {
   socket.on('error', () => {});
 }
 
-/** The default connector: a plain TCP connection to the literal address. */
-export const tcpConnector: Connector = (target, signal) =>
-  new Promise<Socket>((resolve, reject) => {
-    const socket = net.connect({ host: target.address, port: target.port, family: target.family });
+/**
+ * Settles when `socket` emits `ready` (resolves), fails or the signal aborts (destroys it and rejects). Whatever
+ * happens, the socket keeps an error listener: see {@link absorbLateErrors}.
+ */
+function settlement(socket: Socket, ready: 'connect' | 'secureConnect', signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const settle = (error?: unknown) => {
       signal.removeEventListener('abort', onAbort);
-      socket.off('connect', onConnect);
+      socket.off(ready, onReady);
       socket.off('error', settle);
       absorbLateErrors(socket);
-      if (error === undefined) resolve(socket);
+      if (error === undefined) resolve();
       else {
         socket.destroy();
         reject(error);
       }
     };
-    const onConnect = () => settle();
+    const onReady = () => settle();
     const onAbort = () => settle(signal.reason);
-    socket.once('connect', onConnect);
+    socket.once(ready, onReady);
     socket.once('error', settle);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The default connector: a plain TCP connection to the literal address. */
+export const tcpConnector: Connector = async (target, signal) => {
+  const socket = net.connect({ host: target.address, port: target.port, family: target.family });
+  await settlement(socket, 'connect', signal);
+  return socket;
+};
 
 export interface TlsSettings {
   /** The URL's host: the certificate must be valid for it; sent as SNI unless it is an IP literal. */
@@ -54,37 +64,24 @@ export interface TlsSettings {
 }
 
 /** Runs the TLS handshake over a connected socket, verifying the certificate against the URL's host name. */
-export function upgradeToTls(socket: Socket, settings: TlsSettings, signal: AbortSignal): Promise<TLSSocket> {
-  return new Promise<TLSSocket>((resolve, reject) => {
-    const bare = settings.hostname.replace(/^\[|\]$/g, '');
-    const secure = tls.connect({
-      socket,
-      host: bare,
-      // SNI carries names only (RFC 6066 §3).
-      ...(net.isIP(bare) === 0 && { servername: bare }),
-      ...(settings.ca !== undefined && { ca: settings.ca as string[] }),
-      ALPNProtocols: ['http/1.1'],
-      minVersion: 'TLSv1.2',
-    });
-    const settle = (error?: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      secure.off('secureConnect', onSecure);
-      secure.off('error', settle);
-      absorbLateErrors(secure);
-      if (error === undefined) resolve(secure);
-      else {
-        secure.destroy();
-        socket.destroy();
-        reject(error);
-      }
-    };
-    const onSecure = () => settle();
-    const onAbort = () => settle(signal.reason);
-    secure.once('secureConnect', onSecure);
-    secure.once('error', settle);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+export async function upgradeToTls(socket: Socket, settings: TlsSettings, signal: AbortSignal): Promise<TLSSocket> {
+  const bare = settings.hostname.replace(/^\[|\]$/g, '');
+  const secure = tls.connect({
+    socket,
+    host: bare,
+    // SNI carries names only (RFC 6066 §3).
+    ...(net.isIP(bare) === 0 && { servername: bare }),
+    ...(settings.ca !== undefined && { ca: settings.ca as string[] }),
+    ALPNProtocols: ['http/1.1'],
+    minVersion: 'TLSv1.2',
   });
+  try {
+    await settlement(secure, 'secureConnect', signal);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return secure;
 }
 
 export interface DialOptions {
