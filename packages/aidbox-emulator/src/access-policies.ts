@@ -5,7 +5,7 @@
  */
 import { parseLink } from './access-policy-resource.ts';
 import type { JsonObject } from './json-value.ts';
-import { matchesPattern } from './matcho.ts';
+import { ruleAllows } from './policy-engines.ts';
 
 /** The FHIR interactions the emulator serves. */
 export type FhirInteraction = 'read' | 'search' | 'create' | 'update' | 'patch' | 'delete';
@@ -48,17 +48,23 @@ export type FhirOperationId =
  */
 export interface PolicyRequest {
   readonly 'request-method': string;
+  /** The path, without the query string. */
   readonly uri: string;
+  /** The raw query string, without `?`; absent when the URL has none. */
+  readonly 'query-string'?: string;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly operation: { readonly id: FhirOperationId };
+  /** The route's operation; absent where the docs name none (the emulator then sets none). */
+  readonly operation?: { readonly id: FhirOperationId | string };
+  /** The parsed request body, "for POST, PUT or PATCH". */
+  readonly body?: unknown;
   /** The stored Client resource, as GET /Client/<id> returns it. */
   readonly client: JsonObject;
-  /** The access token's claims. */
-  readonly jwt: JsonObject;
+  /** The access token's claims; absent for HTTP Basic. */
+  readonly jwt?: JsonObject;
 }
 
 export function policiesAllow(policies: readonly JsonObject[], request: PolicyRequest): boolean {
-  return policies.some((policy) => appliesTo(policy, request) && allows(policy, request));
+  return policies.some((policy) => appliesTo(policy, request) && ruleAllows(policy, request));
 }
 
 function appliesTo(policy: JsonObject, request: PolicyRequest): boolean {
@@ -70,20 +76,9 @@ function appliesTo(policy: JsonObject, request: PolicyRequest): boolean {
       case 'Client':
         return link.id === request.client.id;
       case 'Operation':
-        return link.id === request.operation.id;
+        return link.id === request.operation?.id;
       default:
         return false; // User links never apply: the emulator has no users
     }
   });
-}
-
-function allows(policy: JsonObject, request: PolicyRequest): boolean {
-  switch (policy.engine) {
-    case 'allow':
-      return true;
-    case 'matcho':
-      return matchesPattern(policy.matcho, request);
-    default:
-      return false;
-  }
 }

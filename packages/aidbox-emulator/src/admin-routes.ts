@@ -1,10 +1,12 @@
 /**
- * The admin REST API in Aidbox format, for the portal's provisioning client only (HTTP Basic `id:secret`,
- * `docs/access-control/authentication/basic-http-authentication.md`): CRUD of `Client` and `AccessPolicy`, and
- * reading `Organization`s (one, or a searchset Bundle).
+ * Aidbox's own REST API at the server root, in Aidbox format: CRUD and search of `Client` and `AccessPolicy`, and
+ * reading `Organization`s (one, or a searchset Bundle). Root may do anything; any other caller (a Client over HTTP
+ * Basic, `docs/access-control/authentication/basic-http-authentication.md`, or with an access token) only what an
+ * AccessPolicy allows it (`admin-authorization.ts`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AdminTarget, authorizeAdminRequest } from './admin-authorization.ts';
+import { authenticateBasic, authenticateCaller, type Caller } from './callers.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { searchBundle } from './fhir-search.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -16,51 +18,73 @@ interface IdParams {
   id: string;
 }
 
+type Handler = (request: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply) => Promise<unknown>;
+
 export function registerAdminRoutes(app: FastifyInstance, context: EmulatorContext): void {
-  // onRequest: refuse strangers before their body is even parsed.
-  const onRequest = async (request: FastifyRequest) => requireAdmin(context, request.headers.authorization);
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  // onRequest: strangers are refused (401) before their body is even parsed; preHandler: the policies, which may
+  // look at the parsed body.
+  const guarded = (type: string, handler: Handler) => ({
+    onRequest: async (request: FastifyRequest) => {
+      callers.set(request, await authenticateCaller(context, request.headers.authorization));
+    },
+    preHandler: async (request: FastifyRequest) => {
+      const caller = callers.get(request);
+      if (!caller) throw new OutcomeError(401, 'security', 'Authentication required');
+      const { id } = request.params as Partial<IdParams>;
+      const target: AdminTarget = id === undefined ? { type } : { type, id };
+      authorizeAdminRequest(context, caller, request, target);
+    },
+    handler,
+  });
+  const search = (type: string, kind: ResourceKind) =>
+    guarded(type, async (request, reply) =>
+      reply.send(searchBundle(context, kind, type, queryOf(request), `${context.baseUrl}/${type}`)),
+    );
 
   for (const type of ['Client', 'AccessPolicy'] as const) {
     const kind = ADMIN_KINDS[type] as ResourceKind;
-    app.get<{ Params: IdParams }>(`/${type}/:id`, { onRequest }, async (request, reply) =>
-      send(reply, readResource(context.store, kind, type, request.params.id)),
+    const { store } = context;
+    app.get(`/${type}`, search(type, kind));
+    app.get<{ Params: IdParams }>(
+      `/${type}/:id`,
+      guarded(type, async (request, reply) => send(reply, readResource(store, kind, type, request.params.id))),
     );
-    app.put<{ Params: IdParams }>(`/${type}/:id`, { onRequest }, async (request, reply) =>
-      send(reply, updateResource(context.store, kind, type, request.params.id, request.body, ifMatch(request))),
+    app.put<{ Params: IdParams }>(
+      `/${type}/:id`,
+      guarded(type, async (request, reply) =>
+        send(reply, updateResource(store, kind, type, request.params.id, request.body, ifMatch(request))),
+      ),
     );
-    app.patch<{ Params: IdParams }>(`/${type}/:id`, { onRequest }, async (request, reply) =>
-      send(reply, patchResource(context.store, kind, type, request.params.id, request.body, ifMatch(request))),
+    app.patch<{ Params: IdParams }>(
+      `/${type}/:id`,
+      guarded(type, async (request, reply) =>
+        send(reply, patchResource(store, kind, type, request.params.id, request.body, ifMatch(request))),
+      ),
     );
-    app.delete<{ Params: IdParams }>(`/${type}/:id`, { onRequest }, async (request, reply) =>
-      send(reply, deleteResource(context.store, kind, type, request.params.id, ifMatch(request))),
+    app.delete<{ Params: IdParams }>(
+      `/${type}/:id`,
+      guarded(type, async (request, reply) =>
+        send(reply, deleteResource(store, kind, type, request.params.id, ifMatch(request))),
+      ),
     );
   }
 
   const organizations = ADMIN_KINDS.Organization as ResourceKind;
-  app.get('/Organization', { onRequest }, async (request, reply) =>
-    reply.send(
-      searchBundle(context, organizations, 'Organization', queryOf(request), `${context.baseUrl}/Organization`),
+  app.get('/Organization', search('Organization', organizations));
+  app.get<{ Params: IdParams }>(
+    '/Organization/:id',
+    guarded('Organization', async (request, reply) =>
+      send(reply, readResource(context.store, organizations, 'Organization', request.params.id)),
     ),
-  );
-  app.get<{ Params: IdParams }>('/Organization/:id', { onRequest }, async (request, reply) =>
-    send(reply, readResource(context.store, organizations, 'Organization', request.params.id)),
   );
 }
 
-/** Refuses (401) any caller but the admin client, which authenticates with HTTP Basic. */
+/** Refuses (401) any caller but root over HTTP Basic: for the routes where only root may use Basic. */
 export function requireAdmin(context: EmulatorContext, authorization: string | undefined): void {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
-  const decoded = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8') : undefined;
-  const expected = `${context.adminClient.id}:${context.adminClient.secret}`;
-  if (decoded === undefined || !sameText(decoded, expected)) {
+  if (authenticateBasic(context, authorization).kind !== 'root') {
     throw new OutcomeError(401, 'security', 'Authentication required: Basic credentials of the admin client', {
       'www-authenticate': 'Basic realm="aidbox"',
     });
   }
-}
-
-/** Constant-time comparison of two strings (hashes first, so that lengths do not tell either). */
-function sameText(a: string, b: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
 }

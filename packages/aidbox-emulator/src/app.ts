@@ -11,9 +11,11 @@ import { OAuthError, registerTokenEndpoint, sendOAuthError } from './token-endpo
 export async function buildEmulatorApp(context: EmulatorContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
 
-  // FHIR's and RFC 7396's media types carry JSON; the token endpoint takes forms (RFC 6749 §4.4.2).
+  // FHIR's, RFC 7396's and RFC 6902's media types carry JSON (a JSON Patch reaches the policies, then answers 415);
+  // the token endpoint takes forms (RFC 6749 §4.4.2).
   const json = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser(['application/fhir+json', 'application/merge-patch+json'], { parseAs: 'string' }, json);
+  const jsonTypes = ['application/fhir+json', 'application/merge-patch+json', 'application/json-patch+json'];
+  app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, json);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, new URLSearchParams(body as string));
   });

@@ -2,6 +2,7 @@
  * Configuration of the emulator process, from environment variables only. Every bad variable is reported at once,
  * and secrets are never echoed.
  */
+import { fileURLToPath } from 'node:url';
 import type { EmulatorOptions } from './options.ts';
 
 export class EmulatorConfigError extends Error {
@@ -46,6 +47,13 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
   const errorRate = rate('EMULATOR_ERROR_RATE');
   const dropRate = rate('EMULATOR_DROP_RATE');
   const latencyMs = number('EMULATOR_LATENCY_MS', Number.isInteger, 'a whole number of milliseconds');
+  const initBundle = read('EMULATOR_INIT_BUNDLE');
+  let initBundlePath: string | undefined;
+  try {
+    initBundlePath = initBundle?.startsWith('file:') ? fileURLToPath(initBundle) : initBundle;
+  } catch {
+    problems.push('EMULATOR_INIT_BUNDLE: must be a file path or a file:// URL');
+  }
   if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
 
   const name = read('EMULATOR_NAME');
@@ -61,5 +69,7 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
       ...(latencyMs !== undefined ? { latencyMs } : {}),
     },
     ...(name !== undefined ? { name } : {}),
+    // Its placeholders are filled in from this process's environment, as the Aidbox container's envsubst does.
+    ...(initBundlePath !== undefined ? { initBundle: { path: initBundlePath, variables: env } } : {}),
   };
 }

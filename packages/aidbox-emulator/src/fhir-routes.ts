@@ -25,7 +25,7 @@ import {
   policiesAllow,
 } from './access-policies.ts';
 import type { AccessTokenClaims } from './access-tokens.ts';
-import { requireAdmin } from './admin-routes.ts';
+import { authenticateBasic } from './callers.ts';
 import { isActiveClient } from './client-resource.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
@@ -47,7 +47,8 @@ import type { StoredResource } from './resource-store.ts';
 import { type Interaction, scopesAllow } from './smart-scopes.ts';
 
 type Caller =
-  | { readonly kind: 'client'; readonly claims: AccessTokenClaims; readonly client: StoredResource }
+  /** `claims` of its access token; none over HTTP Basic, where its policies alone decide (there are no scopes). */
+  | { readonly kind: 'client'; readonly claims?: AccessTokenClaims; readonly client: StoredResource }
   /** The admin client over HTTP Basic (organization bases only). */
   | { readonly kind: 'admin' };
 
@@ -161,9 +162,12 @@ async function authenticate(
   authorization: string | undefined,
   adminMayCall: boolean,
 ): Promise<Caller> {
-  if (adminMayCall && /^Basic\s/i.test(authorization ?? '')) {
-    requireAdmin(context, authorization);
-    return { kind: 'admin' };
+  if (/^Basic\s/i.test(authorization ?? '')) {
+    // A Client with the `basic` grant may call any base (docs/access-control/authentication/basic-http-authentication.md
+    // calls `GET /fhir/Patient` so); root only organization bases, as before.
+    const basic = authenticateBasic(context, authorization);
+    if (basic.kind === 'client') return { kind: 'client', client: basic.client };
+    if (adminMayCall) return { kind: 'admin' };
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) {
@@ -191,8 +195,8 @@ function authorize(
 ): void {
   const query = queryOf(request);
   const { type } = request.params;
-  const scopes = caller.claims.scope.split(' ').filter((scope) => scope !== '');
-  if (!scopesAllow(scopes, type, letter, query)) {
+  const scopes = caller.claims?.scope.split(' ').filter((scope) => scope !== '');
+  if (scopes && !scopesAllow(scopes, type, letter, query)) {
     throw new OutcomeError(403, 'forbidden', `Access denied: the token's scopes do not allow ${letter} on ${type}`);
   }
   const params: Record<string, unknown> = { ...paramsObject(query), ...routeParams(request.params) };
@@ -206,7 +210,7 @@ function authorize(
     params,
     operation: { id: operations[interaction] },
     client: aidboxView(caller.client),
-    jwt: { ...caller.claims },
+    ...(caller.claims && { jwt: { ...caller.claims } }),
   };
   const policies = context.store.list('AccessPolicy').map((stored) => stored.resource);
   if (!policiesAllow(policies, policyRequest)) {

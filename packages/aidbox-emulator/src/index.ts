@@ -2,7 +2,14 @@
  * `@payerbox/aidbox-emulator`: a faithful in-memory stand-in for the Aidbox API subset the portal uses, for local runs
  * and tests. Production code never imports it.
  */
-export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
-export { provisionerAidboxEnv } from './provisioner-env.ts';
+export { InitBundleError } from './init-bundle.ts';
+export type {
+  AidboxEmulator,
+  EmulatorOptions,
+  FaultOptions,
+  InitBundleOptions,
+  RecordedRequest,
+} from './options.ts';
+export * from './portal-aidbox.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

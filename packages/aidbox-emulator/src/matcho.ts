@@ -2,11 +2,16 @@
  * The part of Aidbox's Matcho DSL (`docs/reference/matcho-dsl-reference.md`) that the emulator evaluates.
  *
  * - Objects match key by key, recursively; a key missing from the subject fails unless its pattern is `nil?`.
- * - Strings, numbers and booleans match by equality; strings starting with `#` are regular expressions (found
- *   anywhere in the subject string, as Clojure's `re-find`); `present?`, `nil?` and `not-blank?` are predicates.
+ * - Strings, numbers and booleans match by equality; strings starting with `#` are regular expressions in Java's
+ *   syntax, found anywhere in the subject string as Clojure's `re-find` does (`java-regex.ts` says how far JavaScript
+ *   can follow Java); `present?`, `nil?` and `not-blank?` are predicates.
  * - An array pattern matches an array subject when every pattern element matches some subject element. (The Aidbox
  *   docs describe ordered matching; the emulator follows its own specification, which asks for this looser rule.)
- * - `$enum`, `$one-of`, `$contains`, `$every` and `$not` as documented.
+ * - `$enum`, `$one-of`, `$contains`, `$every` and `$not` as documented. `$one-of` beside other keys is refused (the
+ *   docs: it "cannot be utilized concurrently with other keys"): the pattern never matches. `$every` over an empty or
+ *   missing collection holds, as Clojure's `every?` does over nothing: the docs are silent, and of the two readings
+ *   this is the one that grants more, so a policy that relies on `$every` to refuse an empty list is caught here (the
+ *   portal's own policies also require a first element) rather than by a real Aidbox.
  * - A string starting with `.` is a path into the whole subject (the request, for policies), "Matching values from
  *   the request context": `.params.organization/id` is `request.params['organization/id']` (segments split at `.`
  *   only). The subject value must equal the value found there, which must be a string, number or boolean; a path that
@@ -15,6 +20,7 @@
  * Anything else, such as `$reference` or `$length`, is unsupported: the whole pattern then fails to match, so a policy
  * the emulator cannot understand never grants access (fail closed).
  */
+import { compileJavaRegex, UnsupportedRegex } from './java-regex.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
 class UnsupportedPattern extends Error {
@@ -52,20 +58,29 @@ function matchString(pattern: string, subject: unknown, root: unknown): boolean 
     case 'not-blank?':
       return typeof subject === 'string' && subject.trim() !== '';
   }
-  if (pattern.startsWith('#')) {
-    let expression: RegExp;
-    try {
-      expression = new RegExp(pattern.slice(1));
-    } catch {
-      throw new UnsupportedPattern(`invalid regular expression ${pattern}`);
-    }
-    return typeof subject === 'string' && expression.test(subject);
-  }
+  if (pattern.startsWith('#')) return typeof subject === 'string' && regexOf(pattern.slice(1)).test(subject);
   if (pattern.startsWith('.')) {
     const referenced = valueAtPath(root, pattern.slice(1));
     return isPrimitive(referenced) && subject === referenced;
   }
   return subject === pattern;
+}
+
+/** Compiled regular expressions by source: policies are evaluated on every request. */
+const regexes = new Map<string, RegExp>();
+
+function regexOf(source: string): RegExp {
+  let expression = regexes.get(source);
+  if (expression === undefined) {
+    try {
+      expression = compileJavaRegex(source);
+    } catch (error) {
+      if (error instanceof UnsupportedRegex) throw new UnsupportedPattern(error.message, { cause: error });
+      throw error;
+    }
+    regexes.set(source, expression);
+  }
+  return expression;
 }
 
 /** The value at a dotted path (`params.organization/id`) of the subject; array elements by index. */
@@ -108,6 +123,7 @@ function matchOperator(operator: string, argument: unknown, subject: unknown, ro
     case '$contains':
       return Array.isArray(subject) && subject.some((item) => match(argument, item, root));
     case '$every':
+      if (subject === undefined || subject === null) return true;
       return Array.isArray(subject) && subject.every((item) => match(argument, item, root));
     case '$not':
       return !match(argument, subject, root);

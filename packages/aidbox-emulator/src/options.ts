@@ -21,14 +21,34 @@ export interface EmulatorOptions {
    * `aud` must name, and every URL in the SMART configuration. Default `http://127.0.0.1:<port>`.
    */
   baseUrl?: string;
-  /** The one client that may use the admin REST API, with HTTP Basic (the portal's provisioning client). */
+  /**
+   * Aidbox's superuser, the `root` client of `BOX_ROOT_CLIENT_SECRET`: HTTP Basic with it passes every check without
+   * any AccessPolicy. The operator's credential (and the tests' when they play the operator); the portal uses the
+   * least-privilege clients of the init bundle instead. Its id must not be a Client of the init bundle.
+   */
   adminClient: { id: string; secret: string };
-  /** Load the sample payer data (organizations, patients, coverage, claims, observations); default true. */
+  /**
+   * The init bundle to apply at start, as `BOX_INIT_BUNDLE` makes Aidbox do: for the portal's own clients and policies,
+   * one of the repository's templates (`portalInitBundle` in `./portal-aidbox`). None by default.
+   */
+  initBundle?: InitBundleOptions;
+  /**
+   * Load the sample payer data (organizations, patients, coverage, claims, observations); default true. Development
+   * data of the emulator's own, loaded after the init bundle (and over the sandbox bundle's copy of it), and also
+   * where the bundle has none (production's seeds no demo data into a real Aidbox).
+   */
   seed?: boolean;
   /** Faults applied to every request except `GET /health`; default none. */
   faults?: FaultOptions;
   /** A name for logs and the health answer, e.g. `sandbox` or `production`. */
   name?: string;
+}
+
+/** An init bundle file (JSON, `${NAME}` placeholders) and the values of its placeholders. */
+export interface InitBundleOptions {
+  readonly path: string;
+  /** Put in as is, as `envsubst` does; a placeholder without a (non-empty) value stops the start. */
+  readonly variables?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One answered request, as `requests()` reports it. */

@@ -16,3 +16,13 @@ export function queryOf(request: FastifyRequest): URLSearchParams {
   const question = request.url.indexOf('?');
   return new URLSearchParams(question < 0 ? '' : request.url.slice(question + 1));
 }
+
+/** Query parameters as Aidbox puts them into a policy's `params`: one value as a string, repeated ones as an array. */
+export function queryParams(query: URLSearchParams): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const name of new Set(query.keys())) {
+    const values = query.getAll(name);
+    params[name] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return params;
+}

@@ -4,6 +4,7 @@ import { buildEmulatorApp } from './app.ts';
 import { ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
+import { applyInitBundle, readInitBundle } from './init-bundle.ts';
 import type { AidboxEmulator, EmulatorOptions } from './options.ts';
 import { RequestHolds } from './request-holds.ts';
 import { aidboxView } from './resource-kinds.ts';
@@ -17,7 +18,7 @@ import { loadSeedData } from './seed-data.ts';
  *
  * It listens on `127.0.0.1` and a random port unless told otherwise; `close()` stops it.
  *
- * @throws RangeError when the options are invalid.
+ * @throws RangeError when the options are invalid; InitBundleError when the init bundle cannot be applied.
  */
 export async function startAidboxEmulator(options: EmulatorOptions): Promise<AidboxEmulator> {
   const { adminClient } = options;
@@ -31,6 +32,14 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   }
   const host = options.host ?? '127.0.0.1';
   const store = new ResourceStore();
+  if (options.initBundle) {
+    applyInitBundle(store, await readInitBundle(options.initBundle));
+    // Root is checked first on Basic: a bundle Client under its id would silently get root's rights in tests.
+    if (store.get('Client', adminClient.id)) {
+      throw new RangeError(`adminClient.id ${adminClient.id} is also a Client of the init bundle`);
+    }
+  }
+  // After the bundle: where both hold the same sample resource, the emulator's own version is the one tests know.
   if (options.seed ?? true) loadSeedData(store);
   const context: EmulatorContext = {
     name: options.name ?? 'aidbox-emulator',

@@ -6,7 +6,8 @@ import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'j
 import type { Test } from 'tap';
 import { type AidboxEmulator, type EmulatorOptions, startAidboxEmulator } from '../src/index.ts';
 
-export const ADMIN = { id: 'portal-provisioner', secret: `admin-${randomUUID()}` };
+/** Aidbox's root client: the tests play the operator with it. */
+export const ADMIN = { id: 'root', secret: `admin-${randomUUID()}` };
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface Answer {

@@ -79,8 +79,9 @@ export function organizationBinding(organizationId: string): Extension {
 }
 
 /**
- * The Aidbox Client of `service`. `type: 'smart-app'` because Aidbox adds `atv`/`scope` to the tokens of such
- * clients and enforces the scopes only then; `scope` holds the stored scopes unchanged.
+ * The Aidbox Client of `service`, without a `type`, as Payerbox registers backend clients (payerbox-docs
+ * `docs/api-reference/authentication.md`): its AccessPolicy, derived from the scopes, is what grants access. The
+ * provisioning client may not write a `type` at all (infra/aidbox/NOTES.md). `scope` holds the stored scopes unchanged.
  *
  * @throws MappingError when a `jwks_uri` service has no URI, or an active `client_secret` service gets no secret.
  */
@@ -89,7 +90,6 @@ export function clientResource(service: ServiceSpec, options: ClientResourceOpti
     resourceType: 'Client',
     id: service.clientId,
     active: options.active,
-    type: 'smart-app',
     grant_types: ['client_credentials'],
     scope: [...service.scopes],
     ...(service.organizationId === null ? {} : { meta: { extension: [organizationBinding(service.organizationId)] } }),

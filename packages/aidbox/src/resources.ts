@@ -51,8 +51,8 @@ export interface AidboxClient {
   readonly resourceType: 'Client';
   readonly id: string;
   readonly active: boolean;
-  /** `smart-app` makes Aidbox put `atv`/`scope` into tokens and enforce the scopes. */
-  readonly type: string;
+  /** `smart-app` makes Aidbox put `atv`/`scope` into tokens and enforce the scopes; the portal writes none. */
+  readonly type?: string;
   readonly grant_types: readonly string[];
   readonly auth: { readonly client_credentials: ClientCredentialsAuth };
   readonly scope: readonly string[];

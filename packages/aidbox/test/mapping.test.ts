@@ -39,12 +39,11 @@ function operationsOf(service: ServiceSpec): Record<string, string[]> {
   );
 }
 
-t.test('maps a JWKS URI service to a smart-app client that authenticates with private_key_jwt', async (t) => {
+t.test('maps a JWKS URI service to a typeless client that authenticates with private_key_jwt', async (t) => {
   t.same(clientResource(jwksService, { active: true }), {
     resourceType: 'Client',
     id: jwksService.clientId,
     active: true,
-    type: 'smart-app',
     grant_types: ['client_credentials'],
     scope: ['system/Coverage.rs', 'system/Patient.rs'],
     auth: {
@@ -63,7 +62,7 @@ t.test('maps a client secret service to a client that carries its secret and no 
   t.equal(client.secret, 'pbx_cs_s3cr3t');
   t.same(client.auth, { client_credentials: { token_format: 'jwt', access_token_expiration: 300 } });
   t.notOk('jwks_uri' in client);
-  t.equal(client.type, 'smart-app');
+  t.notOk('type' in client, 'no type: the provisioning client may not write one');
   t.same(client.grant_types, ['client_credentials']);
 });
 

@@ -16,8 +16,11 @@ export class DevIdpConfigError extends Error {
 /**
  * Reads the demo accounts of the portal's development mode from `.data/dev-credentials.json` (written by the start
  * command: `{ "<key>": { email, password, name, role, ... } }`); `sub` is the e-mail's local part, and the `admin`
- * role becomes the `admin` entry of the roles claim.
+ * role becomes the `admin` entry of the roles claim. The file's `aidbox` entry holds the portal's own Aidbox
+ * credentials, not an account, and is skipped.
  */
+const NOT_AN_ACCOUNT = 'aidbox';
+
 export function accountsFromCredentials(json: unknown, problems: string[], source: string): DevAccount[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     problems.push(`${source}: must hold a JSON object`);
@@ -25,6 +28,7 @@ export function accountsFromCredentials(json: unknown, problems: string[], sourc
   }
   const accounts: DevAccount[] = [];
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    if (key === NOT_AN_ACCOUNT) continue;
     const entry = (value ?? {}) as { email?: unknown; password?: unknown; name?: unknown; role?: unknown };
     const { email, password, name, role } = entry;
     if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email) || typeof password !== 'string' || !password) {

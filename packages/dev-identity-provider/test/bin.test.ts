@@ -26,8 +26,15 @@ async function credentialsFile(t: Test) {
     developer2: credential('developer2@example.com', 'Devin Second', 'developer'),
     admin: credential('admin@example.com', 'Avery Admin', 'admin'),
   };
+  // Beside the accounts, the portal's own Aidbox credentials, which are no account.
+  const reader = { clientId: 'portal-reader', clientSecret: 'r' };
+  const aidbox = {
+    url: 'http://localhost:8081',
+    provisioner: { clientId: 'portal-provisioner', clientSecret: 'p' },
+    reader,
+  };
   const file = join(dir, 'dev-credentials.json');
-  await writeFile(file, JSON.stringify(credentials));
+  await writeFile(file, JSON.stringify({ ...credentials, aidbox: { sandbox: aidbox, production: aidbox } }));
   return { file, credentials };
 }
 

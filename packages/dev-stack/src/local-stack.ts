@@ -4,6 +4,10 @@ import { createAidboxClient } from '@payerbox/aidbox';
 import {
   type AidboxEmulator,
   type FaultOptions,
+  organizationReaderEnv,
+  type PortalAidbox,
+  type PortalEnvironment,
+  portalInitBundle,
   provisionerAidboxEnv,
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
@@ -17,8 +21,11 @@ import { pino } from 'pino';
 import { throwawayDatabase } from './database.ts';
 import { UNMET_RATE_LIMITS } from './unmet-rate-limits.ts';
 
-/** The provisioning client the emulators accept (Basic auth). */
-export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
+/**
+ * Aidbox's `root` client in both emulators: for tests that play the payer's operator (e.g. deleting a Client by hand).
+ * The portal itself never uses it: it provisions and reads through the least-privilege clients of the init bundles.
+ */
+export const ROOT_CLIENT = { id: 'root', secret: randomBytes(18).toString('base64url') };
 
 export interface StackUser {
   readonly id: string;
@@ -66,8 +73,9 @@ export interface LocalStackOptions {
   readonly config?: Readonly<Record<string, string>>;
   /**
    * A multi-organization deployment: OrgBAC on, with the registration service reading organizations from the
-   * production emulator as its provisioning client (what `ORGBAC_ENABLED=true` plus the `PRODUCTION_AIDBOX_*`
-   * settings do in a real deployment). `config` may still override any of these.
+   * production emulator as the portal's read-only client (what `ORGBAC_ENABLED=true` plus the
+   * `PRODUCTION_AIDBOX_URL` and `PRODUCTION_AIDBOX_READER_*` settings do in a real deployment). `config` may still
+   * override any of these.
    */
   readonly orgbac?: boolean;
 }
@@ -77,6 +85,8 @@ export interface LocalStack {
   readonly databaseUrl: string;
   readonly keyring: string;
   readonly emulators: { readonly sandbox: AidboxEmulator; readonly production: AidboxEmulator };
+  /** Each emulator's URL and the portal's least-privilege credentials there (its init bundle's clients). */
+  readonly aidbox: Readonly<Record<PortalEnvironment, PortalAidbox>>;
   readonly developer: StackUser;
   readonly admin: StackUser;
   /**
@@ -142,14 +152,17 @@ async function assemble(
   cleanups.push(database.release);
   const databaseUrl = database.url;
   const keyring = generateKeyringSpec('stack');
-  const emulators = {
-    sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults }),
-    production: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'production', faults }),
+  // Each emulator starts with the init bundle docker-compose.yml gives a real Aidbox: the portal's own clients.
+  const startEmulator = async (name: PortalEnvironment) => {
+    const { initBundle, credentials } = portalInitBundle(name);
+    const emulator = await startAidboxEmulator({ adminClient: ROOT_CLIENT, initBundle, name, faults });
+    cleanups.push(() => emulator.close());
+    return { emulator, aidbox: { url: emulator.url, ...credentials } };
   };
-  cleanups.push(
-    () => emulators.sandbox.close(),
-    () => emulators.production.close(),
-  );
+  const sandbox = await startEmulator('sandbox');
+  const production = await startEmulator('production');
+  const emulators = { sandbox: sandbox.emulator, production: production.emulator };
+  const aidbox = { sandbox: sandbox.aidbox, production: production.aidbox };
 
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -157,12 +170,7 @@ async function assemble(
     ...UNMET_RATE_LIMITS,
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
-    ...(options.orgbac && {
-      ORGBAC_ENABLED: 'true',
-      PRODUCTION_AIDBOX_URL: emulators.production.url,
-      PRODUCTION_AIDBOX_CLIENT_ID: ADMIN_CLIENT.id,
-      PRODUCTION_AIDBOX_CLIENT_SECRET: ADMIN_CLIENT.secret,
-    }),
+    ...(options.orgbac && { ORGBAC_ENABLED: 'true', ...organizationReaderEnv(aidbox.production) }),
     ...options.config,
     DATABASE_URL: databaseUrl,
     SECRET_ENCRYPTION_KEYS: keyring,
@@ -221,6 +229,7 @@ async function assemble(
     databaseUrl,
     keyring,
     emulators,
+    aidbox,
     developer,
     admin,
     upsertUser,
@@ -229,11 +238,12 @@ async function assemble(
     async startWorker(tuning = {}) {
       const db = createDb({ databaseUrl, poolSize: 4 });
       const { aidboxTimeoutMs, ...defaults } = workerDefaults(tuning);
-      const connect = (emulator: AidboxEmulator) =>
+      // The provisioning client, whose policies allow only what the provisioner does.
+      const connect = ({ url, provisioner }: PortalAidbox) =>
         createAidboxClient({
-          baseUrl: emulator.url,
-          clientId: ADMIN_CLIENT.id,
-          clientSecret: ADMIN_CLIENT.secret,
+          baseUrl: url,
+          clientId: provisioner.clientId,
+          clientSecret: provisioner.clientSecret,
           timeoutMs: aidboxTimeoutMs,
           retries: 1,
           retryDelayMs: 20,
@@ -244,7 +254,7 @@ async function assemble(
         db,
         databaseUrl,
         keyring: parseKeyring(keyring),
-        aidbox: { sandbox: connect(emulators.sandbox), production: connect(emulators.production) },
+        aidbox: { sandbox: connect(aidbox.sandbox), production: connect(aidbox.production) },
         logger: pino({ level: 'silent' }),
       });
       await worker.start();
@@ -260,7 +270,7 @@ async function assemble(
         DATABASE_URL: databaseUrl,
         SECRET_ENCRYPTION_KEYS: keyring,
         LOG_LEVEL: 'silent',
-        ...provisionerAidboxEnv(emulators, ADMIN_CLIENT),
+        ...provisionerAidboxEnv(aidbox),
         AIDBOX_TIMEOUT_MS: String(defaults.aidboxTimeoutMs),
         WORKER_CONCURRENCY: String(defaults.concurrency),
         POLL_INTERVAL_MS: String(defaults.pollIntervalMs),

@@ -3,8 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-// Only the settings helper: the emulators themselves run as processes of their own.
-import { provisionerAidboxEnv } from '@payerbox/aidbox-emulator/provisioner-env';
+// Only the portal's Aidbox settings: the emulators themselves run as processes of their own.
+import {
+  organizationReaderEnv,
+  type PortalAidbox,
+  type PortalEnvironment,
+  portalInitBundle,
+  provisionerAidboxEnv,
+} from '@payerbox/aidbox-emulator/portal-aidbox';
 import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
 import { seedDevelopmentAccounts } from '@payerbox/registration/dev-seed';
@@ -35,23 +41,28 @@ async function main(): Promise<void> {
   });
 
   // The emulators keep their state in memory and start empty: every environment the database knows is re-provisioned.
-  const admin = { id: 'portal-provisioner', secret: randomBytes(24).toString('base64url') };
+  // Each runs the init bundle docker-compose.yml gives a real Aidbox, with fresh secrets for the portal's clients; the
+  // root secret is thrown away, as nothing in the portal uses root.
   const aidboxUrls = {
     sandbox: `http://localhost:${port('SANDBOX_AIDBOX_PORT', 8081)}`,
     production: `http://localhost:${port('PRODUCTION_AIDBOX_PORT', 8082)}`,
   };
+  const aidbox = {} as Record<PortalEnvironment, PortalAidbox>;
   for (const environment of ['sandbox', 'production'] as const) {
     const url = aidboxUrls[environment];
+    const { initBundle, credentials } = portalInitBundle(environment);
     const emulator = runProcess(`aidbox-${environment}`, EMULATOR_ENTRY, {
       EMULATOR_NAME: environment,
       EMULATOR_HOST: '127.0.0.1',
       EMULATOR_PORT: new URL(url).port,
       EMULATOR_BASE_URL: url,
-      EMULATOR_ADMIN_CLIENT_ID: admin.id,
-      EMULATOR_ADMIN_CLIENT_SECRET: admin.secret,
+      EMULATOR_ADMIN_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+      EMULATOR_INIT_BUNDLE: initBundle.path,
+      ...initBundle.variables,
     });
     children.push(emulator);
     await waitForHttp(`${url}/health`, emulator);
+    aidbox[environment] = { url, ...credentials };
   }
 
   const seedDb = createDb({ databaseUrl: database.url, poolSize: 1 });
@@ -59,17 +70,15 @@ async function main(): Promise<void> {
   const credentials = await seedDevelopmentAccounts(seedDb, credentialsFile);
   await seedDb.updateTable('serviceEnvironments').set({ verifiedAt: null }).execute();
   await seedDb.destroy();
-  await writeFile(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  // Beside the demo accounts, the portal's own Aidbox credentials, to call the emulators as the portal does.
+  await writeFile(credentialsFile, `${JSON.stringify({ ...credentials, aidbox }, null, 2)}\n`, { mode: 0o600 });
 
   children.push(
     runProcess('provisioner', PROVISIONER_ENTRY, {
       DATABASE_URL: database.url,
       SECRET_ENCRYPTION_KEYS: secretKeys,
       LOG_LEVEL: process.env.PROVISIONER_LOG_LEVEL ?? 'info',
-      ...provisionerAidboxEnv(
-        { sandbox: { url: aidboxUrls.sandbox }, production: { url: aidboxUrls.production } },
-        admin,
-      ),
+      ...provisionerAidboxEnv(aidbox),
       RESYNC_INTERVAL_MS: '30000',
     }),
   );
@@ -109,10 +118,8 @@ async function main(): Promise<void> {
     PORTAL_MODE: 'development',
     DATABASE_URL: database.url,
     // With ORGBAC_ENABLED=true (passed through from the environment) the organizations come from the production
-    // emulator, read as the provisioning client the provisioner writes with.
-    PRODUCTION_AIDBOX_URL: aidboxUrls.production,
-    PRODUCTION_AIDBOX_CLIENT_ID: admin.id,
-    PRODUCTION_AIDBOX_CLIENT_SECRET: admin.secret,
+    // emulator, read as the portal's read-only client.
+    ...organizationReaderEnv(aidbox.production),
   });
   const app = await buildApp(config);
   cleanups.push(() => app.close());

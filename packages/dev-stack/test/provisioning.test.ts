@@ -1,6 +1,6 @@
 import { accessPolicyId } from '@payerbox/aidbox';
 import t from 'tap';
-import { ADMIN_CLIENT, startStack } from './helpers/stack.ts';
+import { ROOT_CLIENT, startStack } from './helpers/stack.ts';
 
 const service = (overrides: Record<string, unknown> = {}) => ({
   name: `E2E ${Math.random().toString(36).slice(2, 8)}`,
@@ -116,7 +116,8 @@ t.test('repairs drift: a client deleted by hand in Aidbox comes back', async (t)
   await stack.startWorker({ resyncIntervalMs: 1_000 });
   const { body } = await stack.developer.api('POST', '/backend-services', service());
   await stack.waitForEnvironment(body.id, 'sandbox', 'ready');
-  const admin = Buffer.from(`${ADMIN_CLIENT.id}:${ADMIN_CLIENT.secret}`).toString('base64');
+  // Deleted by hand, as the payer's operator would (as root).
+  const admin = Buffer.from(`${ROOT_CLIENT.id}:${ROOT_CLIENT.secret}`).toString('base64');
   const removed = await fetch(`${stack.emulators.sandbox.url}/Client/${body.clientId}`, {
     method: 'DELETE',
     headers: { authorization: `Basic ${admin}` },

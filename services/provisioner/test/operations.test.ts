@@ -1,6 +1,5 @@
 import t from 'tap';
 import {
-  ADMIN_CLIENT,
   environmentState,
   provisionerEnv,
   queueSandboxService,
@@ -99,9 +98,10 @@ t.test('reports queue depth, job outcomes and Aidbox call timings at /metrics', 
   // The run logged retries with Aidbox's error messages; none of them carries a credential.
   const log = provisioner.lines.join('\n');
   t.match(log, /retrying/, 'the failures were logged');
-  const basic = Buffer.from(`${ADMIN_CLIENT.id}:${ADMIN_CLIENT.secret}`).toString('base64');
+  const { provisioner: credential } = emulators.portal.sandbox;
+  const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64');
   for (const [name, secret] of [
-    ['the provisioning client secret', ADMIN_CLIENT.secret],
+    ['the provisioning client secret', credential.clientSecret],
     ['the Basic credentials', basic],
     ['the encryption key', env.SECRET_ENCRYPTION_KEYS.split(':')[1] ?? ''],
   ] as const) {

@@ -52,12 +52,12 @@ const EnvSchema = Type.Object({
   /** Multi-organization deployments (Aidbox OrgBAC): services belong to an organization of the production Aidbox. */
   ORGBAC_ENABLED: StringEnum(['true', 'false'], { default: 'false' }),
   /**
-   * How the service reads the production Aidbox's organizations (OrgBAC only): the same names and the same
-   * provisioning client as the provisioner's, though this service only reads.
+   * How the service reads the production Aidbox's organizations (OrgBAC only): its own read-only client
+   * (`portal-reader` in infra/aidbox/), never the provisioner's, which may write Clients and AccessPolicies.
    */
   PRODUCTION_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
-  PRODUCTION_AIDBOX_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
-  PRODUCTION_AIDBOX_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  PRODUCTION_AIDBOX_READER_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  PRODUCTION_AIDBOX_READER_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   /** A cached organization list older than this is read again from Aidbox on the next read (in the background). */
   ORGANIZATIONS_MAX_AGE_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 600 }),
   /** When set, `/metrics` requires `Authorization: Bearer <this>`. */
@@ -89,7 +89,7 @@ export interface OidcSettings {
 
 /** Multi-organization (OrgBAC) settings. */
 export interface OrgbacSettings {
-  /** Where the organizations are read from (the production Aidbox, as its provisioning client). */
+  /** Where the organizations are read from: the production Aidbox, as the read-only client that may do only that. */
   readonly productionAidbox: { readonly url: string; readonly clientId: string; readonly clientSecret: string };
   readonly organizationsMaxAgeSeconds: number;
 }
@@ -154,18 +154,26 @@ function readOidc(values: Static<typeof EnvSchema>, problems: Set<string>): Oidc
   };
 }
 
+/** This service once read organizations as the provisioner: an operator upgrading must learn which client to give. */
+const READER_HINT = " (the read-only portal-reader client; not the provisioner's PRODUCTION_AIDBOX_CLIENT_ID/_SECRET)";
+
 function readOrgbac(values: Static<typeof EnvSchema>, problems: Set<string>): OrgbacSettings | undefined {
   if (values.ORGBAC_ENABLED !== 'true') return undefined;
-  const { PRODUCTION_AIDBOX_URL: url, PRODUCTION_AIDBOX_CLIENT_ID: clientId } = values;
-  const clientSecret = values.PRODUCTION_AIDBOX_CLIENT_SECRET;
+  const { PRODUCTION_AIDBOX_URL: url, PRODUCTION_AIDBOX_READER_CLIENT_ID: clientId } = values;
+  const clientSecret = values.PRODUCTION_AIDBOX_READER_CLIENT_SECRET;
   for (const [name, value] of Object.entries({
     PRODUCTION_AIDBOX_URL: url,
-    PRODUCTION_AIDBOX_CLIENT_ID: clientId,
-    PRODUCTION_AIDBOX_CLIENT_SECRET: clientSecret,
+    PRODUCTION_AIDBOX_READER_CLIENT_ID: clientId,
+    PRODUCTION_AIDBOX_READER_CLIENT_SECRET: clientSecret,
   })) {
-    if (value === undefined) problems.add(`${name}: is required when ORGBAC_ENABLED is true`);
+    if (value === undefined) {
+      const hint = name === 'PRODUCTION_AIDBOX_URL' ? '' : READER_HINT;
+      problems.add(`${name}: is required when ORGBAC_ENABLED is true${hint}`);
+    }
   }
-  if (clientId?.includes(':')) problems.add('PRODUCTION_AIDBOX_CLIENT_ID: must not contain ":" (Basic authentication)');
+  if (clientId?.includes(':')) {
+    problems.add('PRODUCTION_AIDBOX_READER_CLIENT_ID: must not contain ":" (Basic authentication)');
+  }
   if (!url || !clientId || !clientSecret) return undefined;
   return {
     productionAidbox: Object.freeze({ url, clientId, clientSecret }),

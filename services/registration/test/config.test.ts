@@ -122,18 +122,18 @@ t.test('serves the built SPAs only from the absolute folders it is given', async
   ]);
 });
 
-t.test('turns organizations (OrgBAC) on with read access to the production Aidbox', async (t) => {
+t.test('turns organizations (OrgBAC) on with the read-only client of the production Aidbox', async (t) => {
   const production = {
     PRODUCTION_AIDBOX_URL: 'http://aidbox-production:8080',
-    PRODUCTION_AIDBOX_CLIENT_ID: 'portal-provisioner',
-    PRODUCTION_AIDBOX_CLIENT_SECRET: 'provisioner-secret',
+    PRODUCTION_AIDBOX_READER_CLIENT_ID: 'portal-reader',
+    PRODUCTION_AIDBOX_READER_CLIENT_SECRET: 'reader-secret',
   };
   const config = loadConfig({ ...REQUIRED, ...production, ORGBAC_ENABLED: 'true' });
   t.same(config.orgbac, {
     productionAidbox: {
       url: 'http://aidbox-production:8080',
-      clientId: 'portal-provisioner',
-      clientSecret: 'provisioner-secret',
+      clientId: 'portal-reader',
+      clientSecret: 'reader-secret',
     },
     organizationsMaxAgeSeconds: 600,
   });
@@ -147,10 +147,11 @@ t.test('turns organizations (OrgBAC) on with read access to the production Aidbo
   t.equal(loadConfig({ ...REQUIRED, ORGBAC_ENABLED: 'false' }).orgbac, undefined);
 });
 
-t.test('with OrgBAC on, names every missing production Aidbox setting at once', async (t) => {
+t.test('with OrgBAC on, names every missing production Aidbox setting at once, and which client to give', async (t) => {
+  const which = " (the read-only portal-reader client; not the provisioner's PRODUCTION_AIDBOX_CLIENT_ID/_SECRET)";
   t.same(problemsOf({ ...REQUIRED, ORGBAC_ENABLED: 'true' }).sort(), [
-    'PRODUCTION_AIDBOX_CLIENT_ID: is required when ORGBAC_ENABLED is true',
-    'PRODUCTION_AIDBOX_CLIENT_SECRET: is required when ORGBAC_ENABLED is true',
+    `PRODUCTION_AIDBOX_READER_CLIENT_ID: is required when ORGBAC_ENABLED is true${which}`,
+    `PRODUCTION_AIDBOX_READER_CLIENT_SECRET: is required when ORGBAC_ENABLED is true${which}`,
     'PRODUCTION_AIDBOX_URL: is required when ORGBAC_ENABLED is true',
   ]);
   t.same(
@@ -169,10 +170,10 @@ t.test('with OrgBAC on, names every missing production Aidbox setting at once', 
       ...REQUIRED,
       ORGBAC_ENABLED: 'true',
       PRODUCTION_AIDBOX_URL: 'http://aidbox:8080',
-      PRODUCTION_AIDBOX_CLIENT_ID: 'a:b',
-      PRODUCTION_AIDBOX_CLIENT_SECRET: 's',
+      PRODUCTION_AIDBOX_READER_CLIENT_ID: 'a:b',
+      PRODUCTION_AIDBOX_READER_CLIENT_SECRET: 's',
     }),
-    [/PRODUCTION_AIDBOX_CLIENT_ID: must not contain ":"/],
+    [/PRODUCTION_AIDBOX_READER_CLIENT_ID: must not contain ":"/],
   );
 });
 

@@ -2,7 +2,7 @@ import type { FaultOptions } from '@payerbox/aidbox-emulator';
 import type { Test } from 'tap';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../src/local-stack.ts';
 
-export { ADMIN_CLIENT } from '../../src/local-stack.ts';
+export { ROOT_CLIENT } from '../../src/local-stack.ts';
 
 /** The local stack for one test, on the test run's database, torn down with the test. */
 export async function startStack(

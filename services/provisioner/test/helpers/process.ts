@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import {
   type AidboxEmulator,
   type FaultOptions,
+  type PortalAidbox,
+  type PortalEnvironment,
+  portalInitBundle,
   provisionerAidboxEnv,
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
@@ -14,7 +17,6 @@ import { type Kysely, sql } from 'kysely';
 import type { Test } from 'tap';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-export const ADMIN_CLIENT = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
 
 /** The migrated database the test runner provides (packages/dev-stack/src/run-tests.ts). */
 export function testDatabaseUrl(): string {
@@ -43,14 +45,29 @@ export async function throwawayDb(t: Test): Promise<{ db: Kysely<Database>; url:
   return { db, url: url.toString() };
 }
 
-export async function startEmulators(t: Test, faults: FaultOptions = {}) {
-  const sandbox = await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults, seed: false });
-  const production = await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'production', faults, seed: false });
-  t.teardown(async () => {
-    await sandbox.close();
-    await production.close();
-  });
-  return { sandbox, production };
+export interface Emulators {
+  readonly sandbox: AidboxEmulator;
+  readonly production: AidboxEmulator;
+  /** Each emulator's URL and the portal's least-privilege credentials there (from the init bundle). */
+  readonly portal: Readonly<Record<PortalEnvironment, PortalAidbox>>;
+}
+
+/** Both Aidbox emulators, started with the portal's init bundles as a real Aidbox is, without sample data. */
+export async function startEmulators(t: Test, faults: FaultOptions = {}): Promise<Emulators> {
+  const start = async (name: PortalEnvironment) => {
+    const { initBundle, credentials } = portalInitBundle(name);
+    const root = { id: 'root', secret: randomBytes(18).toString('base64url') };
+    const emulator = await startAidboxEmulator({ adminClient: root, initBundle, name, faults, seed: false });
+    t.teardown(() => emulator.close());
+    return { emulator, portal: { url: emulator.url, ...credentials } };
+  };
+  const sandbox = await start('sandbox');
+  const production = await start('production');
+  return {
+    sandbox: sandbox.emulator,
+    production: production.emulator,
+    portal: { sandbox: sandbox.portal, production: production.portal },
+  };
 }
 
 /** A draft JWKS service with a pending sandbox job, written the way the registration API writes one. */
@@ -61,7 +78,8 @@ export async function queueSandboxService(db: Kysely<Database>, environment: Env
     .values({ id: ownerId, email: `owner-${ownerId}@example.test`, name: 'Owner', role: 'developer' })
     .execute();
   const id = randomUUID();
-  const clientId = `svc-${randomBytes(8).toString('hex')}`;
+  // The form of the registration service's client ids, the only ones the provisioning client may write.
+  const clientId = `bs-${randomBytes(16).toString('hex')}`;
   await db
     .insertInto('backendServices')
     .values({
@@ -108,15 +126,12 @@ export async function environmentState(
   return row?.state;
 }
 
-export function provisionerEnv(
-  databaseUrl: string,
-  emulators: { sandbox: AidboxEmulator; production: AidboxEmulator },
-) {
+export function provisionerEnv(databaseUrl: string, emulators: Emulators) {
   return {
     DATABASE_URL: databaseUrl,
     SECRET_ENCRYPTION_KEYS: generateKeyringSpec('test'),
     LOG_LEVEL: 'info',
-    ...provisionerAidboxEnv(emulators, ADMIN_CLIENT),
+    ...provisionerAidboxEnv(emulators.portal),
     POLL_INTERVAL_MS: '100',
     MAX_BACKOFF_MS: '200',
     METRICS_HOST: '127.0.0.1',

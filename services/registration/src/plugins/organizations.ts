@@ -16,8 +16,9 @@ export interface OrganizationsPluginOptions {
 }
 
 /**
- * Reads organizations from the production Aidbox when OrgBAC is on. Only reads (GET /Organization), through the same
- * client the provisioner writes with; requests that wait for it are bounded by the short timeout and single retry.
+ * Reads organizations from the production Aidbox when OrgBAC is on: only `GET /Organization`, as the read-only client
+ * whose policy allows nothing else (this internet-facing service never holds the provisioner's credentials); requests
+ * that wait for it are bounded by the short timeout and single retry.
  */
 export const organizationsPlugin = fp(
   async (app: FastifyInstance, options: OrganizationsPluginOptions) => {

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { accessPolicyResource, clientResource, createAidboxClient, type ServiceSpec } from '@payerbox/aidbox';
-import { type AidboxEmulator, startAidboxEmulator } from '@payerbox/aidbox-emulator';
+import {
+  type AidboxEmulator,
+  organizationReaderEnv,
+  portalInitBundle,
+  startAidboxEmulator,
+} from '@payerbox/aidbox-emulator';
 import type { Test } from 'tap';
 
 export interface ProductionAidbox {
@@ -13,22 +18,20 @@ export interface ProductionAidbox {
 }
 
 /**
- * The production Aidbox the registration service reads organizations from: the emulator with its sample tree
- * (Acme Health Plan with its child Acme Health Plan East, and Beacon Mutual Insurance), stopped at teardown.
+ * The production Aidbox the registration service reads organizations from: the emulator with the production init
+ * bundle (the portal's read-only client, which the service reads as) and its sample tree (Acme Health Plan with its
+ * child Acme Health Plan East, and Beacon Mutual Insurance), stopped at teardown.
  */
 export async function startProductionAidbox(t: Test): Promise<ProductionAidbox> {
-  const admin = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
-  const emulator = await startAidboxEmulator({ adminClient: admin, name: 'production' });
+  // Root plays the payer's operator, who administers organizations; the service never gets it.
+  const admin = { id: 'root', secret: randomBytes(18).toString('base64url') };
+  const { initBundle, credentials } = portalInitBundle('production');
+  const emulator = await startAidboxEmulator({ adminClient: admin, initBundle, name: 'production' });
   t.teardown(() => emulator.close());
   let writerToken: Promise<string> | undefined;
   return {
     emulator,
-    env: {
-      ORGBAC_ENABLED: 'true',
-      PRODUCTION_AIDBOX_URL: emulator.url,
-      PRODUCTION_AIDBOX_CLIENT_ID: admin.id,
-      PRODUCTION_AIDBOX_CLIENT_SECRET: admin.secret,
-    },
+    env: { ORGBAC_ENABLED: 'true', ...organizationReaderEnv({ url: emulator.url, ...credentials }) },
     async putOrganization(id, name, partOf) {
       writerToken ??= organizationWriter(emulator.url, admin);
       const response = await fetch(`${emulator.url}/fhir/Organization/${id}`, {
