@@ -208,14 +208,15 @@ t.test('environment references use portal-config and portal-secrets and only key
   ]);
 });
 
-// The registration service never writes to Aidbox and reads only the production one (organizations, under OrgBAC),
-// so it is not given the sandbox provisioning secret: each process gets the credentials it uses and no others.
+// The registration service never writes to Aidbox and reads only the production one's organizations (under OrgBAC),
+// as its own read-only client: it gets no provisioning secret at all. Each process gets the credentials it uses and
+// no others.
 t.test('the services read their credentials from the Secret, never from the ConfigMap', async (t) => {
   t.same(secretVariables(documents, 'registration').sort(), [
     'DATABASE_URL',
     'METRICS_TOKEN',
     'OIDC_CLIENT_SECRET',
-    'PRODUCTION_AIDBOX_CLIENT_SECRET',
+    'PRODUCTION_AIDBOX_READER_CLIENT_SECRET',
     'SECRET_ENCRYPTION_KEYS',
   ]);
   t.same(secretVariables(documents, 'provisioner').sort(), [

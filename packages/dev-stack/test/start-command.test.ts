@@ -95,6 +95,37 @@ t.test(
 );
 
 t.test(
+  "the start command writes both emulators' least-privilege portal credentials into the credentials file",
+  async (t) => {
+    const { ports, dataDir } = await startPortal(t);
+    const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
+    t.match(credentials.developer, { email: 'developer@example.com' }, 'the demo accounts stay');
+    const basic = ({ clientId, clientSecret }: { clientId: string; clientSecret: string }) => ({
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/json',
+    });
+    for (const environment of ['sandbox', 'production'] as const) {
+      const aidbox = credentials.aidbox[environment];
+      t.match(aidbox, {
+        url: `http://localhost:${ports[environment]}`,
+        provisioner: { clientId: 'portal-provisioner', clientSecret: String },
+        reader: { clientId: 'portal-reader', clientSecret: String },
+      });
+      const root = await fetch(`${aidbox.url}/Client/root`, {
+        method: 'PUT',
+        headers: basic(aidbox.provisioner),
+        body: JSON.stringify({ grant_types: ['basic'], secret: 'x' }),
+      });
+      t.equal(root.status, 403, `${environment}: the provisioner is refused PUT /Client/root`);
+      const organizations = await fetch(`${aidbox.url}/Organization`, { headers: basic(aidbox.reader) });
+      t.equal(organizations.status, 200, `${environment}: the reader lists organizations`);
+      const clients = await fetch(`${aidbox.url}/Client`, { headers: basic(aidbox.reader) });
+      t.equal(clients.status, 403, `${environment}: and nothing else`);
+    }
+  },
+);
+
+t.test(
   'the start command passes ORGBAC_ENABLED through: organizations come from the production emulator',
   async (t) => {
     const { ports, dataDir, output } = await startPortal(t, { ORGBAC_ENABLED: 'true' });
