@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AdminTarget, authorizeAdminRequest } from './admin-authorization.ts';
-import { authenticateBasic, authenticateCaller, type Caller } from './callers.ts';
+import { authenticateCaller, type Caller } from './callers.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { searchBundle } from './fhir-search.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -78,13 +78,4 @@ export function registerAdminRoutes(app: FastifyInstance, context: EmulatorConte
       send(reply, readResource(context.store, organizations, 'Organization', request.params.id)),
     ),
   );
-}
-
-/** Refuses (401) any caller but root over HTTP Basic: for the routes where only root may use Basic. */
-export function requireAdmin(context: EmulatorContext, authorization: string | undefined): void {
-  if (authenticateBasic(context, authorization).kind !== 'root') {
-    throw new OutcomeError(401, 'security', 'Authentication required: Basic credentials of the admin client', {
-      'www-authenticate': 'Basic realm="aidbox"',
-    });
-  }
 }
