@@ -10,7 +10,10 @@ const EnvSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
   SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
-  /** How the provisioner reaches each Aidbox, and the provisioning client it authenticates as (Basic). */
+  /**
+   * How the provisioner reaches each Aidbox, and the provisioning client it authenticates as (Basic): the
+   * `portal-provisioner` of infra/aidbox/, whose policies allow only the portal's Clients and their AccessPolicies.
+   */
   SANDBOX_AIDBOX_URL: AidboxUrl,
   SANDBOX_AIDBOX_CLIENT_ID: Type.String({ minLength: 1 }),
   SANDBOX_AIDBOX_CLIENT_SECRET: Type.String({ minLength: 1 }),
