@@ -1,4 +1,5 @@
 import type { TokenSigner } from './access-tokens.ts';
+import type { FhirInteraction } from './access-policies.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
 import type { FaultOptions, RecordedRequest } from './options.ts';
 import type { RequestHolds } from './request-holds.ts';
@@ -11,6 +12,8 @@ export interface EmulatorContext {
   readonly signer: TokenSigner;
   readonly assertions: ClientAssertionVerifier;
   readonly adminClient: { readonly id: string; readonly secret: string };
+  /** OrgBAC when it is on, with the operation ids of an organization base's interactions; null when it is off. */
+  readonly orgbac: { readonly operations: Readonly<Record<FhirInteraction, string>> } | null;
   /** The public base URL, without a trailing slash; known once the server listens (the port may be random). */
   baseUrl: string;
   faults: Required<FaultOptions>;
