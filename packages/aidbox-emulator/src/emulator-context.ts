@@ -1,5 +1,5 @@
-import type { TokenSigner } from './access-tokens.ts';
 import type { FhirInteraction } from './access-policies.ts';
+import type { TokenSigner } from './access-tokens.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
 import type { FaultOptions, RecordedRequest } from './options.ts';
 import type { RequestHolds } from './request-holds.ts';
