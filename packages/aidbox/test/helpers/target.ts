@@ -19,6 +19,7 @@ interface EmulatorModule {
     port?: number;
     adminClient: { id: string; secret: string };
     name?: string;
+    orgbac?: boolean;
   }): Promise<Emulator>;
 }
 
@@ -51,7 +52,14 @@ export async function loadEmulator(): Promise<EmulatorModule | string> {
 /** Starts an emulator with a random admin client, closed at teardown. */
 export async function startEmulator(t: Test, module: EmulatorModule) {
   const adminClient = { id: 'contract-admin', secret: randomBytes(24).toString('base64url') };
-  const emulator = await module.startAidboxEmulator({ host: '127.0.0.1', port: 0, adminClient, name: 'contract' });
+  // OrgBAC on, as on the production Aidbox, so that the organization-bound mapping is exercised too.
+  const emulator = await module.startAidboxEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    adminClient,
+    name: 'contract',
+    orgbac: true,
+  });
   t.teardown(() => emulator.close());
   return { emulator, adminClient };
 }
