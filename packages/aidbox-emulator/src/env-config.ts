@@ -53,6 +53,7 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
   const errorRate = rate('EMULATOR_ERROR_RATE');
   const dropRate = rate('EMULATOR_DROP_RATE');
   const latencyMs = number('EMULATOR_LATENCY_MS', Number.isInteger, 'a whole number of milliseconds');
+  const writeConflictRate = rate('EMULATOR_WRITE_CONFLICT_RATE');
   if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
 
   const name = read('EMULATOR_NAME');
@@ -68,6 +69,7 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
       ...(errorRate !== undefined ? { errorRate } : {}),
       ...(dropRate !== undefined ? { dropRate } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(writeConflictRate !== undefined ? { writeConflictRate } : {}),
     },
     ...(name !== undefined ? { name } : {}),
   };

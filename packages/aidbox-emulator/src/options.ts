@@ -10,6 +10,14 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Probability (0..1) of destroying the connection without answering, and without doing anything. */
   dropRate?: number;
+  /**
+   * Probability (0..1) of answering a PUT or DELETE with a write conflict (an OperationOutcome, code `conflict`)
+   * without doing anything, as Aidbox answers concurrent writes under its default serializable isolation: 412
+   * (`docs/api/rest-api/crud/update.md`) or 409 (`docs/tutorials/other-tutorials/how-to-load-large-fhir-bundles-via-nginx.md`).
+   */
+  writeConflictRate?: number;
+  /** The status of a write conflict; default 409 or 412 at random. */
+  writeConflictStatus?: 409 | 412;
 }
 
 export interface EmulatorOptions {

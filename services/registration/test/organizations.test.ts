@@ -267,11 +267,10 @@ t.test(
   async (t) => {
     const aidbox = await startProductionAidbox(t);
     const { developer, admin } = await orgbacApp(t, aidbox);
-    const draft = await createService(developer, { organizationId: 'org-acme-health' });
-    t.same(
+    const draft = await serviceInStatus(developer, admin, 'draft', { organizationId: 'org-acme-health' });
+    t.match(
       draft.environments.sandbox,
       {
-        ...draft.environments.sandbox,
         fhirBaseUrl: 'https://sandbox.aidbox.test/fhir',
         smartConfigurationUrl: 'https://sandbox.aidbox.test/fhir/.well-known/smart-configuration',
         capabilityStatementUrl: 'https://sandbox.aidbox.test/fhir/metadata',

@@ -8,7 +8,13 @@ import { type AidboxClientOptions, createAidboxClient } from '../../src/index.ts
 export interface Emulator {
   readonly url: string;
   close(): Promise<void>;
-  setFaults(faults: { errorRate?: number; latencyMs?: number; dropRate?: number }): void;
+  setFaults(faults: {
+    errorRate?: number;
+    latencyMs?: number;
+    dropRate?: number;
+    writeConflictRate?: number;
+    writeConflictStatus?: 409 | 412;
+  }): void;
   requests(): { method: string; path: string; status: number }[];
   resource(type: string, id: string): unknown;
 }
