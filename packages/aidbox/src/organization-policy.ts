@@ -17,7 +17,8 @@
  * Operation ids: only `orgbac-fhir-read` and `orgbac-fhir-search` are documented for an organization base (aidbox-docs
  * `docs/api/rest-api/other/smart-health-cards.md`: "run as the org-scoped operations ..., `orgbac-fhir-read`, and
  * `orgbac-fhir-search`"). Writes have no documented id, so they are matched by `request-method` and the anchored
- * `uri` instead of a guessed `orgbac-fhir-create` (infra/aidbox/NOTES.md, "Open questions (organizations)").
+ * `uri` instead of a guessed `orgbac-fhir-create` (infra/aidbox/NOTES.md, "Open questions (organizations and
+ * transient statuses)").
  */
 import type { Permission, SystemScope } from '@payerbox/domain';
 import type { JsonValue } from './resources.ts';
