@@ -5,6 +5,7 @@ import { ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
 import type { AidboxEmulator, EmulatorOptions } from './options.ts';
+import { orgbacOperations } from './orgbac.ts';
 import { RequestHolds } from './request-holds.ts';
 import { aidboxView } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
@@ -31,13 +32,15 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   }
   const host = options.host ?? '127.0.0.1';
   const store = new ResourceStore();
-  if (options.seed ?? true) loadSeedData(store);
+  const orgbac = options.orgbac ?? false;
+  if (options.seed ?? true) loadSeedData(store, { orgbac });
   const context: EmulatorContext = {
     name: options.name ?? 'aidbox-emulator',
     store,
     signer: await createTokenSigner(),
     assertions: new ClientAssertionVerifier(),
     adminClient: { id: adminClient.id, secret: adminClient.secret },
+    orgbac: orgbac ? { operations: orgbacOperations(options.orgbacWriteOperations) } : null,
     baseUrl: '',
     faults: normalizeFaults(options.faults),
     holds: new RequestHolds(),

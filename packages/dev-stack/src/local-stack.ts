@@ -65,7 +65,8 @@ export interface LocalStackOptions {
    */
   readonly config?: Readonly<Record<string, string>>;
   /**
-   * A multi-organization deployment: OrgBAC on, with the registration service reading organizations from the
+   * A multi-organization deployment: OrgBAC on in the production emulator (never in the sandbox's, which runs without
+   * it as Health Samurai's developer sandbox does), with the registration service reading organizations from the
    * production emulator as its provisioning client (what `ORGBAC_ENABLED=true` plus the `PRODUCTION_AIDBOX_*`
    * settings do in a real deployment). `config` may still override any of these.
    */
@@ -143,8 +144,14 @@ async function assemble(
   const databaseUrl = database.url;
   const keyring = generateKeyringSpec('stack');
   const emulators = {
-    sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults }),
-    production: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'production', faults }),
+    // The sandbox runs without OrgBAC, like the documented developer sandbox; production has it when asked for.
+    sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults, orgbac: false }),
+    production: await startAidboxEmulator({
+      adminClient: ADMIN_CLIENT,
+      name: 'production',
+      faults,
+      orgbac: options.orgbac ?? false,
+    }),
   };
   cleanups.push(
     () => emulators.sandbox.close(),

@@ -8,7 +8,13 @@ import { type AidboxClientOptions, createAidboxClient } from '../../src/index.ts
 export interface Emulator {
   readonly url: string;
   close(): Promise<void>;
-  setFaults(faults: { errorRate?: number; latencyMs?: number; dropRate?: number }): void;
+  setFaults(faults: {
+    errorRate?: number;
+    latencyMs?: number;
+    dropRate?: number;
+    writeConflictRate?: number;
+    writeConflictStatus?: 409 | 412;
+  }): void;
   requests(): { method: string; path: string; status: number }[];
   resource(type: string, id: string): unknown;
 }
@@ -19,6 +25,7 @@ interface EmulatorModule {
     port?: number;
     adminClient: { id: string; secret: string };
     name?: string;
+    orgbac?: boolean;
   }): Promise<Emulator>;
 }
 
@@ -51,7 +58,14 @@ export async function loadEmulator(): Promise<EmulatorModule | string> {
 /** Starts an emulator with a random admin client, closed at teardown. */
 export async function startEmulator(t: Test, module: EmulatorModule) {
   const adminClient = { id: 'contract-admin', secret: randomBytes(24).toString('base64url') };
-  const emulator = await module.startAidboxEmulator({ host: '127.0.0.1', port: 0, adminClient, name: 'contract' });
+  // OrgBAC on, as on the production Aidbox, so that the organization-bound mapping is exercised too.
+  const emulator = await module.startAidboxEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    adminClient,
+    name: 'contract',
+    orgbac: true,
+  });
   t.teardown(() => emulator.close());
   return { emulator, adminClient };
 }

@@ -18,7 +18,7 @@ export interface ProductionAidbox {
  */
 export async function startProductionAidbox(t: Test): Promise<ProductionAidbox> {
   const admin = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
-  const emulator = await startAidboxEmulator({ adminClient: admin, name: 'production' });
+  const emulator = await startAidboxEmulator({ adminClient: admin, name: 'production', orgbac: true });
   t.teardown(() => emulator.close());
   let writerToken: Promise<string> | undefined;
   return {
