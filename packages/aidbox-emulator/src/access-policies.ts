@@ -21,30 +21,10 @@ export const FHIR_OPERATIONS = {
 } as const satisfies Record<FhirInteraction, string>;
 
 /**
- * The operation ids of the same interactions on an organization base `/Organization/<id>/fhir`. Aidbox runs them as
- * their own kebab-case routes, and policies must name those (`docs/api/rest-api/other/smart-health-cards.md` §
- * "Organization scope (OrgBAC)": "`orgbac-fhir-read`, and `orgbac-fhir-search` (kebab-case route ids, not the
- * camel-case `FhirRead` / `FhirSearch`)"; the FHIR App Portal's init bundle lists both kinds,
- * `docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`). Only read and search
- * are documented; the other four follow the same pattern, an assumption of the emulator.
- */
-export const ORGBAC_FHIR_OPERATIONS = {
-  read: 'orgbac-fhir-read',
-  search: 'orgbac-fhir-search',
-  create: 'orgbac-fhir-create',
-  update: 'orgbac-fhir-update',
-  patch: 'orgbac-fhir-patch',
-  delete: 'orgbac-fhir-delete',
-} as const satisfies Record<FhirInteraction, string>;
-
-export type FhirOperationId =
-  | (typeof FHIR_OPERATIONS)[FhirInteraction]
-  | (typeof ORGBAC_FHIR_OPERATIONS)[FhirInteraction];
-
-/**
  * The request as AccessPolicy engines see it (the documented keys; there are no users in the emulator). On an
  * organization base `params` also holds `organization/id`, which the docs' policies compare with the binding of the
- * caller (`docs/tutorials/security-access-control-tutorials/how-to-enable-hierarchical-access-control.md`).
+ * caller (`docs/tutorials/security-access-control-tutorials/how-to-enable-hierarchical-access-control.md`), and the
+ * operation id is the organization base's (`orgbac.ts`).
  */
 export interface PolicyRequest {
   readonly 'request-method': string;
@@ -54,7 +34,7 @@ export interface PolicyRequest {
   readonly 'query-string'?: string;
   readonly params: Readonly<Record<string, unknown>>;
   /** The route's operation; absent where the docs name none (the emulator then sets none). */
-  readonly operation?: { readonly id: FhirOperationId | string };
+  readonly operation?: { readonly id: string };
   /** The parsed request body, "for POST, PUT or PATCH". */
   readonly body?: unknown;
   /** The stored Client resource, as GET /Client/<id> returns it. */

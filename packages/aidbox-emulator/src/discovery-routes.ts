@@ -4,7 +4,7 @@
  * (`<fhir base>/.well-known/smart-configuration`); the token signing keys; the CapabilityStatement at
  * `/fhir/metadata` (FHIR R4 §3.1.0.13 "capabilities", public); and `GET /health`.
  *
- * Every organization base (`/Organization/<id>/fhir`, OrgBAC) has its own `metadata`
+ * With OrgBAC on, every organization base (`/Organization/<id>/fhir`) has its own `metadata`
  * (`docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md` § Metadata) and,
  * as design.md asks, its own `.well-known/smart-configuration`, the same document (the token endpoint stays
  * `<aidbox>/auth/token`; the docs say nothing of SMART discovery under an organization). An organization that does
@@ -38,6 +38,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: EmulatorC
   app.get('/fhir/metadata', async (_request, reply) =>
     reply.type('application/fhir+json').send(capabilityStatement(context, `${context.baseUrl}/fhir`)),
   );
+  // Without OrgBAC there are no organization bases (404), as in a developer sandbox.
+  if (!context.orgbac) return;
   app.get<{ Params: OrganizationParams }>(
     '/Organization/:org/fhir/.well-known/smart-configuration',
     async (request) => {

@@ -1,6 +1,8 @@
+import type { FhirInteraction } from './access-policies.ts';
 import type { TokenSigner } from './access-tokens.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
-import type { FaultOptions, RecordedRequest } from './options.ts';
+import type { Faults } from './faults.ts';
+import type { RecordedRequest } from './options.ts';
 import type { RequestHolds } from './request-holds.ts';
 import type { ResourceStore } from './resource-store.ts';
 
@@ -11,9 +13,11 @@ export interface EmulatorContext {
   readonly signer: TokenSigner;
   readonly assertions: ClientAssertionVerifier;
   readonly adminClient: { readonly id: string; readonly secret: string };
+  /** OrgBAC when it is on, with the operation ids of an organization base's interactions; null when it is off. */
+  readonly orgbac: { readonly operations: Readonly<Record<FhirInteraction, string>> } | null;
   /** The public base URL, without a trailing slash; known once the server listens (the port may be random). */
   baseUrl: string;
-  faults: Required<FaultOptions>;
+  faults: Faults;
   /** Requests tests have asked to hold (see `hold`); checked before the faults. */
   readonly holds: RequestHolds;
   readonly recorded: RecordedRequest[];

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { EmulatorOptions } from './options.ts';
+import type { OrgbacWrite } from './orgbac.ts';
 
 export class EmulatorConfigError extends Error {
   override name = 'EmulatorConfigError';
@@ -42,8 +43,14 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
   if (adminId.includes(':')) problems.push('EMULATOR_ADMIN_CLIENT_ID: must not contain ":"');
   const adminSecret = read('EMULATOR_ADMIN_CLIENT_SECRET');
   if (adminSecret === undefined) problems.push('EMULATOR_ADMIN_CLIENT_SECRET: is required');
-  const seedText = read('EMULATOR_SEED') ?? 'true';
-  if (seedText !== 'true' && seedText !== 'false') problems.push('EMULATOR_SEED: must be true or false');
+  const flag = (name: string, fallback: 'true' | 'false') => {
+    const text = read(name) ?? fallback;
+    if (text !== 'true' && text !== 'false') problems.push(`${name}: must be true or false`);
+    return text === 'true';
+  };
+  const seed = flag('EMULATOR_SEED', 'true');
+  const orgbac = flag('EMULATOR_ORGBAC', 'false');
+  const orgbacWriteOperations = operationIds(read('EMULATOR_ORGBAC_WRITE_OPERATIONS'), problems);
   const errorRate = rate('EMULATOR_ERROR_RATE');
   const dropRate = rate('EMULATOR_DROP_RATE');
   const latencyMs = number('EMULATOR_LATENCY_MS', Number.isInteger, 'a whole number of milliseconds');
@@ -54,6 +61,7 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
   } catch {
     problems.push('EMULATOR_INIT_BUNDLE: must be a file path or a file:// URL');
   }
+  const writeConflictRate = rate('EMULATOR_WRITE_CONFLICT_RATE');
   if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
 
   const name = read('EMULATOR_NAME');
@@ -62,14 +70,38 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
     port,
     ...(baseUrl !== undefined ? { baseUrl } : {}),
     adminClient: { id: adminId, secret: adminSecret },
-    seed: seedText === 'true',
+    seed,
+    orgbac,
+    ...(orgbacWriteOperations !== undefined ? { orgbacWriteOperations } : {}),
     faults: {
       ...(errorRate !== undefined ? { errorRate } : {}),
       ...(dropRate !== undefined ? { dropRate } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(writeConflictRate !== undefined ? { writeConflictRate } : {}),
     },
     ...(name !== undefined ? { name } : {}),
     // Its placeholders are filled in from this process's environment, as the Aidbox container's envsubst does.
     ...(initBundlePath !== undefined ? { initBundle: { path: initBundlePath, variables: env } } : {}),
   };
+}
+
+const ORGBAC_WRITES: readonly OrgbacWrite[] = ['create', 'update', 'patch', 'delete'];
+
+/**
+ * `EMULATOR_ORGBAC_WRITE_OPERATIONS`: the operation ids of writes on an organization base, as `create=<id>,...`
+ * (e.g. what an operator check of a real Aidbox recorded); interactions left out keep their default.
+ */
+function operationIds(text: string | undefined, problems: string[]): Partial<Record<OrgbacWrite, string>> | undefined {
+  if (text === undefined) return undefined;
+  const ids: Partial<Record<OrgbacWrite, string>> = {};
+  for (const entry of text.split(',')) {
+    const [name, id, extra] = entry.split('=').map((part) => part.trim());
+    const write = ORGBAC_WRITES.find((candidate) => candidate === name);
+    if (!write || !id || extra !== undefined) {
+      problems.push(`EMULATOR_ORGBAC_WRITE_OPERATIONS: "${entry}" is not <${ORGBAC_WRITES.join('|')}>=<operation id>`);
+      continue;
+    }
+    ids[write] = id;
+  }
+  return ids;
 }

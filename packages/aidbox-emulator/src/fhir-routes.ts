@@ -1,6 +1,6 @@
 /**
- * The FHIR API: read, search, create, update, patch and delete, under the root base `/fhir` and under every
- * organization's base `/Organization/<id>/fhir` (OrgBAC, `orgbac.ts`).
+ * The FHIR API: read, search, create, update, patch and delete, under the root base `/fhir` and, when OrgBAC is on,
+ * under every organization's base `/Organization/<id>/fhir` (`orgbac.ts`).
  *
  * Every request needs a bearer token this emulator issued to a Client that still exists and is active (401
  * otherwise, RFC 6750 §3), and is then allowed only when BOTH the token's SMART scopes and one of the AccessPolicies
@@ -10,20 +10,20 @@
  * On an organization base:
  * - an unknown organization answers 404 (after authentication);
  * - policies see the request with `params['organization/id']` set to the organization and with the org-scoped
- *   operation ids (`ORGBAC_FHIR_OPERATIONS`);
+ *   operation ids (`orgbacOperations`);
  * - the admin client may also call with HTTP Basic, as Aidbox's root client does: no scope or policy check, but the
  *   organization's compartment still applies;
  * - reads, updates, patches and deletes of an existing resource outside the compartment answer 403 (ids that do not
  *   exist keep their 404, 410 or 204), searches see only the compartment, and writes bind what they store.
+ *
+ * Policies see `params` as the query string merged with the route's parameters (`resource/type`, `resource/id`,
+ * `organization/id`), "Parsed query-string params merged with URL params extracted by the routing engine"
+ * (`docs/access-control/authorization/access-policies.md`). Which wins when a query parameter has a route parameter's
+ * name is not documented; the emulator lets the query win, the worst case, so that a policy trusting `params` alone
+ * for the organization or the type is caught here (the portal's policies anchor `uri`, which has no query string).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  FHIR_OPERATIONS,
-  type FhirInteraction,
-  ORGBAC_FHIR_OPERATIONS,
-  type PolicyRequest,
-  policiesAllow,
-} from './access-policies.ts';
+import { FHIR_OPERATIONS, type FhirInteraction, type PolicyRequest, policiesAllow } from './access-policies.ts';
 import type { AccessTokenClaims } from './access-tokens.ts';
 import { authenticateBasic } from './callers.ts';
 import { isActiveClient } from './client-resource.ts';
@@ -58,6 +58,8 @@ interface FhirBase {
   readonly url: string;
   /** The organization's compartment on an organization base; none on the root base. */
   readonly compartment?: OrganizationCompartment;
+  /** The operation ids policies see for the interactions on this base. */
+  readonly operations: Readonly<Record<FhirInteraction, string>>;
 }
 
 interface TypeParams {
@@ -75,16 +77,20 @@ const ORGANIZATION_FHIR_PREFIX = '/Organization/:org/fhir';
 
 export function registerFhirRoutes(app: FastifyInstance, context: EmulatorContext): void {
   registerFhirApi(app, context, ROOT_FHIR_PREFIX);
-  registerFhirApi(app, context, ORGANIZATION_FHIR_PREFIX);
+  // Without OrgBAC there are no organization bases: their paths answer 404 like any unknown route.
+  if (context.orgbac) registerFhirApi(app, context, ORGANIZATION_FHIR_PREFIX);
 }
 
 /** The base a request was sent to; 404 for an organization that does not exist. */
 function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined): FhirBase {
-  if (organizationId === undefined) return { url: `${context.baseUrl}/fhir` };
+  if (organizationId === undefined) return { url: `${context.baseUrl}/fhir`, operations: FHIR_OPERATIONS };
+  // Organization routes exist only with OrgBAC on; this guard keeps that true should the registration ever change.
+  if (!context.orgbac) throw new OutcomeError(404, 'not-found', 'Organization bases need OrgBAC');
   requireOrganization(context.store, organizationId);
   return {
     url: `${context.baseUrl}/Organization/${organizationId}/fhir`,
     compartment: new OrganizationCompartment(context.store, organizationId),
+    operations: context.orgbac.operations,
   };
 }
 
@@ -199,16 +205,17 @@ function authorize(
   if (scopes && !scopesAllow(scopes, type, letter, query)) {
     throw new OutcomeError(403, 'forbidden', `Access denied: the token's scopes do not allow ${letter} on ${type}`);
   }
-  const params: Record<string, unknown> = { ...paramsObject(query), ...routeParams(request.params) };
-  // Only the route says which organization a request is for: a query parameter of that name must not pretend to.
-  delete params['organization/id'];
-  if (base.compartment) params['organization/id'] = base.compartment.organizationId;
-  const operations = base.compartment ? ORGBAC_FHIR_OPERATIONS : FHIR_OPERATIONS;
+  // The query wins over the route where names collide (see above): the worst case of an undocumented precedence.
+  const params: Record<string, unknown> = {
+    ...routeParams(request.params),
+    ...(base.compartment && { 'organization/id': base.compartment.organizationId }),
+    ...paramsObject(query),
+  };
   const policyRequest: PolicyRequest = {
     'request-method': request.method.toLowerCase(),
     uri: request.url.split('?')[0] ?? request.url,
     params,
-    operation: { id: operations[interaction] },
+    operation: { id: base.operations[interaction] },
     client: aidboxView(caller.client),
     ...(caller.claims && { jwt: { ...caller.claims } }),
   };

@@ -1,4 +1,5 @@
 /** The emulator's public types; see `startAidboxEmulator`. */
+import type { OrgbacWrite } from './orgbac.ts';
 import type { HoldOptions, RequestHold } from './request-holds.ts';
 
 /** Failures the emulator injects, for testing how callers cope with an unreliable Aidbox. */
@@ -9,6 +10,14 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Probability (0..1) of destroying the connection without answering, and without doing anything. */
   dropRate?: number;
+  /**
+   * Probability (0..1) of answering a PUT or DELETE with a write conflict (an OperationOutcome, code `conflict`)
+   * without doing anything, as Aidbox answers concurrent writes under its default serializable isolation: 412
+   * (`docs/api/rest-api/crud/update.md`) or 409 (`docs/tutorials/other-tutorials/how-to-load-large-fhir-bundles-via-nginx.md`).
+   */
+  writeConflictRate?: number;
+  /** The status of a write conflict; default 409 or 412 at random. */
+  writeConflictStatus?: 409 | 412;
 }
 
 export interface EmulatorOptions {
@@ -38,6 +47,18 @@ export interface EmulatorOptions {
    * where the bundle has none (production's seeds no demo data into a real Aidbox).
    */
   seed?: boolean;
+  /**
+   * Organization-based access control (OrgBAC), as `BOX_SECURITY_ORGBAC_ENABLED=true` turns it on: organization FHIR
+   * bases `/Organization/<id>/fhir`, and sample data bound to its organizations. Default false, as in Aidbox; a
+   * developer sandbox runs without it.
+   */
+  orgbac?: boolean;
+  /**
+   * The operation ids policies see for writes on an organization base, which Aidbox does not document (see
+   * `orgbacOperations`). Default: names no policy would guess. Set them to what an operator check of a real Aidbox
+   * recorded to reproduce it.
+   */
+  orgbacWriteOperations?: Partial<Record<OrgbacWrite, string>>;
   /** Faults applied to every request except `GET /health`; default none. */
   faults?: FaultOptions;
   /** A name for logs and the health answer, e.g. `sandbox` or `production`. */

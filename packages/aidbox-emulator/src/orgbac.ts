@@ -1,8 +1,10 @@
 /**
- * Organization-based hierarchical access control (OrgBAC), always on, as Aidbox runs it with
- * `BOX_SECURITY_ORGBAC_ENABLED=true` (`docs/access-control/authorization/scoped-api/
- * organization-based-hierarchical-access-control.md`, `docs/tutorials/security-access-control-tutorials/
- * how-to-enable-hierarchical-access-control.md`).
+ * Organization-based hierarchical access control (OrgBAC), as Aidbox runs it with `BOX_SECURITY_ORGBAC_ENABLED=true`
+ * (`docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md`,
+ * `docs/tutorials/security-access-control-tutorials/how-to-enable-hierarchical-access-control.md`). Off unless the
+ * emulator is started with `orgbac` (the setting defaults to `false`, `docs/reference/all-settings.md`); without it
+ * there are no organization bases at all (404), as in Health Samurai's developer sandbox, which runs without OrgBAC
+ * (`docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`).
  *
  * - Organizations form a tree through `Organization.partOf`; every organization has a FHIR base
  *   `/Organization/<id>/fhir`.
@@ -19,6 +21,7 @@
  * of a `system-shared` resource through an organization base is refused (422, as the docs answer a system-shared
  * resource with a binding).
  */
+import type { FhirInteraction } from './access-policies.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
 import type { ResourceStore } from './resource-store.ts';
@@ -27,6 +30,28 @@ export const TENANT_ORGANIZATION_EXTENSION = 'https://aidbox.app/tenant-organiza
 export const TENANT_RESOURCE_MODE_EXTENSION = 'https://aidbox.app/tenant-resource-mode';
 
 export type ResourceMode = 'shared' | 'system-shared';
+
+/** The writes on an organization base, whose operation ids Aidbox does not document. */
+export type OrgbacWrite = Exclude<FhirInteraction, 'read' | 'search'>;
+
+/**
+ * The operation ids AccessPolicies see on an organization base. Aidbox runs requests there as routes of their own with
+ * kebab-case ids; only read and search are documented (`docs/api/rest-api/other/smart-health-cards.md` §
+ * "Organization scope (OrgBAC)": "`orgbac-fhir-read`, and `orgbac-fhir-search` (kebab-case route ids, not the
+ * camel-case `FhirRead` / `FhirSearch`)"). The writes' ids are configurable and by default names no policy would
+ * guess, so that a policy which grants writes through a guessed id (`orgbac-fhir-create`, ...) fails here as it may
+ * fail on a real Aidbox, and policies have to match writes by method and path instead.
+ */
+export function orgbacOperations(writes: Partial<Record<OrgbacWrite, string>> = {}): Record<FhirInteraction, string> {
+  return {
+    read: 'orgbac-fhir-read',
+    search: 'orgbac-fhir-search',
+    create: writes.create ?? 'emulator-undocumented-orgbac-create',
+    update: writes.update ?? 'emulator-undocumented-orgbac-update',
+    patch: writes.patch ?? 'emulator-undocumented-orgbac-patch',
+    delete: writes.delete ?? 'emulator-undocumented-orgbac-delete',
+  };
+}
 
 /**
  * The organization a resource is bound to: FHIR format (`valueReference: {reference: "Organization/<id>"}`, as FHIR

@@ -2,10 +2,11 @@
  * Sample payer data for the sandbox (never PHI): two unrelated health plans, one of which has a regional child
  * organization (`partOf`), each with its own members, coverage, claims (ExplanationOfBenefit) and observations.
  *
- * Every resource that belongs to an organization carries the OrgBAC tenant binding Aidbox writes on resources
- * created through an organization's FHIR base (`meta.extension` `https://aidbox.app/tenant-organization-id`,
+ * With OrgBAC on, every resource that belongs to an organization carries the tenant binding Aidbox writes on
+ * resources created through an organization's FHIR base (`meta.extension` `https://aidbox.app/tenant-organization-id`,
  * `docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md`), so that
- * organization-scoped access can be built on this data.
+ * organization-scoped access can be built on this data. Without OrgBAC (a developer sandbox) nothing is bound: the
+ * organizations are plain payer data there, as they would be in an Aidbox that has no organization bases.
  */
 import type { JsonObject } from './json-value.ts';
 import { TENANT_ORGANIZATION_EXTENSION } from './orgbac.ts';
@@ -57,18 +58,32 @@ function member(
   return { id, organization, payer, family, given, gender, birthDate, plan };
 }
 
+export interface SeedOptions {
+  /** Whether the emulator runs OrgBAC: only then is the data bound to its organizations. */
+  readonly orgbac: boolean;
+}
+
 /** Writes the sample data into a store. */
-export function loadSeedData(store: ResourceStore): void {
-  for (const resource of seedResources()) store.put(resource.resourceType as string, resource.id as string, resource);
+export function loadSeedData(store: ResourceStore, options: SeedOptions): void {
+  for (const resource of seedResources(options)) {
+    store.put(resource.resourceType as string, resource.id as string, resource);
+  }
 }
 
 /** The sample resources, freshly built (each emulator gets its own copies). */
-export function seedResources(): JsonObject[] {
-  return [
+export function seedResources(options: SeedOptions): JsonObject[] {
+  const resources = [
     ...ORGANIZATIONS.map(organization),
     ...ORGANIZATIONS.filter((o) => !o.partOf).map(practitioner),
     ...MEMBERS.flatMap((m) => [patient(m), coverage(m), explanationOfBenefit(m), observation(m)]),
   ];
+  return options.orgbac ? resources : resources.map(withoutTenantBinding);
+}
+
+/** The resource without the `meta` that only carries its tenant binding. */
+function withoutTenantBinding(resource: JsonObject): JsonObject {
+  const { meta: _binding, ...unbound } = resource;
+  return unbound;
 }
 
 function tenant(organizationId: string): JsonObject {

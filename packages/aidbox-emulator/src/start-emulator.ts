@@ -6,6 +6,7 @@ import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
 import { applyInitBundle, readInitBundle } from './init-bundle.ts';
 import type { AidboxEmulator, EmulatorOptions } from './options.ts';
+import { orgbacOperations } from './orgbac.ts';
 import { RequestHolds } from './request-holds.ts';
 import { aidboxView } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
@@ -32,6 +33,7 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   }
   const host = options.host ?? '127.0.0.1';
   const store = new ResourceStore();
+  const orgbac = options.orgbac ?? false;
   if (options.initBundle) {
     applyInitBundle(store, await readInitBundle(options.initBundle));
     // Root is checked first on Basic: a bundle Client under its id would silently get root's rights in tests.
@@ -39,14 +41,16 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
       throw new RangeError(`adminClient.id ${adminClient.id} is also a Client of the init bundle`);
     }
   }
-  // After the bundle: where both hold the same sample resource, the emulator's own version is the one tests know.
-  if (options.seed ?? true) loadSeedData(store);
+  // After the bundle: where both hold the same sample resource, the emulator's own version (bound to its
+  // organizations only with OrgBAC) is the one that counts.
+  if (options.seed ?? true) loadSeedData(store, { orgbac });
   const context: EmulatorContext = {
     name: options.name ?? 'aidbox-emulator',
     store,
     signer: await createTokenSigner(),
     assertions: new ClientAssertionVerifier(),
     adminClient: { id: adminClient.id, secret: adminClient.secret },
+    orgbac: orgbac ? { operations: orgbacOperations(options.orgbacWriteOperations) } : null,
     baseUrl: '',
     faults: normalizeFaults(options.faults),
     holds: new RequestHolds(),

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { loadEmulatorConfig } from '../src/env-config.ts';
 import { ADMIN, basic, startEmulator, uniqueId } from './emulator-fixture.ts';
 
 const client = { grant_types: ['client_credentials'], scope: ['system/Patient.rs'], secret: 'pw' };
@@ -63,4 +64,40 @@ t.test('records every answered request with its method, path and status', async 
 t.test('refuses to start with impossible faults or without an admin client secret', async (t) => {
   await t.rejects(startEmulator(t, { faults: { dropRate: -0.1 } }), RangeError);
   await t.rejects(startEmulator(t, { adminClient: { id: 'root', secret: '' } }), RangeError);
+});
+
+t.test(
+  'with writeConflictRate 1 answers PUT and DELETE with a 409 or 412 conflict and changes nothing, while reads pass',
+  async (t) => {
+    const aidbox = await startEmulator(t);
+    const id = uniqueId('svc');
+    t.equal((await aidbox.admin('PUT', `/Client/${id}`, client)).status, 201);
+    const before = aidbox.emulator.resource('Client', id);
+    for (const status of [412, 409] as const) {
+      aidbox.emulator.setFaults({ writeConflictRate: 1, writeConflictStatus: status });
+      const put = await aidbox.admin('PUT', `/Client/${id}`, { ...client, scope: ['system/Coverage.rs'] });
+      t.equal(put.status, status);
+      t.match(put.body, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'conflict' }] });
+      t.equal((await aidbox.admin('DELETE', `/Client/${id}`)).status, status);
+      t.equal((await aidbox.admin('GET', `/Client/${id}`)).status, 200, 'a read is no write');
+    }
+    t.same(aidbox.emulator.resource('Client', id), before, 'nothing changed');
+    aidbox.emulator.setFaults({ writeConflictRate: 1 });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 40; i++) statuses.add((await aidbox.admin('DELETE', `/Client/${id}`)).status);
+    t.ok(
+      [...statuses].every((status) => status === 409 || status === 412),
+      'left to chance: 409 or 412',
+    );
+    t.throws(() => aidbox.emulator.setFaults({ writeConflictRate: 1.5 }), /writeConflictRate/);
+    t.throws(() => aidbox.emulator.setFaults({ writeConflictStatus: 500 as never }), /writeConflictStatus/);
+  },
+);
+
+t.test('reads the write conflict rate from EMULATOR_WRITE_CONFLICT_RATE', async (t) => {
+  const base = { EMULATOR_ADMIN_CLIENT_SECRET: 'secret' };
+  t.match(loadEmulatorConfig({ ...base, EMULATOR_WRITE_CONFLICT_RATE: '0.25' }), {
+    faults: { writeConflictRate: 0.25 },
+  });
+  t.throws(() => loadEmulatorConfig({ ...base, EMULATOR_WRITE_CONFLICT_RATE: '2' }), /EMULATOR_WRITE_CONFLICT_RATE/);
 });

@@ -10,10 +10,23 @@ import type { OperationOutcome } from './resources.ts';
 export type AidboxErrorCode = 'http_status' | 'timeout' | 'network' | 'invalid_response';
 
 /**
- * Statuses worth another attempt: rate limiting and gateway / availability failures. 500 is not among them: it
- * usually marks a server bug that the same request repeats. 4xx never is: the same request would be refused again.
+ * Statuses worth another attempt for any request: rate limiting and gateway / availability failures. Other 4xx are
+ * not: the same request would be refused again.
  */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/**
+ * Statuses worth another attempt for an unconditional write (a PUT or DELETE of one resource without `If-Match`):
+ * Aidbox runs writes under serializable isolation and answers a concurrent one 412 (aidbox-docs
+ * `docs/api/rest-api/crud/update.md`: "This may lead to `412` errors when you modify resources concurrently") or 409
+ * (`docs/tutorials/other-tutorials/how-to-load-large-fhir-bundles-via-nginx.md`: "`409 Conflict` (intermittent) |
+ * Aidbox | `SERIALIZABLE` conflict between concurrent transactions"), and "The best way to handle rejected
+ * transactions is to retry them" (`docs/api/batch-transaction.md`). A 500 is retried there too: the write is
+ * idempotent, and a failure of the transaction itself is as likely as a bug. With `If-Match` or a conditional URL a
+ * 412 is a real precondition failure (`docs/api/rest-api/crud/delete.md`, `docs/api/other/etag-support.md`), so none
+ * of these is retried then.
+ */
+const UNCONDITIONAL_WRITE_RETRYABLE_STATUSES: ReadonlySet<number> = new Set([409, 412, 500]);
 
 export interface AidboxErrorInit {
   readonly code: AidboxErrorCode;
@@ -22,6 +35,8 @@ export interface AidboxErrorInit {
   readonly status?: number;
   readonly outcome?: OperationOutcome;
   readonly retryAfterMs?: number;
+  /** The request was a PUT or DELETE without `If-Match` or a conditional URL: 409, 412 and 500 are transient then. */
+  readonly unconditionalWrite?: boolean;
   readonly cause?: unknown;
 }
 
@@ -35,7 +50,10 @@ export class AidboxError extends Error {
   readonly status: number | undefined;
   /** The OperationOutcome Aidbox sent, when the error body was one. */
   readonly outcome: OperationOutcome | undefined;
-  /** True when the same request may succeed later: 429, 502, 503, 504, timeouts and network failures. */
+  /**
+   * True when the same request may succeed later: 429, 502, 503, 504, timeouts and network failures, and for an
+   * unconditional PUT or DELETE also 409, 412 and 500 (a concurrent write).
+   */
   readonly retryable: boolean;
   /** How long Aidbox asked callers to wait (`Retry-After`), when it did: a job queue can reschedule by it. */
   readonly retryAfterMs: number | undefined;
@@ -46,18 +64,21 @@ export class AidboxError extends Error {
     this.operation = init.operation;
     this.status = init.status;
     this.outcome = init.outcome;
-    this.retryable = isRetryable(init.code, init.status);
+    this.retryable = isRetryable(init.code, init.status, init.unconditionalWrite ?? false);
     this.retryAfterMs = init.retryAfterMs;
   }
 }
 
-function isRetryable(code: AidboxErrorCode, status: number | undefined): boolean {
+function isRetryable(code: AidboxErrorCode, status: number | undefined, unconditionalWrite: boolean): boolean {
   switch (code) {
     case 'timeout':
     case 'network':
       return true;
     case 'http_status':
-      return status !== undefined && RETRYABLE_STATUSES.has(status);
+      if (status === undefined) return false;
+      return (
+        RETRYABLE_STATUSES.has(status) || (unconditionalWrite && UNCONDITIONAL_WRITE_RETRYABLE_STATUSES.has(status))
+      );
     case 'invalid_response':
       return false;
     default:

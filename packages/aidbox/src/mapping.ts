@@ -3,6 +3,7 @@
  * (design.md, "Aidbox mapping"). No I/O: the provisioner decides when to write, this module only decides what.
  */
 import { grantsOf, type Permission, type ScopeVersion } from '@payerbox/domain';
+import { isFhirId, organizationAlternatives } from './organization-policy.ts';
 import type { AccessPolicy, AidboxClient, Extension, JsonValue } from './resources.ts';
 
 /** What the mapping needs to know about a backend service. */
@@ -15,7 +16,10 @@ export interface ServiceSpec {
   readonly scopeVersion: ScopeVersion;
   /** The stored system scopes: valid for `scopeVersion`, normalised. */
   readonly scopes: readonly string[];
-  /** The OrgBAC organization the client is bound to, if any. */
+  /**
+   * The OrgBAC organization the client is bound to in the environment being written, if any: the service's
+   * organization in production, always null in the sandbox, which runs without OrgBAC (`organizationInEnvironment`).
+   */
   readonly organizationId: string | null;
 }
 
@@ -45,20 +49,6 @@ const OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
   u: ['FhirUpdate', 'FhirPatch'],
   d: ['FhirDelete'],
   s: ['FhirSearch'],
-};
-
-/**
- * The same on an organization's FHIR base `/Organization/<id>/fhir`, where Aidbox runs the interactions as routes of
- * their own with kebab-case ids. Read and search are documented (`docs/api/rest-api/other/smart-health-cards.md`:
- * `orgbac-fhir-read`, `orgbac-fhir-search`); create, update, patch and delete follow their pattern, unverified
- * (infra/aidbox/NOTES.md).
- */
-const ORGBAC_OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
-  c: ['orgbac-fhir-create'],
-  r: ['orgbac-fhir-read'],
-  u: ['orgbac-fhir-update', 'orgbac-fhir-patch'],
-  d: ['orgbac-fhir-delete'],
-  s: ['orgbac-fhir-search'],
 };
 
 /** Thrown when a service cannot be mapped (a secret service without its secret, a JWKS service without a URI). */
@@ -139,21 +129,28 @@ export function accessPolicyId(clientId: string): string {
  * policy does, and only for the active client with this id: one alternative per resource type (`*` for all types)
  * with the operation ids its permissions allow.
  *
+ * @throws MappingError when the organization id is not a FHIR id.
+ *
  * The client condition is repeated inside every alternative instead of sitting beside `$one-of`: the Matcho reference
  * (`docs/reference/matcho-dsl-reference.md`) says `$one-of` cannot be combined with other keys in the same map, and a
  * dropped client condition would hand these permissions to every caller the policy is evaluated for.
  *
- * For a client bound to an OrgBAC organization every alternative also requires that binding on the client and that
- * the request goes through that organization's FHIR base (`/Organization/<id>/fhir`, whose id Aidbox puts into
- * `params.organization/id`), and names the operation ids Aidbox gives requests there. Aidbox's hierarchical access
- * control how-to compares the binding with `.params.organization/id`; a per-client policy knows the organization, so
- * it names it literally, which is equivalent and needs no reference into the request. Which resources a request
- * through that base reaches is OrgBAC's decision: the organization's own and its descendants'.
+ * For a client bound to an OrgBAC organization (production only) every alternative also requires that binding on the
+ * client, a request path under that organization's FHIR base (`/Organization/<id>/fhir`) and `params.organization/id`;
+ * reads go by their documented org-scoped operation ids and writes by method and path (`organization-policy.ts`).
+ * Aidbox's hierarchical access control how-to compares the binding with `.params.organization/id`; a per-client policy
+ * knows the organization, so it names it literally, which is equivalent and needs no reference into the request.
+ * Which resources a request through that base reaches is OrgBAC's decision: the organization's own and its
+ * descendants'.
  */
 export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
   const client: { [key: string]: JsonValue } = { id: service.clientId, active: true };
   const organizationId = service.organizationId;
   if (organizationId !== null) {
+    // The id goes into a path pattern: anything but a FHIR id could widen it.
+    if (!isFhirId(organizationId)) {
+      throw new MappingError(`service ${service.clientId} has an organization id that is not a FHIR id`);
+    }
     // `$contains` rather than an array literal: a Matcho array pattern matches by position, and the binding need
     // not be the client's first extension. Only the id is matched, so an Aidbox that leaves `resourceType` out of a
     // stored reference still matches.
@@ -163,17 +160,17 @@ export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
       },
     };
   }
-  // A bound client's alternatives all require an organization base, whose requests run as the OrgBAC operations.
-  const operations = organizationId === null ? OPERATIONS : ORGBAC_OPERATIONS;
-  const alternatives: JsonValue[] = grantsOf(service.scopes, service.scopeVersion).map((grant) => {
-    const operation = { id: { $enum: grant.permissions.flatMap((permission) => operations[permission]) } };
-    // A wildcard type matches requests for every resource type, so it puts no condition on `resource/type`.
-    const params: { [key: string]: JsonValue } = {
-      ...(organizationId !== null && { 'organization/id': organizationId }),
-      ...(grant.resource !== '*' && { 'resource/type': grant.resource }),
-    };
-    return Object.keys(params).length === 0 ? { client, operation } : { client, params, operation };
-  });
+  const grants = grantsOf(service.scopes, service.scopeVersion);
+  const alternatives: JsonValue[] =
+    organizationId !== null
+      ? grants.flatMap((grant) => organizationAlternatives(client, organizationId, grant))
+      : grants.map((grant) => {
+          const operation = { id: { $enum: grant.permissions.flatMap((permission) => OPERATIONS[permission]) } };
+          // A wildcard type matches requests for every resource type, so it puts no condition on `resource/type`.
+          return grant.resource === '*'
+            ? { client, operation }
+            : { client, params: { 'resource/type': grant.resource }, operation };
+        });
   return {
     resourceType: 'AccessPolicy',
     id: accessPolicyId(service.clientId),

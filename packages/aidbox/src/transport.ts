@@ -44,6 +44,8 @@ export interface Request {
   readonly path: string;
   readonly body?: unknown;
   readonly contentType?: 'application/json' | 'application/merge-patch+json';
+  /** Sent as `If-Match`: the write then applies only to that version, and a 412 means it changed meanwhile. */
+  readonly ifMatch?: string;
   /** Statuses that are answers rather than errors (e.g. 404 for a read that may miss). */
   readonly expect: readonly number[];
   /** Strings to keep out of errors besides the client secret, e.g. the secret of the Client being written. */
@@ -87,6 +89,18 @@ function isIdempotent(request: Request): boolean {
     default:
       return request.method satisfies never;
   }
+}
+
+/**
+ * A PUT or DELETE of one resource as it is, without `If-Match` and without search criteria in the URL (a conditional
+ * update or delete): repeating it after a concurrent write changed the resource is what the caller wanted anyway.
+ */
+function isUnconditionalWrite(request: Request): boolean {
+  return (
+    (request.method === 'PUT' || request.method === 'DELETE') &&
+    request.ifMatch === undefined &&
+    !request.path.includes('?')
+  );
 }
 
 /** Equal jitter: half the exponential step fixed, half random, so synchronised workers spread out. */
@@ -144,6 +158,7 @@ export function createTransport(options: TransportOptions): Send {
     const signal = AbortSignal.timeout(options.timeoutMs);
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+    if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
     let status: number;
     let retryAfter: string | null;
     let text: string;
@@ -174,6 +189,7 @@ export function createTransport(options: TransportOptions): Send {
       status,
       ...(outcome ? { outcome } : {}),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      unconditionalWrite: isUnconditionalWrite(request),
     });
   }
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import t, { type Test } from 'tap';
 import { type AidboxClient, createAidboxClient } from '../src/index.ts';
+import { createTransport } from '../src/transport.ts';
 import { failure } from './helpers/failure.ts';
 
 interface Seen {
@@ -201,12 +202,86 @@ t.test('retries a rate-limited call after a short Retry-After', async (t) => {
   t.equal(server.seen.length, 2);
 });
 
-t.test('does not retry a 500, which a retry would repeat', async (t) => {
+t.test('does not retry a 500 answer to a read, which a retry would repeat', async (t) => {
   const server = await serve(t, (_req, res) => json(res, 500, outcome('boom')));
   const error = await failure(createAidboxClient({ baseUrl: server.url, ...credentials, retryDelayMs: 1 }).health());
   t.equal(error.status, 500);
   t.equal(error.retryable, false);
   t.equal(server.seen.length, 1);
+});
+
+t.test('retries an unconditional PUT through 412, 409 and 500 answers of concurrent writes', async (t) => {
+  const answers = [412, 409, 500];
+  const server = await serve(t, (_req, res, body) => {
+    const status = answers[server.seen.length - 1];
+    return status ? json(res, status, outcome('could not serialize access')) : json(res, 201, JSON.parse(body));
+  });
+  const aidbox = createAidboxClient({ baseUrl: server.url, ...credentials, retries: 3, retryDelayMs: 1 });
+  const result = await aidbox.putClient(client);
+  t.equal(result.resource.id, 'bs-wire');
+  t.same(
+    server.seen.map((seen) => `${seen.method} ${seen.url}`),
+    Array(4).fill('PUT /Client/bs-wire'),
+  );
+});
+
+t.test('retries an unconditional DELETE answered 412', async (t) => {
+  const server = await serve(t, (_req, res) =>
+    server.seen.length === 1 ? json(res, 412, outcome('concurrent update')) : res.writeHead(204).end(),
+  );
+  const aidbox = createAidboxClient({ baseUrl: server.url, ...credentials, retryDelayMs: 1 });
+  t.same(await aidbox.deleteAccessPolicy('bs-wire-policy'), { existed: false });
+  t.equal(server.seen.length, 2);
+});
+
+t.test(
+  'gives up on a write conflict after its retries with an error still marked retryable, for the job queue',
+  async (t) => {
+    const server = await serve(t, (_req, res) => json(res, 412, outcome('concurrent update')));
+    const aidbox = createAidboxClient({ baseUrl: server.url, ...credentials, retries: 2, retryDelayMs: 1 });
+    const error = await failure(aidbox.putClient(client));
+    t.equal(error.status, 412);
+    t.equal(error.retryable, true);
+    t.match(error.message, /concurrent update/);
+    t.equal(server.seen.length, 3);
+  },
+);
+
+t.test(
+  'does not retry a 412 of a write sent with If-Match or to a conditional URL: the precondition failed',
+  async (t) => {
+    const server = await serve(t, (_req, res) => json(res, 412, outcome('version mismatch')));
+    const send = createTransport({
+      baseUrl: server.url,
+      ...credentials,
+      timeoutMs: 5_000,
+      retries: 3,
+      retryDelayMs: 1,
+      fetch: globalThis.fetch,
+    });
+    const guarded = await failure(
+      send({
+        method: 'PUT',
+        path: '/Patient/pt-1',
+        body: { resourceType: 'Patient' },
+        ifMatch: 'W/"3"',
+        expect: [200],
+      }),
+    );
+    t.equal(guarded.retryable, false);
+    t.equal(server.seen[0]?.headers['if-match'], 'W/"3"');
+    const conditional = await failure(send({ method: 'DELETE', path: '/Patient?identifier=x', expect: [200, 204] }));
+    t.equal(conditional.retryable, false);
+    t.equal(server.seen.length, 2, 'one attempt each');
+  },
+);
+
+t.test('does not retry a 409 or 412 answer to a merge patch or a read', async (t) => {
+  const server = await serve(t, (req, res) => json(res, req.method === 'PATCH' ? 409 : 412, outcome('conflict')));
+  const aidbox = createAidboxClient({ baseUrl: server.url, ...credentials, retries: 3, retryDelayMs: 1 });
+  t.equal((await failure(aidbox.patchClient('bs-wire', { active: false }))).retryable, false);
+  t.equal((await failure(aidbox.getClient('bs-wire'))).retryable, false);
+  t.equal(server.seen.length, 2);
 });
 
 t.test('treats a 404 on delete as already gone, as Aidbox does when configured to answer it', async (t) => {

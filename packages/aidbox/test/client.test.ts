@@ -53,6 +53,26 @@ if (typeof module === 'string') {
     t.same(statusesOf(emulator, `/Client/${id}`), [503, 503, 201]);
   });
 
+  t.test('retries a PUT and a DELETE through injected 412 and 409 write conflicts', async (t) => {
+    const { emulator, connection } = await setup(t);
+    const id = portalClientId();
+    let answered = 0;
+    const clearingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      answered += 1;
+      if (answered === 2) emulator.setFaults({});
+      if (answered === 3) emulator.setFaults({ writeConflictRate: 1, writeConflictStatus: 409 });
+      if (answered === 4) emulator.setFaults({});
+      return response;
+    };
+    emulator.setFaults({ writeConflictRate: 1, writeConflictStatus: 412 });
+    const aidbox = createAidboxClient({ ...connection, retries: 3, retryDelayMs: 1, fetch: clearingFetch });
+    t.equal((await aidbox.putClient(desired(id))).created, true);
+    t.same(statusesOf(emulator, `/Client/${id}`), [412, 412, 201]);
+    t.same(await aidbox.deleteClient(id), { existed: true });
+    t.same(statusesOf(emulator, `/Client/${id}`), [412, 412, 201, 409, 200]);
+  });
+
   t.test('gives up after its retries with a retryable error that carries the OperationOutcome', async (t) => {
     const { emulator, connection } = await setup(t);
     const id = portalClientId();

@@ -237,6 +237,59 @@ if (typeof target === 'string') {
       t.equal(await read('/Organization/org-acme-health/fhir/Patient?_count=1'), 200, 'a search');
       t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-4'), 403, "another's patient");
       t.equal(await read('/Organization/org-beacon-mutual/fhir/Patient/test-pt-4'), 403, "another's base");
+      // Whichever of route and query wins in `params`, the policy's uri names the base the request went through.
+      t.equal(await read('/fhir/Patient?organization%2Fid=org-acme-health'), 403, 'the root base, org in the query');
+      t.equal(
+        await read('/Organization/org-beacon-mutual/fhir/Patient?organization%2Fid=org-acme-health'),
+        403,
+        "another's base, its own org in the query",
+      );
+    },
+  );
+
+  t.test(
+    'lets a token of a Client bound to an organization create, update and delete through its base by method and path',
+    { skip: !reader && noReader },
+    async (t) => {
+      const known = new Set(((await reader?.listOrganizations()) ?? []).map((o) => o.id));
+      if (!known.has('org-acme-health') || !known.has('org-beacon-mutual')) {
+        t.plan(0, 'the target lacks the sample organizations org-acme-health and org-beacon-mutual');
+        return;
+      }
+      const clientId = target.newClientId();
+      const secret = `pbx_cs_${randomBytes(16).toString('hex')}`;
+      const spec = service(clientId, {
+        authMethod: 'client_secret',
+        jwksUri: null,
+        scopes: ['system/Observation.cud'],
+        organizationId: 'org-acme-health',
+      });
+      await aidbox.putClient(clientResource(spec, { active: true, secret }));
+      await aidbox.putAccessPolicy(accessPolicyResource(spec));
+      const base = target.connection.baseUrl.replace(/\/+$/, '');
+      const token = await clientCredentialsToken(t, base, clientId, secret, 'system/Observation.cud');
+      const send = (method: string, path: string, body?: unknown) =>
+        fetch(`${base}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+      const observation = { resourceType: 'Observation', status: 'final', code: { text: 'contract' } };
+      const created = await send('POST', '/Organization/org-acme-health/fhir/Observation', observation);
+      t.equal(created.status, 201, 'create');
+      const id = ((await created.json()) as { id: string }).id;
+      const path = `/Organization/org-acme-health/fhir/Observation/${id}`;
+      t.equal((await send('PUT', path, { ...observation, id, status: 'amended' })).status, 200, 'update');
+      t.equal((await send('DELETE', path)).status, 200, 'delete');
+      t.equal(
+        (await send('POST', '/Organization/org-beacon-mutual/fhir/Observation', observation)).status,
+        403,
+        "another's base",
+      );
+      t.equal((await send('POST', '/fhir/Observation', observation)).status, 403, 'the root base');
     },
   );
 }

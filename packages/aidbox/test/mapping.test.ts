@@ -171,10 +171,17 @@ t.test('binds the client to its organization with the tenant meta extension in A
   t.notOk('meta' in clientResource(jwksService, { active: true }));
 });
 
-t.test('makes the policy of a bound client check the organization binding', async (t) => {
-  const bound = { ...jwksService, organizationId: 'org-east' };
-  for (const alt of Object.values(alternatives(bound))) {
-    t.same((alt as { client: unknown }).client, {
+/** The `$one-of` alternatives of a policy, as written. */
+function allAlternatives(service: ServiceSpec): Record<string, unknown>[] {
+  return (accessPolicyResource(service).matcho as { '$one-of': Record<string, unknown>[] })['$one-of'];
+}
+
+t.test('makes every alternative of a bound client policy check the organization binding', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/Patient.cruds', 'system/*.rs'] };
+  const all = allAlternatives(bound);
+  t.ok(all.length > 2);
+  for (const alt of all) {
+    t.same(alt.client, {
       id: jwksService.clientId,
       active: true,
       meta: {
@@ -186,30 +193,75 @@ t.test('makes the policy of a bound client check the organization binding', asyn
   }
 });
 
-t.test('lets a bound client in only through its organization FHIR base', async (t) => {
+t.test(
+  'anchors every alternative of a bound client on its organization base path, which a query string cannot change',
+  async (t) => {
+    const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/Patient.cruds', 'system/*.s'] };
+    for (const alt of allAlternatives(bound)) {
+      t.match(alt.uri, /^#\^\/Organization\/org\\-east\/fhir\//, 'the path, not params alone');
+      t.match(alt.params, { 'organization/id': 'org-east' }, 'and params as a second condition');
+    }
+  },
+);
+
+t.test('grants a bound client reads by the documented org-scoped operation ids only', async (t) => {
   const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/*.s', 'system/Patient.r'] };
-  const alt = alternatives(bound);
-  t.same((alt.Patient as { params: unknown }).params, { 'organization/id': 'org-east', 'resource/type': 'Patient' });
-  t.same(alt['*'], {
-    client: (alt.Patient as { client: unknown }).client,
-    params: { 'organization/id': 'org-east' },
-    operation: { id: { $enum: ['orgbac-fhir-search'] } },
-  });
+  t.same(allAlternatives(bound), [
+    {
+      client: allAlternatives(bound)[0]?.client,
+      uri: '#^/Organization/org\\-east/fhir/[A-Z][A-Za-z]+(/|$)',
+      params: { 'organization/id': 'org-east' },
+      operation: { id: { $enum: ['orgbac-fhir-search'] } },
+    },
+    {
+      client: allAlternatives(bound)[0]?.client,
+      uri: '#^/Organization/org\\-east/fhir/Patient(/|$)',
+      params: { 'organization/id': 'org-east', 'resource/type': 'Patient' },
+      operation: { id: { $enum: ['orgbac-fhir-read'] } },
+    },
+  ]);
 });
 
-t.test('grants a bound client the operations Aidbox runs on an organization base', async (t) => {
-  const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/Patient.cruds', 'system/*.r'] };
-  t.same(operationsOf(bound), {
-    Patient: [
-      'orgbac-fhir-create',
-      'orgbac-fhir-read',
-      'orgbac-fhir-update',
-      'orgbac-fhir-patch',
-      'orgbac-fhir-delete',
-      'orgbac-fhir-search',
+t.test('grants a bound client writes by method and path, never by an undocumented operation id', async (t) => {
+  const bound = { ...jwksService, organizationId: 'org-east', scopes: ['system/Patient.cud'] };
+  const all = allAlternatives(bound);
+  t.notOk(JSON.stringify(all).includes('orgbac-fhir-create'), 'no guessed ids');
+  t.same(
+    all.map(({ client: _client, ...rest }) => rest),
+    [
+      {
+        'request-method': { $enum: ['post'] },
+        uri: '#^/Organization/org\\-east/fhir/Patient$',
+        params: { 'organization/id': 'org-east', 'resource/type': 'Patient' },
+      },
+      {
+        'request-method': { $enum: ['put', 'patch'] },
+        uri: '#^/Organization/org\\-east/fhir/Patient(/[A-Za-z0-9\\-.]{1,64})?$',
+        params: { 'organization/id': 'org-east', 'resource/type': 'Patient' },
+      },
+      {
+        'request-method': { $enum: ['delete'] },
+        uri: '#^/Organization/org\\-east/fhir/Patient(/[A-Za-z0-9\\-.]{1,64})?$',
+        params: { 'organization/id': 'org-east', 'resource/type': 'Patient' },
+      },
     ],
-    '*': ['orgbac-fhir-read'],
-  });
+  );
+});
+
+t.test('escapes the dots and dashes of an organization id so that they match only themselves', async (t) => {
+  const bound = { ...jwksService, organizationId: 'acme.east-1', scopes: ['system/Patient.r'] };
+  const [read] = allAlternatives(bound);
+  const pattern = new RegExp(String(read?.uri).slice(1));
+  t.ok(pattern.test('/Organization/acme.east-1/fhir/Patient/pt-1'));
+  t.notOk(pattern.test('/Organization/acmeXeast-1/fhir/Patient/pt-1'), 'a dot is not any character');
+  t.notOk(pattern.test('/Organization/acme.east-10/fhir/Patient/pt-1'), 'nor a prefix of another id');
+  t.notOk(pattern.test('/fhir/Patient/pt-1'), 'nor the root base');
+  t.notOk(pattern.test('/Organization/other/fhir/Patient/pt-1?x=/Organization/acme.east-1/fhir/Patient'));
+});
+
+t.test('refuses an organization id that is not a FHIR id, since it goes into a path pattern', async (t) => {
+  t.throws(() => accessPolicyResource({ ...jwksService, organizationId: 'org/../x' }), MappingError);
+  t.throws(() => accessPolicyResource({ ...jwksService, organizationId: '' }), MappingError);
 });
 
 t.test('puts no organization condition into the policy of an unbound client', async (t) => {

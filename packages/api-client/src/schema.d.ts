@@ -680,6 +680,7 @@ export interface components {
             error: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description In production, the organization's FHIR base (<aidbox>/Organization/<organizationId>/fhir) when the service has an organization; in the sandbox always <aidbox>/fhir, because the sandbox runs without organizations (OrgBAC) and its client is not bound to one */
             fhirBaseUrl: string;
             smartConfigurationUrl: string;
             tokenUrl: string;
@@ -697,6 +698,7 @@ export interface components {
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             scopes: string[];
+            /** @description The organization (OrgBAC) whose data the production client may reach; the sandbox client is not bound to it */
             organizationId: string | null;
             /** @description The organization with its place in the hierarchy; null without one, or when the cached organizations do not list it (any more) */
             organization: components["schemas"]["ServiceOrganization"] | null;

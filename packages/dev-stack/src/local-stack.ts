@@ -72,10 +72,10 @@ export interface LocalStackOptions {
    */
   readonly config?: Readonly<Record<string, string>>;
   /**
-   * A multi-organization deployment: OrgBAC on, with the registration service reading organizations from the
-   * production emulator as the portal's read-only client (what `ORGBAC_ENABLED=true` plus the
-   * `PRODUCTION_AIDBOX_URL` and `PRODUCTION_AIDBOX_READER_*` settings do in a real deployment). `config` may still
-   * override any of these.
+   * A multi-organization deployment: OrgBAC on in the production emulator (never in the sandbox's, which runs without
+   * it as Health Samurai's developer sandbox does), with the registration service reading organizations from the
+   * production emulator as the portal's read-only client (what `ORGBAC_ENABLED=true` plus the `PRODUCTION_AIDBOX_URL`
+   * and `PRODUCTION_AIDBOX_READER_*` settings do in a real deployment). `config` may still override any of these.
    */
   readonly orgbac?: boolean;
 }
@@ -152,10 +152,18 @@ async function assemble(
   cleanups.push(database.release);
   const databaseUrl = database.url;
   const keyring = generateKeyringSpec('stack');
-  // Each emulator starts with the init bundle docker-compose.yml gives a real Aidbox: the portal's own clients.
+  // Each emulator starts with the init bundle docker-compose.yml gives a real Aidbox: the portal's own clients. The
+  // sandbox runs without OrgBAC, like the documented developer sandbox; production has it when asked for.
+  const orgbac = { sandbox: false, production: options.orgbac ?? false };
   const startEmulator = async (name: PortalEnvironment) => {
     const { initBundle, credentials } = portalInitBundle(name);
-    const emulator = await startAidboxEmulator({ adminClient: ROOT_CLIENT, initBundle, name, faults });
+    const emulator = await startAidboxEmulator({
+      adminClient: ROOT_CLIENT,
+      initBundle,
+      name,
+      faults,
+      orgbac: orgbac[name],
+    });
     cleanups.push(() => emulator.close());
     return { emulator, aidbox: { url: emulator.url, ...credentials } };
   };

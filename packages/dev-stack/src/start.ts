@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     production: `http://localhost:${port('PRODUCTION_AIDBOX_PORT', 8082)}`,
   };
   const aidbox = {} as Record<PortalEnvironment, PortalAidbox>;
+  // OrgBAC only in production, as Health Samurai runs it (aidbox-docs
+  // `docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`): the sandbox has
+  // no organization bases, and production has them when the portal uses organizations (ORGBAC_ENABLED=true).
+  const orgbac = { sandbox: false, production: process.env.ORGBAC_ENABLED === 'true' };
   for (const environment of ['sandbox', 'production'] as const) {
     const url = aidboxUrls[environment];
     const { initBundle, credentials } = portalInitBundle(environment);
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
       EMULATOR_ADMIN_CLIENT_SECRET: randomBytes(24).toString('base64url'),
       EMULATOR_INIT_BUNDLE: initBundle.path,
       ...initBundle.variables,
+      EMULATOR_ORGBAC: String(orgbac[environment]),
     });
     children.push(emulator);
     await waitForHttp(`${url}/health`, emulator);
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
       `  Sign in           ${base}/api/auth/login (development identity provider at ${issuer})`,
       `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator)`,
       `  Aidbox production ${aidboxUrls.production} (emulator)`,
-      `  Organizations     ${config.orgbac ? `OrgBAC on: read from ${aidboxUrls.production}` : 'OrgBAC off (ORGBAC_ENABLED=true turns it on)'}`,
+      `  Organizations     ${config.orgbac ? `OrgBAC on in production: read from ${aidboxUrls.production}; the sandbox runs without` : 'OrgBAC off (ORGBAC_ENABLED=true turns it on in production)'}`,
       `  Database          ${database.description}`,
       '',
       `Demo accounts (also in ${credentialsFile}):`,

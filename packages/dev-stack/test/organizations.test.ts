@@ -1,6 +1,7 @@
 // Multi-organization deployments (OrgBAC) end to end: registration through the API, provisioning by a provisioner
-// process with its ordinary configuration, approval, and tokens that reach exactly their organization's subtree. The
-// emulators' sample tree: org-acme-health (test-pt-1, test-pt-2) with child org-acme-health-east (test-pt-3), and
+// process with its ordinary configuration, approval, and production tokens that reach exactly their organization's
+// subtree. The sandbox runs without OrgBAC, as Health Samurai's developer sandbox does: its client is unbound and
+// reaches the sandbox's sample data through the plain /fhir base. The production emulator's sample tree: org-acme-health (test-pt-1, test-pt-2) with child org-acme-health-east (test-pt-3), and
 // org-beacon-mutual (test-pt-4, test-pt-5).
 import { accessPolicyId, TENANT_ORGANIZATION_EXTENSION_URL } from '@payerbox/aidbox';
 import t from 'tap';
@@ -55,26 +56,28 @@ t.test(
     t.same(created.body.organization, { id: 'org-acme-health', name: 'Acme Health Plan', ancestors: [] });
 
     const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
-    const sandboxBase = `${stack.emulators.sandbox.url}/Organization/org-acme-health/fhir`;
+    const sandboxUrl = stack.emulators.sandbox.url;
     t.match(sandbox, {
-      fhirBaseUrl: sandboxBase,
-      smartConfigurationUrl: `${sandboxBase}/.well-known/smart-configuration`,
-      capabilityStatementUrl: `${sandboxBase}/metadata`,
-      tokenUrl: `${stack.emulators.sandbox.url}/auth/token`,
+      fhirBaseUrl: `${sandboxUrl}/fhir`,
+      smartConfigurationUrl: `${sandboxUrl}/fhir/.well-known/smart-configuration`,
+      capabilityStatementUrl: `${sandboxUrl}/fhir/metadata`,
+      tokenUrl: `${sandboxUrl}/auth/token`,
     });
-    t.match(stack.emulators.sandbox.resource('Client', clientId), {
-      meta: {
-        extension: [
-          {
-            url: TENANT_ORGANIZATION_EXTENSION_URL,
-            value: { Reference: { resourceType: 'Organization', id: 'org-acme-health' } },
-          },
-        ],
-      },
-    });
+    const sandboxClient = stack.emulators.sandbox.resource('Client', clientId) as { meta?: { extension?: unknown } };
+    t.ok(sandboxClient, 'the sandbox client exists');
+    t.notOk(sandboxClient.meta?.extension, 'and is bound to no organization');
+    const sandboxPolicy = stack.emulators.sandbox.resource('AccessPolicy', accessPolicyId(clientId));
+    t.notOk(JSON.stringify(sandboxPolicy).includes('organization'), 'its policy has no organization condition');
     const sandboxToken = await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret);
     t.equal(sandboxToken.status, 200, sandboxToken.body.error ?? 'sandbox token');
-    t.equal(await fhirStatus(`${sandboxBase}/Patient/test-pt-1`, sandboxToken.body.access_token as string), 200);
+    const sandboxAccess = sandboxToken.body.access_token as string;
+    t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-1`, sandboxAccess), 200);
+    t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-4`, sandboxAccess), 200, 'all sample data');
+    t.equal(
+      await fhirStatus(`${sandboxUrl}/Organization/org-acme-health/fhir/Patient/test-pt-1`, sandboxAccess),
+      404,
+      'the sandbox has no organization bases',
+    );
 
     t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
     const review = await stack.admin.api('GET', `/admin/backend-services/${id}`);
@@ -89,11 +92,24 @@ t.test(
       capabilityStatementUrl: `${base}/metadata`,
       tokenUrl: `${productionUrl}/auth/token`,
     });
+    t.match(stack.emulators.production.resource('Client', clientId), {
+      meta: {
+        extension: [
+          {
+            url: TENANT_ORGANIZATION_EXTENSION_URL,
+            value: { Reference: { resourceType: 'Organization', id: 'org-acme-health' } },
+          },
+        ],
+      },
+    });
     const policy = stack.emulators.production.resource('AccessPolicy', accessPolicyId(clientId)) as {
       matcho: { '$one-of': unknown[] };
     };
     t.match(policy.matcho['$one-of'], [
-      { params: { 'organization/id': 'org-acme-health', 'resource/type': 'Patient' } },
+      {
+        uri: '#^/Organization/org\\-acme\\-health/fhir/Patient(/|$)',
+        params: { 'organization/id': 'org-acme-health', 'resource/type': 'Patient' },
+      },
     ]);
 
     const token = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
@@ -109,6 +125,19 @@ t.test(
     );
     t.equal(await fhirStatus(`${base}/Patient/test-pt-4`, accessToken), 403, "another organization's patient");
     t.equal(await fhirStatus(`${productionUrl}/fhir/Patient/test-pt-1`, accessToken), 403, 'the root FHIR base');
+    t.equal(
+      await fhirStatus(`${productionUrl}/fhir/Patient?organization%2Fid=org-acme-health`, accessToken),
+      403,
+      'the root base with its organization in the query',
+    );
+    t.equal(
+      await fhirStatus(
+        `${productionUrl}/Organization/org-beacon-mutual/fhir/Patient?organization%2Fid=org-acme-health`,
+        accessToken,
+      ),
+      403,
+      "another organization's base with its organization in the query",
+    );
 
     const smart = await getJson(production.smartConfigurationUrl);
     t.equal(smart.status, 200, 'the SMART configuration URL answers');
@@ -131,7 +160,7 @@ t.test(
   },
 );
 
-t.test('a service of a child organization does not reach its parent organization', async (t) => {
+t.test('a production service of a child organization does not reach its parent organization', async (t) => {
   const stack = await startStack(t, {}, { orgbac: true });
   await stack.startWorker();
   const created = await stack.developer.api(
@@ -145,12 +174,17 @@ t.test('a service of a child organization does not reach its parent organization
     name: 'Acme Health Plan East',
     ancestors: [{ id: 'org-acme-health', name: 'Acme Health Plan' }],
   });
-  const sandbox = (await stack.waitForEnvironment(created.body.id, 'sandbox', 'ready')).environments.sandbox;
-  const token = await tokenWithSecret(sandbox.tokenUrl, created.body.clientId, created.body.clientSecret);
+  const { id, clientId, clientSecret } = created.body;
+  t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
+  t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
+  const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
+  const productionUrl = stack.emulators.production.url;
+  t.equal(production.fhirBaseUrl, `${productionUrl}/Organization/org-acme-health-east/fhir`);
+  const token = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
   const accessToken = token.body.access_token as string;
-  t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-3`, accessToken), 200);
-  t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-1`, accessToken), 403, "the parent's patient");
-  const parentBase = `${stack.emulators.sandbox.url}/Organization/org-acme-health/fhir`;
+  t.equal(await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-3`, accessToken), 200);
+  t.equal(await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-1`, accessToken), 403, "the parent's patient");
+  const parentBase = `${productionUrl}/Organization/org-acme-health/fhir`;
   t.equal(await fhirStatus(`${parentBase}/Patient/test-pt-1`, accessToken), 403, "the parent's base");
 });
 

@@ -126,10 +126,15 @@ t.test(
 );
 
 t.test(
-  'the start command passes ORGBAC_ENABLED through: organizations come from the production emulator',
+  'the start command passes ORGBAC_ENABLED through: organizations come from the production emulator, and only ' +
+    'production has organization bases',
   async (t) => {
     const { ports, dataDir, output } = await startPortal(t, { ORGBAC_ENABLED: 'true' });
-    t.match(output(), `Organizations     OrgBAC on: read from http://localhost:${ports.production}`);
+    t.match(output(), `Organizations     OrgBAC on in production: read from http://localhost:${ports.production}`);
+    const metadata = (port: number) =>
+      fetch(`http://localhost:${port}/Organization/org-acme-health/fhir/metadata`).then((r) => r.status);
+    t.equal(await metadata(ports.production), 200, 'production runs OrgBAC');
+    t.equal(await metadata(ports.sandbox), 404, 'the sandbox runs without');
     const credentials = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
     const organizations = await fetch(`http://localhost:${ports.api}/api/v1/organizations`, {
       headers: { authorization: `Bearer ${credentials.developer.apiToken}` },

@@ -8,7 +8,7 @@ import {
   type ServiceSpec,
 } from '@payerbox/aidbox';
 import type { Database, ProvisioningState } from '@payerbox/db';
-import { assertNever, type Environment, environmentTarget } from '@payerbox/domain';
+import { assertNever, type Environment, environmentTarget, organizationInEnvironment } from '@payerbox/domain';
 import { type Keyring, open } from '@payerbox/secret-box';
 import type { Kysely } from 'kysely';
 import { type ClaimedJob, DRIFT_CHECK } from './queue.ts';
@@ -71,7 +71,11 @@ export async function reconcile(deps: ReconcileDeps, job: ClaimedJob): Promise<R
   const service = await loadService(deps.db, job.serviceId);
   if (!service) throw new PermanentError('the service does not exist');
   const aidbox = deps.aidbox[job.environment];
-  const spec: ServiceSpec = service;
+  // The sandbox runs without OrgBAC: its client is never bound to the (production) organization.
+  const spec: ServiceSpec = {
+    ...service,
+    organizationId: organizationInEnvironment(job.environment, service.organizationId),
+  };
   const policyId = accessPolicyId(service.clientId);
   const target = environmentTarget(job.environment, service.status, service.deletedAt !== null);
   const verifyFirst = job.reason === DRIFT_CHECK;

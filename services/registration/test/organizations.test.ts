@@ -262,20 +262,36 @@ t.test('owners and admins see the organization of a service with its place in th
   t.same(top.organization, { id: 'org-beacon-mutual', name: 'Beacon Mutual Insurance', ancestors: [] });
 });
 
-t.test('the environment constants of a service use its organization FHIR base', async (t) => {
-  const aidbox = await startProductionAidbox(t);
-  const { developer } = await orgbacApp(t, aidbox);
-  const service = await createService(developer, { organizationId: 'org-acme-health' });
-  const base = 'https://sandbox.aidbox.test/Organization/org-acme-health/fhir';
-  t.match(service.environments, {
-    sandbox: {
-      fhirBaseUrl: base,
-      smartConfigurationUrl: `${base}/.well-known/smart-configuration`,
-      capabilityStatementUrl: `${base}/metadata`,
-      tokenUrl: 'https://sandbox.aidbox.test/auth/token',
-    },
-  });
-});
+t.test(
+  'the production constants of a service use its organization FHIR base, the sandbox ones the plain base',
+  async (t) => {
+    const aidbox = await startProductionAidbox(t);
+    const { developer, admin } = await orgbacApp(t, aidbox);
+    const draft = await serviceInStatus(developer, admin, 'draft', { organizationId: 'org-acme-health' });
+    t.match(
+      draft.environments.sandbox,
+      {
+        fhirBaseUrl: 'https://sandbox.aidbox.test/fhir',
+        smartConfigurationUrl: 'https://sandbox.aidbox.test/fhir/.well-known/smart-configuration',
+        capabilityStatementUrl: 'https://sandbox.aidbox.test/fhir/metadata',
+        tokenUrl: 'https://sandbox.aidbox.test/auth/token',
+      },
+      'the sandbox runs without OrgBAC',
+    );
+    t.equal(draft.organizationId, 'org-acme-health', 'the service still names its organization');
+    const active = await serviceInStatus(developer, admin, 'active', { organizationId: 'org-acme-health' });
+    const base = 'https://aidbox.test/Organization/org-acme-health/fhir';
+    t.match(active.environments, {
+      sandbox: { fhirBaseUrl: 'https://sandbox.aidbox.test/fhir' },
+      production: {
+        fhirBaseUrl: base,
+        smartConfigurationUrl: `${base}/.well-known/smart-configuration`,
+        capabilityStatementUrl: `${base}/metadata`,
+        tokenUrl: 'https://aidbox.test/auth/token',
+      },
+    });
+  },
+);
 
 t.test('a draft may move to another organization; a service past draft may not', async (t) => {
   const aidbox = await startProductionAidbox(t);
@@ -287,7 +303,7 @@ t.test('a draft may move to another organization; a service past draft may not',
   t.match(moved.json(), {
     organizationId: 'org-beacon-mutual',
     organization: { id: 'org-beacon-mutual', name: 'Beacon Mutual Insurance', ancestors: [] },
-    environments: { sandbox: { fhirBaseUrl: 'https://sandbox.aidbox.test/Organization/org-beacon-mutual/fhir' } },
+    environments: { sandbox: { fhirBaseUrl: 'https://sandbox.aidbox.test/fhir' } },
   });
   const unknown = await developer.request('PATCH', url, { organizationId: 'org-nowhere' }, { 'if-match': '"2"' });
   expectProblem(t, unknown, 400, 'unknown_organization');

@@ -10,7 +10,13 @@ import { type AidboxClientOptions, accessPolicyId, createAidboxClient } from '..
 export interface Emulator {
   readonly url: string;
   close(): Promise<void>;
-  setFaults(faults: { errorRate?: number; latencyMs?: number; dropRate?: number }): void;
+  setFaults(faults: {
+    errorRate?: number;
+    latencyMs?: number;
+    dropRate?: number;
+    writeConflictRate?: number;
+    writeConflictStatus?: 409 | 412;
+  }): void;
   requests(): { method: string; path: string; status: number }[];
   resource(type: string, id: string): unknown;
 }
@@ -27,6 +33,7 @@ interface EmulatorModule {
     adminClient: { id: string; secret: string };
     initBundle?: { path: string; variables: Record<string, string> };
     name?: string;
+    orgbac?: boolean;
   }): Promise<Emulator>;
   portalInitBundle(environment: 'production'): {
     initBundle: { path: string; variables: Record<string, string> };
@@ -70,18 +77,20 @@ export async function loadEmulator(): Promise<EmulatorModule | string> {
 }
 
 /**
- * Starts an emulator with the production init bundle (and the sample data), closed at teardown; answers the
+ * Starts an emulator as production runs (init bundle, OrgBAC, sample data), closed at teardown; answers the
  * connections of the portal's provisioning and read-only clients there.
  */
 export async function startEmulator(t: Test, module: EmulatorModule) {
   const root = { id: 'root', secret: randomBytes(24).toString('base64url') };
   const { initBundle, credentials } = module.portalInitBundle('production');
+  // OrgBAC on, as on the production Aidbox, so that the organization-bound mapping is exercised too.
   const emulator = await module.startAidboxEmulator({
     host: '127.0.0.1',
     port: 0,
     adminClient: root,
     initBundle,
     name: 'contract',
+    orgbac: true,
   });
   t.teardown(() => emulator.close());
   const connection = (credential: Credential): Connection => ({ baseUrl: emulator.url, ...credential });

@@ -1,6 +1,7 @@
 import { Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { BackendService, EnvironmentStatus } from '@payerbox/api-client';
 import type { ReactNode } from 'react';
+import { organizationPath } from '../organizations.ts';
 import { CopyValue } from './copy-value.tsx';
 import { EnvironmentStateBadge } from './status-badge.tsx';
 
@@ -21,6 +22,8 @@ export function EnvironmentPanel(props: {
   environment: EnvironmentStatus | null;
   /** Shown instead when the service has no client in this environment (yet). */
   absent: ReactNode;
+  /** Said about this environment above its constants, e.g. how the service's organization applies here. */
+  note?: ReactNode;
 }) {
   const { environment } = props;
   return (
@@ -42,6 +45,7 @@ export function EnvironmentPanel(props: {
             <Text size="sm" aria-live="polite">
               {STATE_EXPLANATIONS[environment.state]}
             </Text>
+            {props.note && <Text size="sm">{props.note}</Text>}
             {environment.error && (
               <Text size="sm" c="red">
                 {environment.error}
@@ -62,15 +66,38 @@ export function EnvironmentPanel(props: {
   );
 }
 
-/** The sandbox and production panels of a service, side by side. */
-export function ServiceEnvironments(props: { environments: BackendService['environments'] }) {
+/**
+ * The sandbox and production panels of a service, side by side. A service's organization (OrgBAC) applies in
+ * production only: the sandbox runs without organizations, so its client is unbound and its constants use the plain
+ * FHIR base, and the panels say so.
+ */
+export function ServiceEnvironments(props: {
+  service: Pick<BackendService, 'environments' | 'organization' | 'organizationId'>;
+}) {
+  const { environments, organization, organizationId } = props.service;
+  // The id alone when the cached organizations no longer list it: the binding applies all the same.
+  const path = organization ? organizationPath(organization) : (organizationId ?? undefined);
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <EnvironmentPanel title="Sandbox" environment={props.environments.sandbox} absent="No sandbox client." />
+      <EnvironmentPanel
+        title="Sandbox"
+        environment={environments.sandbox}
+        absent="No sandbox client."
+        note={
+          path &&
+          `The sandbox has no organizations: here the client reaches all sample data through the plain FHIR base. ` +
+            `In production it reaches only ${path} (and its sub-organizations) through that organization's FHIR base.`
+        }
+      />
       <EnvironmentPanel
         title="Production"
-        environment={props.environments.production}
-        absent="Production URLs appear once the service is approved."
+        environment={environments.production}
+        absent={
+          path
+            ? `Production URLs appear once the service is approved; they use the FHIR base of ${path}.`
+            : 'Production URLs appear once the service is approved.'
+        }
+        note={path && `Bound to ${path}: the client reaches that organization's and its sub-organizations' data.`}
       />
     </SimpleGrid>
   );

@@ -26,7 +26,7 @@ export async function startProductionAidbox(t: Test): Promise<ProductionAidbox> 
   // Root plays the payer's operator, who administers organizations; the service never gets it.
   const admin = { id: 'root', secret: randomBytes(18).toString('base64url') };
   const { initBundle, credentials } = portalInitBundle('production');
-  const emulator = await startAidboxEmulator({ adminClient: admin, initBundle, name: 'production' });
+  const emulator = await startAidboxEmulator({ adminClient: admin, initBundle, name: 'production', orgbac: true });
   t.teardown(() => emulator.close());
   let writerToken: Promise<string> | undefined;
   return {

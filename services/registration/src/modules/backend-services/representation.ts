@@ -1,5 +1,5 @@
 import { environmentUrls } from '@payerbox/aidbox';
-import { type Actor, availableActions, type Environment } from '@payerbox/domain';
+import { type Actor, availableActions, type Environment, organizationInEnvironment } from '@payerbox/domain';
 import type { ServiceRecord } from './repository.ts';
 import type { BackendService } from './schemas.ts';
 
@@ -16,7 +16,8 @@ export function toView(record: ServiceRecord, viewer: Actor, aidboxUrls: AidboxP
           clientId: record.clientId,
           error: row.lastError,
           updatedAt: new Date(row.updatedAt).toISOString(),
-          ...environmentUrls(aidboxUrls[name], record.organizationId),
+          // The organization's FHIR base in production; the sandbox runs without OrgBAC, so its base stays `/fhir`.
+          ...environmentUrls(aidboxUrls[name], organizationInEnvironment(name, record.organizationId)),
         }
       : null;
   };

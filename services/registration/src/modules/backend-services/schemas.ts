@@ -38,7 +38,12 @@ export const EnvironmentStatusSchema = Type.Object(
     clientId: Type.String(),
     error: Nullable(Type.String()),
     updatedAt: DateTime,
-    fhirBaseUrl: Type.String(),
+    fhirBaseUrl: Type.String({
+      description:
+        "In production, the organization's FHIR base (<aidbox>/Organization/<organizationId>/fhir) when the service " +
+        'has an organization; in the sandbox always <aidbox>/fhir, because the sandbox runs without organizations ' +
+        '(OrgBAC) and its client is not bound to one',
+    }),
     smartConfigurationUrl: Type.String(),
     tokenUrl: Type.String(),
     capabilityStatementUrl: Type.String(),
@@ -56,7 +61,10 @@ export const BackendServiceSchema = Type.Object(
     jwksUri: Nullable(Type.String()),
     scopeVersion: ScopeVersion,
     scopes: Type.Array(Type.String()),
-    organizationId: Nullable(Type.String()),
+    organizationId: Nullable(Type.String(), {
+      description:
+        'The organization (OrgBAC) whose data the production client may reach; the sandbox client is not bound to it',
+    }),
     organization: Nullable(Ref(ServiceOrganizationSchema), {
       description:
         'The organization with its place in the hierarchy; null without one, or when the cached organizations ' +

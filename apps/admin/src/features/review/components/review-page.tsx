@@ -132,7 +132,7 @@ function Review(props: { service: BackendService }) {
       <Title order={2} size="h3">
         Environments
       </Title>
-      <ServiceEnvironments environments={service.environments} />
+      <ServiceEnvironments service={service} />
       <ResyncButton service={service} />
       <Timeline id={service.id} />
     </Stack>

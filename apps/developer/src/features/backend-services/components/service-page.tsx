@@ -83,7 +83,7 @@ function ServiceView(props: { service: BackendService }) {
       <Title order={2} size="h3">
         Environments
       </Title>
-      <ServiceEnvironments environments={service.environments} />
+      <ServiceEnvironments service={service} />
       <Card withBorder component="section" aria-label="Token request examples">
         <Stack gap="sm">
           <Title order={2} size="h3">
