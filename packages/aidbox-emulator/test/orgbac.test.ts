@@ -31,6 +31,8 @@ function orgAlternative(clientId: string, org: string, type: string | undefined,
 
 interface OrgClientOptions {
   scope?: string[];
+  /** The Client's `type`; `smart-app` puts the scopes into its tokens, where Aidbox checks them. */
+  type?: string;
   types?: (string | undefined)[];
   operations?: string[];
   /** Replaces the policy's matcho. */
@@ -42,6 +44,7 @@ async function orgBoundClient(aidbox: Harness, org: string, options: OrgClientOp
   const id = uniqueId('svc');
   const secret = `secret-${randomUUID()}`;
   await aidbox.putClient(id, {
+    ...(options.type !== undefined && { type: options.type }),
     meta: clientBinding(org),
     active: true,
     secret,
@@ -174,7 +177,7 @@ t.test('a wildcard alternative without resource/type allows every type the scope
 
 t.test('scopes still limit an organization-bound client on its own base', async (t) => {
   const aidbox = await startEmulator(t);
-  const token = await orgBoundClient(aidbox, 'org-acme-health', { types: [undefined] });
+  const token = await orgBoundClient(aidbox, 'org-acme-health', { types: [undefined], type: 'smart-app' });
   const answer = await aidbox.orgFhir('org-acme-health', 'GET', '/Coverage/cov-test-pt-1', token);
   t.equal(answer.status, 403);
   t.match(answer.body.issue[0].diagnostics, /scope/);
