@@ -14,10 +14,10 @@
  *   bundles"), which is unverified; the portal's policies grant no Bundle, so its clients get 403 here, and a client
  *   some policy lets through gets 501.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './emulator-context.ts';
 import { historyBundle, readVersion } from './fhir-history.ts';
-import type { FhirGate, InstanceParams, TypeParams } from './fhir-routes.ts';
+import type { FhirApi, InstanceParams, TypeParams } from './fhir-routes.ts';
 import { ignoredSearchParams, searchBundle, searchMatches } from './fhir-search.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -29,13 +29,8 @@ interface VersionParams extends InstanceParams {
   vid: string;
 }
 
-interface RootGate {
-  readonly onRequest: (request: FastifyRequest) => Promise<void>;
-  readonly allow: FhirGate;
-}
-
-export function registerRootOnlyRoutes(app: FastifyInstance, context: EmulatorContext, gate: RootGate): void {
-  const { onRequest, allow } = gate;
+export function registerRootOnlyRoutes(app: FastifyInstance, context: EmulatorContext, root: FhirApi): void {
+  const { onRequest, allow } = root;
   const base = () => `${context.baseUrl}/fhir`;
 
   app.get<{ Params: VersionParams }>('/fhir/:type/:id/_history/:vid', { onRequest }, async (request, reply) => {

@@ -91,6 +91,12 @@ export type FhirGate = (
   searchParams?: URLSearchParams,
 ) => { type: string; base: FhirBase };
 
+/** What the routes of one base share: the hook that authenticates, and the gate. */
+export interface FhirApi {
+  readonly onRequest: (request: FastifyRequest) => Promise<void>;
+  readonly allow: FhirGate;
+}
+
 /**
  * The SMART permissions a smart-app token needs for each interaction. Conditional update needs create, update AND
  * search: it may create, it replaces, and it picks its target by a search (the docs are silent; the fail-safe is to
@@ -134,11 +140,7 @@ function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined
 }
 
 /** Registers the interactions every base serves; answers the base's gate and the hook that authenticates. */
-function registerFhirApi(
-  app: FastifyInstance,
-  context: EmulatorContext,
-  prefix: string,
-): { onRequest: (request: FastifyRequest) => Promise<void>; allow: FhirGate } {
+function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix: string): FhirApi {
   const organizationBased = prefix === ORGANIZATION_FHIR_PREFIX;
   const callers = new WeakMap<FastifyRequest, Caller>();
   // onRequest: an unauthenticated caller learns nothing, not even whether its body parses.
