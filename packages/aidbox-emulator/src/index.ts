@@ -2,7 +2,9 @@
  * `@payerbox/aidbox-emulator`: a faithful in-memory stand-in for the Aidbox API subset the portal uses, for local runs
  * and tests. Production code never imports it.
  */
+export type { UnverifiedOperationIds } from './access-policies.ts';
 export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
 export { provisionerAidboxEnv } from './provisioner-env.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
+export { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';
 export { startAidboxEmulator } from './start-emulator.ts';
