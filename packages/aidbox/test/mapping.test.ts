@@ -42,7 +42,7 @@ function alternatives(service: ServiceSpec): Record<string, Alternative> {
   return Object.fromEntries(alternativesOf(service).map((alt) => [alt.params?.['resource/type'] ?? '*', alt]));
 }
 
-function operationsOf(service: ServiceSpec): Record<string, string[] | undefined> {
+function _operationsOf(service: ServiceSpec): Record<string, string[] | undefined> {
   return Object.fromEntries(
     Object.entries(alternatives(service)).map(([type, alt]) => [type, alt.operation?.id.$enum]),
   );
