@@ -7,18 +7,67 @@ import { parseLink } from './access-policy-resource.ts';
 import type { JsonObject } from './json-value.ts';
 import { ruleAllows } from './policy-engines.ts';
 
-/** The FHIR interactions the emulator serves. */
+/** The FHIR interactions the emulator serves on every FHIR base, the root one and each organization's. */
 export type FhirInteraction = 'read' | 'search' | 'create' | 'update' | 'patch' | 'delete';
 
-/** Aidbox's operation ids for the FHIR interactions of the root base `/fhir`. */
-export const FHIR_OPERATIONS = {
+/** Interactions the emulator serves on the root base `/fhir` only. */
+export type RootOnlyInteraction =
+  | 'vread'
+  | 'history-instance'
+  | 'history-type'
+  | 'post-search'
+  | 'conditional-update'
+  | 'transaction'
+  | 'batch';
+
+export type RootFhirInteraction = FhirInteraction | RootOnlyInteraction;
+
+/**
+ * Aidbox's operation ids for the interactions of the root base `/fhir` that its docs name consistently:
+ * `FhirRead`, `FhirSearch`, `FhirCreate`, `FhirUpdate`, `FhirPatch` (aidbox-docs
+ * `docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`, the portal's
+ * `"$one-of": ["FhirCreate", "FhirSearch", "FhirRead", "FhirUpdate", "FhirPatch"]`), `FhirConditionalUpdate` and
+ * `FhirTransaction` (`docs/tutorials/security-access-control-tutorials/accesspolicy-examples.md`), `FhirPostSearch`
+ * (payerbox-docs `docs/api-reference/configuration-resources/access-policies.md`, the same in every version).
+ */
+export const DOCUMENTED_FHIR_OPERATIONS = {
   read: 'FhirRead',
   search: 'FhirSearch',
+  'post-search': 'FhirPostSearch',
   create: 'FhirCreate',
   update: 'FhirUpdate',
+  'conditional-update': 'FhirConditionalUpdate',
   patch: 'FhirPatch',
-  delete: 'FhirDelete',
-} as const satisfies Record<FhirInteraction, string>;
+  transaction: 'FhirTransaction',
+} as const satisfies Partial<Record<RootFhirInteraction, string>>;
+
+type UndocumentedInteraction = Exclude<RootFhirInteraction, keyof typeof DOCUMENTED_FHIR_OPERATIONS>;
+
+/**
+ * Operation ids of the root-base interactions Aidbox's docs do not name, or name two ways: delete (`FhirDelete` is
+ * written nowhere), vread (`FhirVRead` and `FhirVread` in two versions of payerbox-docs
+ * `docs/api-reference/configuration-resources/access-policies.md`), instance and type history
+ * (`FhirHistoryInstance` / `FhirHistory`, `FhirHistoryType`, same page) and batch. The emulator answers them under
+ * ids that no one would guess unless told otherwise (emulator option `unverifiedOperationIds`), so that a policy
+ * betting on a guessed spelling fails in tests instead of on a real Aidbox; policies that must work match these
+ * requests by `request-method` and `uri` instead.
+ */
+export type UnverifiedOperationIds = Readonly<Record<UndocumentedInteraction, string>>;
+
+export const DEFAULT_UNVERIFIED_OPERATION_IDS: UnverifiedOperationIds = {
+  delete: 'emulator-unverified-id:delete',
+  vread: 'emulator-unverified-id:vread',
+  'history-instance': 'emulator-unverified-id:history-instance',
+  'history-type': 'emulator-unverified-id:history-type',
+  batch: 'emulator-unverified-id:batch',
+};
+
+/** The operation id the emulator gives a root-base interaction. */
+export function rootOperationId(interaction: RootFhirInteraction, unverified: UnverifiedOperationIds): string {
+  return interaction in DOCUMENTED_FHIR_OPERATIONS
+    ? DOCUMENTED_FHIR_OPERATIONS[interaction as keyof typeof DOCUMENTED_FHIR_OPERATIONS]
+    : unverified[interaction as UndocumentedInteraction];
+}
 
 /**
  * The request as AccessPolicy engines see it (the documented keys; there are no users in the emulator). On an

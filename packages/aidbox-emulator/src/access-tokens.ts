@@ -15,7 +15,13 @@ import {
 
 const ALG = 'ES256';
 
-/** Claims of an access token the emulator issues, as Aidbox does for SMART clients (`atv: 2` marks scope checks). */
+/**
+ * Claims of an access token the emulator issues. `atv: 2` and `scope` only in the tokens of a Client of
+ * `type: smart-app`: "Aidbox adds `atv` and `scope` to the tokens it issues for a Client of `type: smart-app`", and
+ * without `atv: 2` "Aidbox never reads the `scope` claim [...] the request is decided by Access Policies alone"
+ * (aidbox-docs `docs/access-control/authorization/smart-on-fhir/smart-scopes-for-limiting-access.md` § Access Token;
+ * the `bulk-api-client` token of `.../smart-client-authorization/smart-backend-services.md` carries neither).
+ */
 export interface AccessTokenClaims extends JWTPayload {
   readonly iss: string;
   readonly sub: string;
@@ -24,14 +30,22 @@ export interface AccessTokenClaims extends JWTPayload {
   readonly exp: number;
   readonly iat: number;
   readonly jti: string;
-  readonly scope: string;
-  readonly atv: 2;
+  readonly scope?: string;
+  readonly atv?: 2;
+}
+
+export interface TokenRequest {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly lifetimeSeconds: number;
+  /** The scopes to enforce (space-separated), for a smart-app client only: the token then carries `atv: 2`. */
+  readonly enforcedScope?: string | undefined;
 }
 
 export interface TokenSigner {
   /** The public key set, for `/.well-known/jwks.json`. */
   readonly jwks: { readonly keys: readonly JWK[] };
-  issue(input: { issuer: string; clientId: string; scope: string; lifetimeSeconds: number }): Promise<string>;
+  issue(request: TokenRequest): Promise<string>;
   /** The claims of a token this signer issued for `issuer`, or undefined when it is not valid (now). */
   verify(token: string, issuer: string): Promise<AccessTokenClaims | undefined>;
 }
@@ -43,9 +57,10 @@ export async function createTokenSigner(): Promise<TokenSigner> {
   const jwks = { keys: [{ ...publicJwk, kid, alg: ALG, use: 'sig' }] };
   return {
     jwks,
-    async issue({ issuer, clientId, scope, lifetimeSeconds }) {
+    async issue({ issuer, clientId, lifetimeSeconds, enforcedScope }) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ client_id: clientId, scope, atv: 2 })
+      const smart = enforcedScope === undefined ? {} : { scope: enforcedScope, atv: 2 };
+      return new SignJWT({ client_id: clientId, ...smart })
         .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setSubject(clientId)
@@ -63,9 +78,9 @@ export async function createTokenSigner(): Promise<TokenSigner> {
           audience: issuer,
           requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         });
-        if (typeof payload.client_id !== 'string' || typeof payload.scope !== 'string' || payload.atv !== 2) {
-          return undefined;
-        }
+        if (typeof payload.client_id !== 'string') return undefined;
+        // Only this signer's tokens get here, and it writes `atv` and `scope` together or not at all.
+        if (payload.atv !== undefined && (payload.atv !== 2 || typeof payload.scope !== 'string')) return undefined;
         return payload as AccessTokenClaims;
       } catch {
         return undefined;

@@ -1,4 +1,4 @@
-import type { FhirInteraction } from './access-policies.ts';
+import type { FhirInteraction, UnverifiedOperationIds } from './access-policies.ts';
 import type { TokenSigner } from './access-tokens.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
 import type { Faults } from './faults.ts';
@@ -21,6 +21,10 @@ export interface EmulatorContext {
   /** Requests tests have asked to hold (see `hold`); checked before the faults. */
   readonly holds: RequestHolds;
   readonly recorded: RecordedRequest[];
+  /** What `system/*.<permissions>` expands to in the tokens of a smart-app client (`smart-scopes.ts`). */
+  readonly smartWildcardTypes: readonly string[];
+  /** The operation ids of the root-base interactions the docs do not name (`access-policies.ts`). */
+  readonly operationIds: UnverifiedOperationIds;
 }
 
 export function tokenUrl(context: EmulatorContext): string {

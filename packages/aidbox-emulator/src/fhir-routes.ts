@@ -1,11 +1,17 @@
 /**
  * The FHIR API: read, search, create, update, patch and delete, under the root base `/fhir` and, when OrgBAC is on,
- * under every organization's base `/Organization/<id>/fhir` (`orgbac.ts`).
+ * under every organization's base `/Organization/<id>/fhir` (`orgbac.ts`); vread, history, `_search` by POST,
+ * conditional update and Bundles on the root base only (`fhir-root-routes.ts`).
  *
  * Every request needs a bearer token this emulator issued to a Client that still exists and is active (401
- * otherwise, RFC 6750 §3), and is then allowed only when BOTH the token's SMART scopes and one of the AccessPolicies
- * that apply to the client allow it (403 otherwise): Aidbox enforces scopes only on top of policies, never instead of
- * them (`docs/.../smart-on-fhir/smart-scopes-for-limiting-access.md`).
+ * otherwise, RFC 6750 §3). Then, in the order Aidbox documents (aidbox-docs
+ * `docs/access-control/authorization/smart-on-fhir/smart-scopes-for-limiting-access.md` § "Scopes and Access
+ * Policies"):
+ * 1. scope check, only for a token with `atv: 2` (a smart-app client's, `access-tokens.ts`): 403 when its scopes do
+ *    not cover the resource type and interaction (`SCOPE_LETTERS`); "If `atv` is missing [...] Aidbox never reads the
+ *    `scope` claim";
+ * 2. AccessPolicy check: 403 unless a policy that applies to the client allows the request ("scopes alone never
+ *    grant access").
  *
  * On an organization base:
  * - an unknown organization answers 404 (after authentication);
@@ -23,12 +29,19 @@
  * for the organization or the type is caught here (the portal's policies anchor `uri`, which has no query string).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FHIR_OPERATIONS, type FhirInteraction, type PolicyRequest, policiesAllow } from './access-policies.ts';
+import {
+  type FhirInteraction,
+  type PolicyRequest,
+  policiesAllow,
+  type RootFhirInteraction,
+  rootOperationId,
+} from './access-policies.ts';
 import type { AccessTokenClaims } from './access-tokens.ts';
 import { authenticateBasic } from './callers.ts';
 import { isActiveClient } from './client-resource.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
+import { registerRootOnlyRoutes } from './fhir-root-routes.ts';
 import { searchBundle } from './fhir-search.ts';
 import type { JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -53,37 +66,81 @@ type Caller =
   | { readonly kind: 'admin' };
 
 /** Where a request is served. */
-interface FhirBase {
+export interface FhirBase {
   /** The public URL of the base: `<aidbox>/fhir` or `<aidbox>/Organization/<id>/fhir`. */
   readonly url: string;
   /** The organization's compartment on an organization base; none on the root base. */
   readonly compartment?: OrganizationCompartment;
-  /** The operation ids policies see for the interactions on this base. */
-  readonly operations: Readonly<Record<FhirInteraction, string>>;
+  /** The operation ids policies see on an organization base (`orgbac.ts`); the root base's are `rootOperationId`'s. */
+  readonly operations?: Readonly<Record<FhirInteraction, string>>;
 }
 
-interface TypeParams {
+export interface TypeParams {
   /** The organization of an organization base. */
   org?: string;
   type: string;
 }
 
-interface InstanceParams extends TypeParams {
+export interface InstanceParams extends TypeParams {
   id: string;
 }
+
+/** The route parameters any FHIR route may have (a Bundle's has none). */
+type RouteParams = Partial<InstanceParams>;
+
+/**
+ * Lets a request through, or throws the 401, 403 or 404 that stops it. `searchParams` are parameters the body
+ * carries (a POST `_search` form), which policies see in `params` as Aidbox puts them there
+ * (`docs/access-control/authorization/access-policies.md`: "body params in case of the `POST` request").
+ */
+export type FhirGate = (
+  request: FastifyRequest<{ Params: RouteParams }>,
+  interaction: RootFhirInteraction,
+  searchParams?: URLSearchParams,
+) => { type: string; base: FhirBase };
+
+/** What the routes of one base share: the hook that authenticates, and the gate. */
+export interface FhirApi {
+  readonly onRequest: (request: FastifyRequest) => Promise<void>;
+  readonly allow: FhirGate;
+}
+
+/**
+ * The SMART permissions a smart-app token needs for each interaction. Conditional update needs create, update AND
+ * search: it may create, it replaces, and it picks its target by a search (the docs are silent; the fail-safe is to
+ * ask for all three, as the portal's policies do). Bundles need none: "Aidbox allows Bundle requests regardless of
+ * scopes and applies Access Control restrictions to each element within `Bundle.entry`"
+ * (`smart-scopes-for-limiting-access.md` § "Scopes in transaction bundles").
+ */
+const SCOPE_LETTERS: Readonly<Record<RootFhirInteraction, readonly Interaction[]>> = {
+  read: ['r'],
+  vread: ['r'],
+  'history-instance': ['r'],
+  search: ['s'],
+  'post-search': ['s'],
+  'history-type': ['s'],
+  create: ['c'],
+  update: ['u'],
+  patch: ['u'],
+  'conditional-update': ['c', 'u', 's'],
+  delete: ['d'],
+  transaction: [],
+  batch: [],
+};
 
 const ROOT_FHIR_PREFIX = '/fhir';
 const ORGANIZATION_FHIR_PREFIX = '/Organization/:org/fhir';
 
 export function registerFhirRoutes(app: FastifyInstance, context: EmulatorContext): void {
-  registerFhirApi(app, context, ROOT_FHIR_PREFIX);
+  const root = registerFhirApi(app, context, ROOT_FHIR_PREFIX);
   // Without OrgBAC there are no organization bases: their paths answer 404 like any unknown route.
   if (context.orgbac) registerFhirApi(app, context, ORGANIZATION_FHIR_PREFIX);
+  registerRootOnlyRoutes(app, context, root);
 }
 
 /** The base a request was sent to; 404 for an organization that does not exist. */
 function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined): FhirBase {
-  if (organizationId === undefined) return { url: `${context.baseUrl}/fhir`, operations: FHIR_OPERATIONS };
+  if (organizationId === undefined) return { url: `${context.baseUrl}/fhir` };
   // Organization routes exist only with OrgBAC on; this guard keeps that true should the registration ever change.
   if (!context.orgbac) throw new OutcomeError(404, 'not-found', 'Organization bases need OrgBAC');
   requireOrganization(context.store, organizationId);
@@ -94,24 +151,24 @@ function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined
   };
 }
 
-function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix: string): void {
+/** Registers the interactions every base serves; answers the base's gate and the hook that authenticates. */
+function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix: string): FhirApi {
   const organizationBased = prefix === ORGANIZATION_FHIR_PREFIX;
   const callers = new WeakMap<FastifyRequest, Caller>();
   // onRequest: an unauthenticated caller learns nothing, not even whether its body parses.
   const onRequest = async (request: FastifyRequest) => {
     callers.set(request, await authenticate(context, request.headers.authorization, organizationBased));
   };
-  const allow = (
-    request: FastifyRequest<{ Params: TypeParams | InstanceParams }>,
-    interaction: FhirInteraction,
-    letter: Interaction,
-  ): { type: string; base: FhirBase } => {
+  const allow: FhirGate = (request, interaction, searchParams) => {
     const caller = callers.get(request);
     if (!caller) throw new OutcomeError(401, 'security', 'Authentication required');
     const base = fhirBaseOf(context, request.params.org);
-    const { type } = request.params;
-    if (!isFhirResourceType(type)) throw new OutcomeError(404, 'not-found', `Unknown resource type ${type}`);
-    if (caller.kind === 'client') authorize(context, caller, request, base, interaction, letter);
+    const type = request.params.type ?? '';
+    // Only a Bundle, posted to the base itself, names no type.
+    if (request.params.type !== undefined && !isFhirResourceType(type)) {
+      throw new OutcomeError(404, 'not-found', `Unknown resource type ${type}`);
+    }
+    if (caller.kind === 'client') authorize(context, caller, request, base, interaction, searchParams);
     return { type, base };
   };
   const binding = (base: FhirBase): PrepareWrite | undefined => {
@@ -120,25 +177,25 @@ function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix:
   };
 
   app.get<{ Params: TypeParams }>(`${prefix}/:type`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'search', 's');
+    const { type, base } = allow(request, 'search');
     const { compartment } = base;
     const visible = compartment && ((resource: JsonObject) => compartment.canRead(resource));
     return reply.send(searchBundle(context, FHIR_KIND, type, queryOf(request), `${base.url}/${type}`, visible));
   });
   app.post<{ Params: TypeParams }>(`${prefix}/:type`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'create', 'c');
+    const { type, base } = allow(request, 'create');
     const result = createResource(context.store, FHIR_KIND, type, request.body, binding(base));
     const meta = result.body?.meta as JsonObject | undefined;
     reply.header('location', `${base.url}/${type}/${result.body?.id}/_history/${meta?.versionId}`);
     return send(reply, result);
   });
   app.get<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'read', 'r');
+    const { type, base } = allow(request, 'read');
     guardExisting(context, base, type, request.params.id, 'read');
     return send(reply, readResource(context.store, FHIR_KIND, type, request.params.id));
   });
   app.put<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'update', 'u');
+    const { type, base } = allow(request, 'update');
     const { id } = request.params;
     guardExisting(context, base, type, id, 'write');
     return send(
@@ -147,7 +204,7 @@ function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix:
     );
   });
   app.patch<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'patch', 'u');
+    const { type, base } = allow(request, 'patch');
     const { id } = request.params;
     guardExisting(context, base, type, id, 'write');
     return send(
@@ -156,11 +213,12 @@ function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix:
     );
   });
   app.delete<{ Params: InstanceParams }>(`${prefix}/:type/:id`, { onRequest }, async (request, reply) => {
-    const { type, base } = allow(request, 'delete', 'd');
+    const { type, base } = allow(request, 'delete');
     const { id } = request.params;
     guardExisting(context, base, type, id, 'write');
     return send(reply, deleteResource(context.store, FHIR_KIND, type, id, ifMatch(request)));
   });
+  return { onRequest, allow };
 }
 
 async function authenticate(
@@ -194,28 +252,39 @@ async function authenticate(
 function authorize(
   context: EmulatorContext,
   caller: Extract<Caller, { kind: 'client' }>,
-  request: FastifyRequest<{ Params: TypeParams | InstanceParams }>,
+  request: FastifyRequest<{ Params: RouteParams }>,
   base: FhirBase,
-  interaction: FhirInteraction,
-  letter: Interaction,
+  interaction: RootFhirInteraction,
+  searchParams: URLSearchParams | undefined,
 ): void {
   const query = queryOf(request);
-  const { type } = request.params;
-  const scopes = caller.claims?.scope.split(' ').filter((scope) => scope !== '');
-  if (scopes && !scopesAllow(scopes, type, letter, query)) {
-    throw new OutcomeError(403, 'forbidden', `Access denied: the token's scopes do not allow ${letter} on ${type}`);
+  const type = request.params.type ?? '';
+  const letters = SCOPE_LETTERS[interaction];
+  // A Basic caller has no token, hence no scopes: its policies alone decide.
+  if (caller.claims?.atv === 2 && letters.length > 0) {
+    const scopes = (caller.claims.scope ?? '').split(' ').filter((scope) => scope !== '');
+    if (!scopesAllow(scopes, type, letters)) {
+      throw new OutcomeError(
+        403,
+        'forbidden',
+        `Access denied: the token's scopes do not allow ${interaction} on ${type}`,
+      );
+    }
   }
-  // The query wins over the route where names collide (see above): the worst case of an undocumented precedence.
+  // The docs say `params` merges the query string with the route's values, not which wins when both have a name
+  // (`resource/type`, `resource/id`, `organization/id`); the caller's values win here, the worst case, so that a
+  // policy trusting `params` alone fails in tests rather than on a real Aidbox.
   const params: Record<string, unknown> = {
     ...routeParams(request.params),
     ...(base.compartment && { 'organization/id': base.compartment.organizationId }),
     ...paramsObject(query),
+    ...(searchParams && paramsObject(searchParams)),
   };
   const policyRequest: PolicyRequest = {
     'request-method': request.method.toLowerCase(),
     uri: request.url.split('?')[0] ?? request.url,
     params,
-    operation: { id: base.operations[interaction] },
+    operation: { id: operationIdOf(context, base, interaction) },
     client: aidboxView(caller.client),
     ...(caller.claims && { jwt: { ...caller.claims } }),
   };
@@ -223,6 +292,13 @@ function authorize(
   if (!policiesAllow(policies, policyRequest)) {
     throw new OutcomeError(403, 'forbidden', 'Access denied: no AccessPolicy allows this request');
   }
+}
+
+/** The id Aidbox runs an interaction under: the org-scoped ids on an organization base, else the root ones. */
+function operationIdOf(context: EmulatorContext, base: FhirBase, interaction: RootFhirInteraction): string {
+  if (!base.operations) return rootOperationId(interaction, context.operationIds);
+  if (!(interaction in base.operations)) throw new Error(`${interaction} is not served on organization bases`);
+  return base.operations[interaction as FhirInteraction];
 }
 
 /**
@@ -250,8 +326,11 @@ function guardExisting(
 }
 
 /** Route parameters under Aidbox's names. */
-function routeParams(params: TypeParams | InstanceParams): Record<string, string> {
-  return 'id' in params ? { 'resource/type': params.type, 'resource/id': params.id } : { 'resource/type': params.type };
+function routeParams(params: RouteParams): Record<string, string> {
+  return {
+    ...(params.type !== undefined && { 'resource/type': params.type }),
+    ...(params.id !== undefined && { 'resource/id': params.id }),
+  };
 }
 
 /** Query parameters as Aidbox puts them in `params`: one value as a string, repeated ones as an array. */

@@ -1,6 +1,6 @@
 /**
  * FHIR search over the in-memory store (FHIR R4 §3.1.1 "search"), for the parameters the portal and its tests need:
- * `_id`, `_count` (with Aidbox's `_page`), reference parameters where the resource has them (`patient`, `subject`,
+ * `_id`, `identifier` (token: `value`, `system|value`, `system|`), `_count` (with Aidbox's `_page`), reference parameters where the resource has them (`patient`, `subject`,
  * `beneficiary`, `organization`, `partof`, ...) and Organization `name`. Other parameters are ignored, so a search
  * may return more than a real server would, never less.
  */
@@ -56,12 +56,7 @@ export function searchBundle(
 ): JsonObject {
   const count = nonNegativeInteger(query, '_count', DEFAULT_COUNT);
   const page = Math.max(1, nonNegativeInteger(query, '_page', 1));
-  const filters = [...new Set(query.keys())].flatMap((name) => filterFor(type, name, query.getAll(name)));
-  const matches = context.store
-    .list(type)
-    .filter((stored) => visible(stored.resource))
-    .map((stored) => kind.view(stored))
-    .filter((resource) => filters.every((filter) => filter(resource)));
+  const matches = searchMatches(context, kind, type, query, visible);
   const pageOf = matches.slice((page - 1) * count, page * count);
   const link = [{ relation: 'self', url: pageUrl(base, query, page) }];
   if (count > 0 && page * count < matches.length) link.push({ relation: 'next', url: pageUrl(base, query, page + 1) });
@@ -74,11 +69,35 @@ export function searchBundle(
   };
 }
 
+/** The resources of `type` (as `kind` shows them) that match every search parameter of `query`, paging aside. */
+export function searchMatches(
+  context: EmulatorContext,
+  kind: ResourceKind,
+  type: string,
+  query: URLSearchParams,
+  visible: (stored: JsonObject) => boolean = () => true,
+): JsonObject[] {
+  const filters = [...new Set(query.keys())].flatMap((name) => filterFor(type, name, query.getAll(name)) ?? []);
+  return context.store
+    .list(type)
+    .filter((stored) => visible(stored.resource))
+    .map((stored) => kind.view(stored))
+    .filter((resource) => filters.every((filter) => filter(resource)));
+}
+
+/** The parameters of `query` that a search of `type` would ignore (paging parameters are understood). */
+export function ignoredSearchParams(type: string, query: URLSearchParams): string[] {
+  return [...new Set(query.keys())].filter(
+    (name) => !PAGING_PARAMS.has(name) && filterFor(type, name, query.getAll(name)) === undefined,
+  );
+}
+
 /** The search parameters the emulator honours for a type, for the CapabilityStatement. */
 export function searchParamsOf(type: string): { name: string; type: 'token' | 'string' | 'reference' }[] {
   const references = Object.keys(REFERENCE_PARAMS[type] ?? GENERIC_REFERENCE_PARAMS);
   return [
     { name: '_id', type: 'token' },
+    { name: 'identifier', type: 'token' },
     ...(type === 'Organization' ? [{ name: 'name', type: 'string' as const }] : []),
     ...references.map((name) => ({ name, type: 'reference' as const })),
   ];
@@ -86,11 +105,21 @@ export function searchParamsOf(type: string): { name: string; type: 'token' | 's
 
 type Filter = (resource: JsonObject) => boolean;
 
-function filterFor(type: string, name: string, values: readonly string[]): Filter[] {
+const PAGING_PARAMS = new Set(['_count', '_page']);
+
+/** The filters of one parameter; undefined for a parameter the emulator does not understand (and ignores). */
+function filterFor(type: string, name: string, values: readonly string[]): Filter[] | undefined {
   // Each repetition of a parameter must hold (AND); the comma-separated values of one repetition are ORed.
   const alternatives = values.map((value) => value.split(',').filter((part) => part !== ''));
+  if (PAGING_PARAMS.has(name)) return [];
   if (name === '_id') {
     return alternatives.map((ids) => (resource) => ids.includes(String(resource.id)));
+  }
+  if (name === 'identifier') {
+    return alternatives.map((tokens) => (resource) => {
+      const identifiers = Array.isArray(resource.identifier) ? resource.identifier : [];
+      return identifiers.some((identifier) => tokens.some((token) => matchesToken(identifier, token)));
+    });
   }
   if (type === 'Organization' && name === 'name') {
     // FHIR string search: case-insensitive, matching the start of the name or an alias.
@@ -102,12 +131,22 @@ function filterFor(type: string, name: string, values: readonly string[]): Filte
     });
   }
   const paths = REFERENCE_PARAMS[type]?.[name] ?? (REFERENCE_PARAMS[type] ? undefined : GENERIC_REFERENCE_PARAMS[name]);
-  if (!paths) return []; // an unknown parameter is ignored
+  if (!paths) return undefined;
   const targetType = PATIENT_PARAMS.has(name) ? 'Patient' : undefined;
   return alternatives.map((targets) => (resource) => {
     const references = paths.flatMap((path) => valuesAt(resource, path)).map(referenceOf);
     return references.some((reference) => targets.some((target) => refersTo(reference, target, targetType)));
   });
+}
+
+/** FHIR token search on an Identifier: `value`, `system|value`, or `system|` (any value in that system). */
+function matchesToken(identifier: unknown, token: string): boolean {
+  if (typeof identifier !== 'object' || identifier === null) return false;
+  const { system, value } = identifier as JsonObject;
+  const bar = token.indexOf('|');
+  if (bar < 0) return value === token;
+  const [wantedSystem, wantedValue] = [token.slice(0, bar), token.slice(bar + 1)];
+  return system === wantedSystem && (wantedValue === '' || value === wantedValue);
 }
 
 /** Values at a dotted element path, flattening arrays on the way. */

@@ -2,6 +2,7 @@
  * `@payerbox/aidbox-emulator`: a faithful in-memory stand-in for the Aidbox API subset the portal uses, for local runs
  * and tests. Production code never imports it.
  */
+export type { UnverifiedOperationIds } from './access-policies.ts';
 export { InitBundleError } from './init-bundle.ts';
 export type {
   AidboxEmulator,
@@ -12,4 +13,5 @@ export type {
 } from './options.ts';
 export * from './portal-aidbox.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
+export { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

@@ -17,6 +17,7 @@ export type IssueCode =
   | 'transient'
   | 'conflict'
   | 'duplicate'
+  | 'multiple-matches'
   | 'not-supported'
   | 'too-costly'
   | 'exception';
@@ -77,6 +78,7 @@ function severityOf(code: IssueCode): OutcomeIssue['severity'] {
     case 'value':
     case 'conflict':
     case 'duplicate':
+    case 'multiple-matches':
     case 'not-supported':
     case 'too-costly':
       return 'error';

@@ -1,4 +1,6 @@
 /** The emulator's public types; see `startAidboxEmulator`. */
+
+import type { UnverifiedOperationIds } from './access-policies.ts';
 import type { OrgbacWrite } from './orgbac.ts';
 import type { HoldOptions, RequestHold } from './request-holds.ts';
 
@@ -63,6 +65,18 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** A name for logs and the health answer, e.g. `sandbox` or `production`. */
   name?: string;
+  /**
+   * The resource types a `system/*.<permissions>` scope of a `type: smart-app` client is expanded to in its tokens;
+   * default the 19 types Aidbox's docs list (`DOCUMENTED_WILDCARD_EXPANSION`: no Coverage, ExplanationOfBenefit or
+   * Claim). For running the emulator like an Aidbox observed to expand differently.
+   */
+  smartWildcardTypes?: readonly string[];
+  /**
+   * The operation ids AccessPolicies see for the root-base interactions whose ids Aidbox's docs leave open (delete,
+   * vread, instance and type history, batch); default ids no policy would guess (`DEFAULT_UNVERIFIED_OPERATION_IDS`).
+   * Set them to the ids an operator observed on a real Aidbox (`?__debug=policy`) to run the emulator like it.
+   */
+  unverifiedOperationIds?: Partial<UnverifiedOperationIds>;
 }
 
 /** An init bundle file (JSON, `${NAME}` placeholders) and the values of its placeholders. */

@@ -8,6 +8,21 @@ export interface StoredResource {
 
 export type WriteResult = { readonly created: boolean; readonly stored: StoredResource };
 
+/** One version of a resource, for FHIR history and vread. */
+export interface ResourceVersion {
+  /** The resource as this version stored it; for a deletion, the last content with the deletion's `meta`. */
+  readonly resource: JsonObject;
+  readonly change: 'create' | 'update' | 'delete';
+}
+
+export interface ResourceStoreOptions {
+  /**
+   * Whether to keep every version of resources of a type (FHIR history, `docs/api/rest-api/history.md`). Off for the
+   * admin types, whose writers never read history and which a long benchmark writes by the hundred thousand.
+   */
+  readonly keepsHistory?: (type: string) => boolean;
+}
+
 /**
  * The emulator's database: resources by type and id, all in memory. The store stamps `meta` the way Aidbox does
  * (`versionId` from one server-wide counter, `lastUpdated`, and `createdAt` kept across updates) and remembers deleted
@@ -16,7 +31,14 @@ export type WriteResult = { readonly created: boolean; readonly stored: StoredRe
 export class ResourceStore {
   readonly #resources = new Map<string, Map<string, StoredResource>>();
   readonly #deleted = new Map<string, Set<string>>();
+  /** Type -> id -> versions, oldest first. */
+  readonly #history = new Map<string, Map<string, ResourceVersion[]>>();
+  readonly #keepsHistory: (type: string) => boolean;
   #version = 0;
+
+  constructor(options: ResourceStoreOptions = {}) {
+    this.#keepsHistory = options.keepsHistory ?? (() => false);
+  }
 
   get(type: string, id: string): StoredResource | undefined {
     return this.#resources.get(type)?.get(id);
@@ -50,6 +72,7 @@ export class ResourceStore {
     };
     byId.set(id, stored);
     this.#deleted.get(type)?.delete(id);
+    this.#record(type, id, { resource: stored.resource, change: previous ? 'update' : 'create' });
     return { created: previous === undefined, stored };
   }
 
@@ -61,7 +84,37 @@ export class ResourceStore {
     byId.delete(id);
     const deleted = this.#deleted.get(type) ?? new Set<string>();
     this.#deleted.set(type, deleted.add(id));
+    this.#record(type, id, { resource: previous.resource, change: 'delete' });
     return previous;
+  }
+
+  /** The versions of one resource, newest first; empty when none were kept. */
+  versions(type: string, id: string): ResourceVersion[] {
+    return [...(this.#history.get(type)?.get(id) ?? [])].reverse();
+  }
+
+  /** The versions of every resource of a type, newest first. */
+  typeVersions(type: string): ResourceVersion[] {
+    const all = [...(this.#history.get(type)?.values() ?? [])].flat();
+    return all.sort((a, b) => versionNumber(b) - versionNumber(a));
+  }
+
+  /** Keeps a version; a deletion is a version of its own, with a new `versionId` (FHIR R4 §3.1.0.7.1). */
+  #record(type: string, id: string, version: ResourceVersion): void {
+    if (!this.#keepsHistory(type)) return;
+    const { resource, change } = version;
+    const stamped =
+      change === 'delete'
+        ? {
+            ...resource,
+            meta: { ...(resource.meta as JsonObject), versionId: String(++this.#version), lastUpdated: now() },
+          }
+        : resource;
+    const byId = this.#history.get(type) ?? new Map<string, ResourceVersion[]>();
+    this.#history.set(type, byId);
+    const versions = byId.get(id) ?? [];
+    versions.push({ resource: stamped, change });
+    byId.set(id, versions);
   }
 
   #byType(type: string): Map<string, StoredResource> {
@@ -69,4 +122,12 @@ export class ResourceStore {
     this.#resources.set(type, byId);
     return byId;
   }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function versionNumber(version: ResourceVersion): number {
+  return Number((version.resource.meta as JsonObject | undefined)?.versionId ?? 0);
 }

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_UNVERIFIED_OPERATION_IDS } from './access-policies.ts';
 import { createTokenSigner } from './access-tokens.ts';
 import { buildEmulatorApp } from './app.ts';
 import { ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
+import { isFhirResourceType } from './fhir-resource-types.ts';
 import { applyInitBundle, readInitBundle } from './init-bundle.ts';
 import type { AidboxEmulator, EmulatorOptions } from './options.ts';
 import { orgbacOperations } from './orgbac.ts';
@@ -11,6 +13,7 @@ import { RequestHolds } from './request-holds.ts';
 import { aidboxView } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 import { loadSeedData } from './seed-data.ts';
+import { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';
 
 /**
  * Starts an Aidbox emulator: an in-memory, faithful stand-in for the part of Aidbox's API the portal uses (admin
@@ -32,7 +35,7 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     throw new RangeError('baseUrl must be an http(s) URL');
   }
   const host = options.host ?? '127.0.0.1';
-  const store = new ResourceStore();
+  const store = new ResourceStore({ keepsHistory: isFhirResourceType });
   const orgbac = options.orgbac ?? false;
   if (options.initBundle) {
     applyInitBundle(store, await readInitBundle(options.initBundle));
@@ -55,6 +58,8 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     faults: normalizeFaults(options.faults),
     holds: new RequestHolds(),
     recorded: [],
+    smartWildcardTypes: [...(options.smartWildcardTypes ?? DOCUMENTED_WILDCARD_EXPANSION)],
+    operationIds: { ...DEFAULT_UNVERIFIED_OPERATION_IDS, ...options.unverifiedOperationIds },
   };
   const app = await buildEmulatorApp(context);
   await app.listen({ host, port });

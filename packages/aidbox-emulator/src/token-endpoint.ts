@@ -14,6 +14,7 @@ import {
 import { type EmulatorContext, tokenUrl } from './emulator-context.ts';
 import { isJsonObject, isStringArray } from './json-value.ts';
 import type { StoredResource } from './resource-store.ts';
+import { tokenScope } from './token-scope.ts';
 
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
 
@@ -95,10 +96,12 @@ async function exchange(
   if (!isStringArray(client.grant_types) || !client.grant_types.includes('client_credentials')) {
     throw new OAuthError(400, 'unauthorized_client', 'the client may not use the client_credentials grant');
   }
-  const scope = grantedScope(client.scope, params.get('scope'));
+  const granted = tokenScope(client, params.get('scope'), context.smartWildcardTypes);
+  if ('refused' in granted) throw new OAuthError(400, 'invalid_scope', granted.refused);
+  const { scope, enforcedScope } = granted;
   const expiration = clientCredentialsSettings(client).access_token_expiration;
   const lifetimeSeconds = typeof expiration === 'number' ? expiration : DEFAULT_TOKEN_LIFETIME_SECONDS;
-  const accessToken = await context.signer.issue({ issuer: context.baseUrl, clientId, scope, lifetimeSeconds });
+  const accessToken = await context.signer.issue({ issuer: context.baseUrl, clientId, lifetimeSeconds, enforcedScope });
   return { access_token: accessToken, token_type: 'bearer', expires_in: lifetimeSeconds, scope };
 }
 
@@ -146,18 +149,6 @@ async function authenticateWithAssertion(
     if (error instanceof AssertionRejected) throw new OAuthError(401, 'invalid_client', error.message);
     throw error;
   }
-}
-
-/** The requested scopes, all of which the client must hold; all of the client's scopes when none are requested. */
-function grantedScope(held: unknown, requested: string | undefined): string {
-  const holds = isStringArray(held) ? held : [];
-  const asked = [...new Set((requested ?? '').split(' ').filter((scope) => scope !== ''))];
-  if (asked.length === 0) return holds.join(' ');
-  const refused = asked.filter((scope) => !holds.includes(scope));
-  if (refused.length > 0) {
-    throw new OAuthError(400, 'invalid_scope', `the client does not hold the scope ${refused.join(' ')}`);
-  }
-  return asked.join(' ');
 }
 
 /** Token request parameters from a form (RFC 6749 §4.4.2) or, as Aidbox also accepts, a JSON object. */

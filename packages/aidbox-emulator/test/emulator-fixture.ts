@@ -52,8 +52,11 @@ export interface Harness {
   /** PUTs an access policy and fails the test unless it is stored. */
   putPolicy(id: string, policy: Record<string, unknown>): Promise<void>;
   token(form: Record<string, string>, headers?: Record<string, string>): Promise<Answer>;
-  /** A backend service with a secret, the given scopes and (unless `policy: false`) a policy allowing all FHIR. */
-  secretClient(scope: string[], options?: { policy?: Record<string, unknown> | false }): Promise<Client>;
+  /**
+   * A backend service with a secret, the given scopes and (unless `policy: false`) a policy allowing all FHIR; with
+   * `type: 'smart-app'` its tokens carry the scopes and Aidbox checks them.
+   */
+  secretClient(scope: string[], options?: { policy?: Record<string, unknown> | false; type?: string }): Promise<Client>;
   fhir(method: string, path: string, accessToken: string | undefined, body?: unknown): Promise<Answer>;
   /**
    * A request to an organization's FHIR base, `/Organization/<org>/fhir<path>`: with a bearer token, or with the
@@ -92,6 +95,7 @@ export async function startEmulator(t: Test, options: Partial<EmulatorOptions> =
       const id = uniqueId('svc');
       const secret = `secret-${randomUUID()}`;
       await harness.putClient(id, {
+        ...(options.type !== undefined && { type: options.type }),
         active: true,
         secret,
         grant_types: ['client_credentials'],

@@ -1,18 +1,21 @@
 import t from 'tap';
 import { startEmulator, uniqueId } from './emulator-fixture.ts';
 
+/** A client Aidbox puts `atv: 2` and the scopes into the tokens of, and then checks the scopes for. */
+const SMART_APP = { type: 'smart-app' };
+
 t.test('reads a patient when both the token scope and a linked policy allow it', async (t) => {
   const aidbox = await startEmulator(t);
-  const client = await aidbox.secretClient(['system/Patient.rs']);
+  const client = await aidbox.secretClient(['system/Patient.rs'], SMART_APP);
   const answer = await aidbox.fhir('GET', '/Patient/test-pt-1', await client.accessToken());
   t.equal(answer.status, 200);
   t.match(answer.body, { resourceType: 'Patient', id: 'test-pt-1', meta: { versionId: String } });
   t.notOk('createdAt' in answer.body.meta, 'FHIR format has no createdAt');
 });
 
-t.test('forbids (403) a type the token scopes do not name, even when a policy would allow it', async (t) => {
+t.test('forbids (403) a type a smart-app token scopes do not name, even when a policy would allow it', async (t) => {
   const aidbox = await startEmulator(t);
-  const client = await aidbox.secretClient(['system/Patient.rs']);
+  const client = await aidbox.secretClient(['system/Patient.rs'], SMART_APP);
   const answer = await aidbox.fhir('GET', '/Coverage/cov-test-pt-1', await client.accessToken());
   t.equal(answer.status, 403);
   t.match(answer.body, { resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'forbidden' }] });
@@ -21,7 +24,7 @@ t.test('forbids (403) a type the token scopes do not name, even when a policy wo
 
 t.test('forbids (403) a request no AccessPolicy allows, even when the scope does', async (t) => {
   const aidbox = await startEmulator(t);
-  const client = await aidbox.secretClient(['system/Patient.rs'], { policy: false });
+  const client = await aidbox.secretClient(['system/Patient.rs'], { ...SMART_APP, policy: false });
   const answer = await aidbox.fhir('GET', '/Patient/test-pt-1', await client.accessToken());
   t.equal(answer.status, 403);
   t.match(answer.body.issue[0].diagnostics, /AccessPolicy/);
@@ -73,42 +76,76 @@ t.test('answers 401 without a token, with a forged one, and once the client is d
 
 t.test('v1 read allows read and search but no writes; v1 write allows writes but no reads', async (t) => {
   const aidbox = await startEmulator(t);
-  const reader = await (await aidbox.secretClient(['system/Observation.read'])).accessToken();
+  const reader = await (await aidbox.secretClient(['system/Observation.read'], SMART_APP)).accessToken();
   t.equal((await aidbox.fhir('GET', '/Observation/obs-test-pt-1-a1c', reader)).status, 200);
   t.equal((await aidbox.fhir('GET', '/Observation?patient=test-pt-1', reader)).status, 200);
   const observation = { resourceType: 'Observation', status: 'final', code: { text: 'note' } };
   t.equal((await aidbox.fhir('POST', '/Observation', reader, observation)).status, 403);
-  const writer = await (await aidbox.secretClient(['system/Observation.write'])).accessToken();
+  const writer = await (await aidbox.secretClient(['system/Observation.write'], SMART_APP)).accessToken();
   const created = await aidbox.fhir('POST', '/Observation', writer, observation);
   t.equal(created.status, 201);
   t.equal((await aidbox.fhir('GET', `/Observation/${created.body.id}`, writer)).status, 403);
   t.equal((await aidbox.fhir('DELETE', `/Observation/${created.body.id}`, writer)).status, 200);
 });
 
-t.test('v2 scopes grant exactly their letters', async (t) => {
+t.test('v2 scopes of a smart-app token grant exactly their letters', async (t) => {
   const aidbox = await startEmulator(t);
-  const token = await (await aidbox.secretClient(['system/Coverage.s', 'system/Patient.r'])).accessToken();
+  const token = await (await aidbox.secretClient(['system/Coverage.s', 'system/Patient.r'], SMART_APP)).accessToken();
   t.equal((await aidbox.fhir('GET', '/Coverage?beneficiary=Patient/test-pt-1', token)).status, 200);
   t.equal((await aidbox.fhir('GET', '/Coverage/cov-test-pt-1', token)).status, 403, 'search is not read');
   t.equal((await aidbox.fhir('GET', '/Patient/test-pt-1', token)).status, 200);
   t.equal((await aidbox.fhir('GET', '/Patient', token)).status, 403, 'read is not search');
 });
 
-t.test('a wildcard system/*.rs scope reads and searches every type, and writes none', async (t) => {
+t.test(
+  'a smart-app client with system/*.rs gets the documented expansion: Patient 200, Coverage and ExplanationOfBenefit 403',
+  async (t) => {
+    const aidbox = await startEmulator(t);
+    const client = await aidbox.secretClient(['system/*.rs'], SMART_APP);
+    const token = await client.accessToken();
+    t.equal((await aidbox.fhir('GET', '/Patient/test-pt-3', token)).status, 200);
+    t.equal((await aidbox.fhir('GET', '/Patient?_count=1', token)).status, 200);
+    for (const path of ['/Coverage/cov-test-pt-3', '/Coverage', '/ExplanationOfBenefit/eob-test-pt-3-1']) {
+      const answer = await aidbox.fhir('GET', path, token);
+      t.equal(answer.status, 403, path);
+      t.match(answer.body.issue[0].diagnostics, /scope/, `${path}: refused by the scope check, not the policy`);
+    }
+    const asked = await client.accessToken('system/*.rs');
+    t.equal((await aidbox.fhir('GET', '/ExplanationOfBenefit?_count=1', asked)).status, 403, 'asked for by wildcard');
+  },
+);
+
+t.test('a smart-app client reaches Coverage under its wildcard when it asks for Coverage by name', async (t) => {
   const aidbox = await startEmulator(t);
-  const token = await (await aidbox.secretClient(['system/*.rs'])).accessToken();
-  for (const path of ['/Patient/test-pt-3', '/Coverage/cov-test-pt-3', '/ExplanationOfBenefit/eob-test-pt-3-1']) {
-    t.equal((await aidbox.fhir('GET', path, token)).status, 200, path);
-  }
-  t.equal((await aidbox.fhir('GET', '/Organization?partof=org-acme-health', token)).body.total, 1);
-  t.equal((await aidbox.fhir('DELETE', '/Patient/test-pt-3', token)).status, 403);
-  t.equal((await aidbox.fhir('PUT', '/Patient/test-pt-3', token, { resourceType: 'Patient' })).status, 403);
+  const client = await aidbox.secretClient(['system/*.rs'], SMART_APP);
+  const token = await client.accessToken('system/Coverage.rs');
+  t.equal((await aidbox.fhir('GET', '/Coverage/cov-test-pt-3', token)).status, 200);
+  t.equal((await aidbox.fhir('GET', '/Patient/test-pt-3', token)).status, 403, 'only what the token was granted');
 });
 
-t.test('create, update, patch and delete each need their own permission', async (t) => {
+t.test('the wildcard expansion list of smart-app tokens is an emulator option', async (t) => {
+  const aidbox = await startEmulator(t, { smartWildcardTypes: ['Coverage', 'ExplanationOfBenefit'] });
+  const token = await (await aidbox.secretClient(['system/*.rs'], SMART_APP)).accessToken();
+  t.equal((await aidbox.fhir('GET', '/Coverage/cov-test-pt-3', token)).status, 200);
+  t.equal((await aidbox.fhir('GET', '/ExplanationOfBenefit/eob-test-pt-3-1', token)).status, 200);
+  t.equal((await aidbox.fhir('GET', '/Patient/test-pt-3', token)).status, 403);
+});
+
+t.test('a client without a type is decided by its policies alone: its scopes restrict nothing', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await aidbox.secretClient(['system/Patient.r'])).accessToken();
+  // The policy of `secretClient` allows every FHIR request of the client.
+  t.equal((await aidbox.fhir('GET', '/Coverage/cov-test-pt-3', token)).status, 200, 'a type the scopes do not name');
+  t.equal((await aidbox.fhir('GET', '/ExplanationOfBenefit?_count=1', token)).status, 200, 'a search');
+  t.equal((await aidbox.fhir('DELETE', '/Observation/obs-test-pt-3-a1c', token)).status, 200, 'a delete');
+  const none = await (await aidbox.secretClient(['system/*.cruds'], { policy: false })).accessToken();
+  t.equal((await aidbox.fhir('GET', '/Patient/test-pt-3', none)).status, 403, 'and without a policy, nothing');
+});
+
+t.test('create, update, patch and delete each need their own permission in a smart-app token', async (t) => {
   const aidbox = await startEmulator(t);
   const patient = { resourceType: 'Patient', name: [{ family: 'Example' }] };
-  const creator = await (await aidbox.secretClient(['system/Patient.c'])).accessToken();
+  const creator = await (await aidbox.secretClient(['system/Patient.c'], SMART_APP)).accessToken();
   const created = await aidbox.fhir('POST', '/Patient', creator, patient);
   t.equal(created.status, 201);
   t.match(created.headers.get('location'), new RegExp(`/fhir/Patient/${created.body.id}/_history/`));
@@ -116,7 +153,7 @@ t.test('create, update, patch and delete each need their own permission', async 
   t.equal((await aidbox.fhir('PUT', `/Patient/${id}`, creator, patient)).status, 403, 'c is not u');
   t.equal((await aidbox.fhir('DELETE', `/Patient/${id}`, creator)).status, 403, 'c is not d');
 
-  const updater = await (await aidbox.secretClient(['system/Patient.u'])).accessToken();
+  const updater = await (await aidbox.secretClient(['system/Patient.u'], SMART_APP)).accessToken();
   const updated = await aidbox.fhir('PUT', `/Patient/${id}`, updater, { ...patient, gender: 'other' });
   t.equal(updated.status, 200);
   t.equal(updated.body.gender, 'other');
@@ -126,7 +163,7 @@ t.test('create, update, patch and delete each need their own permission', async 
   t.equal((await aidbox.fhir('POST', '/Patient', updater, patient)).status, 403, 'u is not c');
   t.equal((await aidbox.fhir('DELETE', `/Patient/${id}`, updater)).status, 403, 'u is not d');
 
-  const deleter = await (await aidbox.secretClient(['system/Patient.d'])).accessToken();
+  const deleter = await (await aidbox.secretClient(['system/Patient.d'], SMART_APP)).accessToken();
   t.equal((await aidbox.fhir('DELETE', `/Patient/${id}`, deleter)).status, 200);
   t.equal((await aidbox.fhir('DELETE', `/Patient/${id}`, deleter)).status, 204);
   t.equal(aidbox.emulator.resource('Patient', id), undefined);

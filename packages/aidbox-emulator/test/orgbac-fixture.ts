@@ -40,6 +40,8 @@ export function orgAlternative(clientId: string, org: string, type: string | und
 
 export interface OrgClientOptions {
   scope?: string[];
+  /** The Client's `type`; `smart-app` puts the scopes into its tokens, where Aidbox checks them. */
+  type?: string;
   types?: (string | undefined)[];
   operations?: string[];
   /** Replaces the policy's matcho. */
@@ -51,6 +53,7 @@ export async function orgBoundClient(aidbox: Harness, org: string, options: OrgC
   const id = uniqueId('svc');
   const secret = `secret-${randomUUID()}`;
   await aidbox.putClient(id, {
+    ...(options.type !== undefined && { type: options.type }),
     meta: clientBinding(org),
     active: true,
     secret,

@@ -92,7 +92,7 @@ t.test('a wildcard alternative without resource/type allows every type the scope
 
 t.test('scopes still limit an organization-bound client on its own base', async (t) => {
   const aidbox = await startOrgbacEmulator(t);
-  const token = await orgBoundClient(aidbox, 'org-acme-health', { types: [undefined] });
+  const token = await orgBoundClient(aidbox, 'org-acme-health', { types: [undefined], type: 'smart-app' });
   const answer = await aidbox.orgFhir('org-acme-health', 'GET', '/Coverage/cov-test-pt-1', token);
   t.equal(answer.status, 403);
   t.match(answer.body.issue[0].diagnostics, /scope/);

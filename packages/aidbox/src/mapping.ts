@@ -2,7 +2,7 @@
  * The pure mapping from a backend service (as the database records it) to the Aidbox resources that implement it
  * (design.md, "Aidbox mapping"). No I/O: the provisioner decides when to write, this module only decides what.
  */
-import { grantsOf, type Permission, type ScopeVersion } from '@payerbox/domain';
+import { grantsOf, type Permission, type ScopeVersion, type SystemScope } from '@payerbox/domain';
 import { isFhirId, organizationAlternatives } from './organization-policy.ts';
 import type { AccessPolicy, AidboxClient, Extension, JsonValue } from './resources.ts';
 
@@ -41,15 +41,69 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 /** The meta extension that binds a resource to its OrgBAC organization. */
 export const TENANT_ORGANIZATION_EXTENSION_URL = 'https://aidbox.app/tenant-organization-id';
 
-/** The Aidbox operation ids each SMART v2 permission letter allows on the root FHIR base `/fhir`. */
+/**
+ * What each SMART permission allows on the root FHIR base `/fhir`, in two parts: the Aidbox operation ids the docs
+ * name consistently (`OPERATIONS`), and the interactions whose ids they spell two ways or not at all, matched by what
+ * the request is (`REQUEST_SHAPES`). Nothing else: no Bundle (`POST /fhir`), no conditional delete, no compartment or
+ * system-wide search, no `$` operations. infra/aidbox/NOTES.md, "Open questions (scopes and permissions)", lists what
+ * an operator confirms on a real Aidbox.
+ *
+ * Ids: `FhirRead`, `FhirSearch`, `FhirCreate`, `FhirUpdate`, `FhirPatch` (aidbox-docs
+ * `docs/solutions/aidbox-+-fhir-app-portal/getting-started/run-aidbox-+-fhir-portal-locally.md`); `FhirPostSearch`,
+ * search by `POST /fhir/<type>/_search` (payerbox-docs `docs/api-reference/configuration-resources/access-policies.md`,
+ * spelled the same in every version).
+ */
 const OPERATIONS: Readonly<Record<Permission, readonly string[]>> = {
   c: ['FhirCreate'],
   r: ['FhirRead'],
   // A merge or JSON patch changes a resource just like an update does, so `u` allows both.
   u: ['FhirUpdate', 'FhirPatch'],
-  d: ['FhirDelete'],
-  s: ['FhirSearch'],
+  // Delete has no documented id (`FhirDelete` is written nowhere): it is matched by its shape below.
+  d: [],
+  s: ['FhirSearch', 'FhirPostSearch'],
 };
+
+/** A FHIR interaction recognised by its method and path, for a policy that must not bet on an undocumented id. */
+interface RequestShape {
+  /** The permissions a grant must hold, all of them, for this interaction. */
+  readonly requires: readonly Permission[];
+  /** Aidbox's `request-method`, lowercase (`docs/access-control/authorization/access-policies.md`). */
+  readonly method: 'get' | 'put' | 'delete';
+  /** The path after `/fhir/<type>`, as a regular expression. */
+  readonly path: string;
+}
+
+/** A resource id in a path; Aidbox's `uri` has no query string, so this is the whole segment. */
+const ID = '[^/?]+';
+
+/**
+ * The interactions matched by shape. vread and history: their ids are `FhirVRead` / `FhirVread`,
+ * `FhirHistoryInstance` / `FhirHistory` and `FhirHistoryType` in two versions of the same payerbox-docs page
+ * (`docs/api-reference/configuration-resources/access-policies.md`); delete: not named anywhere; conditional update:
+ * `FhirConditionalUpdate` appears once, linked to a policy whose own test request is a plain update (aidbox-docs
+ * `docs/tutorials/security-access-control-tutorials/accesspolicy-examples.md`). Conditional update needs c, u AND s:
+ * it creates when nothing matches, and its answer tells whether something matched (a search).
+ */
+const REQUEST_SHAPES: readonly RequestShape[] = [
+  { requires: ['r'], method: 'get', path: `/${ID}/_history(/${ID})?` }, // vread, instance history
+  { requires: ['s'], method: 'get', path: '/_history' }, // type history
+  { requires: ['d'], method: 'delete', path: `/${ID}` },
+  { requires: ['c', 'u', 's'], method: 'put', path: '' }, // conditional update: PUT /fhir/<type>?<criteria>
+];
+
+/** Any resource type, for a wildcard grant: `uri` then says "some type" where `params` says nothing. */
+const ANY_RESOURCE_TYPE = '[A-Z][A-Za-z]+';
+
+/** The path prefix of the root FHIR base, as Aidbox's `uri` shows it (`uri: /fhir/Patient` in access-policies.md). */
+const ROOT_FHIR_PATH = '/fhir';
+
+/**
+ * Bulk export (`$export`, `$export-status`, aidbox-docs `docs/api/bulk-api/export.md`) is the next issue; its
+ * alternatives go here. Until then the derived policy grants no export: a kick-off answers 403.
+ */
+function bulkExportAlternatives(): JsonValue[] {
+  return [];
+}
 
 /** Thrown when a service cannot be mapped (a secret service without its secret, a JWKS service without a URI). */
 export class MappingError extends Error {
@@ -69,9 +123,15 @@ export function organizationBinding(organizationId: string): Extension {
 }
 
 /**
- * The Aidbox Client of `service`, without a `type`, as Payerbox registers backend clients (payerbox-docs
- * `docs/api-reference/authentication.md`): its AccessPolicy, derived from the scopes, is what grants access. The
- * provisioning client may not write a `type` at all (infra/aidbox/NOTES.md). `scope` holds the stored scopes unchanged.
+ * The Aidbox Client of `service`, without a `type`, as Payerbox registers its backend partners (payerbox-docs
+ * `docs/api-reference/authentication.md` § "SMART Backend Services"). A `type: smart-app` client would get `atv: 2`
+ * and `scope` in its tokens and Aidbox would check those scopes before any policy, after expanding `system/*.read` to
+ * a fixed list of 19 mostly US Core types without Coverage, ExplanationOfBenefit or Claim (aidbox-docs
+ * `docs/access-control/authorization/smart-on-fhir/smart-scopes-for-limiting-access.md`,
+ * `.../smart-client-authorization/smart-backend-services.md`): a payer client with `system/*.rs` would be refused
+ * the payer data it exists for. Without the type, the AccessPolicy derived from the scopes (`accessPolicyResource`)
+ * is the one gate, as the product says ("its access policy is derived from the scopes", payerbox-docs
+ * `docs/fhir-app-portal/backend-services.md`). `scope` keeps the stored scopes: what the client may ask a token for.
  *
  * @throws MappingError when a `jwks_uri` service has no URI, or an active `client_secret` service gets no secret.
  */
@@ -125,11 +185,10 @@ export function accessPolicyId(clientId: string): string {
 }
 
 /**
- * The AccessPolicy that lets the client do what its scopes say. Scopes alone never grant access in Aidbox; this
- * policy does, and only for the active client with this id: one alternative per resource type (`*` for all types)
- * with the operation ids its permissions allow.
- *
- * @throws MappingError when the organization id is not a FHIR id.
+ * The AccessPolicy that lets the client do what its scopes say, and the only gate: the Client has no `type`, so
+ * Aidbox checks no token scopes (`clientResource`). It allows requests of the active client with this id only, in
+ * `$one-of` alternatives per granted resource type (`*` for all types): on the root base those of
+ * `rootBaseAlternatives` (what each permission allows: `OPERATIONS`, `REQUEST_SHAPES`).
  *
  * The client condition is repeated inside every alternative instead of sitting beside `$one-of`: the Matcho reference
  * (`docs/reference/matcho-dsl-reference.md`) says `$one-of` cannot be combined with other keys in the same map, and a
@@ -142,6 +201,8 @@ export function accessPolicyId(clientId: string): string {
  * knows the organization, so it names it literally, which is equivalent and needs no reference into the request.
  * Which resources a request through that base reaches is OrgBAC's decision: the organization's own and its
  * descendants'.
+ *
+ * @throws MappingError when the organization id is not a FHIR id.
  */
 export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
   const client: { [key: string]: JsonValue } = { id: service.clientId, active: true };
@@ -160,17 +221,12 @@ export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
       },
     };
   }
-  const grants = grantsOf(service.scopes, service.scopeVersion);
-  const alternatives: JsonValue[] =
-    organizationId !== null
-      ? grants.flatMap((grant) => organizationAlternatives(client, organizationId, grant))
-      : grants.map((grant) => {
-          const operation = { id: { $enum: grant.permissions.flatMap((permission) => OPERATIONS[permission]) } };
-          // A wildcard type matches requests for every resource type, so it puts no condition on `resource/type`.
-          return grant.resource === '*'
-            ? { client, operation }
-            : { client, params: { 'resource/type': grant.resource }, operation };
-        });
+  const alternatives: JsonValue[] = grantsOf(service.scopes, service.scopeVersion).flatMap((grant) =>
+    organizationId === null
+      ? rootBaseAlternatives(client, grant)
+      : organizationAlternatives(client, organizationId, grant),
+  );
+  alternatives.push(...bulkExportAlternatives());
   return {
     resourceType: 'AccessPolicy',
     id: accessPolicyId(service.clientId),
@@ -179,4 +235,25 @@ export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
     matcho: { '$one-of': alternatives },
     description: `Backend service ${service.clientId}: what its SMART system scopes allow. Written by the provisioner.`,
   };
+}
+
+/**
+ * The alternatives of one grant on the root base: one for the documented operation ids of its permissions, one per
+ * request shape it holds every permission of. Each names the client, and each pins the resource type in `uri`, the
+ * request's path, which a caller cannot change: Aidbox documents `params` as the query string merged with the
+ * route's values without saying which wins when both name `resource/type`, so a policy trusting `params` alone might
+ * let `GET /fhir/Observation?resource/type=Patient` through for a Patient-only grant. `params.resource/type` stays
+ * too, in the shape Aidbox's own examples use. A wildcard grant names no type in `params` and any type in `uri`.
+ */
+function rootBaseAlternatives(client: JsonValue, grant: SystemScope): JsonValue[] {
+  const type = grant.resource === '*' ? ANY_RESOURCE_TYPE : grant.resource;
+  const typePath = `${ROOT_FHIR_PATH}/${type}`;
+  const params = grant.resource === '*' ? {} : { params: { 'resource/type': grant.resource } };
+  const ids = grant.permissions.flatMap((permission) => OPERATIONS[permission]);
+  const byId =
+    ids.length === 0 ? [] : [{ client, ...params, uri: `#^${typePath}(/${ID})?$`, operation: { id: { $enum: ids } } }];
+  const byShape = REQUEST_SHAPES.filter((shape) => shape.requires.every((p) => grant.permissions.includes(p))).map(
+    (shape) => ({ client, 'request-method': shape.method, uri: `#^${typePath}${shape.path}$` }),
+  );
+  return [...byId, ...byShape];
 }

@@ -51,7 +51,11 @@ export interface AidboxClient {
   readonly resourceType: 'Client';
   readonly id: string;
   readonly active: boolean;
-  /** `smart-app` makes Aidbox put `atv`/`scope` into tokens and enforce the scopes; the portal writes none. */
+  /**
+   * Left out by the portal: `smart-app` would make Aidbox put `atv`/`scope` into tokens and check them (wildcards
+   * expanded to a fixed type list) before the policies (see `clientResource`). Typed so that a stored Client that
+   * has one reads as drift.
+   */
   readonly type?: string;
   readonly grant_types: readonly string[];
   readonly auth: { readonly client_credentials: ClientCredentialsAuth };

@@ -50,7 +50,6 @@ const client: AidboxClient = {
   resourceType: 'Client',
   id: 'bs-wire',
   active: true,
-  type: 'smart-app',
   grant_types: ['client_credentials'],
   auth: { client_credentials: { token_format: 'jwt', access_token_expiration: 300 } },
   scope: ['system/Patient.rs'],

@@ -1,7 +1,7 @@
 // The contract between our Aidbox client and Aidbox: runs against the emulator by default and against a real
 // Aidbox when AIDBOX_CONTRACT_URL, AIDBOX_CONTRACT_CLIENT_ID and AIDBOX_CONTRACT_CLIENT_SECRET are set.
 import { randomBytes } from 'node:crypto';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import {
   type AidboxClient,
   accessPolicyId,
@@ -14,27 +14,8 @@ import {
   TENANT_ORGANIZATION_EXTENSION_URL,
 } from '../src/index.ts';
 import { failure } from './helpers/failure.ts';
+import { clientCredentialsToken } from './helpers/service-client.ts';
 import { contractTarget } from './helpers/target.ts';
-
-/** A client_credentials token for a client secret (HTTP Basic), asserting the token endpoint answers 200. */
-async function clientCredentialsToken(
-  t: Test,
-  base: string,
-  clientId: string,
-  secret: string,
-  scope: string,
-): Promise<string> {
-  const response = await fetch(`${base}/auth/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
-  });
-  t.equal(response.status, 200, 'the token endpoint issues a token');
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 const target = await contractTarget(t);
 

@@ -24,22 +24,54 @@ const secretService: ServiceSpec = {
   jwksUri: null,
 };
 
-/** The `$one-of` alternatives of a policy, keyed by resource type (`*` for the wildcard). */
-function alternatives(service: ServiceSpec): Record<string, unknown> {
-  const matcho = accessPolicyResource(service).matcho as { '$one-of': { params?: { 'resource/type': string } }[] };
-  return Object.fromEntries(matcho['$one-of'].map((alt) => [alt.params?.['resource/type'] ?? '*', alt]));
+interface Alternative {
+  client: unknown;
+  params?: Record<string, string>;
+  uri?: string;
+  'request-method'?: string;
+  operation?: { id: { $enum: string[] } };
 }
 
-function operationsOf(service: ServiceSpec): Record<string, string[]> {
+/** The `$one-of` alternatives of a policy. */
+function alternativesOf(service: ServiceSpec): Alternative[] {
+  return (accessPolicyResource(service).matcho as unknown as { '$one-of': Alternative[] })['$one-of'];
+}
+
+/** The alternatives keyed by resource type (`*` for the wildcard): for bound clients, which get one per type. */
+function alternatives(service: ServiceSpec): Record<string, Alternative> {
+  return Object.fromEntries(alternativesOf(service).map((alt) => [alt.params?.['resource/type'] ?? '*', alt]));
+}
+
+function _operationsOf(service: ServiceSpec): Record<string, string[] | undefined> {
   return Object.fromEntries(
-    Object.entries(alternatives(service)).map(([type, alt]) => [
-      type,
-      (alt as { operation: { id: { $enum: string[] } } }).operation.id.$enum,
-    ]),
+    Object.entries(alternatives(service)).map(([type, alt]) => [type, alt.operation?.id.$enum]),
   );
 }
 
-t.test('maps a JWKS URI service to a typeless client that authenticates with private_key_jwt', async (t) => {
+/** The resource type a root-base alternative is for, read from its `uri` (`*` for the any-type pattern). */
+function typeOfUri(uri: string | undefined): string {
+  return uri?.startsWith('#^/fhir/[A-Z]') ? '*' : (/^#\^\/fhir\/([A-Za-z]+)/.exec(uri ?? '')?.[1] ?? '?');
+}
+
+/** Root-base grants by type: the operation ids allowed, and the request shapes (`method uri`) matched. */
+function rootGrantsOf(service: ServiceSpec): Record<string, { ids: string[]; shapes: string[] }> {
+  const grants: Record<string, { ids: string[]; shapes: string[] }> = {};
+  for (const alt of alternativesOf(service)) {
+    const type = typeOfUri(alt.uri);
+    const grant = grants[type] ?? { ids: [], shapes: [] };
+    grants[type] = grant;
+    if (alt.operation) grant.ids.push(...alt.operation.id.$enum);
+    else grant.shapes.push(`${alt['request-method']} ${alt.uri}`);
+  }
+  return grants;
+}
+
+const READ_SHAPE = (type: string) => `get #^/fhir/${type}/[^/?]+/_history(/[^/?]+)?$`;
+const TYPE_HISTORY_SHAPE = (type: string) => `get #^/fhir/${type}/_history$`;
+const DELETE_SHAPE = (type: string) => `delete #^/fhir/${type}/[^/?]+$`;
+const CONDITIONAL_UPDATE_SHAPE = (type: string) => `put #^/fhir/${type}$`;
+
+t.test('maps a JWKS URI service to a client without a type that authenticates with private_key_jwt', async (t) => {
   t.same(clientResource(jwksService, { active: true }), {
     resourceType: 'Client',
     id: jwksService.clientId,
@@ -62,7 +94,7 @@ t.test('maps a client secret service to a client that carries its secret and no 
   t.equal(client.secret, 'pbx_cs_s3cr3t');
   t.same(client.auth, { client_credentials: { token_format: 'jwt', access_token_expiration: 300 } });
   t.notOk('jwks_uri' in client);
-  t.notOk('type' in client, 'no type: the provisioning client may not write one');
+  t.notOk('type' in client, 'no type: the policy, not token scopes, decides');
   t.same(client.grant_types, ['client_credentials']);
 });
 
@@ -96,60 +128,125 @@ t.test('links the access policy to the client and requires that client, active, 
   t.equal(policy.engine, 'matcho');
   t.same(policy.link, [{ resourceType: 'Client', id: jwksService.clientId }]);
   t.same(Object.keys(policy.matcho), ['$one-of']);
-  for (const alt of Object.values(alternatives(jwksService))) {
-    t.same((alt as { client: unknown }).client, { id: jwksService.clientId, active: true });
+  t.ok(alternativesOf(jwksService).length > 0);
+  for (const alt of alternativesOf(jwksService)) {
+    t.same(alt.client, { id: jwksService.clientId, active: true });
   }
 });
 
-t.test('grants read and search for a v1 read scope', async (t) => {
+t.test('grants read, vread, history, search and search by POST for a v1 read scope', async (t) => {
   const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Patient.read'] };
-  t.same(operationsOf(service), { Patient: ['FhirRead', 'FhirSearch'] });
+  t.same(rootGrantsOf(service), {
+    Patient: {
+      ids: ['FhirRead', 'FhirSearch', 'FhirPostSearch'],
+      shapes: [READ_SHAPE('Patient'), TYPE_HISTORY_SHAPE('Patient')],
+    },
+  });
 });
 
-t.test('grants create, update, patch and delete for a v1 write scope', async (t) => {
+t.test('grants create, update, patch and delete, but no conditional update, for a v1 write scope', async (t) => {
   const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Observation.write'] };
-  t.same(operationsOf(service), { Observation: ['FhirCreate', 'FhirUpdate', 'FhirPatch', 'FhirDelete'] });
+  t.same(rootGrantsOf(service), {
+    Observation: { ids: ['FhirCreate', 'FhirUpdate', 'FhirPatch'], shapes: [DELETE_SHAPE('Observation')] },
+  });
 });
 
-t.test('grants every operation for a v1 star scope', async (t) => {
+t.test('grants every interaction, conditional update included, for a v1 star scope', async (t) => {
   const service = { ...jwksService, scopeVersion: 'v1' as const, scopes: ['system/Coverage.*'] };
-  t.same(operationsOf(service), {
-    Coverage: ['FhirCreate', 'FhirRead', 'FhirUpdate', 'FhirPatch', 'FhirDelete', 'FhirSearch'],
+  t.same(rootGrantsOf(service), {
+    Coverage: {
+      ids: ['FhirCreate', 'FhirRead', 'FhirUpdate', 'FhirPatch', 'FhirSearch', 'FhirPostSearch'],
+      shapes: [
+        READ_SHAPE('Coverage'),
+        TYPE_HISTORY_SHAPE('Coverage'),
+        DELETE_SHAPE('Coverage'),
+        CONDITIONAL_UPDATE_SHAPE('Coverage'),
+      ],
+    },
   });
 });
 
-t.test('grants exactly the letters of a v2 subset', async (t) => {
-  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.r'] }), { Patient: ['FhirRead'] });
-  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.s'] }), { Patient: ['FhirSearch'] });
-  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.cd'] }), { Patient: ['FhirCreate', 'FhirDelete'] });
-  t.same(operationsOf({ ...jwksService, scopes: ['system/Patient.u'] }), { Patient: ['FhirUpdate', 'FhirPatch'] });
+t.test('grants exactly the interactions of each v2 letter', async (t) => {
+  const grants = (scope: string) => rootGrantsOf({ ...jwksService, scopes: [scope] }).Patient;
+  t.same(grants('system/Patient.r'), { ids: ['FhirRead'], shapes: [READ_SHAPE('Patient')] });
+  t.same(grants('system/Patient.s'), {
+    ids: ['FhirSearch', 'FhirPostSearch'],
+    shapes: [TYPE_HISTORY_SHAPE('Patient')],
+  });
+  t.same(grants('system/Patient.c'), { ids: ['FhirCreate'], shapes: [] });
+  t.same(grants('system/Patient.u'), { ids: ['FhirUpdate', 'FhirPatch'], shapes: [] });
+  t.same(grants('system/Patient.d'), { ids: [], shapes: [DELETE_SHAPE('Patient')] });
 });
 
-t.test('drops the resource type condition for a wildcard type', async (t) => {
-  const service = { ...jwksService, scopes: ['system/*.rs'] };
-  const wildcard = alternatives(service)['*'];
-  t.same(wildcard, {
+t.test('matches delete by method and path, never by an undocumented operation id', async (t) => {
+  const [alternative, ...others] = alternativesOf({ ...jwksService, scopes: ['system/Patient.d'] });
+  t.same(others, []);
+  t.same(alternative, {
     client: { id: jwksService.clientId, active: true },
-    operation: { id: { $enum: ['FhirRead', 'FhirSearch'] } },
+    'request-method': 'delete',
+    uri: '#^/fhir/Patient/[^/?]+$',
   });
+});
+
+t.test('grants conditional update only with create, update and search together', async (t) => {
+  const conditional = (scope: string) =>
+    rootGrantsOf({ ...jwksService, scopes: [scope] }).Patient?.shapes.includes(CONDITIONAL_UPDATE_SHAPE('Patient'));
+  t.equal(conditional('system/Patient.cus'), true);
+  t.equal(conditional('system/Patient.cruds'), true);
+  for (const scope of ['system/Patient.cu', 'system/Patient.us', 'system/Patient.cs', 'system/Patient.u']) {
+    t.equal(conditional(scope), false, scope);
+  }
+});
+
+t.test('pins the resource type in the request path of every alternative, and in params where ids decide', async (t) => {
+  for (const alt of alternativesOf({ ...jwksService, scopes: ['system/Patient.cruds'] })) {
+    t.match(alt.uri, /^#\^\/fhir\/Patient(\/|\(|\$)/, `${alt['request-method'] ?? 'by id'} ${alt.uri}`);
+    if (alt.operation) t.same(alt.params, { 'resource/type': 'Patient' });
+  }
+});
+
+t.test('drops the resource type condition for a wildcard type and matches any type in the path', async (t) => {
+  const service = { ...jwksService, scopes: ['system/*.rs'] };
+  const [byId, ...byShape] = alternativesOf(service);
+  t.same(byId, {
+    client: { id: jwksService.clientId, active: true },
+    uri: '#^/fhir/[A-Z][A-Za-z]+(/[^/?]+)?$',
+    operation: { id: { $enum: ['FhirRead', 'FhirSearch', 'FhirPostSearch'] } },
+  });
+  t.same(
+    byShape.map((alt) => `${alt['request-method']} ${alt.uri}`),
+    [READ_SHAPE('[A-Z][A-Za-z]+'), TYPE_HISTORY_SHAPE('[A-Z][A-Za-z]+')],
+  );
 });
 
 t.test('keeps a wildcard beside specific types as separate alternatives', async (t) => {
   const service = { ...jwksService, scopes: ['system/*.rs', 'system/Patient.c'] };
-  t.same(operationsOf(service), { '*': ['FhirRead', 'FhirSearch'], Patient: ['FhirCreate'] });
+  const grants = rootGrantsOf(service);
+  t.same(Object.keys(grants), ['*', 'Patient']);
+  t.same(grants.Patient, { ids: ['FhirCreate'], shapes: [] });
 });
 
-t.test('merges several scopes of one type into one alternative', async (t) => {
+t.test('merges several scopes of one type into the alternatives of one grant', async (t) => {
   const service = { ...jwksService, scopes: ['system/Patient.c', 'system/Patient.rs', 'system/Patient.d'] };
-  const policy = accessPolicyResource(service);
-  t.equal((policy.matcho['$one-of'] as unknown[]).length, 1);
-  t.same(operationsOf(service), { Patient: ['FhirCreate', 'FhirRead', 'FhirDelete', 'FhirSearch'] });
+  t.same(rootGrantsOf(service), {
+    Patient: {
+      ids: ['FhirCreate', 'FhirRead', 'FhirSearch', 'FhirPostSearch'],
+      shapes: [READ_SHAPE('Patient'), TYPE_HISTORY_SHAPE('Patient'), DELETE_SHAPE('Patient')],
+    },
+  });
 });
 
-t.test('puts the resource type in params and one alternative per type', async (t) => {
-  const alt = alternatives(jwksService);
-  t.same(Object.keys(alt).sort(), ['Coverage', 'Patient']);
-  t.same((alt.Coverage as { params: unknown }).params, { 'resource/type': 'Coverage' });
+t.test('grants no Bundle: no alternative matches POST /fhir', async (t) => {
+  for (const alt of alternativesOf({ ...jwksService, scopes: ['system/*.cruds'] })) {
+    t.notOk(alt.uri !== undefined && new RegExp(alt.uri.slice(1)).test('/fhir'), alt.uri ?? 'no uri');
+    t.notOk(alt.operation?.id.$enum.some((id) => /Transaction|Batch/.test(id)));
+  }
+});
+
+t.test('puts the resource type in params, and each type in alternatives of its own', async (t) => {
+  t.same(Object.keys(rootGrantsOf(jwksService)).sort(), ['Coverage', 'Patient']);
+  const coverage = alternativesOf(jwksService).filter((alt) => typeOfUri(alt.uri) === 'Coverage');
+  t.same(coverage.find((alt) => alt.operation)?.params, { 'resource/type': 'Coverage' });
 });
 
 t.test('refuses to build a policy from a scope that is not valid for the service version', async (t) => {
@@ -265,10 +362,10 @@ t.test('refuses an organization id that is not a FHIR id, since it goes into a p
 });
 
 t.test('puts no organization condition into the policy of an unbound client', async (t) => {
-  for (const alt of Object.values(alternatives({ ...jwksService, scopes: ['system/*.rs', 'system/Patient.c'] }))) {
-    const { client, params } = alt as { client: Record<string, unknown>; params?: Record<string, unknown> };
-    t.notOk('meta' in client);
-    t.notOk(params && 'organization/id' in params);
+  for (const alt of alternativesOf({ ...jwksService, scopes: ['system/*.rs', 'system/Patient.c'] })) {
+    t.notOk('meta' in (alt.client as Record<string, unknown>));
+    t.notOk(alt.params && 'organization/id' in alt.params);
+    t.notMatch(alt.uri ?? '', /Organization\//);
   }
 });
 
