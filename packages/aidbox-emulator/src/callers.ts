@@ -29,9 +29,23 @@ export type Caller =
 /** Authenticates a request to the REST API (root, a Basic client, or a bearer token), or throws a 401. */
 export async function authenticateCaller(context: EmulatorContext, authorization: string | undefined): Promise<Caller> {
   if (/^Basic\s/i.test(authorization ?? '')) return authenticateBasic(context, authorization);
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!bearer) throw unauthenticated('Authentication required: Basic credentials or a Bearer access token');
-  const claims = await context.signer.verify(bearer[1] ?? '', context.baseUrl);
+  if (!isBearer(authorization)) {
+    throw unauthenticated('Authentication required: Basic credentials or a Bearer access token');
+  }
+  return authenticateBearer(context, authorization);
+}
+
+export function isBearer(authorization: string | undefined): authorization is string {
+  return /^Bearer\s+\S+\s*$/i.test(authorization ?? '');
+}
+
+/** A Bearer access token this emulator issued, to a Client that still exists and is active; 401 otherwise. */
+export async function authenticateBearer(
+  context: EmulatorContext,
+  authorization: string,
+): Promise<Extract<Caller, { kind: 'client' }>> {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '';
+  const claims = await context.signer.verify(token, context.baseUrl);
   const client = claims ? context.store.get('Client', claims.client_id) : undefined;
   if (!claims || !client || !isActiveClient(client.resource)) {
     throw new OutcomeError(401, 'security', 'The access token is not valid, has expired, or its client is inactive', {

@@ -37,8 +37,7 @@ import {
   rootOperationId,
 } from './access-policies.ts';
 import type { AccessTokenClaims } from './access-tokens.ts';
-import { authenticateBasic } from './callers.ts';
-import { isActiveClient } from './client-resource.ts';
+import { authenticateBasic, authenticateBearer, isBearer } from './callers.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
 import { registerRootOnlyRoutes } from './fhir-root-routes.ts';
@@ -233,20 +232,12 @@ async function authenticate(
     if (basic.kind === 'client') return { kind: 'client', client: basic.client };
     if (adminMayCall) return { kind: 'admin' };
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) {
+  if (!isBearer(authorization)) {
     throw new OutcomeError(401, 'security', 'Authentication required: send an access token as Bearer', {
       'www-authenticate': 'Bearer realm="aidbox"',
     });
   }
-  const claims = await context.signer.verify(match[1] ?? '', context.baseUrl);
-  const client = claims ? context.store.get('Client', claims.client_id) : undefined;
-  if (!claims || !client || !isActiveClient(client.resource)) {
-    throw new OutcomeError(401, 'security', 'The access token is not valid, has expired, or its client is inactive', {
-      'www-authenticate': 'Bearer realm="aidbox", error="invalid_token"',
-    });
-  }
-  return { kind: 'client', claims, client };
+  return authenticateBearer(context, authorization);
 }
 
 function authorize(
