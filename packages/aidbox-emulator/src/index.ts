@@ -2,7 +2,14 @@
  * `@payerbox/aidbox-emulator`: a faithful in-memory stand-in for the Aidbox API subset the portal uses, for local runs
  * and tests. Production code never imports it.
  */
-export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
+export { ASSERTION_ALGORITHMS, DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS } from './client-assertion.ts';
+export type {
+  AidboxEmulator,
+  AssertionAlgorithm,
+  EmulatorOptions,
+  FaultOptions,
+  RecordedRequest,
+} from './options.ts';
 export { provisionerAidboxEnv } from './provisioner-env.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

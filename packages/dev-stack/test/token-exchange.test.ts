@@ -36,7 +36,7 @@ t.test(
       sandbox.clientId,
       keys.RS384,
     );
-    t.equal(production.status, 401, 'no production client before approval');
+    t.equal(production.status, 400, 'no production client before approval');
   },
 );
 
@@ -77,14 +77,14 @@ t.test(
     const rotated = await stack.developer.api('POST', `/backend-services/${id}/rotate-secret`);
     await stack.waitForEnvironment(id, 'production', 'ready');
     await stack.waitForEnvironment(id, 'sandbox', 'ready');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 401, 'the old secret stops');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 400, 'the old secret stops');
     t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
     t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
 
     await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
     await stack.waitForEnvironment(id, 'production', 'disabled');
     await stack.waitForEnvironment(id, 'sandbox', 'disabled');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
-    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
   },
 );
