@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import t, { type Test } from 'tap';
-import type { EmulatorOptions } from '../src/index.ts';
+import { DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS, type EmulatorOptions } from '../src/index.ts';
 import {
   call,
   clientAssertion,
@@ -171,7 +171,7 @@ t.test(
     const rsa = await signingKey('RS384');
     const ec = await signingKey('ES384');
     const { aidbox, exchange, clientId, tokenUrl } = await setup(t, [rsa, ec], undefined, {
-      assertionAlgorithms: ['RS384'],
+      assertionAlgorithms: DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS,
     });
     const configuration = await call(`${aidbox.url}/.well-known/smart-configuration`);
     t.same(configuration.body.token_endpoint_auth_signing_alg_values_supported, ['RS384']);
