@@ -3,7 +3,14 @@
  * and tests. Production code never imports it.
  */
 export type { UnverifiedOperationIds } from './access-policies.ts';
-export type { AidboxEmulator, EmulatorOptions, FaultOptions, RecordedRequest } from './options.ts';
+export { ASSERTION_ALGORITHMS, DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS } from './client-assertion.ts';
+export type {
+  AidboxEmulator,
+  AssertionAlgorithm,
+  EmulatorOptions,
+  FaultOptions,
+  RecordedRequest,
+} from './options.ts';
 export { provisionerAidboxEnv } from './provisioner-env.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
 export { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';

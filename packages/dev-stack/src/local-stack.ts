@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAidboxClient } from '@payerbox/aidbox';
 import {
   type AidboxEmulator,
+  type AssertionAlgorithm,
   type FaultOptions,
   provisionerAidboxEnv,
   startAidboxEmulator,
@@ -71,6 +72,14 @@ export interface LocalStackOptions {
    * settings do in a real deployment). `config` may still override any of these.
    */
   readonly orgbac?: boolean;
+  /**
+   * The client assertion algorithms each emulator advertises and accepts; both RS384 and ES384 unless given, e.g.
+   * `{ production: ['RS384'] }` for a production Aidbox as documented.
+   */
+  readonly assertionAlgorithms?: {
+    readonly sandbox?: AssertionAlgorithm[];
+    readonly production?: AssertionAlgorithm[];
+  };
 }
 
 export interface LocalStack {
@@ -143,14 +152,22 @@ async function assemble(
   cleanups.push(database.release);
   const databaseUrl = database.url;
   const keyring = generateKeyringSpec('stack');
+  const algorithms = options.assertionAlgorithms ?? {};
   const emulators = {
     // The sandbox runs without OrgBAC, like the documented developer sandbox; production has it when asked for.
-    sandbox: await startAidboxEmulator({ adminClient: ADMIN_CLIENT, name: 'sandbox', faults, orgbac: false }),
+    sandbox: await startAidboxEmulator({
+      adminClient: ADMIN_CLIENT,
+      name: 'sandbox',
+      faults,
+      orgbac: false,
+      ...(algorithms.sandbox && { assertionAlgorithms: algorithms.sandbox }),
+    }),
     production: await startAidboxEmulator({
       adminClient: ADMIN_CLIENT,
       name: 'production',
       faults,
       orgbac: options.orgbac ?? false,
+      ...(algorithms.production && { assertionAlgorithms: algorithms.production }),
     }),
   };
   cleanups.push(
