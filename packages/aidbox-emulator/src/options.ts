@@ -67,6 +67,7 @@ export interface EmulatorOptions {
    * Set them to the ids an operator observed on a real Aidbox (`?__debug=policy`) to run the emulator like it.
    */
   unverifiedOperationIds?: Partial<UnverifiedOperationIds>;
+  /**
    * The algorithms `/.well-known/smart-configuration` advertises in `token_endpoint_auth_signing_alg_values_supported`
    * and the token endpoint accepts for `private_key_jwt` assertions (any other is `invalid_client`). Default
    * `['RS384', 'ES384']` (Payerbox's docs); `['RS384']` behaves as documented Aidbox.
