@@ -11,7 +11,8 @@ import {
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
-const portal = portalForTests(t, { apps: ['developer'] });
+// Production advertises RS384 only, as Aidbox documents; the sandbox RS384 and ES384, as Payerbox does.
+const portal = portalForTests(t, { apps: ['developer'], assertionAlgorithms: { production: ['RS384'] } });
 let jwks: JwksServer;
 t.before(async () => {
   jwks = await startJwksServer();
@@ -102,6 +103,50 @@ t.test('registers a JWKS URI service after checking its key set, and watches the
   await saveScreenshot(page, 'developer-service-under-review');
   await page.close();
 });
+
+t.test(
+  'signs the example assertion only with what each environment advertises, and asks for new keys 5 minutes ahead',
+  async (t) => {
+    const developer = portal().accounts.developer;
+    const created = await developer.api('POST', '/backend-services', {
+      name: 'Prior auth bridge',
+      authMethod: 'jwks_uri',
+      jwksUri: jwks.url,
+      scopeVersion: 'v2',
+      scopes: ['system/Claim.rs'],
+    });
+    t.equal(created.status, 201, created.body?.code ?? 'created');
+    const { id } = created.body;
+    await portal().stack.waitForEnvironment(id, 'sandbox', 'ready');
+    t.equal((await developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
+    t.equal((await portal().accounts.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
+    await portal().stack.waitForEnvironment(id, 'production', 'ready');
+
+    const page = await signedIn(developer, `/services/${id}`);
+    const examples = page.getByRole('region', { name: 'Token request examples' });
+    await examples.getByText('The production token endpoint accepts client assertions signed with RS384.').waitFor();
+    const script = examples.getByLabel('Token request with Node and jose', { exact: true });
+    const production = (await script.textContent()) ?? '';
+    t.match(production, "const alg = 'RS384';", 'production: RS384, the one algorithm it advertises');
+    t.match(production, "if (privateJwk.kty !== 'RSA')", 'with a check that the key is an RSA key');
+    t.notMatch(production, 'ES384', 'never ES384 where it is not advertised');
+    t.match(production, ".setExpirationTime('4m')", 'exp 4 minutes ahead, within the 5 Aidbox allows');
+    t.match(
+      await examples.textContent(),
+      /at least 5 minutes before you first sign with it: Aidbox caches key sets for 5 minutes/,
+      'asks for new keys to be published 5 minutes ahead',
+    );
+
+    await examples.getByText('Sandbox', { exact: true }).click();
+    await examples
+      .getByText('The sandbox token endpoint accepts client assertions signed with RS384 or ES384.')
+      .waitFor();
+    const sandbox = (await script.textContent()) ?? '';
+    t.match(sandbox, "const alg = privateJwk.kty === 'EC' ? 'ES384' : 'RS384';", 'the sandbox takes either');
+    await expectAccessible(t, page, 'the token examples');
+    await page.close();
+  },
+);
 
 t.test('shows a client secret exactly once, and it works against the sandbox', async (t) => {
   const page = await signedIn(portal().accounts.developer, '/services/new');

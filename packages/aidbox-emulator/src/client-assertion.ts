@@ -2,9 +2,16 @@
  * `private_key_jwt` client authentication (RFC 7523 §2.2 and §3, SMART App Launch 2.2 "Backend Services" §"Request
  * an access token"), with the rules Aidbox documents in
  * `docs/.../smart-client-authentication/smart-asymmetric-docs-private-key-jwt-authentication.md`:
- * header `alg` RS384 or ES384, `typ: JWT` and a `kid`; `iss` = `sub` = the client id; `aud` = the token URL;
- * `exp` no more than five minutes ahead; a `jti` never seen before; `jku`, when present, equal to the registered
- * `jwks_uri`.
+ * header `alg` one of the algorithms this emulator advertises (below), `typ: JWT` and a `kid`; `iss` = `sub` = the
+ * client id; `aud` = the token URL; `exp` no more than five minutes ahead; a `jti` never seen before (stricter than
+ * the docs, which only name the claim's purpose); `jku`, when present, equal to the registered `jwks_uri`.
+ *
+ * Algorithms: Aidbox's page fixes `alg` to RS384 and its SMART configuration example advertises only RS384
+ * (`HealthSamurai/aidbox-docs` `docs/solutions/providers-or-onc-health-it-certification-program/
+ * g-10-standardized-api-for-patient-and-population-services/README.md`); Payerbox documents RS384 or ES384
+ * (`HealthSamurai/payerbox-docs` `docs/api-reference/authentication.md`). The emulator accepts exactly what its
+ * `/.well-known/smart-configuration` advertises in `token_endpoint_auth_signing_alg_values_supported`: both by
+ * default, RS384 alone when started as documented Aidbox.
  */
 import {
   createLocalJWKSet,
@@ -16,10 +23,14 @@ import {
   jwtVerify,
 } from 'jose';
 import { clientCredentialsSettings, isActiveClient, JWT_BEARER_ASSERTION_TYPE } from './client-resource.ts';
-import { JwksCache, JwksFetchError } from './jwks-cache.ts';
+import { JwksCache, type JwksCacheOptions, JwksFetchError } from './jwks-cache.ts';
 import type { StoredResource } from './resource-store.ts';
 
+/** Every algorithm the emulator can verify assertions with (SMART App Launch 2.2 asymmetric client authentication). */
 export const ASSERTION_ALGORITHMS = ['RS384', 'ES384'] as const;
+export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
+/** What documented Aidbox advertises and accepts. */
+export const DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS: readonly AssertionAlgorithm[] = ['RS384'];
 const MAX_LIFETIME_SECONDS = 5 * 60;
 
 /** Why an assertion does not authenticate its client; the message becomes the `error_description`. */
@@ -27,10 +38,23 @@ export class AssertionRejected extends Error {
   override name = 'AssertionRejected';
 }
 
+export interface AssertionVerifierOptions {
+  /** The algorithms accepted (and advertised); a non-empty subset of {@link ASSERTION_ALGORITHMS}. */
+  readonly algorithms: readonly AssertionAlgorithm[];
+  readonly jwksCache?: JwksCacheOptions;
+}
+
 export class ClientAssertionVerifier {
-  readonly #keySets = new JwksCache();
+  /** The accepted algorithms, in the order the SMART configuration lists them. */
+  readonly algorithms: readonly AssertionAlgorithm[];
+  readonly #keySets: JwksCache;
   /** `client id \n jti` -> the assertion's `exp`, kept until then so a replay within the lifetime is caught. */
   readonly #seenJtis = new Map<string, number>();
+
+  constructor(options: AssertionVerifierOptions) {
+    this.algorithms = Object.freeze([...options.algorithms]);
+    this.#keySets = new JwksCache(options.jwksCache);
+  }
 
   /**
    * Verifies an assertion and returns the client it authenticates. `findClient` looks a client up by id;
@@ -42,8 +66,11 @@ export class ClientAssertionVerifier {
     findClient: (id: string) => StoredResource | undefined,
   ): Promise<StoredResource> {
     const { alg, typ, kid, jku, issuer } = readUnverified(assertion);
-    if (!(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw new AssertionRejected(`client_assertion alg must be one of ${ASSERTION_ALGORITHMS.join(', ')}, not ${alg}`);
+    if (!(this.algorithms as readonly string[]).includes(alg)) {
+      // The same refusal, invalid_client, as for any assertion that does not hold (RFC 7521 §4.2.1).
+      throw new AssertionRejected(
+        `client_assertion alg must be one this server advertises (${this.algorithms.join(', ')}), not ${alg}`,
+      );
     }
     if (typ !== 'JWT') throw new AssertionRejected('client_assertion header typ must be "JWT"');
     if (!kid) throw new AssertionRejected('client_assertion header must name its key in kid');
@@ -76,7 +103,7 @@ export class ClientAssertionVerifier {
     kid: string,
   ): Promise<JWTVerifyResult> {
     const options = {
-      algorithms: [...ASSERTION_ALGORITHMS],
+      algorithms: [...this.algorithms],
       typ: 'JWT',
       issuer: clientId,
       subject: clientId,
@@ -84,15 +111,8 @@ export class ClientAssertionVerifier {
       requiredClaims: ['exp', 'jti'],
     };
     try {
-      let keySet = await this.#keySets.get(jwksUri);
-      try {
-        return await jwtVerify(assertion, createLocalJWKSet(keySet.jwks), options);
-      } catch (error) {
-        // An unknown kid may mean the client rotated its keys since we cached the set: fetch once more.
-        if (!(error instanceof errors.JWKSNoMatchingKey) || keySet.fresh) throw error;
-        keySet = await this.#keySets.get(jwksUri, true);
-        return await jwtVerify(assertion, createLocalJWKSet(keySet.jwks), options);
-      }
+      // No second fetch for an unknown kid: the cached set stands until it expires (see jwks-cache.ts).
+      return await jwtVerify(assertion, createLocalJWKSet(await this.#keySets.get(jwksUri)), options);
     } catch (error) {
       throw new AssertionRejected(explain(error, kid, tokenUrl), { cause: error });
     }
@@ -137,7 +157,12 @@ function readUnverified(assertion: string): {
 
 function explain(error: unknown, kid: string, tokenUrl: string): string {
   if (error instanceof JwksFetchError) return `the client's key set could not be read: ${error.message}`;
-  if (error instanceof errors.JWKSNoMatchingKey) return `the client's key set has no usable key with kid "${kid}"`;
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return (
+      `the client's key set has no usable key with kid "${kid}" (key sets are cached, 5 minutes by default: ` +
+      'a key published after the last fetch is not seen before the cached set expires)'
+    );
+  }
   if (error instanceof errors.JWKSInvalid) return "the client's key set is not a valid JWK set";
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'client_assertion signature is not valid';
   if (error instanceof errors.JWTExpired) return 'client_assertion has expired';

@@ -11,7 +11,6 @@
  * not exist answers 404.
  */
 import type { FastifyInstance } from 'fastify';
-import { ASSERTION_ALGORITHMS } from './client-assertion.ts';
 import { type EmulatorContext, tokenUrl } from './emulator-context.ts';
 import { fhirResourceTypes } from './fhir-resource-types.ts';
 import { searchParamsOf } from './fhir-search.ts';
@@ -62,7 +61,8 @@ function smartConfigurationOf(context: EmulatorContext) {
     token_endpoint: tokenUrl(context),
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
-    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    // What the token endpoint accepts, no more (AD g-10 README example: ["RS384"]; PB authentication.md: RS384, ES384).
+    token_endpoint_auth_signing_alg_values_supported: [...context.assertions.algorithms],
     scopes_supported: ['system/*.read', 'system/*.write', 'system/*.*', 'system/*.cruds', 'system/*.rs'],
     capabilities: ['client-confidential-asymmetric', 'client-confidential-symmetric', 'permission-v1', 'permission-v2'],
   };

@@ -3,6 +3,7 @@
  * and secrets are never echoed.
  */
 import { fileURLToPath } from 'node:url';
+import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from './client-assertion.ts';
 import type { EmulatorOptions } from './options.ts';
 import type { OrgbacWrite } from './orgbac.ts';
 
@@ -62,6 +63,8 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
     problems.push('EMULATOR_INIT_BUNDLE: must be a file path or a file:// URL');
   }
   const writeConflictRate = rate('EMULATOR_WRITE_CONFLICT_RATE');
+  const assertionAlgorithms = algorithms(read('EMULATOR_ASSERTION_ALGORITHMS'), problems);
+  const jwksCacheSeconds = number('EMULATOR_JWKS_CACHE_SECONDS', Number.isInteger, 'a whole number of seconds');
   if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
 
   const name = read('EMULATOR_NAME');
@@ -82,6 +85,8 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
     ...(name !== undefined ? { name } : {}),
     // Its placeholders are filled in from this process's environment, as the Aidbox container's envsubst does.
     ...(initBundlePath !== undefined ? { initBundle: { path: initBundlePath, variables: env } } : {}),
+    ...(assertionAlgorithms !== undefined ? { assertionAlgorithms } : {}),
+    ...(jwksCacheSeconds !== undefined ? { jwksCache: { ttlMs: jwksCacheSeconds * 1000 } } : {}),
   };
 }
 
@@ -104,4 +109,17 @@ function operationIds(text: string | undefined, problems: string[]): Partial<Rec
     ids[write] = id;
   }
   return ids;
+}
+
+/** `EMULATOR_ASSERTION_ALGORITHMS`: a comma-separated list, e.g. `RS384` (documented Aidbox) or `RS384,ES384`. */
+function algorithms(text: string | undefined, problems: string[]): AssertionAlgorithm[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  const known = (name: string): name is AssertionAlgorithm =>
+    (ASSERTION_ALGORITHMS as readonly string[]).includes(name);
+  if (!names.every(known)) {
+    problems.push(`EMULATOR_ASSERTION_ALGORITHMS: must list one or more of ${ASSERTION_ALGORITHMS.join(', ')}`);
+    return undefined;
+  }
+  return [...new Set(names)];
 }

@@ -75,7 +75,7 @@ export function registerFaultInjection(app: FastifyInstance, context: EmulatorCo
       const status = writeConflictStatus ?? (Math.random() < 0.5 ? 409 : 412);
       const outcome = operationOutcome([
         {
-          severity: 'error',
+          severity: 'fatal',
           code: 'conflict',
           diagnostics: 'Could not serialize access due to a concurrent update (injected fault); retry',
         },

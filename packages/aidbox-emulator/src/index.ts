@@ -3,9 +3,11 @@
  * and tests. Production code never imports it.
  */
 export type { UnverifiedOperationIds } from './access-policies.ts';
+export { ASSERTION_ALGORITHMS, DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS } from './client-assertion.ts';
 export { InitBundleError } from './init-bundle.ts';
 export type {
   AidboxEmulator,
+  AssertionAlgorithm,
   EmulatorOptions,
   FaultOptions,
   InitBundleOptions,

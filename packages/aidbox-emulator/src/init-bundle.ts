@@ -88,6 +88,8 @@ function applyEntry(store: ResourceStore, entry: unknown): void {
   }
 }
 
+/** The status and each issue, where (its `expression`) and what, for the start's error message. */
 function outcomeText(error: OutcomeError): string {
-  return `${error.status} ${error.issues.map((issue) => issue.diagnostics).join('; ')}`;
+  const issues = error.issues.map((issue) => [...(issue.expression ?? []), issue.diagnostics].join(': '));
+  return `${error.status} ${issues.join('; ')}`;
 }

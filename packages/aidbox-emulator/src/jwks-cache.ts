@@ -1,8 +1,14 @@
 /**
- * A cache of clients' key sets, one entry per `jwks_uri`. An entry lives as long as the key set server's
- * `Cache-Control: max-age` says (RFC 9111 §5.2.2.1), or `DEFAULT_TTL_MS` without one, and not at all with
- * `no-store`/`no-cache`. The verifier asks for a fresh copy once when an assertion names a `kid` the cached set lacks,
- * which is how a client's key rotation becomes visible before the entry expires.
+ * A cache of clients' key sets, one entry per `jwks_uri`, kept for a fixed time (5 minutes unless configured) whatever
+ * the key set server's `Cache-Control` says, and never fetched again before then, not even for an assertion naming a
+ * `kid` the cached set lacks. That is the worst case the docs allow: Aidbox documents a 300-second cache of JWKS keys
+ * (`HealthSamurai/aidbox-docs` `docs/access-control/authentication/token-introspector.md`: "Caches public keys
+ * fetched from the JWKS endpoint (default: 300 seconds)") and no re-fetch on an unknown `kid` (the private_key_jwt
+ * page, `.../smart-client-authentication/smart-asymmetric-docs-private-key-jwt-authentication.md`, says nothing of
+ * one). Payerbox says it honours `Cache-Control` (`HealthSamurai/payerbox-docs` `docs/api-reference/authentication.md`);
+ * which one a licensed Aidbox does is an open question (infra/aidbox/NOTES.md). So a key published less than 5 minutes
+ * before its first use is refused here, and the portal tells developers to publish new keys at least that early.
+ * Failed fetches are not cached.
  *
  * Fetched with Node's global fetch: this is a test double, and tests serve key sets from loopback over http. It still
  * bounds what it fetches (timeout, size, no redirects) so that a bad `jwks_uri` cannot hang or flood the emulator.
@@ -10,8 +16,8 @@
 import type { JSONWebKeySet } from 'jose';
 import { isJsonObject } from './json-value.ts';
 
-const DEFAULT_TTL_MS = 5 * 60_000;
-const MAX_TTL_MS = 24 * 60 * 60_000;
+/** How long a fetched key set is used before it is fetched again: Aidbox's documented 300 seconds. */
+export const DEFAULT_JWKS_CACHE_TTL_MS = 5 * 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_BYTES = 256 * 1024;
 
@@ -21,36 +27,48 @@ export class JwksFetchError extends Error {
 
 interface Entry {
   readonly jwks: JSONWebKeySet;
-  readonly expiresAt: number;
+  /** By the cache's clock. */
+  readonly fetchedAt: number;
 }
 
-export interface CachedKeySet {
-  readonly jwks: JSONWebKeySet;
-  /** True when the set was fetched for this call (so fetching again would not help). */
-  readonly fresh: boolean;
+export interface JwksCacheOptions {
+  /** How long a key set is used; default {@link DEFAULT_JWKS_CACHE_TTL_MS}. */
+  readonly ttlMs?: number;
+  /** The cache's clock in milliseconds (default `Date.now`): tests move it forward instead of waiting. */
+  readonly now?: () => number;
 }
 
 export class JwksCache {
   readonly #entries = new Map<string, Entry>();
   readonly #inFlight = new Map<string, Promise<Entry>>();
+  readonly #ttlMs: number;
+  readonly #now: () => number;
 
-  /** The key set at `uri`, from the cache unless it expired or `refresh` is set. */
-  async get(uri: string, refresh = false): Promise<CachedKeySet> {
+  constructor(options: JwksCacheOptions = {}) {
+    this.#ttlMs = options.ttlMs ?? DEFAULT_JWKS_CACHE_TTL_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The key set at `uri`: the cached one until it is `ttlMs` old, else fetched now (callers share one fetch). */
+  async get(uri: string): Promise<JSONWebKeySet> {
     const cached = this.#entries.get(uri);
-    if (!refresh && cached && cached.expiresAt > Date.now()) return { jwks: cached.jwks, fresh: false };
+    if (cached && this.#now() - cached.fetchedAt < this.#ttlMs) return cached.jwks;
     let pending = this.#inFlight.get(uri);
     if (!pending) {
-      pending = fetchKeySet(uri).finally(() => this.#inFlight.delete(uri));
+      pending = fetchKeySet(uri)
+        .then((jwks) => {
+          const entry = { jwks, fetchedAt: this.#now() };
+          this.#entries.set(uri, entry);
+          return entry;
+        })
+        .finally(() => this.#inFlight.delete(uri));
       this.#inFlight.set(uri, pending);
     }
-    const entry = await pending;
-    if (entry.expiresAt > Date.now()) this.#entries.set(uri, entry);
-    else this.#entries.delete(uri);
-    return { jwks: entry.jwks, fresh: true };
+    return (await pending).jwks;
   }
 }
 
-async function fetchKeySet(uri: string): Promise<Entry> {
+async function fetchKeySet(uri: string): Promise<JSONWebKeySet> {
   let response: Response;
   try {
     response = await fetch(uri, {
@@ -75,22 +93,7 @@ async function fetchKeySet(uri: string): Promise<Entry> {
   if (!isJsonObject(jwks) || !Array.isArray(jwks.keys) || !jwks.keys.every(isJsonObject)) {
     throw new JwksFetchError(`${uri} did not return a JWK set ({"keys": [...]})`);
   }
-  const ttl = timeToLive(response.headers.get('cache-control'));
-  return { jwks: jwks as unknown as JSONWebKeySet, expiresAt: Date.now() + ttl };
-}
-
-function timeToLive(cacheControl: string | null): number {
-  if (!cacheControl) return DEFAULT_TTL_MS;
-  const directives = cacheControl
-    .toLowerCase()
-    .split(',')
-    .map((directive) => directive.trim());
-  if (directives.includes('no-store') || directives.includes('no-cache')) return 0;
-  for (const directive of directives) {
-    const maxAge = /^max-age\s*=\s*"?(\d+)"?$/.exec(directive);
-    if (maxAge) return Math.min(Number(maxAge[1]) * 1000, MAX_TTL_MS);
-  }
-  return DEFAULT_TTL_MS;
+  return jwks as unknown as JSONWebKeySet;
 }
 
 async function readCapped(response: Response, uri: string): Promise<string> {

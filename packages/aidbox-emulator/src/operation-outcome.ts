@@ -1,6 +1,12 @@
 /**
- * FHIR OperationOutcome bodies, the shape in which Aidbox reports every error of its REST API
- * (`docs/api/rest-api/crud/read.md`: `{resourceType, id, text: {status, div}, issue: [{severity, code, diagnostics}]}`).
+ * FHIR OperationOutcome bodies, the shape in which Aidbox reports every error of its REST API, as its docs show it
+ * (`HealthSamurai/aidbox-docs`): `{resourceType, id, text: {status: generated, div}, issue: [{severity, code,
+ * diagnostics}]}` with `id` the first issue's code (`docs/api/rest-api/crud/read.md`, 404; `docs/api/rest-api/crud/
+ * update.md`, "Version Id mismatch" on a versioned update), and for an invalid resource (`docs/api/rest-api/crud/create.md`, 422)
+ * `text.div: Invalid resource` and one issue per problem, `{severity: fatal, code: invalid, expression: [<path>],
+ * diagnostics: <what is wrong>}`. Every error example in those docs has `severity: fatal`, and `div` is plain text.
+ * 422 (rather than 400) for an invalid resource is what `BOX_FHIR_COMPLIANT_MODE=true` gives
+ * (`docs/reference/all-settings.md`), which docker-compose.yml sets.
  */
 
 /** FHIR R4 IssueType codes the emulator uses (http://hl7.org/fhir/R4/valueset-issue-type.html). */
@@ -23,7 +29,8 @@ export type IssueCode =
   | 'exception';
 
 export interface OutcomeIssue {
-  readonly severity: 'fatal' | 'error';
+  /** `fatal` in every error Aidbox documents. */
+  readonly severity: 'fatal';
   readonly code: IssueCode;
   readonly diagnostics: string;
   /** FHIRPath-like locations of the problem, for validation errors. */
@@ -43,7 +50,7 @@ export function operationOutcome(issues: readonly OutcomeIssue[], summary?: stri
   return {
     resourceType: 'OperationOutcome',
     id: first.code,
-    text: { status: 'generated', div: escapeHtml(summary ?? first.diagnostics) },
+    text: { status: 'generated', div: summary ?? first.diagnostics },
     issue: issues.length > 0 ? issues : [first],
   };
 }
@@ -61,38 +68,10 @@ export class OutcomeError extends Error {
     readonly summary?: string,
   ) {
     super(typeof code === 'string' ? diagnostics : (summary ?? 'Invalid resource'));
-    this.issues = typeof code === 'string' ? [{ severity: severityOf(code), code, diagnostics }] : code;
+    this.issues = typeof code === 'string' ? [{ severity: 'fatal', code, diagnostics }] : code;
   }
 
   get body(): OperationOutcome {
     return operationOutcome(this.issues, this.summary);
   }
-}
-
-/** Problems with what the caller sent are errors; refusals and failures of the server are fatal (as Aidbox's 404). */
-function severityOf(code: IssueCode): OutcomeIssue['severity'] {
-  switch (code) {
-    case 'invalid':
-    case 'structure':
-    case 'required':
-    case 'value':
-    case 'conflict':
-    case 'duplicate':
-    case 'multiple-matches':
-    case 'not-supported':
-    case 'too-costly':
-      return 'error';
-    case 'not-found':
-    case 'deleted':
-    case 'forbidden':
-    case 'security':
-    case 'login':
-    case 'transient':
-    case 'exception':
-      return 'fatal';
-  }
-}
-
-function escapeHtml(text: string): string {
-  return `<div>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</div>`;
 }

@@ -1,8 +1,11 @@
 /** The emulator's public types; see `startAidboxEmulator`. */
 
 import type { UnverifiedOperationIds } from './access-policies.ts';
+import type { AssertionAlgorithm } from './client-assertion.ts';
 import type { OrgbacWrite } from './orgbac.ts';
 import type { HoldOptions, RequestHold } from './request-holds.ts';
+
+export type { AssertionAlgorithm } from './client-assertion.ts';
 
 /** Failures the emulator injects, for testing how callers cope with an unreliable Aidbox. */
 export interface FaultOptions {
@@ -77,6 +80,19 @@ export interface EmulatorOptions {
    * Set them to the ids an operator observed on a real Aidbox (`?__debug=policy`) to run the emulator like it.
    */
   unverifiedOperationIds?: Partial<UnverifiedOperationIds>;
+  /**
+   * The algorithms `/.well-known/smart-configuration` advertises in `token_endpoint_auth_signing_alg_values_supported`
+   * and the token endpoint accepts for `private_key_jwt` assertions (any other is `invalid_client`). Default
+   * `['RS384', 'ES384']` (Payerbox's docs); `['RS384']` behaves as documented Aidbox.
+   */
+  assertionAlgorithms?: readonly AssertionAlgorithm[];
+  /** The cache of clients' key sets (per `jwks_uri`; an unknown `kid` never refreshes it early). */
+  jwksCache?: {
+    /** How long a fetched key set is used; default 5 minutes, as Aidbox documents. */
+    ttlMs?: number;
+    /** The cache's clock in milliseconds (default `Date.now`): tests move it forward instead of waiting. */
+    now?: () => number;
+  };
 }
 
 /** An init bundle file (JSON, `${NAME}` placeholders) and the values of its placeholders. */

@@ -1,6 +1,7 @@
 /**
  * Structural checks shared by the resource validators. Aidbox answers a resource that breaks its schema with
- * 422 (in FHIR compliant mode, `docs/reference/all-settings.md`) and one issue per problem, each naming where.
+ * 422 (in FHIR compliant mode, `docs/reference/all-settings.md`) and one issue per problem, each naming where in
+ * `expression` and saying what in `diagnostics` (`docs/api/rest-api/crud/create.md`; see operation-outcome.ts).
  */
 import { isJsonObject, type JsonObject } from './json-value.ts';
 import type { OutcomeIssue } from './operation-outcome.ts';
@@ -87,9 +88,9 @@ export class Problems {
 
   toIssues(): OutcomeIssue[] {
     return this.list.map(({ path, message }) => ({
-      severity: 'error',
+      severity: 'fatal',
       code: 'invalid',
-      diagnostics: `${path}: ${message}`,
+      diagnostics: message,
       expression: [path],
     }));
   }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_UNVERIFIED_OPERATION_IDS } from './access-policies.ts';
 import { createTokenSigner } from './access-tokens.ts';
 import { buildEmulatorApp } from './app.ts';
-import { ClientAssertionVerifier } from './client-assertion.ts';
+import { ASSERTION_ALGORITHMS, ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
 import { normalizeFaults } from './faults.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
@@ -34,6 +34,14 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
     throw new RangeError('baseUrl must be an http(s) URL');
   }
+  const algorithms = options.assertionAlgorithms ?? ASSERTION_ALGORITHMS;
+  if (algorithms.length === 0 || algorithms.some((alg) => !(ASSERTION_ALGORITHMS as readonly string[]).includes(alg))) {
+    throw new RangeError(`assertionAlgorithms must be a non-empty list of ${ASSERTION_ALGORITHMS.join(', ')}`);
+  }
+  const ttlMs = options.jwksCache?.ttlMs;
+  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs >= 0)) {
+    throw new RangeError('jwksCache.ttlMs must be a number of milliseconds, 0 or more');
+  }
   const host = options.host ?? '127.0.0.1';
   const store = new ResourceStore({ keepsHistory: isFhirResourceType });
   const orgbac = options.orgbac ?? false;
@@ -51,7 +59,10 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     name: options.name ?? 'aidbox-emulator',
     store,
     signer: await createTokenSigner(),
-    assertions: new ClientAssertionVerifier(),
+    assertions: new ClientAssertionVerifier({
+      algorithms: [...new Set(algorithms)],
+      ...(options.jwksCache && { jwksCache: options.jwksCache }),
+    }),
     adminClient: { id: adminClient.id, secret: adminClient.secret },
     orgbac: orgbac ? { operations: orgbacOperations(options.orgbacWriteOperations) } : null,
     baseUrl: '',

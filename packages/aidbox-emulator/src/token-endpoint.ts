@@ -1,7 +1,16 @@
 /**
  * `POST /auth/token` for the `client_credentials` grant (RFC 6749 §4.4; SMART App Launch 2.2 Backend Services).
  * The client authenticates with its secret (HTTP Basic, RFC 6749 §2.3.1, or `client_id`/`client_secret` in a form or
- * JSON body, as Aidbox accepts) or with a `private_key_jwt` assertion (RFC 7523 §2.2). Errors follow RFC 6749 §5.2.
+ * JSON body, as Aidbox accepts) or with a `private_key_jwt` assertion (RFC 7523 §2.2).
+ *
+ * Wire details as documented: `token_type` is `"Bearer"` in every Aidbox and Payerbox example
+ * (`HealthSamurai/aidbox-docs` `docs/access-control/authorization/smart-on-fhir/smart-client-authorization/
+ * smart-backend-services.md`; `HealthSamurai/payerbox-docs` `docs/api-reference/authentication.md`). Errors are
+ * RFC 6749 §5.2 bodies (`{error, error_description}`), always with status 400: Aidbox documents no status for
+ * `invalid_client` and Payerbox's "Common errors" table answers 400 for `invalid_request`, `invalid_grant`,
+ * `invalid_client` ("Unknown `client_id`, wrong secret, or client assertion signature did not verify") and
+ * `invalid_scope`. RFC 6749 would allow 401 for a failed client authentication; which one a licensed Aidbox sends is
+ * an open question (infra/aidbox/NOTES.md), so callers of a real server should accept either.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AssertionRejected } from './client-assertion.ts';
@@ -25,15 +34,18 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope';
 
-/** An RFC 6749 §5.2 error answer. */
+/** An RFC 6749 §5.2 error answer; 400 for every error, as Payerbox documents (see above). */
 export class OAuthError extends Error {
   override name = 'OAuthError';
 
   constructor(
-    readonly status: 400 | 401,
+    readonly status: 400,
     readonly code: OAuthErrorCode,
     readonly description: string,
-    /** The client tried HTTP Basic: RFC 6749 §5.2 then requires `WWW-Authenticate`. */
+    /**
+     * The client tried HTTP Basic: the answer names the scheme in `WWW-Authenticate`, which RFC 6749 §5.2 asks for
+     * (RFC 9110 §11.6.1 allows it on any status).
+     */
     readonly triedBasic = false,
   ) {
     super(description);
@@ -90,7 +102,7 @@ async function exchange(
       : usesPostedSecret
         ? authenticateWithSecret(context, params.get('client_id'), params.get('client_secret') ?? '', undefined, false)
         : undefined;
-  if (!stored) throw new OAuthError(401, 'invalid_client', 'client authentication is required');
+  if (!stored) throw new OAuthError(400, 'invalid_client', 'client authentication is required');
   const client = stored.resource;
   const clientId = client.id as string;
   if (!isStringArray(client.grant_types) || !client.grant_types.includes('client_credentials')) {
@@ -102,7 +114,7 @@ async function exchange(
   const expiration = clientCredentialsSettings(client).access_token_expiration;
   const lifetimeSeconds = typeof expiration === 'number' ? expiration : DEFAULT_TOKEN_LIFETIME_SECONDS;
   const accessToken = await context.signer.issue({ issuer: context.baseUrl, clientId, lifetimeSeconds, enforcedScope });
-  return { access_token: accessToken, token_type: 'bearer', expires_in: lifetimeSeconds, scope };
+  return { access_token: accessToken, token_type: 'Bearer', expires_in: lifetimeSeconds, scope };
 }
 
 function authenticateWithSecret(
@@ -119,7 +131,7 @@ function authenticateWithSecret(
   const stored = context.store.get('Client', clientId);
   // One answer for unknown, wrong secret and inactive alike, as a real server would not say which.
   if (!secretMatches(stored?.secretSha256, secret) || !stored || !isActiveClient(stored.resource)) {
-    throw new OAuthError(401, 'invalid_client', 'client authentication failed', triedBasic);
+    throw new OAuthError(400, 'invalid_client', 'client authentication failed', triedBasic);
   }
   return stored;
 }
@@ -146,7 +158,7 @@ async function authenticateWithAssertion(
     return stored;
   } catch (error) {
     // RFC 7521 §4.2.1 and SMART Backend Services: an assertion that does not hold is invalid_client.
-    if (error instanceof AssertionRejected) throw new OAuthError(401, 'invalid_client', error.message);
+    if (error instanceof AssertionRejected) throw new OAuthError(400, 'invalid_client', error.message);
     throw error;
   }
 }
@@ -177,7 +189,7 @@ function readBasicCredentials(header: string | undefined): BasicCredentials | un
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  const malformed = new OAuthError(401, 'invalid_client', 'the Basic credentials are malformed', true);
+  const malformed = new OAuthError(400, 'invalid_client', 'the Basic credentials are malformed', true);
   if (colon < 0) throw malformed;
   try {
     const formDecode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));

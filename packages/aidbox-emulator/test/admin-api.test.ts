@@ -37,7 +37,8 @@ t.test('a PUT replaces the whole client: fields it leaves out are gone', async (
   t.notOk('scope' in read.body);
   // The secret went too: a PUT without it drops it.
   const token = await aidbox.token({ grant_type: 'client_credentials', client_id: id, client_secret: 'first-secret' });
-  t.equal(token.status, 401);
+  t.equal(token.status, 400);
+  t.equal(token.body.error, 'invalid_client');
 });
 
 t.test('never returns the client secret, yet the secret still authenticates the client', async (t) => {
@@ -168,7 +169,7 @@ t.test('a patch may set a new secret, and one that makes the client invalid is r
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
   t.equal((await aidbox.admin('PATCH', `/Client/${id}`, { secret: 'new-secret' }, mergePatch)).status, 200);
   const form = { grant_type: 'client_credentials', client_id: id };
-  t.equal((await aidbox.token({ ...form, client_secret: 'old-secret' })).status, 401);
+  t.equal((await aidbox.token({ ...form, client_secret: 'old-secret' })).status, 400);
   t.equal((await aidbox.token({ ...form, client_secret: 'new-secret' })).status, 200);
   const refused = await aidbox.admin('PATCH', `/Client/${id}`, { grant_types: ['telepathy'] }, mergePatch);
   t.equal(refused.status, 422);
@@ -195,7 +196,12 @@ t.test('refuses invalid clients with 422 and one issue per problem', async (t) =
     'Client.jwks_uri',
     'Client.scope',
   ]);
-  for (const issue of answer.body.issue) t.match(issue, { severity: 'error', code: 'invalid', diagnostics: String });
+  // The documented shape (docs/api/rest-api/crud/create.md): where in expression, what in diagnostics.
+  t.equal(answer.body.text.div, 'Invalid resource');
+  for (const issue of answer.body.issue) {
+    t.match(issue, { severity: 'fatal', code: 'invalid', expression: [String], diagnostics: String });
+    t.notMatch(issue.diagnostics, issue.expression[0], 'diagnostics says what, expression says where');
+  }
   const wrongType = await aidbox.admin('PUT', `/Client/${uniqueId('svc')}`, { resourceType: 'Patient' });
   t.equal(wrongType.status, 422);
 });

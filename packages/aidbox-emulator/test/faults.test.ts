@@ -77,7 +77,7 @@ t.test(
       aidbox.emulator.setFaults({ writeConflictRate: 1, writeConflictStatus: status });
       const put = await aidbox.admin('PUT', `/Client/${id}`, { ...client, scope: ['system/Coverage.rs'] });
       t.equal(put.status, status);
-      t.match(put.body, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'conflict' }] });
+      t.match(put.body, { resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'conflict' }] });
       t.equal((await aidbox.admin('DELETE', `/Client/${id}`)).status, status);
       t.equal((await aidbox.admin('GET', `/Client/${id}`)).status, 200, 'a read is no write');
     }

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import t from 'tap';
-import { basic, call, startEmulator, uniqueId } from './emulator-fixture.ts';
+import { basic, call, JWT_BEARER, startEmulator, uniqueId } from './emulator-fixture.ts';
 
 const GRANT = { grant_type: 'client_credentials' };
 
@@ -10,7 +10,7 @@ t.test('issues a token for a secret sent with HTTP Basic, and the token carries 
   const answer = await aidbox.token(GRANT, { authorization: basic(client.id, client.secret) });
   t.equal(answer.status, 200);
   t.equal(answer.headers.get('cache-control'), 'no-store');
-  t.match(answer.body, { token_type: 'bearer', expires_in: 300, scope: 'system/Patient.rs system/Coverage.rs' });
+  t.match(answer.body, { token_type: 'Bearer', expires_in: 300, scope: 'system/Patient.rs system/Coverage.rs' });
   const claims = decodeJwt(answer.body.access_token);
   t.match(claims, {
     iss: aidbox.url,
@@ -62,19 +62,22 @@ t.test('honours the client access_token_expiration', async (t) => {
   t.equal((claims.exp ?? 0) - (claims.iat ?? 0), 60);
 });
 
-t.test('refuses a wrong secret with 401 invalid_client, and asks for Basic when Basic was tried', async (t) => {
-  const aidbox = await startEmulator(t);
-  const client = await aidbox.secretClient(['system/Patient.rs']);
-  const byBasic = await aidbox.token(GRANT, { authorization: basic(client.id, 'wrong') });
-  t.equal(byBasic.status, 401);
-  t.same(Object.keys(byBasic.body).sort(), ['error', 'error_description']);
-  t.equal(byBasic.body.error, 'invalid_client');
-  t.match(byBasic.headers.get('www-authenticate'), /^Basic/);
-  const byForm = await aidbox.token({ ...GRANT, client_id: client.id, client_secret: 'wrong' });
-  t.equal(byForm.status, 401);
-  t.equal(byForm.body.error, 'invalid_client');
-  t.equal(byForm.headers.get('www-authenticate'), null);
-});
+t.test(
+  'refuses a wrong secret with 400 invalid_client, as Payerbox documents, naming Basic when Basic was tried',
+  async (t) => {
+    const aidbox = await startEmulator(t);
+    const client = await aidbox.secretClient(['system/Patient.rs']);
+    const byBasic = await aidbox.token(GRANT, { authorization: basic(client.id, 'wrong') });
+    t.equal(byBasic.status, 400);
+    t.same(Object.keys(byBasic.body).sort(), ['error', 'error_description']);
+    t.equal(byBasic.body.error, 'invalid_client');
+    t.match(byBasic.headers.get('www-authenticate'), /^Basic/);
+    const byForm = await aidbox.token({ ...GRANT, client_id: client.id, client_secret: 'wrong' });
+    t.equal(byForm.status, 400);
+    t.equal(byForm.body.error, 'invalid_client');
+    t.equal(byForm.headers.get('www-authenticate'), null);
+  },
+);
 
 t.test('gives no token to an inactive client or an unknown one', async (t) => {
   const aidbox = await startEmulator(t);
@@ -86,13 +89,13 @@ t.test('gives no token to an inactive client or an unknown one', async (t) => {
     { 'content-type': 'application/merge-patch+json' },
   );
   const inactive = await aidbox.token({ ...GRANT, client_id: client.id, client_secret: client.secret });
-  t.equal(inactive.status, 401);
+  t.equal(inactive.status, 400);
   t.equal(inactive.body.error, 'invalid_client');
   const unknown = await aidbox.token({ ...GRANT, client_id: uniqueId('nobody'), client_secret: 'x' });
-  t.equal(unknown.status, 401);
+  t.equal(unknown.status, 400);
   t.equal(unknown.body.error, 'invalid_client');
   const anonymous = await aidbox.token({ ...GRANT, client_id: client.id });
-  t.equal(anonymous.status, 401);
+  t.equal(anonymous.status, 400);
   t.equal(anonymous.body.error, 'invalid_client');
 });
 
@@ -126,4 +129,24 @@ t.test('refuses the grant to a client that is not allowed client_credentials (un
   const answer = await aidbox.token({ ...GRANT, client_id: id, client_secret: 'pw' });
   t.equal(answer.status, 400);
   t.equal(answer.body.error, 'unauthorized_client');
+});
+
+t.test('answers every token error with status 400 and an RFC 6749 body, as Payerbox documents', async (t) => {
+  const aidbox = await startEmulator(t);
+  const client = await aidbox.secretClient(['system/Patient.rs']);
+  const cases: [string, Record<string, string>, Record<string, string>?][] = [
+    ['invalid_request', { client_id: client.id, client_secret: client.secret }],
+    ['invalid_client', { ...GRANT, client_id: client.id, client_secret: 'wrong' }],
+    ['invalid_client', GRANT, { authorization: basic(uniqueId('nobody'), 'x') }],
+    ['invalid_client', { ...GRANT, client_assertion_type: JWT_BEARER, client_assertion: 'not.a.jwt' }],
+    ['invalid_scope', { ...GRANT, client_id: client.id, client_secret: client.secret, scope: 'system/Claim.rs' }],
+    ['unsupported_grant_type', { grant_type: 'password', client_id: client.id, client_secret: client.secret }],
+  ];
+  for (const [error, form, headers] of cases) {
+    const answer = await aidbox.token(form, headers);
+    t.equal(answer.status, 400, error);
+    t.same(Object.keys(answer.body).sort(), ['error', 'error_description'], error);
+    t.equal(answer.body.error, error);
+    t.equal(answer.headers.get('cache-control'), 'no-store', error);
+  }
 });

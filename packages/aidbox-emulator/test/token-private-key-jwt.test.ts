@@ -1,6 +1,8 @@
 import type { JWK } from 'jose';
 import t, { type Test } from 'tap';
+import { DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS, type EmulatorOptions } from '../src/index.ts';
 import {
+  call,
   clientAssertion,
   type Harness,
   JWT_BEARER,
@@ -22,8 +24,13 @@ interface Setup {
 }
 
 /** An emulator with one asymmetric client whose key set (holding `keys`) is served from loopback. */
-async function setup(t: Test, keys: SigningKey[], cacheControl = 'max-age=600'): Promise<Setup> {
-  const aidbox = await startEmulator(t);
+async function setup(
+  t: Test,
+  keys: SigningKey[],
+  cacheControl = 'max-age=600',
+  options: Partial<EmulatorOptions> = {},
+): Promise<Setup> {
+  const aidbox = await startEmulator(t, options);
   const jwks = await serveJwks(
     t,
     keys.map((key) => key.publicJwk),
@@ -52,8 +59,10 @@ async function setup(t: Test, keys: SigningKey[], cacheControl = 'max-age=600'):
   };
 }
 
+/** Payerbox documents 400 for invalid_client (docs/api-reference/authentication.md, "Common errors"). */
 function refusedAsInvalidClient(t: Test, answer: { status: number; body: any }, because: RegExp): void {
-  t.equal(answer.status, 401);
+  t.equal(answer.status, 400);
+  t.same(Object.keys(answer.body).sort(), ['error', 'error_description']);
   t.equal(answer.body.error, 'invalid_client');
   t.match(answer.body.error_description, because);
 }
@@ -63,7 +72,7 @@ t.test('issues a token for a good RS384 assertion', async (t) => {
   const { exchange, clientId, tokenUrl } = await setup(t, [key]);
   const answer = await exchange(await clientAssertion(key, clientId, tokenUrl));
   t.equal(answer.status, 200);
-  t.match(answer.body, { token_type: 'bearer', expires_in: 300, scope: 'system/*.rs', access_token: String });
+  t.match(answer.body, { token_type: 'Bearer', expires_in: 300, scope: 'system/*.rs', access_token: String });
 });
 
 t.test('issues a token for a good ES384 assertion', async (t) => {
@@ -107,36 +116,76 @@ t.test('accepts a jti once and refuses the replayed assertion', async (t) => {
   refusedAsInvalidClient(t, await exchange(reusedJti), /jti/);
 });
 
-t.test('caches the key set for its max-age', async (t) => {
-  const key = await signingKey('ES384');
-  const { exchange, clientId, tokenUrl, jwks } = await setup(t, [key], 'public, max-age=600');
-  for (let i = 0; i < 3; i++) t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
-  t.equal(jwks.fetches(), 1);
+t.test('keeps a key set for 5 minutes whatever its Cache-Control says', async (t) => {
+  for (const cacheControl of ['public, max-age=600', 'no-store', 'max-age=0']) {
+    const key = await signingKey('ES384');
+    const { exchange, clientId, tokenUrl, jwks } = await setup(t, [key], cacheControl);
+    for (let i = 0; i < 3; i++) t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
+    t.equal(jwks.fetches(), 1, cacheControl);
+  }
 });
 
-t.test('fetches the key set again for every assertion when it says no-store', async (t) => {
+t.test(
+  'refuses a key published after its key set was fetched until the cached set is 5 minutes old, then accepts it',
+  async (t) => {
+    let now = Date.now();
+    const firstKey = await signingKey('RS384');
+    const { exchange, clientId, tokenUrl, jwks } = await setup(t, [firstKey], 'no-store', {
+      jwksCache: { now: () => now },
+    });
+    t.equal((await exchange(await clientAssertion(firstKey, clientId, tokenUrl))).status, 200);
+    t.equal(jwks.fetches(), 1);
+
+    const newKey = await signingKey('RS384');
+    jwks.setKeys([firstKey.publicJwk, newKey.publicJwk]);
+    now += 5 * 60_000 - 1;
+    refusedAsInvalidClient(t, await exchange(await clientAssertion(newKey, clientId, tokenUrl)), /kid.*cached/);
+    t.equal(jwks.fetches(), 1, 'an unknown kid does not make it fetch the set again');
+
+    now += 1;
+    t.equal((await exchange(await clientAssertion(newKey, clientId, tokenUrl))).status, 200, 'picked up at 5 minutes');
+    t.equal(jwks.fetches(), 2);
+    t.equal((await exchange(await clientAssertion(firstKey, clientId, tokenUrl))).status, 200);
+    t.equal(jwks.fetches(), 2, 'the set fetched again is cached in turn');
+  },
+);
+
+t.test('keeps key sets for the configured time', async (t) => {
+  let now = Date.now();
   const key = await signingKey('ES384');
-  const { exchange, clientId, tokenUrl, jwks } = await setup(t, [key], 'no-store');
-  for (let i = 0; i < 2; i++) t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
+  const { exchange, clientId, tokenUrl, jwks } = await setup(t, [key], undefined, {
+    jwksCache: { ttlMs: 1_000, now: () => now },
+  });
+  t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
+  now += 999;
+  t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
+  t.equal(jwks.fetches(), 1);
+  now += 1;
+  t.equal((await exchange(await clientAssertion(key, clientId, tokenUrl))).status, 200);
   t.equal(jwks.fetches(), 2);
 });
 
-t.test('refetches the key set once for an unknown kid, which picks up a rotated key', async (t) => {
-  const oldKey = await signingKey('RS384');
-  const { exchange, clientId, tokenUrl, jwks } = await setup(t, [oldKey]);
-  t.equal((await exchange(await clientAssertion(oldKey, clientId, tokenUrl))).status, 200);
-  t.equal(jwks.fetches(), 1);
+t.test(
+  'started as documented Aidbox, advertises and accepts RS384 only, refusing ES384 as invalid_client',
+  async (t) => {
+    const rsa = await signingKey('RS384');
+    const ec = await signingKey('ES384');
+    const { aidbox, exchange, clientId, tokenUrl } = await setup(t, [rsa, ec], undefined, {
+      assertionAlgorithms: DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS,
+    });
+    const configuration = await call(`${aidbox.url}/.well-known/smart-configuration`);
+    t.same(configuration.body.token_endpoint_auth_signing_alg_values_supported, ['RS384']);
+    refusedAsInvalidClient(t, await exchange(await clientAssertion(ec, clientId, tokenUrl)), /alg.*RS384.*not ES384/);
+    t.equal((await exchange(await clientAssertion(rsa, clientId, tokenUrl))).status, 200);
+  },
+);
 
-  const stranger = await signingKey('RS384');
-  refusedAsInvalidClient(t, await exchange(await clientAssertion(stranger, clientId, tokenUrl)), /kid/);
-  t.equal(jwks.fetches(), 2, 'one refetch for the unknown kid, not more');
-
-  const newKey = await signingKey('ES384');
-  jwks.setKeys([oldKey.publicJwk, newKey.publicJwk]);
-  t.equal((await exchange(await clientAssertion(newKey, clientId, tokenUrl))).status, 200, 'rotated key accepted');
-  t.equal(jwks.fetches(), 3);
-  t.equal((await exchange(await clientAssertion(newKey, clientId, tokenUrl))).status, 200);
-  t.equal(jwks.fetches(), 3, 'the refreshed set is cached');
+t.test('accepts only ES384 when it advertises only ES384', async (t) => {
+  const rsa = await signingKey('RS384');
+  const ec = await signingKey('ES384');
+  const { exchange, clientId, tokenUrl } = await setup(t, [rsa, ec], undefined, { assertionAlgorithms: ['ES384'] });
+  refusedAsInvalidClient(t, await exchange(await clientAssertion(rsa, clientId, tokenUrl)), /alg/);
+  t.equal((await exchange(await clientAssertion(ec, clientId, tokenUrl))).status, 200);
 });
 
 t.test('refuses an assertion whose jku is not the registered jwks_uri, and accepts one that is', async (t) => {

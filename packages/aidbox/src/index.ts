@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './mapping.ts';
 export * from './matches.ts';
 export * from './resources.ts';
+export * from './smart-configuration.ts';

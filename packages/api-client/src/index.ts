@@ -13,6 +13,7 @@ export type JwksKeyReport = Schemas['JwksKeyReport'];
 export type CreatedApiToken = Schemas['CreatedApiToken'];
 export type Session = Schemas['Session'];
 export type JwksReport = Schemas['JwksReport'];
+export type AidboxEnvironments = Schemas['AidboxEnvironments'];
 export type ApiToken = Schemas['ApiToken'];
 export type Me = Schemas['Me'];
 export type Problem = Schemas['Problem'];

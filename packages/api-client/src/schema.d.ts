@@ -282,10 +282,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services
-         * @description The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing report whose first `documentProblems` entry says what happened. At most 20 checks a minute per user.
+         * Fetch a JWKS URI and report, key by key and environment by environment, whether it can serve SMART Backend Services
+         * @description The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing report whose first `documentProblems` entry says what happened. Each key is judged against the algorithms each environment advertises (GET /api/v1/environments; a production Aidbox as documented takes RS384 only): `usableIn` says where it can sign assertions, and the set fails unless every environment has a key it accepts. At most 20 checks a minute per user.
          */
         post: operations["checkJwks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each Aidbox environment advertises to SMART Backend Services clients (signing algorithms)
+         * @description Read from each environment's `/.well-known/smart-configuration` and cached (SMART_CONFIGURATION_MAX_AGE_SECONDS). Sign client assertions with an algorithm the environment lists: a production Aidbox as documented accepts RS384 only. JWKS checks judge each key against these lists.
+         */
+        get: operations["getAidboxEnvironments"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -608,22 +628,31 @@ export interface components {
             use: string | null;
             bits: number | null;
             curve: string | null;
-            /** @description Whether the service may sign SMART assertions with this key */
+            /** @description Whether the service may sign SMART assertions with this key in at least one environment */
             usable: boolean;
+            /** @description Whether each environment accepts assertions signed with this key: the key's algorithm is among those the environment advertises (GET /api/v1/environments) */
+            usableIn: {
+                sandbox: boolean;
+                production: boolean;
+            };
             /** @description What makes the set fail */
             problems: string[];
-            /** @description Why a harmless key is not used */
+            /** @description Why a harmless key is not used, or not in some environment ("production advertises only RS384") */
             notes: string[];
         };
         JwksReport: {
             jwksUri: string;
-            /** @enum {string} */
+            /**
+             * @description pass: no key is broken or unsafe, and every environment has at least one key it accepts
+             * @enum {string}
+             */
             verdict: "pass" | "fail";
             /** Format: date-time */
             checkedAt: string;
             httpStatus: number | null;
             contentType: string | null;
             cacheControl: string | null;
+            /** @description What makes the whole set fail, e.g. an environment that can use none of its keys */
             documentProblems: string[];
             keys: components["schemas"]["JwksKeyReport"][];
         };
@@ -633,6 +662,23 @@ export interface components {
              * @description https URL of the public JWK Set the service signs its client assertions with
              */
             jwksUri: string;
+        };
+        /** @description What one Aidbox environment advertises to SMART Backend Services clients */
+        AidboxEnvironment: {
+            /** @description The algorithms the environment's token endpoint accepts for private_key_jwt client assertions (`token_endpoint_auth_signing_alg_values_supported` of its SMART configuration). Sign with one of these */
+            tokenEndpointAuthSigningAlgs: string[];
+            /**
+             * @description smart-configuration: read from the environment; assumed: its SMART configuration could not be read (or lists no algorithm), so the portal assumes what documented Aidbox advertises, RS384 only
+             * @enum {string}
+             */
+            source: "smart-configuration" | "assumed";
+            /** @description When the SMART configuration was last read; null when never */
+            readAt: string | null;
+        };
+        /** @description What each Aidbox environment advertises (sandbox and production) */
+        AidboxEnvironments: {
+            sandbox: components["schemas"]["AidboxEnvironment"];
+            production: components["schemas"]["AidboxEnvironment"];
         };
         /** @description An organization with its child organizations (Organization.partOf) */
         OrganizationNode: {
@@ -2330,6 +2376,82 @@ export interface operations {
             };
             /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAidboxEnvironments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What each environment advertises */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AidboxEnvironments"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

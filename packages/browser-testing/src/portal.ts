@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from '@payerbox/db/embedded';
 import { type DevAccount, type DevIdentityProvider, startDevIdentityProvider } from '@payerbox/dev-identity-provider';
-import { type LocalStack, type StackUser, startLocalStack } from '@payerbox/dev-stack/local-stack';
+import {
+  type LocalStack,
+  type LocalStackOptions,
+  type StackUser,
+  startLocalStack,
+} from '@payerbox/dev-stack/local-stack';
 import { ensureSpaBuilt, type SpaName } from '@payerbox/dev-stack/spa-build';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { closeBrowser, launchChromium } from './browser.ts';
@@ -67,6 +72,8 @@ export interface BrowserPortalOptions {
   readonly databaseUrl?: string;
   /** A multi-organization deployment (OrgBAC on, organizations read from the production emulator). */
   readonly orgbac?: boolean;
+  /** The client assertion algorithms each emulator advertises (both RS384 and ES384 unless given). */
+  readonly assertionAlgorithms?: LocalStackOptions['assertionAlgorithms'];
 }
 
 const PAGE_TIMEOUT_MS = 15_000;
@@ -135,6 +142,7 @@ async function startServers(
       {
         port,
         ...(options.orgbac && { orgbac: true }),
+        ...(options.assertionAlgorithms && { assertionAlgorithms: options.assertionAlgorithms }),
         config: {
           PUBLIC_URL: url,
           OIDC_ISSUER_URL: idp.issuer,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAidboxClient } from '@payerbox/aidbox';
 import {
   type AidboxEmulator,
+  type AssertionAlgorithm,
   type FaultOptions,
   organizationReaderEnv,
   type PortalAidbox,
@@ -78,6 +79,14 @@ export interface LocalStackOptions {
    * and `PRODUCTION_AIDBOX_READER_*` settings do in a real deployment). `config` may still override any of these.
    */
   readonly orgbac?: boolean;
+  /**
+   * The client assertion algorithms each emulator advertises and accepts; both RS384 and ES384 unless given, e.g.
+   * `{ production: ['RS384'] }` for a production Aidbox as documented.
+   */
+  readonly assertionAlgorithms?: {
+    readonly sandbox?: AssertionAlgorithm[];
+    readonly production?: AssertionAlgorithm[];
+  };
 }
 
 export interface LocalStack {
@@ -155,14 +164,17 @@ async function assemble(
   // Each emulator starts with the init bundle docker-compose.yml gives a real Aidbox: the portal's own clients. The
   // sandbox runs without OrgBAC, like the documented developer sandbox; production has it when asked for.
   const orgbac = { sandbox: false, production: options.orgbac ?? false };
+  const algorithms = options.assertionAlgorithms ?? {};
   const startEmulator = async (name: PortalEnvironment) => {
     const { initBundle, credentials } = portalInitBundle(name);
+    const assertionAlgorithms = algorithms[name];
     const emulator = await startAidboxEmulator({
       adminClient: ROOT_CLIENT,
       initBundle,
       name,
       faults,
       orgbac: orgbac[name],
+      ...(assertionAlgorithms && { assertionAlgorithms }),
     });
     cleanups.push(() => emulator.close());
     return { emulator, aidbox: { url: emulator.url, ...credentials } };

@@ -40,6 +40,13 @@ async function main(): Promise<void> {
     for (const child of [...children].reverse()) await child.stop();
   });
 
+  // What each emulator advertises and accepts for client assertions: the sandbox both RS384 and ES384 (as Payerbox
+  // documents), production RS384 only (as Aidbox documents), so that a key set is judged per environment as it would
+  // be against a licensed Aidbox. SANDBOX_ / PRODUCTION_AIDBOX_ASSERTION_ALGORITHMS (e.g. "RS384,ES384") change them.
+  const assertionAlgorithms = {
+    sandbox: process.env.SANDBOX_AIDBOX_ASSERTION_ALGORITHMS ?? 'RS384,ES384',
+    production: process.env.PRODUCTION_AIDBOX_ASSERTION_ALGORITHMS ?? 'RS384',
+  };
   // The emulators keep their state in memory and start empty: every environment the database knows is re-provisioned.
   // Each runs the init bundle docker-compose.yml gives a real Aidbox, with fresh secrets for the portal's clients; the
   // root secret is thrown away, as nothing in the portal uses root.
@@ -64,6 +71,7 @@ async function main(): Promise<void> {
       EMULATOR_INIT_BUNDLE: initBundle.path,
       ...initBundle.variables,
       EMULATOR_ORGBAC: String(orgbac[environment]),
+      EMULATOR_ASSERTION_ALGORITHMS: assertionAlgorithms[environment],
     });
     children.push(emulator);
     await waitForHttp(`${url}/health`, emulator);
@@ -140,8 +148,8 @@ async function main(): Promise<void> {
       `  API docs          ${base}/api/docs`,
       `  OpenAPI           ${base}/api/openapi.json`,
       `  Sign in           ${base}/api/auth/login (development identity provider at ${issuer})`,
-      `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator)`,
-      `  Aidbox production ${aidboxUrls.production} (emulator)`,
+      `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator; assertions signed with ${assertionAlgorithms.sandbox})`,
+      `  Aidbox production ${aidboxUrls.production} (emulator; assertions signed with ${assertionAlgorithms.production})`,
       `  Organizations     ${config.orgbac ? `OrgBAC on in production: read from ${aidboxUrls.production}; the sandbox runs without` : 'OrgBAC off (ORGBAC_ENABLED=true turns it on in production)'}`,
       `  Database          ${database.description}`,
       '',

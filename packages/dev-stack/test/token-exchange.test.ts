@@ -36,7 +36,7 @@ t.test(
       sandbox.clientId,
       keys.RS384,
     );
-    t.equal(production.status, 401, 'no production client before approval');
+    t.equal(production.status, 400, 'no production client before approval');
   },
 );
 
@@ -77,14 +77,55 @@ t.test(
     const rotated = await stack.developer.api('POST', `/backend-services/${id}/rotate-secret`);
     await stack.waitForEnvironment(id, 'production', 'ready');
     await stack.waitForEnvironment(id, 'sandbox', 'ready');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 401, 'the old secret stops');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 400, 'the old secret stops');
     t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
     t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
 
     await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
     await stack.waitForEnvironment(id, 'production', 'disabled');
     await stack.waitForEnvironment(id, 'sandbox', 'disabled');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
-    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 401);
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
+  },
+);
+
+t.test(
+  'a production Aidbox that advertises RS384 only refuses an ES384 assertion and accepts RS384, with the same key set',
+  async (t) => {
+    const stack = await startStack(t, {}, { assertionAlgorithms: { production: ['RS384'] } });
+    await stack.startWorker();
+    const { jwksUri, keys } = await hostKeySet(t);
+    const report = await stack.developer.api('POST', '/jwks-checks', { jwksUri });
+    t.equal(report.body.verdict, 'pass', 'the set has an RSA key for production');
+    t.match(report.body.keys, [
+      { alg: 'RS384', usableIn: { sandbox: true, production: true } },
+      { alg: 'ES384', usableIn: { sandbox: true, production: false } },
+    ]);
+    const environments = await stack.developer.api('GET', '/environments');
+    t.same(environments.body.production.tokenEndpointAuthSigningAlgs, ['RS384'], 'read from the production emulator');
+
+    const created = await stack.developer.api('POST', '/backend-services', {
+      name: 'Claims exporter',
+      authMethod: 'jwks_uri',
+      jwksUri,
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs'],
+    });
+    t.equal(created.status, 201, created.body?.code ?? 'created');
+    const { id, clientId } = created.body;
+    const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
+    t.equal((await tokenWithAssertion(sandbox.tokenUrl, clientId, keys.ES384)).status, 200, 'the sandbox takes ES384');
+
+    await stack.developer.api('POST', `/backend-services/${id}/submit`);
+    await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, { note: 'ok' });
+    const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
+    const refused = await tokenWithAssertion(production.tokenUrl, clientId, keys.ES384);
+    t.equal(refused.status, 400, 'ES384 refused in production');
+    t.equal(refused.body.error, 'invalid_client');
+    t.match(refused.body.error_description, /alg/);
+    const accepted = await tokenWithAssertion(production.tokenUrl, clientId, keys.RS384);
+    t.equal(accepted.status, 200, accepted.body.error ?? 'RS384 accepted in production');
+    t.equal(accepted.body.token_type, 'Bearer');
+    t.equal(await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-1`, accepted.body.access_token as string), 200);
   },
 );

@@ -1,11 +1,31 @@
 /**
  * Rules for the public key set of a SMART Backend Services client (SMART App Launch 2.2, "Client Authentication:
- * Asymmetric"): clients sign assertions with RS384 or ES384, so the set must offer at least one such public key,
- * each key with a unique `kid`, and nothing private.
+ * Asymmetric"): clients sign assertions with RS384 or ES384, each key with a unique `kid`, and nothing private.
+ *
+ * Which of the two an environment accepts is what its `/.well-known/smart-configuration` advertises in
+ * `token_endpoint_auth_signing_alg_values_supported`: documented Aidbox advertises RS384 only
+ * (`HealthSamurai/aidbox-docs`, the private_key_jwt page: `alg` "Fixed value - `RS384`"), Payerbox RS384 and ES384
+ * (`HealthSamurai/payerbox-docs` `docs/api-reference/authentication.md`). So every key is judged per environment, and
+ * a set passes only when every environment has a key it accepts: a service's one key set serves both its sandbox
+ * client (drafts) and its production client (once approved), and a set that only the sandbox accepts would pass review
+ * and then fail at the first production token request.
  */
+import { ENVIRONMENTS, type Environment } from './lifecycle.ts';
 
 export const SMART_SIGNING_ALGORITHMS = ['RS384', 'ES384'] as const;
 export type SigningAlgorithm = (typeof SMART_SIGNING_ALGORITHMS)[number];
+
+/** What documented Aidbox advertises: the fail-safe assumption for an environment whose configuration is unknown. */
+export const DOCUMENTED_AIDBOX_SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS384'];
+
+/** The assertion algorithms each environment advertises (`token_endpoint_auth_signing_alg_values_supported`). */
+export type AdvertisedAlgorithms = Readonly<Record<Environment, readonly string[]>>;
+
+/** The key that a set lacking any usable one should add, per algorithm. */
+const KEY_TO_ADD: Record<SigningAlgorithm, string> = {
+  RS384: 'an RSA key of at least 2048 bits for RS384',
+  ES384: 'a P-384 EC key for ES384',
+};
 
 const MIN_RSA_BITS = 2048;
 const P384_COORDINATE_BYTES = 48;
@@ -21,11 +41,13 @@ export interface KeyReport {
   /** RSA modulus size in bits. */
   readonly bits: number | null;
   readonly curve: string | null;
-  /** Whether a client may sign SMART assertions with this key. */
+  /** Whether a client may sign SMART assertions with this key in at least one environment. */
   readonly usable: boolean;
+  /** Whether each environment accepts assertions signed with this key (it advertises the key's algorithm). */
+  readonly usableIn: Readonly<Record<Environment, boolean>>;
   /** What makes the set fail. */
   readonly problems: string[];
-  /** Why a harmless key is not used (an encryption key, another algorithm). */
+  /** Why a harmless key is not used, or not in some environment (an encryption key, another algorithm). */
   readonly notes: string[];
 }
 
@@ -92,9 +114,38 @@ function checkEc(key: Jwk, problems: string[]): void {
   }
 }
 
-function checkKey(key: unknown, index: number): KeyReport {
+const nowhere = (): Record<Environment, boolean> => ({ sandbox: false, production: false });
+
+function isSmartAlgorithm(alg: string | null): alg is SigningAlgorithm {
+  return (SMART_SIGNING_ALGORITHMS as readonly (string | null)[]).includes(alg);
+}
+
+/** "production advertises only RS384", "sandbox and production advertise only RS384". */
+function advertisingOnly(environments: readonly Environment[], advertised: AdvertisedAlgorithms): string {
+  const first = environments[0] ?? 'production';
+  const list = advertised[first].length > 0 ? `only ${advertised[first].join(', ')}` : 'no algorithm';
+  return `${environments.join(' and ')} ${environments.length > 1 ? 'advertise' : 'advertises'} ${list}`;
+}
+
+/** The environments among `environments` grouped by the list they advertise, in ENVIRONMENTS order. */
+function groupByAdvertised(environments: readonly Environment[], advertised: AdvertisedAlgorithms): Environment[][] {
+  const groups = new Map<string, Environment[]>();
+  for (const environment of environments) {
+    const key = advertised[environment].join(',');
+    groups.set(key, [...(groups.get(key) ?? []), environment]);
+  }
+  return [...groups.values()];
+}
+
+interface CheckedKey {
+  readonly report: KeyReport;
+  /** A well-formed RS384 or ES384 signing key, whichever environments take it. */
+  readonly signing: boolean;
+}
+
+function checkKey(key: unknown, index: number, advertised: AdvertisedAlgorithms): CheckedKey {
   if (key === null || typeof key !== 'object' || Array.isArray(key)) {
-    return {
+    const report: KeyReport = {
       index,
       kid: null,
       kty: null,
@@ -103,9 +154,11 @@ function checkKey(key: unknown, index: number): KeyReport {
       bits: null,
       curve: null,
       usable: false,
+      usableIn: nowhere(),
       problems: ['is not a JSON object'],
       notes: [],
     };
+    return { report, signing: false };
   }
   const jwk = key as Jwk;
   const problems: string[] = [];
@@ -132,7 +185,17 @@ function checkKey(key: unknown, index: number): KeyReport {
   } else if (kty !== 'oct') {
     notes.push(`${alg ?? kty ?? 'this key type'} is not used: SMART Backend Services clients sign with RS384 or ES384`);
   }
-  return {
+  // A well-formed SMART signing key; whether an environment takes it depends on what that environment advertises.
+  const signing = problems.length === 0 && notes.length === 0 && isSmartAlgorithm(alg);
+  const usableIn = nowhere();
+  for (const environment of ENVIRONMENTS) {
+    usableIn[environment] = signing && advertised[environment].includes(alg as string);
+  }
+  const refusing = ENVIRONMENTS.filter((environment) => signing && !usableIn[environment]);
+  for (const environments of groupByAdvertised(refusing, advertised)) {
+    notes.push(`${advertisingOnly(environments, advertised)}: this ${alg} key cannot be used there`);
+  }
+  const report: KeyReport = {
     index,
     kid: text(jwk.kid),
     kty,
@@ -140,14 +203,19 @@ function checkKey(key: unknown, index: number): KeyReport {
     use: text(jwk.use),
     bits,
     curve: text(jwk.crv),
-    usable: problems.length === 0 && notes.length === 0,
+    usable: ENVIRONMENTS.some((environment) => usableIn[environment]),
+    usableIn,
     problems,
     notes,
   };
+  return { report, signing };
 }
 
-/** Checks a parsed JWKS document (whatever JSON it turned out to be). */
-export function checkKeySet(document: unknown): KeySetReport {
+/**
+ * Checks a parsed JWKS document (whatever JSON it turned out to be) against what each environment advertises. It
+ * fails when a key is broken or unsafe, or when some environment has no key it accepts.
+ */
+export function checkKeySet(document: unknown, advertised: AdvertisedAlgorithms): KeySetReport {
   const documentProblems: string[] = [];
   const rawKeys =
     document !== null && typeof document === 'object' && !Array.isArray(document)
@@ -158,16 +226,27 @@ export function checkKeySet(document: unknown): KeySetReport {
     return { verdict: 'fail', documentProblems, keys: [] };
   }
   if (rawKeys.length === 0) documentProblems.push('has no keys');
-  const keys = rawKeys.map(checkKey);
+  const checked = rawKeys.map((key, index) => checkKey(key, index, advertised));
+  const keys = checked.map((key) => key.report);
   const counts = new Map<string, number>();
   for (const key of keys) if (key.kid) counts.set(key.kid, (counts.get(key.kid) ?? 0) + 1);
   for (const [kid, count] of counts) {
     if (count > 1) documentProblems.push(`kid "${kid}" is used by ${count} keys; every kid must be unique`);
   }
-  if (keys.length > 0 && !keys.some((key) => key.usable)) {
+  const signing = checked.some((key) => key.signing);
+  if (keys.length > 0 && !signing) {
     documentProblems.push(
       'has no usable signing key (an RSA key of at least 2048 bits for RS384, or a P-384 key for ES384)',
     );
+  } else if (signing) {
+    const unserved = ENVIRONMENTS.filter((environment) => !keys.some((key) => key.usableIn[environment]));
+    for (const environments of groupByAdvertised(unserved, advertised)) {
+      const wanted = advertised[environments[0] ?? 'production'].filter(isSmartAlgorithm);
+      const add = wanted.length > 0 ? `: add ${wanted.map((alg) => KEY_TO_ADD[alg]).join(', or ')}` : '';
+      documentProblems.push(
+        `has no key that ${environments.join(' and ')} can use (${advertisingOnly(environments, advertised)})${add}`,
+      );
+    }
   }
   const failed = documentProblems.length > 0 || keys.some((key) => key.problems.length > 0);
   return { verdict: failed ? 'fail' : 'pass', documentProblems, keys };

@@ -1,6 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import t from 'tap';
-import { checkKeySet } from '../src/index.ts';
+import { type AdvertisedAlgorithms, checkKeySet as checkAgainst } from '../src/index.ts';
+
+/** Both environments advertising RS384 and ES384 (Payerbox's SMART configuration). */
+const BOTH: AdvertisedAlgorithms = { sandbox: ['RS384', 'ES384'], production: ['RS384', 'ES384'] };
+/** A Payerbox-like sandbox and a production Aidbox as documented (RS384 only). */
+const RS384_PRODUCTION: AdvertisedAlgorithms = { sandbox: ['RS384', 'ES384'], production: ['RS384'] };
+const checkKeySet = (document: unknown) => checkAgainst(document, BOTH);
 
 type Jwk = Record<string, unknown>;
 
@@ -26,6 +32,7 @@ t.test('passes a set with an RS384 key of 2048 bits and an ES384 P-384 key', asy
   t.same(report.documentProblems, []);
   t.match(report.keys[0], { kid: 'rsa-2048', kty: 'RSA', alg: 'RS384', bits: 2048, usable: true, problems: [] });
   t.match(report.keys[1], { kid: 'ec-P-384', kty: 'EC', alg: 'ES384', curve: 'P-384', usable: true });
+  t.same(report.keys[1]?.usableIn, { sandbox: true, production: true });
 });
 
 t.test('infers the algorithm of keys without alg', async (t) => {
@@ -101,4 +108,52 @@ t.test('fails documents that are not a key set', async (t) => {
   }
   t.match(checkKeySet({ keys: [] }).documentProblems, [/has no keys/]);
   t.match(checkKeySet({ keys: [42] }).keys[0]?.problems, [/not a JSON object/]);
+});
+
+t.test('judges each key per environment by the algorithms that environment advertises', async (t) => {
+  const report = checkAgainst({ keys: [rsa2048, p384] }, RS384_PRODUCTION);
+  t.equal(report.verdict, 'pass', 'production has the RSA key');
+  t.same(report.documentProblems, []);
+  t.match(report.keys[0], { usable: true, usableIn: { sandbox: true, production: true }, notes: [] });
+  t.match(report.keys[1], {
+    usable: true,
+    usableIn: { sandbox: true, production: false },
+    problems: [],
+    notes: ['production advertises only RS384: this ES384 key cannot be used there'],
+  });
+});
+
+t.test('fails a set that one environment can use no key of, and says which key to add', async (t) => {
+  const report = checkAgainst({ keys: [p384] }, RS384_PRODUCTION);
+  t.equal(report.verdict, 'fail');
+  t.same(report.documentProblems, [
+    'has no key that production can use (production advertises only RS384): add an RSA key of at least 2048 bits for RS384',
+  ]);
+  t.match(report.keys[0], { usable: true, usableIn: { sandbox: true, production: false }, problems: [] });
+});
+
+t.test('groups environments that advertise the same algorithms in one finding', async (t) => {
+  const rs384Everywhere: AdvertisedAlgorithms = { sandbox: ['RS384'], production: ['RS384'] };
+  const report = checkAgainst({ keys: [p384] }, rs384Everywhere);
+  t.equal(report.verdict, 'fail');
+  t.match(report.keys[0], { usable: false, usableIn: { sandbox: false, production: false } });
+  t.same(report.keys[0]?.notes, ['sandbox and production advertise only RS384: this ES384 key cannot be used there']);
+  t.same(report.documentProblems, [
+    'has no key that sandbox and production can use (sandbox and production advertise only RS384): add an RSA key of ' +
+      'at least 2048 bits for RS384',
+  ]);
+});
+
+t.test('names no key to add for an environment that advertises nothing usable', async (t) => {
+  const report = checkAgainst({ keys: [rsa2048] }, { sandbox: ['RS384'], production: ['PS256'] });
+  t.equal(report.verdict, 'fail');
+  t.same(report.documentProblems, ['has no key that production can use (production advertises only PS256)']);
+});
+
+t.test('keeps the general finding for a set with no signing key at all, whatever is advertised', async (t) => {
+  const report = checkAgainst({ keys: [ec('P-256', { alg: 'ES256' })] }, RS384_PRODUCTION);
+  t.same(report.documentProblems, [
+    'has no usable signing key (an RSA key of at least 2048 bits for RS384, or a P-384 key for ES384)',
+  ]);
+  t.same(report.keys[0]?.usableIn, { sandbox: false, production: false });
 });

@@ -4,6 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Resolver } from '@payerbox/safe-fetch';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { aidboxEnvironmentRoutes } from './modules/aidbox-environments/routes.ts';
+import { AIDBOX_ENVIRONMENT_SCHEMAS } from './modules/aidbox-environments/schemas.ts';
 import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
 import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
 import { auditEventRoutes } from './modules/audit-events/routes.ts';
@@ -19,6 +21,7 @@ import { adminOrganizationRoutes, organizationRoutes } from './modules/organizat
 import { ORGANIZATION_SCHEMAS } from './modules/organizations/schemas.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
+import { aidboxEnvironmentsPlugin } from './plugins/aidbox-environments.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { documentedProblemsPlugin } from './plugins/documented-problems.ts';
@@ -146,6 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...SHARED_SCHEMAS,
     ...USER_SCHEMAS,
     ...JWKS_SCHEMAS,
+    ...AIDBOX_ENVIRONMENT_SCHEMAS,
     ...ORGANIZATION_SCHEMAS,
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
@@ -171,6 +175,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(housekeepingPlugin);
     await app.register(safeFetchPlugin, { allowLoopback: config.allowLoopbackJwks, resolve: options.resolveHost });
     await app.register(organizationsPlugin, { orgbac: config.orgbac });
+    await app.register(aidboxEnvironmentsPlugin, {
+      urls: config.aidboxUrls,
+      maxAgeSeconds: config.smartConfigurationMaxAgeSeconds,
+    });
 
     await app.register(healthRoutes, { prefix: '/api' });
     await app.register(authRoutes, { prefix: '/api/auth' });
@@ -180,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(userRoutes);
         await v1.register(backendServiceRoutes);
         await v1.register(jwksCheckRoutes);
+        await v1.register(aidboxEnvironmentRoutes);
         await v1.register(organizationRoutes);
         await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
       },

@@ -32,6 +32,13 @@ const EnvSchema = Type.Object({
   /** Base URLs developers reach the Aidbox servers at (shown as environment constants). */
   SANDBOX_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
   PRODUCTION_AIDBOX_PUBLIC_URL: Type.String({ pattern: '^https?://[^?#]+$' }),
+  /**
+   * Where this service itself reaches the sandbox Aidbox (its SMART configuration), when the public URL is not
+   * reachable from inside the deployment; default SANDBOX_AIDBOX_PUBLIC_URL.
+   */
+  SANDBOX_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  /** A SMART configuration read longer ago than this is read again, in the background, on its next use. */
+  SMART_CONFIGURATION_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   /** OpenID Connect issuer the SPAs sign in with (and whose access tokens partner tools may send); off when unset. */
   OIDC_ISSUER_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
   OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -52,8 +59,10 @@ const EnvSchema = Type.Object({
   /** Multi-organization deployments (Aidbox OrgBAC): services belong to an organization of the production Aidbox. */
   ORGBAC_ENABLED: StringEnum(['true', 'false'], { default: 'false' }),
   /**
-   * How the service reads the production Aidbox's organizations (OrgBAC only): its own read-only client
-   * (`portal-reader` in infra/aidbox/), never the provisioner's, which may write Clients and AccessPolicies.
+   * Where this service itself reaches the production Aidbox: its SMART configuration (default
+   * PRODUCTION_AIDBOX_PUBLIC_URL) and, with OrgBAC (then required), its organizations, read with the client below:
+   * its own read-only client (`portal-reader` in infra/aidbox/), never the provisioner's, which may write Clients and
+   * AccessPolicies.
    */
   PRODUCTION_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
   PRODUCTION_AIDBOX_READER_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -108,6 +117,10 @@ export interface Config {
   readonly secretKeyring: Keyring;
   readonly allowLoopbackJwks: boolean;
   readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
+  /** Where this service reaches each Aidbox itself (the public URL unless configured otherwise). */
+  readonly aidboxUrls: { readonly sandbox: string; readonly production: string };
+  /** Age after which a cached SMART configuration is read again (in the background). */
+  readonly smartConfigurationMaxAgeSeconds: number;
   /** Sign-in settings; undefined when no issuer is configured (API tokens only). */
   readonly oidc: OidcSettings | undefined;
   readonly session: { readonly absoluteMinutes: number; readonly idleMinutes: number };
@@ -240,6 +253,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sandbox: valid.SANDBOX_AIDBOX_PUBLIC_URL,
       production: valid.PRODUCTION_AIDBOX_PUBLIC_URL,
     }),
+    aidboxUrls: Object.freeze({
+      sandbox: valid.SANDBOX_AIDBOX_URL ?? valid.SANDBOX_AIDBOX_PUBLIC_URL,
+      production: valid.PRODUCTION_AIDBOX_URL ?? valid.PRODUCTION_AIDBOX_PUBLIC_URL,
+    }),
+    smartConfigurationMaxAgeSeconds: valid.SMART_CONFIGURATION_MAX_AGE_SECONDS,
     oidc: oidc && Object.freeze(oidc),
     session: Object.freeze({
       absoluteMinutes: valid.SESSION_ABSOLUTE_MINUTES,

@@ -6,7 +6,8 @@ import { loadConfig } from './config.ts';
 export const OPENAPI_FILE = new URL('../openapi.json', import.meta.url);
 
 /**
- * Renders the OpenAPI document from the routes. The pg pool opens connections lazily, so no database is needed.
+ * Renders the OpenAPI document from the routes. The pg pool opens connections lazily, so no database is needed, and
+ * no Aidbox either.
  */
 export async function renderOpenApi(): Promise<string> {
   const app = await buildApp(
@@ -16,6 +17,9 @@ export async function renderOpenApi(): Promise<string> {
       SECRET_ENCRYPTION_KEYS: generateKeyringSpec(),
       SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.example',
       PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.example',
+      // Nothing listens there: the SMART configurations the app starts reading fail at once, without a DNS query.
+      SANDBOX_AIDBOX_URL: 'http://127.0.0.1:1',
+      PRODUCTION_AIDBOX_URL: 'http://127.0.0.1:1',
     }),
   );
   try {

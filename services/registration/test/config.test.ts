@@ -35,6 +35,8 @@ t.test('fills in defaults for everything but the database', async (t) => {
     apiTokenCacheSeconds: 60,
     allowLoopbackJwks: false,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    aidboxUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    smartConfigurationMaxAgeSeconds: 300,
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },
@@ -64,6 +66,9 @@ t.test('reads every variable, converting numbers', async (t) => {
     WRITE_RATE_LIMIT_PER_ADDRESS: '100',
     ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '1000',
     TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1,uniquelocal',
+    SANDBOX_AIDBOX_URL: 'http://aidbox-sandbox:8080',
+    PRODUCTION_AIDBOX_URL: 'http://aidbox-production:8080',
+    SMART_CONFIGURATION_MAX_AGE_SECONDS: '60',
   });
   t.same(config, {
     mode: 'development',
@@ -77,6 +82,8 @@ t.test('reads every variable, converting numbers', async (t) => {
     apiTokenCacheSeconds: 0,
     allowLoopbackJwks: true,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    aidboxUrls: { sandbox: 'http://aidbox-sandbox:8080', production: 'http://aidbox-production:8080' },
+    smartConfigurationMaxAgeSeconds: 60,
     oidc: undefined,
     session: { absoluteMinutes: 720, idleMinutes: 30 },
     spaDirs: { developer: undefined, admin: undefined },

@@ -15,6 +15,9 @@ async function startServer(t: Test, env: Record<string, string>) {
     SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
     SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
     PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+    // Nothing listens there: the SMART configurations are assumed (RS384) without a DNS query for the names above.
+    SANDBOX_AIDBOX_URL: 'http://127.0.0.1:1',
+    PRODUCTION_AIDBOX_URL: 'http://127.0.0.1:1',
     ...UNMET_ADDRESS_LIMITS,
     ...env,
   });

@@ -28,6 +28,14 @@ t.test('reports a passing key set key by key, with the Cache-Control it saw', as
       { kid: 'ec-1', kty: 'EC', alg: 'ES384', curve: 'P-384', usable: true, problems: [] },
     ],
   });
+  t.same(
+    response.json().keys.map((key: { usableIn: unknown }) => key.usableIn),
+    [
+      { sandbox: true, production: true },
+      { sandbox: true, production: true },
+    ],
+    'both environments advertise RS384 and ES384',
+  );
 });
 
 t.test('reports what is wrong with a failing key set', async (t) => {

@@ -1,11 +1,22 @@
 import { Alert, List, Stack, Table, Text } from '@mantine/core';
 import type { JwksReport } from '@payerbox/api-client';
 import { formatDateTime } from '../format.ts';
-import { ToneBadge } from './status-badge.tsx';
+import { type Tone, ToneBadge } from './status-badge.tsx';
 
-function keySize(key: JwksReport['keys'][number]): string {
+type KeyReport = JwksReport['keys'][number];
+
+function keySize(key: KeyReport): string {
   if (key.bits) return `${key.bits} bits`;
   return key.curve ?? '—';
+}
+
+/** Where the key can sign assertions: every environment advertises its algorithm, or only some do. */
+function verdictOf(key: KeyReport): { label: string; tone: Tone } {
+  if (key.problems.length > 0) return { label: 'Invalid', tone: 'red' };
+  if (!key.usable) return { label: 'Ignored', tone: 'gray' };
+  const { sandbox, production } = key.usableIn;
+  if (sandbox && production) return { label: 'Usable', tone: 'green' };
+  return { label: sandbox ? 'Sandbox only' : 'Production only', tone: 'yellow' };
 }
 
 /** The JWKS check's report, key by key: what the token server will accept and why a key is refused or ignored. */
@@ -48,9 +59,7 @@ export function JwksReportView(props: { report: JwksReport }) {
                 <Table.Td>{key.alg ?? '—'}</Table.Td>
                 <Table.Td>{keySize(key)}</Table.Td>
                 <Table.Td>
-                  <ToneBadge tone={key.usable ? 'green' : key.problems.length ? 'red' : 'gray'}>
-                    {key.usable ? 'Usable' : key.problems.length ? 'Invalid' : 'Ignored'}
-                  </ToneBadge>
+                  <ToneBadge tone={verdictOf(key).tone}>{verdictOf(key).label}</ToneBadge>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{[...key.problems, ...key.notes].join('; ') || '—'}</Text>

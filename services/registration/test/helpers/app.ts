@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { type AidboxEmulator, startAidboxEmulator } from '@payerbox/aidbox-emulator';
 import type { UserRole } from '@payerbox/db';
 import { generateKeyringSpec } from '@payerbox/secret-box';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Test } from 'tap';
+import tap, { type Test } from 'tap';
 import { type BuildOptions, buildApp, loadConfig } from '../../src/app.ts';
 import { createApiToken } from '../../src/modules/api-tokens/service.ts';
 import { upsertUserByEmail } from '../../src/modules/users/repository.ts';
@@ -30,17 +31,39 @@ export const UNMET_ADDRESS_LIMITS = {
   ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '10000000',
 } as const;
 
+let aidboxes: Promise<{ sandbox: AidboxEmulator; production: AidboxEmulator }> | undefined;
+
+/**
+ * The Aidbox environments the app reads SMART configurations from: two emulators (advertising RS384 and ES384) shared
+ * by the test file and stopped when it ends. The public URLs the tests see stay made-up names, never looked up.
+ */
+function sharedAidboxes() {
+  aidboxes ??= (async () => {
+    const adminClient = { id: 'portal-provisioner', secret: randomBytes(18).toString('base64url') };
+    const started = {
+      sandbox: await startAidboxEmulator({ adminClient, name: 'sandbox', seed: false }),
+      production: await startAidboxEmulator({ adminClient, name: 'production', seed: false }),
+    };
+    tap.teardown(() => Promise.all([started.sandbox.close(), started.production.close()]));
+    return started;
+  })();
+  return aidboxes;
+}
+
 export async function buildTestApp(
   t: Test,
   env: Record<string, string> = {},
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
+  const { sandbox, production } = await sharedAidboxes();
   const config = loadConfig({
     DATABASE_URL: testDatabaseUrl(),
     LOG_LEVEL: 'silent',
     SECRET_ENCRYPTION_KEYS: TEST_KEYRING,
     SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.test',
     PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.test',
+    SANDBOX_AIDBOX_URL: sandbox.url,
+    PRODUCTION_AIDBOX_URL: production.url,
     ...UNMET_ADDRESS_LIMITS,
     ...env,
   });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, ServiceStatusColumn } from '@payerbox/db';
 import { type Actor, type ConfigurationChanges, configurationChanges, eventStatuses } from '@payerbox/domain';
-import type { SafeFetch } from '@payerbox/safe-fetch';
 import type { Keyring } from '@payerbox/secret-box';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
@@ -16,7 +15,7 @@ import {
   UUID_KEY,
 } from '../../pagination.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
-import { requirePassingJwks } from '../jwks-checks/service.ts';
+import { type JwksCheckContext, requirePassingJwks } from '../jwks-checks/service.ts';
 import type { OrganizationDirectory } from '../organizations/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
@@ -37,10 +36,9 @@ import type { BackendService, CreateBackendService, UpdateBackendService } from 
 import { inQueueingTransaction, lifecycleChange, mustFind, runTransition, UNCHANGED } from './transitions.ts';
 
 /** What the backend-service operations need from the app. */
-export interface ServiceContext {
+export interface ServiceContext extends JwksCheckContext {
   readonly db: Kysely<Database>;
   readonly keyring: Keyring;
-  readonly safeFetch: SafeFetch;
   readonly aidboxPublicUrls: AidboxPublicUrls;
   /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
   readonly organizations: OrganizationDirectory | undefined;
@@ -54,6 +52,7 @@ export function serviceContext(app: FastifyInstance): ServiceContext {
     db: app.db,
     keyring: app.config.secretKeyring,
     safeFetch: app.safeFetch,
+    advertisedAlgorithms: () => app.aidboxEnvironments.advertisedAlgorithms(),
     aidboxPublicUrls: app.config.aidboxPublicUrls,
     organizations: app.organizations,
     wakeProvisioner: app.wakeProvisioner,
@@ -105,7 +104,7 @@ export async function createService(
   );
   // The key set and the organization are checked before the transaction opens: no row lock or connection waits on
   // a remote server.
-  if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx.safeFetch, input.jwksUri);
+  if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx, input.jwksUri);
   const organization =
     ctx.organizations && input.organizationId ? await ctx.organizations.require(input.organizationId) : null;
   const id = uuidv7();
@@ -166,7 +165,7 @@ export async function editService(
   input: UpdateBackendService,
 ): Promise<ServiceWithSecret> {
   if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
-    await requirePassingJwks(ctx.safeFetch, input.jwksUri);
+    await requirePassingJwks(ctx, input.jwksUri);
   }
   const organizationErrors = organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'edit');
   // A new organization must exist (read from Aidbox again if the cache does not know it); like the key set, before
@@ -207,7 +206,7 @@ export async function editService(
 export async function submitService(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
   const current = await getService(ctx, id, { user, actor: 'owner' });
   if (current.status === 'draft' && current.authMethod === 'jwks_uri' && current.jwksUri) {
-    await requirePassingJwks(ctx.safeFetch, current.jwksUri);
+    await requirePassingJwks(ctx, current.jwksUri);
   }
   return runTransition(ctx, {
     id,

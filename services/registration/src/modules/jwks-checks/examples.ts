@@ -8,9 +8,43 @@ export const JWKS_CHECK_EXAMPLES = {
   check: { summary: 'The key set of a service', value: { jwksUri: URI } },
 } satisfies Record<string, NamedExample>;
 
+const EVERYWHERE = { sandbox: true, production: true };
+const SANDBOX_ONLY = { sandbox: true, production: false };
+const NOWHERE = { sandbox: false, production: false };
+/** The notes of an ES384 key when production is an Aidbox as documented (RS384 only). */
+const ES384_NOT_IN_PRODUCTION = ['production advertises only RS384: this ES384 key cannot be used there'];
+
+const RSA_KEY = {
+  index: 0,
+  kid: 'claims-sync-2026-11',
+  kty: 'RSA',
+  alg: 'RS384',
+  use: 'sig',
+  bits: 2048,
+  curve: null,
+  usable: true,
+  usableIn: EVERYWHERE,
+  problems: [],
+  notes: [],
+};
+
+const EC_KEY = {
+  index: 1,
+  kid: 'claims-sync-ec-2026-11',
+  kty: 'EC',
+  alg: 'ES384',
+  use: 'sig',
+  bits: null,
+  curve: 'P-384',
+  usable: true,
+  usableIn: SANDBOX_ONLY,
+  problems: [],
+  notes: ES384_NOT_IN_PRODUCTION,
+};
+
 export const JWKS_REPORT_EXAMPLES = {
   pass: {
-    summary: 'A usable key set',
+    summary: 'A usable key set: its RSA key works everywhere, its EC key only where ES384 is advertised',
     value: {
       ...CHECKED,
       verdict: 'pass',
@@ -18,20 +52,22 @@ export const JWKS_REPORT_EXAMPLES = {
       contentType: 'application/jwk-set+json',
       cacheControl: 'max-age=3600',
       documentProblems: [],
-      keys: [
-        {
-          index: 0,
-          kid: 'claims-sync-2026-11',
-          kty: 'RSA',
-          alg: 'RS384',
-          use: 'sig',
-          bits: 2048,
-          curve: null,
-          usable: true,
-          problems: [],
-          notes: [],
-        },
+      keys: [RSA_KEY, EC_KEY],
+    },
+  },
+  noKeyForProduction: {
+    summary: 'An EC-only key set, while production advertises only RS384',
+    value: {
+      ...CHECKED,
+      verdict: 'fail',
+      httpStatus: 200,
+      contentType: 'application/json',
+      cacheControl: null,
+      documentProblems: [
+        'has no key that production can use (production advertises only RS384): add an RSA key of at least 2048 ' +
+          'bits for RS384',
       ],
+      keys: [{ ...EC_KEY, index: 0 }],
     },
   },
   unreachable: {
@@ -65,6 +101,7 @@ export const JWKS_REPORT_EXAMPLES = {
           bits: null,
           curve: 'P-384',
           usable: false,
+          usableIn: NOWHERE,
           problems: ['contains private key material (d): publish only the public key'],
           notes: [],
         },

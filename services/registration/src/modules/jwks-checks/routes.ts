@@ -16,11 +16,16 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'checkJwks',
         tags: ['backend-services'],
-        summary: 'Fetch a JWKS URI and report, key by key, whether it can serve SMART Backend Services',
+        summary:
+          'Fetch a JWKS URI and report, key by key and environment by environment, whether it can serve SMART ' +
+          'Backend Services',
         description:
           'The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, ' +
           'public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing ' +
-          'report whose first `documentProblems` entry says what happened. At most 20 checks a minute per user.',
+          'report whose first `documentProblems` entry says what happened. Each key is judged against the algorithms ' +
+          'each environment advertises (GET /api/v1/environments; a production Aidbox as documented takes RS384 ' +
+          'only): `usableIn` says where it can sign assertions, and the set fails unless every environment has a ' +
+          'key it accepts. At most 20 checks a minute per user.',
         body: Ref(JwksCheckRequestSchema),
         response: { 200: jsonResponse(Ref(JwksReportSchema), 'The report (verdict pass or fail)') },
       },
@@ -36,6 +41,10 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => checkJwksUri(app.safeFetch, request.body.jwksUri),
+    async (request) =>
+      checkJwksUri(
+        { safeFetch: app.safeFetch, advertisedAlgorithms: () => app.aidboxEnvironments.advertisedAlgorithms() },
+        request.body.jwksUri,
+      ),
   );
 };

@@ -1,4 +1,4 @@
-import { checkKeySet, type KeySetReport, notJsonReport } from '@payerbox/domain';
+import { type AdvertisedAlgorithms, checkKeySet, type KeySetReport, notJsonReport } from '@payerbox/domain';
 import { type SafeFetch, SafeFetchError } from '@payerbox/safe-fetch';
 import { ProblemError } from '../../errors.ts';
 import type { JwksReport } from './schemas.ts';
@@ -19,14 +19,24 @@ function failed(jwksUri: string, problem: string, http: Partial<JwksReport> = {}
   return report(jwksUri, { verdict: 'fail', documentProblems: [problem], keys: [] }, http);
 }
 
+/** What a key set check needs: the SSRF-safe fetcher, and what each Aidbox environment advertises. */
+export interface JwksCheckContext {
+  readonly safeFetch: SafeFetch;
+  /** `token_endpoint_auth_signing_alg_values_supported` of each environment (see aidbox-environments). */
+  readonly advertisedAlgorithms: () => Promise<AdvertisedAlgorithms>;
+}
+
 /**
- * Fetches a JWKS URI through the SSRF-safe fetcher and checks the set with the domain rules. Never throws for what
- * the remote side does: an unreachable or broken key set is a failing report.
+ * Fetches a JWKS URI through the SSRF-safe fetcher and checks the set with the domain rules, each key against what
+ * each environment advertises. Never throws for what the remote side does: an unreachable or broken key set is a
+ * failing report.
  */
-export async function checkJwksUri(safeFetch: SafeFetch, jwksUri: string): Promise<JwksReport> {
+export async function checkJwksUri(ctx: JwksCheckContext, jwksUri: string): Promise<JwksReport> {
+  // Both at once: the algorithms are cached, but the very first check may wait for Aidbox's answer.
+  const advertised = ctx.advertisedAlgorithms();
   let response: Awaited<ReturnType<SafeFetch>>;
   try {
-    response = await safeFetch(jwksUri, 'application/jwk-set+json, application/json');
+    response = await ctx.safeFetch(jwksUri, 'application/jwk-set+json, application/json');
   } catch (error) {
     if (error instanceof SafeFetchError) return failed(jwksUri, `the URL ${error.message}`);
     throw error;
@@ -43,7 +53,7 @@ export async function checkJwksUri(safeFetch: SafeFetch, jwksUri: string): Promi
   } catch {
     return report(jwksUri, notJsonReport(), http);
   }
-  return report(jwksUri, checkKeySet(document), http);
+  return report(jwksUri, checkKeySet(document, await advertised), http);
 }
 
 /** The problem a failing key set answers with: 400, the whole report in `jwksReport`. */
@@ -60,7 +70,7 @@ export function jwksProblem(jwksReport: JwksReport): ProblemError {
 }
 
 /** Checks a key set and refuses a failing one (create, edit, submit). */
-export async function requirePassingJwks(safeFetch: SafeFetch, jwksUri: string): Promise<void> {
-  const result = await checkJwksUri(safeFetch, jwksUri);
+export async function requirePassingJwks(ctx: JwksCheckContext, jwksUri: string): Promise<void> {
+  const result = await checkJwksUri(ctx, jwksUri);
   if (result.verdict !== 'pass') throw jwksProblem(result);
 }

@@ -39,3 +39,14 @@ export const serviceQueries = {
       },
     }),
 };
+
+/** What the Aidbox environments advertise (signing algorithms); read on the server from their SMART configurations. */
+export const environmentQueries = {
+  all: (api: ApiClient) =>
+    queryOptions({
+      queryKey: ['environments'] as const,
+      queryFn: () => unwrap(api.GET('/api/v1/environments')),
+      // The server caches them for minutes too; they change only when an Aidbox is reconfigured.
+      staleTime: 5 * 60_000,
+    }),
+};
