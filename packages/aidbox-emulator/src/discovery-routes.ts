@@ -1,14 +1,15 @@
 /**
  * What clients read before they call: the SMART configuration (SMART App Launch 2.2 §2.1 "Conformance"), served at
- * the server root as Aidbox documents it and also under the FHIR base as SMART expects it
- * (`<fhir base>/.well-known/smart-configuration`); the token signing keys; the CapabilityStatement at
- * `/fhir/metadata` (FHIR R4 §3.1.0.13 "capabilities", public); and `GET /health`.
+ * the server root only, which is where Aidbox documents it (`docs/solutions/providers-or-onc-health-it-certification-
+ * program/g-10-standardized-api-for-patient-and-population-services/README.md`; the smartbox migration guide:
+ * "Authentication endpoints are now at root level"): not under `/fhir` nor an organization base, which the docs never
+ * show, so nothing of ours may rely on them (`pnpm aidbox:check` records whether a real Aidbox serves them); the token
+ * signing keys; the CapabilityStatement at `/fhir/metadata` (FHIR R4 §3.1.0.13 "capabilities", public); and
+ * `GET /health`.
  *
  * With OrgBAC on, every organization base (`/Organization/<id>/fhir`) has its own `metadata`
- * (`docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md` § Metadata) and,
- * as design.md asks, its own `.well-known/smart-configuration`, the same document (the token endpoint stays
- * `<aidbox>/auth/token`; the docs say nothing of SMART discovery under an organization). An organization that does
- * not exist answers 404.
+ * (`docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md` § Metadata). An
+ * organization that does not exist answers 404.
  */
 import type { FastifyInstance } from 'fastify';
 import { type EmulatorContext, tokenUrl } from './emulator-context.ts';
@@ -32,20 +33,12 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: EmulatorC
   }));
   const smartConfiguration = async () => smartConfigurationOf(context);
   app.get('/.well-known/smart-configuration', smartConfiguration);
-  app.get('/fhir/.well-known/smart-configuration', smartConfiguration);
   app.get('/.well-known/jwks.json', async () => context.signer.jwks);
   app.get('/fhir/metadata', async (_request, reply) =>
     reply.type('application/fhir+json').send(capabilityStatement(context, `${context.baseUrl}/fhir`)),
   );
   // Without OrgBAC there are no organization bases (404), as in a developer sandbox.
   if (!context.orgbac) return;
-  app.get<{ Params: OrganizationParams }>(
-    '/Organization/:org/fhir/.well-known/smart-configuration',
-    async (request) => {
-      requireOrganization(context.store, request.params.org);
-      return smartConfigurationOf(context);
-    },
-  );
   app.get<{ Params: OrganizationParams }>('/Organization/:org/fhir/metadata', async (request, reply) => {
     const { org } = request.params;
     requireOrganization(context.store, org);

@@ -1,9 +1,11 @@
 import t from 'tap';
 import { call, startEmulator } from './emulator-fixture.ts';
 
-t.test('publishes the SMART configuration at the root and under the FHIR base', async (t) => {
+t.test('publishes the SMART configuration at the server root only, where Aidbox documents it', async (t) => {
   const aidbox = await startEmulator(t);
-  for (const path of ['/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']) {
+  // Under /fhir the path is just another (unknown) FHIR route: no SMART configuration there.
+  t.not((await call(`${aidbox.url}/fhir/.well-known/smart-configuration`)).status, 200, 'not under /fhir');
+  for (const path of ['/.well-known/smart-configuration']) {
     const answer = await call(`${aidbox.url}${path}`);
     t.equal(answer.status, 200, path);
     t.match(answer.body, {

@@ -2,7 +2,13 @@
 export interface EnvironmentUrls {
   /** `<base>/fhir`, or the organization's base `<base>/Organization/<id>/fhir` under OrgBAC. */
   readonly fhirBaseUrl: string;
-  /** `<fhir base>/.well-known/smart-configuration` (SMART App Launch 2.2 §2.1: discovery relative to the FHIR base). */
+  /**
+   * `<base>/.well-known/smart-configuration`: where Aidbox documents it, at the server root, for every FHIR base
+   * (HealthSamurai/aidbox-docs `docs/solutions/providers-or-onc-health-it-certification-program/
+   * g-10-standardized-api-for-patient-and-population-services/README.md`; the smartbox migration guide: "Authentication
+   * endpoints are now at root level"). SMART App Launch 2.2 §2.1 puts discovery under the FHIR base, which Aidbox does
+   * not document: `pnpm aidbox:check` records whether a real Aidbox serves it there too.
+   */
   readonly smartConfigurationUrl: string;
   /** `<base>/auth/token`: one token endpoint per server, with or without OrgBAC. */
   readonly tokenUrl: string;
@@ -22,7 +28,7 @@ export function environmentUrls(publicBaseUrl: string, organizationId?: string |
     : `${base}/fhir`;
   return {
     fhirBaseUrl,
-    smartConfigurationUrl: `${fhirBaseUrl}/.well-known/smart-configuration`,
+    smartConfigurationUrl: `${base}/.well-known/smart-configuration`,
     tokenUrl: `${base}/auth/token`,
     capabilityStatementUrl: `${fhirBaseUrl}/metadata`,
   };

@@ -4,7 +4,7 @@ import { environmentUrls } from '../src/index.ts';
 t.test('derives the environment constants from the public base URL', async (t) => {
   t.same(environmentUrls('https://sandbox.aidbox.example'), {
     fhirBaseUrl: 'https://sandbox.aidbox.example/fhir',
-    smartConfigurationUrl: 'https://sandbox.aidbox.example/fhir/.well-known/smart-configuration',
+    smartConfigurationUrl: 'https://sandbox.aidbox.example/.well-known/smart-configuration',
     tokenUrl: 'https://sandbox.aidbox.example/auth/token',
     capabilityStatementUrl: 'https://sandbox.aidbox.example/fhir/metadata',
   });
@@ -21,7 +21,7 @@ t.test('keeps a path prefix of the base URL', async (t) => {
 t.test('uses the organization FHIR base under OrgBAC but the server token URL', async (t) => {
   t.same(environmentUrls('https://aidbox.example/', 'org-east'), {
     fhirBaseUrl: 'https://aidbox.example/Organization/org-east/fhir',
-    smartConfigurationUrl: 'https://aidbox.example/Organization/org-east/fhir/.well-known/smart-configuration',
+    smartConfigurationUrl: 'https://aidbox.example/.well-known/smart-configuration',
     tokenUrl: 'https://aidbox.example/auth/token',
     capabilityStatementUrl: 'https://aidbox.example/Organization/org-east/fhir/metadata',
   });

@@ -25,7 +25,28 @@ export interface AccessibilityOptions {
 type AxeWindow = { axe?: typeof axe };
 
 /**
- * Runs axe-core on the page as it is now and answers the violations of impact `serious` or `critical` (an empty array
+ * Waits until no CSS transition or animation runs on the page: a dialog fading in or out is half transparent, and axe
+ * would judge the contrast of its text against what shows through it.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  // Runs in the page; this package is type-checked without the DOM library, hence the untyped document.
+  await page.evaluate(async () => {
+    const document = (globalThis as { document?: any }).document;
+    for (let round = 0; round < 20; round += 1) {
+      type Running = { finished: Promise<unknown>; effect?: { getComputedTiming(): { iterations?: number } } };
+      // A spinner runs forever: only animations that end are waited for.
+      const running = ((document?.getAnimations?.() ?? []) as Running[]).filter(
+        (animation) => animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY,
+      );
+      if (running.length === 0) return;
+      // A finished animation may make the next one start (an exit after an enter): look again.
+      await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+    }
+  });
+}
+
+/**
+ * Runs axe-core on the page once its transitions have settled and answers the violations of impact `serious` or `critical` (an empty array
  * when there are none). axe is injected from the axe-core package through the DevTools protocol, which the page's
  * Content-Security-Policy does not govern, so strict pages are checked as they are served.
  */
@@ -33,6 +54,7 @@ export async function seriousAccessibilityViolations(
   page: Page,
   options: AccessibilityOptions = {},
 ): Promise<Violation[]> {
+  await animationsSettled(page);
   const present = await page.evaluate(() => (globalThis as AxeWindow).axe !== undefined);
   if (!present) await page.evaluate(axe.source);
   const exclude = [...(options.exclude ?? [])];

@@ -59,7 +59,7 @@ t.test(
     const sandboxUrl = stack.emulators.sandbox.url;
     t.match(sandbox, {
       fhirBaseUrl: `${sandboxUrl}/fhir`,
-      smartConfigurationUrl: `${sandboxUrl}/fhir/.well-known/smart-configuration`,
+      smartConfigurationUrl: `${sandboxUrl}/.well-known/smart-configuration`,
       capabilityStatementUrl: `${sandboxUrl}/fhir/metadata`,
       tokenUrl: `${sandboxUrl}/auth/token`,
     });
@@ -88,7 +88,7 @@ t.test(
     const base = `${productionUrl}/Organization/org-acme-health/fhir`;
     t.match(production, {
       fhirBaseUrl: base,
-      smartConfigurationUrl: `${base}/.well-known/smart-configuration`,
+      smartConfigurationUrl: `${productionUrl}/.well-known/smart-configuration`,
       capabilityStatementUrl: `${base}/metadata`,
       tokenUrl: `${productionUrl}/auth/token`,
     });

@@ -22,7 +22,7 @@ t.test('provisions a new service into the sandbox with an access policy derived 
     error: null,
     tokenUrl: `${stack.emulators.sandbox.url}/auth/token`,
     fhirBaseUrl: `${stack.emulators.sandbox.url}/fhir`,
-    smartConfigurationUrl: `${stack.emulators.sandbox.url}/fhir/.well-known/smart-configuration`,
+    smartConfigurationUrl: `${stack.emulators.sandbox.url}/.well-known/smart-configuration`,
     capabilityStatementUrl: `${stack.emulators.sandbox.url}/fhir/metadata`,
   });
   t.equal(ready.environments.production, null, 'production appears only on approval');

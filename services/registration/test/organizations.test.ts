@@ -272,7 +272,7 @@ t.test(
       draft.environments.sandbox,
       {
         fhirBaseUrl: 'https://sandbox.aidbox.test/fhir',
-        smartConfigurationUrl: 'https://sandbox.aidbox.test/fhir/.well-known/smart-configuration',
+        smartConfigurationUrl: 'https://sandbox.aidbox.test/.well-known/smart-configuration',
         capabilityStatementUrl: 'https://sandbox.aidbox.test/fhir/metadata',
         tokenUrl: 'https://sandbox.aidbox.test/auth/token',
       },
@@ -285,7 +285,7 @@ t.test(
       sandbox: { fhirBaseUrl: 'https://sandbox.aidbox.test/fhir' },
       production: {
         fhirBaseUrl: base,
-        smartConfigurationUrl: `${base}/.well-known/smart-configuration`,
+        smartConfigurationUrl: 'https://aidbox.test/.well-known/smart-configuration',
         capabilityStatementUrl: `${base}/metadata`,
         tokenUrl: 'https://aidbox.test/auth/token',
       },
