@@ -1,7 +1,7 @@
 // The contract between our Aidbox client and Aidbox: runs against the emulator by default and against a real
 // Aidbox when AIDBOX_CONTRACT_URL, AIDBOX_CONTRACT_CLIENT_ID and AIDBOX_CONTRACT_CLIENT_SECRET are set.
 import { randomBytes } from 'node:crypto';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   type AidboxClient,
   accessPolicyId,
@@ -38,6 +38,22 @@ if (typeof target === 'string') {
     organizationId: null,
     ...overrides,
   });
+
+  /** A client-secret Client bound to org-acme-health with `scope`, as the portal maps one, and its token. */
+  const boundSecretClient = async (t: Test, scope: string) => {
+    const clientId = target.newClientId();
+    const secret = `pbx_cs_${randomBytes(16).toString('hex')}`;
+    const spec = service(clientId, {
+      authMethod: 'client_secret',
+      jwksUri: null,
+      scopes: [scope],
+      organizationId: 'org-acme-health',
+    });
+    await aidbox.putClient(clientResource(spec, { active: true, secret }));
+    await aidbox.putAccessPolicy(accessPolicyResource(spec));
+    const base = target.connection.baseUrl.replace(/\/+$/, '');
+    return { base, token: await clientCredentialsToken(t, base, clientId, secret, scope) };
+  };
 
   t.test('upserts a Client: 201 when created, 200 when replaced', async (t) => {
     const desired = clientResource(service(target.newClientId()), { active: true });
@@ -199,18 +215,7 @@ if (typeof target === 'string') {
         t.plan(0, `the target lacks the sample organizations (${sample.join(', ')}) and their patients`);
         return;
       }
-      const clientId = target.newClientId();
-      const secret = `pbx_cs_${randomBytes(16).toString('hex')}`;
-      const spec = service(clientId, {
-        authMethod: 'client_secret',
-        jwksUri: null,
-        scopes: ['system/Patient.rs'],
-        organizationId: 'org-acme-health',
-      });
-      await aidbox.putClient(clientResource(spec, { active: true, secret }));
-      await aidbox.putAccessPolicy(accessPolicyResource(spec));
-      const base = target.connection.baseUrl.replace(/\/+$/, '');
-      const token = await clientCredentialsToken(t, base, clientId, secret, 'system/Patient.rs');
+      const { base, token } = await boundSecretClient(t, 'system/Patient.rs');
       const read = (path: string) =>
         fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
       t.equal(await read('/Organization/org-acme-health/fhir/Patient/test-pt-1'), 200, 'its own patient');
@@ -237,18 +242,7 @@ if (typeof target === 'string') {
         t.plan(0, 'the target lacks the sample organizations org-acme-health and org-beacon-mutual');
         return;
       }
-      const clientId = target.newClientId();
-      const secret = `pbx_cs_${randomBytes(16).toString('hex')}`;
-      const spec = service(clientId, {
-        authMethod: 'client_secret',
-        jwksUri: null,
-        scopes: ['system/Observation.cud'],
-        organizationId: 'org-acme-health',
-      });
-      await aidbox.putClient(clientResource(spec, { active: true, secret }));
-      await aidbox.putAccessPolicy(accessPolicyResource(spec));
-      const base = target.connection.baseUrl.replace(/\/+$/, '');
-      const token = await clientCredentialsToken(t, base, clientId, secret, 'system/Observation.cud');
+      const { base, token } = await boundSecretClient(t, 'system/Observation.cud');
       const send = (method: string, path: string, body?: unknown) =>
         fetch(`${base}${path}`, {
           method,

@@ -3,20 +3,16 @@
 // sandbox checks no token scopes and expands no wildcard).
 import t from 'tap';
 import { fhirStatus, tokenWithSecret } from './helpers/smart-client.ts';
-import { startStack } from './helpers/stack.ts';
+import { readySecretService, startStack } from './helpers/stack.ts';
 
 t.test('a service with system/*.rs reads and searches Coverage and ExplanationOfBenefit in the sandbox', async (t) => {
   const stack = await startStack(t);
   await stack.startWorker();
-  const created = await stack.developer.api('POST', '/backend-services', {
+  const { clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
     name: 'Payer data reader',
-    authMethod: 'client_secret',
     scopeVersion: 'v2',
     scopes: ['system/*.rs'],
   });
-  t.equal(created.status, 201, created.body?.code ?? 'created');
-  const { id, clientId, clientSecret } = created.body;
-  const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
   t.notOk('type' in (stack.emulators.sandbox.resource('Client', clientId) ?? {}), 'the Client has no type');
 
   const token = await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret);
@@ -41,14 +37,11 @@ t.test('a service with system/*.rs reads and searches Coverage and ExplanationOf
 t.test('a service with system/Patient.rs gets 403 on Observation in the sandbox', async (t) => {
   const stack = await startStack(t);
   await stack.startWorker();
-  const created = await stack.developer.api('POST', '/backend-services', {
+  const { clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
     name: 'Patient reader',
-    authMethod: 'client_secret',
     scopeVersion: 'v2',
     scopes: ['system/Patient.rs'],
   });
-  const { id, clientId, clientSecret } = created.body;
-  const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
   const token = await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret);
   const accessToken = token.body.access_token as string;
   t.equal(await fhirStatus(`${sandbox.fhirBaseUrl}/Patient/test-pt-1`, accessToken), 200);

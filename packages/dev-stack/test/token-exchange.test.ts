@@ -1,6 +1,6 @@
 import t from 'tap';
 import { fhirStatus, hostKeySet, tokenWithAssertion, tokenWithSecret } from './helpers/smart-client.ts';
-import { startStack } from './helpers/stack.ts';
+import { readySecretService, startStack } from './helpers/stack.ts';
 
 t.test(
   'a JWKS service gets sandbox tokens with RS384 and ES384 assertions and reads only what its scopes allow',
@@ -45,14 +45,11 @@ t.test(
   async (t) => {
     const stack = await startStack(t);
     await stack.startWorker();
-    const created = await stack.developer.api('POST', '/backend-services', {
+    const { id, clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
       name: 'Claims sync',
-      authMethod: 'client_secret',
       scopeVersion: 'v1',
       scopes: ['system/Patient.read'],
     });
-    const { id, clientId, clientSecret } = created.body;
-    const sandbox = (await stack.waitForEnvironment(id, 'sandbox', 'ready')).environments.sandbox;
     const sandboxToken = await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret);
     t.equal(sandboxToken.status, 200, sandboxToken.body.error ?? 'token granted');
     t.equal(

@@ -16,3 +16,18 @@ export async function startStack(
   t.teardown(() => stack.close());
   return stack;
 }
+
+/** A client-secret service registered through the API as the stack's developer, once its sandbox is ready. */
+export async function readySecretService(
+  t: Test,
+  stack: LocalStack,
+  service: { name: string; scopeVersion: 'v1' | 'v2'; scopes: string[] },
+) {
+  const created = await stack.developer.api('POST', '/backend-services', { ...service, authMethod: 'client_secret' });
+  t.equal(created.status, 201, `${service.name} is registered`);
+  const { id, clientId, clientSecret } = created.body as { id: string; clientId: string; clientSecret: string };
+  const ready = await stack.waitForEnvironment(id, 'sandbox', 'ready');
+  const sandbox = ready.environments.sandbox;
+  if (!sandbox) throw new Error(`${service.name} has no sandbox environment`);
+  return { id, clientId, clientSecret, sandbox };
+}
