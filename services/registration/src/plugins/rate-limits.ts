@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { ProblemError } from '../errors.ts';
 import { sessionCookie } from '../modules/auth/session-cookie.ts';
 import { currentUser, SAFE_METHODS } from './authentication.ts';
-import { postgresRateLimitStore, WindowCounter } from './rate-limit-store.ts';
+import { postgresRateLimitStore, ReservingCounter, WindowCounter } from './rate-limit-store.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -123,7 +123,7 @@ export const rateLimitsPlugin = fp(
       global: false,
       // Routes' own limits count the user, known after authentication.
       hook: 'preHandler',
-      store: postgresRateLimitStore(counter),
+      store: postgresRateLimitStore(new ReservingCounter(counter)),
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
         tooManyRequests(`At most ${context.max} requests a minute on this route`, context.ttl),
