@@ -3,6 +3,7 @@
  * bound to an organization works through that organization's base, and nothing a caller sends in a query string
  * moves it to another organization or off the base.
  */
+import { randomBytes } from 'node:crypto';
 import { type Check, judge, statuses } from '../check.ts';
 import type { CheckSession } from '../session.ts';
 
@@ -34,10 +35,11 @@ function knownOrganizations(session: CheckSession): Promise<string[]> {
 
 async function boundClientToken(
   session: CheckSession,
+  scopes: readonly string[] = ['system/Patient.rs'],
 ): Promise<{ token: string; organization: string; other?: string }> {
   const [organization, other] = await knownOrganizations(session);
   if (!organization) throw new Error('no organization to bind to: pass --organization or give reader credentials');
-  const client = await session.serviceClient({ scopes: ['system/Patient.rs'], organizationId: organization });
+  const client = await session.serviceClient({ scopes, organizationId: organization });
   return { token: await client.accessToken(), organization, ...(other && { other }) };
 }
 
@@ -72,6 +74,38 @@ export const ORGANIZATION_CHECKS: readonly Check[] = [
         Object.values(answers).every((answer) => answer.status === 403),
         `${statuses(answers)}${other ? '' : ' (one organization only: the second request was not sent)'}`,
       );
+    },
+  },
+  {
+    id: 'orgbac.write-by-method-and-path',
+    question: 'Does a bound client with d delete through its organization base (writes have no documented ids)?',
+    expected: 'DELETE of an absent Patient on the base passes the policy (200/204/404), matched by method and path',
+    docs: DOCS,
+    skip: skipUnlessOrgbac,
+    async run(session) {
+      const { token, organization } = await boundClientToken(session, ['system/Patient.d']);
+      const path = `/Organization/${organization}/fhir/Patient/aidbox-check-${randomBytes(8).toString('hex')}`;
+      const answer = await session.server(path, token, { method: 'DELETE' });
+      return judge(answer.status !== 401 && answer.status !== 403, `${answer.status}`);
+    },
+  },
+  {
+    id: 'orgbac.smart-configuration-under-base',
+    question: 'Is the SMART configuration also served under an organization base?',
+    expected: 'not documented (root only): the portal shows the root URL, so either answer works',
+    docs: DOCS,
+    skip: skipUnlessOrgbac,
+    async run(session) {
+      const [organization] = await knownOrganizations(session);
+      if (!organization) throw new Error('no organization known: pass --organization or give reader credentials');
+      const answer = await session.rest(
+        'anonymous',
+        'GET',
+        `/Organization/${organization}/fhir/.well-known/smart-configuration`,
+      );
+      return answer.status === 200
+        ? { observed: 'served under the organization base too', verdict: 'differs-from-docs' }
+        : { observed: `${answer.status} (root only, as documented)`, verdict: 'pass' };
     },
   },
 ];
