@@ -21,7 +21,7 @@ async function counted(db: ReturnType<typeof createDb>, key: string): Promise<nu
   return row.rows[0]?.hits ?? 0;
 }
 
-t.test('reserves a twentieth of a limit at once, and one hit at a time up to a limit of twenty', async (t) => {
+t.test('reserves at most a twentieth of a limit at once, and one hit at a time up to a limit of twenty', async (t) => {
   t.equal(reservationSize(60), 3);
   t.equal(reservationSize(300), 15);
   t.equal(reservationSize(20), 1);
@@ -35,7 +35,18 @@ t.test('hands out consecutive positions from a block and reserves the next block
   const positions = [];
   for (let i = 0; i < 7; i += 1) positions.push((await counter.hit(key, MINUTE, 60)).hits);
   t.same(positions, [1, 2, 3, 4, 5, 6, 7], 'each hit gets its own position');
-  t.equal(await counted(db, key), 9, 'three blocks of three were reserved: three statements for seven hits');
+  // Blocks of 1, 2, 3 (the most for 60), 3: four statements for seven hits, two positions unused.
+  t.equal(await counted(db, key), 9, 'blocks grow from one hit to a twentieth of the limit');
+});
+
+t.test('a key seen once reserves one hit, so replicas that see it rarely waste nothing', async (t) => {
+  const db = database(t);
+  const key = `test:${randomUUID()}`;
+  for (let replica = 0; replica < 30; replica += 1) {
+    const counter = new ReservingCounter(new WindowCounter(db, (error) => t.fail(String(error))));
+    t.equal((await counter.hit(key, MINUTE, 10_000_000)).hits, replica + 1);
+  }
+  t.equal(await counted(db, key), 30, 'thirty replicas, thirty hits, thirty counted');
 });
 
 t.test('a burst on one key waits for one reservation instead of reserving a block per hit', async (t) => {
@@ -47,7 +58,8 @@ t.test('a burst on one key waits for one reservation instead of reserving a bloc
     positions.map((p) => p.hits).sort((a, b) => a - b),
     Array.from({ length: 15 }, (_, i) => i + 1),
   );
-  t.equal(await counted(db, key), 15, 'one block of fifteen');
+  // One reservation at a time, growing 1, 2, 4, 8: four statements for fifteen hits, none wasted.
+  t.equal(await counted(db, key), 15, 'the blocks add up to the hits');
 });
 
 t.test('replicas sharing the count never let more than the limit through', async (t) => {

@@ -88,17 +88,20 @@ export class WindowCounter {
   }
 }
 
-/** How many hits of a key one replica takes from the shared count at once: a twentieth of its limit, at least one. */
+/** The most hits of a key one replica takes from the shared count at once: a twentieth of its limit, at least one. */
 const RESERVATION_FRACTION = 20;
 /** Above this many keys, blocks whose window ended are dropped when the next one is reserved. */
 const MAX_IDLE_BLOCKS = 10_000;
 
+/** The largest block a limit of `max` reserves. */
 export function reservationSize(max: number): number {
   return Math.max(1, Math.floor(max / RESERVATION_FRACTION));
 }
 
 /** The positions in a key's shared count that this replica reserved and has not handed out yet. */
 interface Block {
+  /** How many positions it reserved; the next block of the same window reserves twice as many, up to the limit's. */
+  readonly size: number;
   /** The next position to hand out. */
   next: number;
   /** The last position reserved. */
@@ -108,12 +111,13 @@ interface Block {
 }
 
 /**
- * Takes hits from the shared PostgreSQL count in blocks: a replica reserves a twentieth of a limit at once and hands
- * out the positions locally, so a write costs a statement only every few requests (one every three at 60 a minute,
- * every fifteen at 300) instead of each time. Every position is counted before it is used, so no replica ever lets
- * more than the limit through; positions a replica reserved but did not use before the window ended were counted
- * for nothing, so with R replicas a caller spread over all of them may be refused up to R × (block − 1) hits early.
- * Limits of twenty or less reserve one hit at a time and are exact.
+ * Takes hits from the shared PostgreSQL count in blocks and hands the positions out locally, so that a busy key costs
+ * a statement only every few requests instead of each time. A key's first block in a window is one hit, each next
+ * one twice the last, up to a twentieth of the limit (3 at 60 a minute, 15 at 300): a key this replica sees rarely
+ * costs what it did, one hit a statement, and wastes nothing. Every position is counted before it is used, so no
+ * replica ever lets more than the limit through; what a replica reserved but did not use by the end of the window is
+ * less than both what it used and the largest block, so a caller spread over R replicas may be refused at most
+ * R × (largest block − 1) hits early. Limits of twenty or less take one hit at a time and are exact.
  */
 export class ReservingCounter {
   readonly #blocks = new Map<string, Block>();
@@ -145,14 +149,16 @@ export class ReservingCounter {
   }
 
   async #reserve(key: string, windowMs: number, max: number): Promise<WindowCount> {
-    const size = reservationSize(max);
+    const previous = this.#blocks.get(key);
+    const sameWindow = previous !== undefined && this.now() < previous.endsAt;
+    const size = sameWindow ? Math.min(reservationSize(max), previous.size * 2) : 1;
     let done = () => {};
     this.#reserving.set(key, new Promise<void>((resolve) => (done = resolve)));
     try {
       const counted = await this.counter.hit(key, windowMs, size);
       const first = counted.hits - size + 1;
       if (this.#blocks.size > MAX_IDLE_BLOCKS) this.#dropEnded();
-      this.#blocks.set(key, { next: first + 1, last: counted.hits, endsAt: this.now() + counted.ttlMs });
+      this.#blocks.set(key, { size, next: first + 1, last: counted.hits, endsAt: this.now() + counted.ttlMs });
       return { hits: first, ttlMs: counted.ttlMs };
     } finally {
       this.#reserving.delete(key);
