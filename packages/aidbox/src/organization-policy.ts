@@ -30,7 +30,7 @@ const ORGBAC_READ_OPERATIONS: Readonly<Partial<Record<Permission, readonly strin
 };
 
 /** FHIR R4 `id`: what an organization id and a resource id may hold. */
-const FHIR_ID_PATTERN = '[A-Za-z0-9\\-.]{1,64}';
+export const FHIR_ID_PATTERN = '[A-Za-z0-9\\-.]{1,64}';
 const FHIR_ID = new RegExp(`^${FHIR_ID_PATTERN}$`);
 /** A resource type in a path; the wildcard grant matches any. */
 const ANY_RESOURCE_TYPE = '[A-Z][A-Za-z]+';
@@ -62,12 +62,20 @@ export function escapeRegex(value: string): string {
 }
 
 /**
+ * The organization's FHIR base `/Organization/<id>/fhir` as a regular expression that matches that path alone: the id
+ * escaped, so that `acme.east` does not also match `acmeXeast`. `organizationId` must be a FHIR id ({@link isFhirId}).
+ */
+export function organizationBasePattern(organizationId: string): string {
+  return `/Organization/${escapeRegex(organizationId)}/fhir`;
+}
+
+/**
  * A Matcho regular expression (`#...`, a search, hence the `^`: aidbox-docs `docs/reference/matcho-dsl-reference.md`)
  * for the paths under the organization's base `/Organization/<id>/fhir` for `resource`, followed by `tail`.
  */
 function uriPattern(organizationId: string, resource: string, tail: string): string {
   const type = resource === '*' ? ANY_RESOURCE_TYPE : escapeRegex(resource);
-  return `#^/Organization/${escapeRegex(organizationId)}/fhir/${type}${tail}`;
+  return `#^${organizationBasePattern(organizationId)}/${type}${tail}`;
 }
 
 /**
