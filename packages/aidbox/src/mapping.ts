@@ -3,13 +3,8 @@
  * (design.md, "Aidbox mapping"). No I/O: the provisioner decides when to write, this module only decides what.
  */
 import { grantsOf, type Permission, type ScopeVersion, type SystemScope } from '@payerbox/domain';
-import {
-  escapeRegex,
-  FHIR_ID_PATTERN,
-  isFhirId,
-  organizationAlternatives,
-  organizationBasePattern,
-} from './organization-policy.ts';
+import { bulkExportAlternatives } from './bulk-export-policy.ts';
+import { isFhirId, organizationAlternatives } from './organization-policy.ts';
 import type { AccessPolicy, AidboxClient, Extension, JsonValue } from './resources.ts';
 
 /** What the mapping needs to know about a backend service. */
@@ -51,7 +46,7 @@ export const TENANT_ORGANIZATION_EXTENSION_URL = 'https://aidbox.app/tenant-orga
  * What each SMART permission allows on the root FHIR base `/fhir`, in two parts: the Aidbox operation ids the docs
  * name consistently (`OPERATIONS`), and the interactions whose ids they spell two ways or not at all, matched by what
  * the request is (`REQUEST_SHAPES`). Nothing else: no Bundle (`POST /fhir`), no conditional delete, no compartment or
- * system-wide search, no `$` operations (bulk export has alternatives of its own, `bulkExportAlternatives`).
+ * system-wide search, no `$` operations (bulk export has alternatives of its own, `bulk-export-policy.ts`).
  * infra/aidbox/NOTES.md, "Open questions (scopes and permissions)", lists what an operator confirms on a real Aidbox.
  *
  * Ids: `FhirRead`, `FhirSearch`, `FhirCreate`, `FhirUpdate`, `FhirPatch` (aidbox-docs
@@ -102,85 +97,6 @@ const ANY_RESOURCE_TYPE = '[A-Z][A-Za-z]+';
 
 /** The path prefix of the root FHIR base, as Aidbox's `uri` shows it (`uri: /fhir/Patient` in access-policies.md). */
 const ROOT_FHIR_PATH = '/fhir';
-
-/**
- * The query strings a bulk export kick-off must not carry, as one Matcho regular expression for `$not`: a parameter
- * whose name holds `aidbox` in any case, or a percent sign, or a second `_type`. `_aidbox.*` parameters override the
- * storage an export writes to (aidbox-docs `docs/api/bulk-api/export.md` § "Overriding storage per request", 2605+:
- * "Target bucket", "Account resource"): a client must never choose where its export lands, or it could write into a
- * bucket it reads elsewhere. A percent sign in a name could spell `_aidbox` encoded (`%5Faidbox.storageBucket`) or
- * `_type`, which Aidbox decodes into `params` while the raw `query-string` shows no such name; no parameter of the
- * export needs one. A second `_type` would leave `params._type` a list the type pattern cannot vouch for. Java's
- * syntax, as Aidbox reads it: the leading `(?i)` flag, non-capturing groups, character classes
- * (`docs/reference/matcho-dsl-reference.md`: a string starting with `#` is a regular expression).
- */
-const REFUSED_EXPORT_QUERY = '#(?i)(?:^|[&;])(?:[^=&;]*(?:aidbox|%)|_type(?:[=&;]|$).*[&;]_type(?:[=&;]|$))';
-
-/**
- * The kick-off paths of the three export levels after a FHIR base, GET only (aidbox-docs `docs/api/bulk-api/export.md`:
- * `/fhir/$export`, `/fhir/Patient/$export`, `/fhir/Group/<id>/$export`). POST with a Parameters body (patient and
- * group levels) is never allowed: its `_type` and `_aidbox.*` are in the body, which a Matcho pattern over `params`
- * and `query-string` cannot bound.
- */
-const EXPORT_KICK_OFF_PATHS = ['/\\$export', '/Patient/\\$export', `/Group/${FHIR_ID_PATTERN}/\\$export`] as const;
-
-/** Status (GET) and cancel (DELETE) of one export: `<base>/$export-status/<id>` (aidbox-docs export.md). */
-const EXPORT_STATUS_PATH = '/\\$export-status/[^/]+';
-
-/**
- * The alternatives that let a client run a FHIR bulk export (aidbox-docs `docs/api/bulk-api/export.md`) of the types
- * it may read AND search: an export hands over every resource of a type, which is what read plus search already
- * allow, one page at a time. A client without such a grant gets none. Per grant, as the scopes say it: `r` from
- * `system/*.r` and `s` from `system/Patient.s` do not make Patient exportable.
- *
- * Matched by method and anchored `uri`, never by operation id: the docs name no id for kick-off, status or cancel,
- * and Health Samurai's own least-privilege policy for `$export` matches `uri` alone (payerbox-docs
- * `docs/run-payerbox/provider-directory-pipeline.md`: `"uri": "#^/fhir/\\$export(\\?|$)"`,
- * `"#^/fhir/\\$export-status/"`). `uri` is the path without the query string (aidbox-docs
- * `docs/access-control/authorization/access-policies.md`), so nothing after `?` can move a request to another path.
- *
- * - Kick-off: `get` on each level's path, with `params._type` required and listing only exportable types
- *   (`typeListPattern`), unless a wildcard grant makes every type exportable; and `query-string` refusing storage
- *   overrides ({@link REFUSED_EXPORT_QUERY}). `$not` as the Matcho reference documents it: "negates a pattern".
- * - Status and cancel: `get` and `delete` on `$export-status/<id>`. Which client may poll which export is Aidbox's to
- *   decide (infra/aidbox/NOTES.md, "Open questions (bulk export: policy, conformance check and compose)").
- * - A client bound to an organization: the same paths under its organization's base only (aidbox-docs
- *   `docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md` § Group-level
- *   and System-level Export), whose export "includes resources belonging to the organization and its children".
- */
-function bulkExportAlternatives(
-  client: JsonValue,
-  grants: readonly SystemScope[],
-  organizationId: string | null,
-): JsonValue[] {
-  const exportable = grants.filter((grant) => grant.permissions.includes('r') && grant.permissions.includes('s'));
-  if (exportable.length === 0) return [];
-  const base = organizationId === null ? ROOT_FHIR_PATH : organizationBasePattern(organizationId);
-  const everyType = exportable.some((grant) => grant.resource === '*');
-  const types = everyType ? {} : { params: { _type: typeListPattern(exportable.map((grant) => grant.resource)) } };
-  const kickOffs = EXPORT_KICK_OFF_PATHS.map((path) => ({
-    client,
-    'request-method': 'get',
-    uri: `#^${base}${path}$`,
-    ...types,
-    'query-string': { $not: REFUSED_EXPORT_QUERY },
-  }));
-  const statusAndCancel = {
-    client,
-    'request-method': { $enum: ['get', 'delete'] },
-    uri: `#^${base}${EXPORT_STATUS_PATH}$`,
-  };
-  return [...kickOffs, statusAndCancel];
-}
-
-/**
- * A `_type` value naming one or more of `types`, comma-separated as the Bulk Data spec writes it ("Comma-separated
- * list of resource types", aidbox-docs export.md § Parameters), nothing else: no empty item, no space, no other type.
- */
-function typeListPattern(types: readonly string[]): string {
-  const one = `(${types.map(escapeRegex).join('|')})`;
-  return `#^${one}(,${one})*$`;
-}
 
 /** Thrown when a service cannot be mapped (a secret service without its secret, a JWKS service without a URI). */
 export class MappingError extends Error {
@@ -266,7 +182,7 @@ export function accessPolicyId(clientId: string): string {
  * Aidbox checks no token scopes (`clientResource`). It allows requests of the active client with this id only, in
  * `$one-of` alternatives per granted resource type (`*` for all types): on the root base those of
  * `rootBaseAlternatives` (what each permission allows: `OPERATIONS`, `REQUEST_SHAPES`); then, for a client that may
- * read and search some type, those of a bulk export of such types (`bulkExportAlternatives`).
+ * export some type (read and search on it), those of a bulk export of such types (`bulk-export-policy.ts`).
  *
  * The client condition is repeated inside every alternative instead of sitting beside `$one-of`: the Matcho reference
  * (`docs/reference/matcho-dsl-reference.md`) says `$one-of` cannot be combined with other keys in the same map, and a
@@ -299,13 +215,12 @@ export function accessPolicyResource(service: ServiceSpec): AccessPolicy {
       },
     };
   }
-  const grants = grantsOf(service.scopes, service.scopeVersion);
-  const alternatives: JsonValue[] = grants.flatMap((grant) =>
+  const alternatives: JsonValue[] = grantsOf(service.scopes, service.scopeVersion).flatMap((grant) =>
     organizationId === null
       ? rootBaseAlternatives(client, grant)
       : organizationAlternatives(client, organizationId, grant),
   );
-  alternatives.push(...bulkExportAlternatives(client, grants, organizationId));
+  alternatives.push(...bulkExportAlternatives(client, service.scopes, service.scopeVersion, organizationId));
   return {
     resourceType: 'AccessPolicy',
     id: accessPolicyId(service.clientId),
