@@ -1,5 +1,6 @@
 import { type Check, runChecks } from './check.ts';
 import { ACCESS_CHECKS } from './checks/access.ts';
+import { BULK_EXPORT_CHECKS } from './checks/bulk-export.ts';
 import { CREDENTIAL_CHECKS } from './checks/credentials.ts';
 import { ORGANIZATION_CHECKS } from './checks/organizations.ts';
 import { KEY_CACHE_CHECK, TOKEN_CHECKS } from './checks/tokens.ts';
@@ -15,6 +16,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...ACCESS_CHECKS,
   ...ORGANIZATION_CHECKS,
   ...WRITE_CHECKS,
+  ...BULK_EXPORT_CHECKS,
   KEY_CACHE_CHECK,
 ];
 

@@ -66,6 +66,8 @@ export interface RunOptions {
   readonly keyCacheMaxWaitMs?: number;
   /** How often it tries the new key meanwhile; default 15 s. */
   readonly keyCachePollMs?: number;
+  /** How long the bulk export check polls one export at most; default 5 minutes. */
+  readonly bulkExportMaxWaitMs?: number;
 }
 
 export interface KeySetOptions {

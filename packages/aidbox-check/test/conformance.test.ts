@@ -51,6 +51,7 @@ const ORGBAC_CHECKS = [
   'orgbac.query-cannot-move-organization',
   'orgbac.write-by-method-and-path',
   'orgbac.smart-configuration-under-base',
+  'orgbac.bound-client-exports-through-its-base',
 ];
 
 for (const environment of ['sandbox', 'production'] as const) {

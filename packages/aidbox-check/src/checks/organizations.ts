@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Check, judge, statuses } from '../check.ts';
-import type { CheckSession } from '../session.ts';
+import type { CheckSession, ServiceClient } from '../session.ts';
 
 const DOCS =
   'HealthSamurai/aidbox-docs docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md';
 
-function skipUnlessOrgbac(session: CheckSession): string | undefined {
+export function skipUnlessOrgbac(session: CheckSession): string | undefined {
   if (!session.target.orgbac) return 'OrgBAC is off here (production with ORGBAC_ENABLED=true only)';
   return undefined;
 }
@@ -33,14 +33,23 @@ function knownOrganizations(session: CheckSession): Promise<string[]> {
   return ids;
 }
 
+/** A throwaway client bound to the organization the checks use; `other` is a second organization, if any. */
+export async function boundClient(
+  session: CheckSession,
+  scopes: readonly string[],
+): Promise<{ client: ServiceClient; organization: string; other?: string }> {
+  const [organization, other] = await knownOrganizations(session);
+  if (!organization) throw new Error('no organization to bind to: pass --organization or give reader credentials');
+  const client = await session.serviceClient({ scopes, organizationId: organization });
+  return { client, organization, ...(other && { other }) };
+}
+
 async function boundClientToken(
   session: CheckSession,
   scopes: readonly string[] = ['system/Patient.rs'],
 ): Promise<{ token: string; organization: string; other?: string }> {
-  const [organization, other] = await knownOrganizations(session);
-  if (!organization) throw new Error('no organization to bind to: pass --organization or give reader credentials');
-  const client = await session.serviceClient({ scopes, organizationId: organization });
-  return { token: await client.accessToken(), organization, ...(other && { other }) };
+  const { client, ...organizations } = await boundClient(session, scopes);
+  return { token: await client.accessToken(), ...organizations };
 }
 
 export const ORGANIZATION_CHECKS: readonly Check[] = [
