@@ -1,3 +1,4 @@
+export * from './bulk-export.ts';
 export * from './configuration-changes.ts';
 export * from './fhir-resource-types.ts';
 export * from './jwks.ts';
