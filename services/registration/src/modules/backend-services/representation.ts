@@ -2,12 +2,13 @@ import { bulkExportUrls, environmentUrls } from '@payerbox/aidbox';
 import {
   type Actor,
   availableActions,
+  type BulkExportGrant,
   bulkExportGrant,
   type Environment,
   organizationInEnvironment,
 } from '@payerbox/domain';
 import type { ServiceRecord } from './repository.ts';
-import type { BackendService } from './schemas.ts';
+import type { BackendService, BulkExport } from './schemas.ts';
 
 /** What the deployment tells developers about its Aidbox environments (configuration). */
 export interface EnvironmentSettings {
@@ -15,6 +16,27 @@ export interface EnvironmentSettings {
   readonly aidboxPublicUrls: Readonly<Record<Environment, string>>;
   /** Groups of the sandbox's sample data, for group-level export examples. */
   readonly sandboxSampleGroupIds: readonly string[];
+}
+
+/**
+ * How a client bulk exports in one environment: the endpoints under its FHIR base (the organization's in production
+ * for a bound service, aidbox-docs `docs/access-control/authorization/scoped-api/
+ * organization-based-hierarchical-access-control.md` "System-level Export"), the types it may export, and the
+ * sandbox's sample Groups. Null when the scopes allow no export: then the derived access policy has no export
+ * alternative either, and the portal must not suggest one.
+ */
+export function bulkExportConstants(
+  fhirBaseUrl: string,
+  grant: BulkExportGrant | null,
+  sampleGroupIds: readonly string[],
+): BulkExport | null {
+  if (grant === null) return null;
+  return {
+    ...bulkExportUrls(fhirBaseUrl),
+    allTypes: grant.allTypes,
+    types: [...grant.types],
+    sampleGroupIds: [...sampleGroupIds],
+  };
 }
 
 /** The API representation, with the environment constants and the actions the caller may take now. */
@@ -32,12 +54,12 @@ export function toView(record: ServiceRecord, viewer: Actor, settings: Environme
       error: row.lastError,
       updatedAt: new Date(row.updatedAt).toISOString(),
       ...urls,
-      bulkExport: exportable && {
-        ...bulkExportUrls(urls.fhirBaseUrl),
-        allTypes: exportable.allTypes,
-        types: [...exportable.types],
-        sampleGroupIds: name === 'sandbox' ? [...settings.sandboxSampleGroupIds] : [],
-      },
+      // The sample Groups are the sandbox's seed data; production's Groups are the payer's own, never listed.
+      bulkExport: bulkExportConstants(
+        urls.fhirBaseUrl,
+        exportable,
+        name === 'sandbox' ? settings.sandboxSampleGroupIds : [],
+      ),
     };
   };
   return {

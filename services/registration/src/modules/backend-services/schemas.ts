@@ -137,6 +137,7 @@ export const BackendServiceSchema = Type.Object(
   { $id: 'BackendService' },
 );
 export type BackendService = Static<typeof BackendServiceSchema>;
+export type BulkExport = Static<typeof BulkExportSchema>;
 
 export const CreateBackendServiceSchema = Type.Object(
   {
