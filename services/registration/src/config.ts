@@ -223,7 +223,9 @@ function readSampleGroupIds(value: string | undefined, problems: Set<string>): r
   if (value === undefined) return Object.freeze([]);
   const ids = value.split(',').map((id) => id.trim());
   if (ids.some((id) => !FHIR_ID.test(id))) {
-    problems.add('SANDBOX_SAMPLE_GROUP_IDS: must list FHIR ids (letters, digits, "-" and ".", at most 64), comma-separated');
+    problems.add(
+      'SANDBOX_SAMPLE_GROUP_IDS: must list FHIR ids (letters, digits, "-" and ".", at most 64), comma-separated',
+    );
     return Object.freeze([]);
   }
   return Object.freeze([...new Set(ids)]);

@@ -47,7 +47,10 @@ export function toView(record: ServiceRecord, viewer: Actor, settings: Environme
     const row = record.environments.find((e) => e.environment === name);
     if (!row) return null;
     // The organization's FHIR base in production; the sandbox runs without OrgBAC, so its base stays `/fhir`.
-    const urls = environmentUrls(settings.aidboxPublicUrls[name], organizationInEnvironment(name, record.organizationId));
+    const urls = environmentUrls(
+      settings.aidboxPublicUrls[name],
+      organizationInEnvironment(name, record.organizationId),
+    );
     return {
       state: row.state,
       clientId: record.clientId,
