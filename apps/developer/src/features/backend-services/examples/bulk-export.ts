@@ -94,7 +94,7 @@ export function bulkExportCurlExample(service: BackendService, environment: Envi
     '  "$KICKOFF_URL") || exit 1',
     'if [ "$STATUS" != 202 ]; then echo "Kick-off refused ($STATUS):" >&2; cat "$WORK/kickoff.json" >&2; echo >&2; exit 1; fi',
     "STATUS_URL=$(grep -i '^content-location:' \"$WORK/kickoff.headers\" | cut -d' ' -f2- | tr -d '\\r')",
-    '# A path alone (as in some of the docs\' examples) is on the kick-off\'s server.',
+    "# A path alone (as in some of the docs' examples) is on the kick-off's server.",
     'case "$STATUS_URL" in /*) STATUS_URL="$(echo "$KICKOFF_URL" | cut -d/ -f1-3)$STATUS_URL" ;; esac',
     '',
     `# Poll: 202 while running, waiting as long as Retry-After says (${DEFAULT_RETRY_SECONDS} s when it gives no seconds).`,
