@@ -20,7 +20,13 @@ export type RootOnlyInteraction =
   | 'transaction'
   | 'batch';
 
-export type RootFhirInteraction = FhirInteraction | RootOnlyInteraction;
+/**
+ * The bulk export requests (`export-routes.ts`): kick-off, status and cancel, served on the root base and on every
+ * organization base under the same ids.
+ */
+export type ExportInteraction = 'export' | 'export-status' | 'export-cancel';
+
+export type RootFhirInteraction = FhirInteraction | RootOnlyInteraction | ExportInteraction;
 
 /**
  * Aidbox's operation ids for the interactions of the root base `/fhir` that its docs name consistently:
@@ -50,7 +56,9 @@ type UndocumentedInteraction = Exclude<RootFhirInteraction, keyof typeof DOCUMEN
  * (`FhirHistoryInstance` / `FhirHistory`, `FhirHistoryType`, same page) and batch. The emulator answers them under
  * ids that no one would guess unless told otherwise (emulator option `unverifiedOperationIds`), so that a policy
  * betting on a guessed spelling fails in tests instead of on a real Aidbox; policies that must work match these
- * requests by `request-method` and `uri` instead.
+ * requests by `request-method` and `uri` instead. So are the bulk export requests, whose ids no doc names
+ * (aidbox-docs `docs/api/bulk-api/export.md` gives none; Health Samurai's own export policies match by `uri`,
+ * payerbox-docs `docs/run-payerbox/provider-directory-pipeline.md`: `"uri": "#^/fhir/\\$export(\\?|$)"`).
  */
 export type UnverifiedOperationIds = Readonly<Record<UndocumentedInteraction, string>>;
 
@@ -60,7 +68,14 @@ export const DEFAULT_UNVERIFIED_OPERATION_IDS: UnverifiedOperationIds = {
   'history-instance': 'emulator-unverified-id:history-instance',
   'history-type': 'emulator-unverified-id:history-type',
   batch: 'emulator-unverified-id:batch',
+  export: 'emulator-unverified-id:export',
+  'export-status': 'emulator-unverified-id:export-status',
+  'export-cancel': 'emulator-unverified-id:export-cancel',
 };
+
+export function isExportInteraction(interaction: RootFhirInteraction): interaction is ExportInteraction {
+  return interaction === 'export' || interaction === 'export-status' || interaction === 'export-cancel';
+}
 
 /** The operation id the emulator gives a root-base interaction. */
 export function rootOperationId(interaction: RootFhirInteraction, unverified: UnverifiedOperationIds): string {

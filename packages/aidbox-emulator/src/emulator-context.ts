@@ -1,6 +1,8 @@
 import type { FhirInteraction, UnverifiedOperationIds } from './access-policies.ts';
 import type { TokenSigner } from './access-tokens.ts';
 import type { ClientAssertionVerifier } from './client-assertion.ts';
+import type { ExportJobs } from './export-jobs.ts';
+import type { ExportStorage } from './export-storage.ts';
 import type { Faults } from './faults.ts';
 import type { RecordedRequest } from './options.ts';
 import type { RequestHolds } from './request-holds.ts';
@@ -25,6 +27,16 @@ export interface EmulatorContext {
   readonly smartWildcardTypes: readonly string[];
   /** The operation ids of the root-base interactions the docs do not name (`access-policies.ts`). */
   readonly operationIds: UnverifiedOperationIds;
+  /** Bulk export: its jobs, its file store and its settings (`export-routes.ts`). */
+  readonly exports: {
+    readonly jobs: ExportJobs;
+    readonly storage: ExportStorage;
+    /** The manifests' `requiresAccessToken`, and whether downloads check the owner's token. */
+    readonly requiresAccessToken: boolean;
+    /** `Retry-After` (seconds) of a running job's status. */
+    readonly retryAfterSeconds: number;
+    readonly now: () => number;
+  };
 }
 
 export function tokenUrl(context: EmulatorContext): string {

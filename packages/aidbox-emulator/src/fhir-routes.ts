@@ -31,6 +31,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type FhirInteraction,
+  isExportInteraction,
   type PolicyRequest,
   policiesAllow,
   type RootFhirInteraction,
@@ -39,6 +40,7 @@ import {
 import type { AccessTokenClaims } from './access-tokens.ts';
 import { authenticateBasic, authenticateBearer, isBearer } from './callers.ts';
 import type { EmulatorContext } from './emulator-context.ts';
+import { registerExportDownloads, registerExportRoutes } from './export-routes.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
 import { registerRootOnlyRoutes } from './fhir-root-routes.ts';
 import { searchBundle } from './fhir-search.ts';
@@ -58,7 +60,7 @@ import {
 import type { StoredResource } from './resource-store.ts';
 import { type Interaction, scopesAllow } from './smart-scopes.ts';
 
-type Caller =
+export type FhirCaller =
   /** `claims` of its access token; none over HTTP Basic, where its policies alone decide (there are no scopes). */
   | { readonly kind: 'client'; readonly claims?: AccessTokenClaims; readonly client: StoredResource }
   /** The admin client over HTTP Basic (organization bases only). */
@@ -90,13 +92,15 @@ type RouteParams = Partial<InstanceParams>;
 /**
  * Lets a request through, or throws the 401, 403 or 404 that stops it. `searchParams` are parameters the body
  * carries (a POST `_search` form), which policies see in `params` as Aidbox puts them there
- * (`docs/access-control/authorization/access-policies.md`: "body params in case of the `POST` request").
+ * (`docs/access-control/authorization/access-policies.md`: "body params in case of the `POST` request"). `body` is
+ * the parsed body policies see as `body` (a POST `$export`'s Parameters); other routes leave it out.
  */
 export type FhirGate = (
   request: FastifyRequest<{ Params: RouteParams }>,
   interaction: RootFhirInteraction,
   searchParams?: URLSearchParams,
-) => { type: string; base: FhirBase };
+  body?: unknown,
+) => { type: string; base: FhirBase; caller: FhirCaller };
 
 /** What the routes of one base share: the hook that authenticates, and the gate. */
 export interface FhirApi {
@@ -125,6 +129,10 @@ const SCOPE_LETTERS: Readonly<Record<RootFhirInteraction, readonly Interaction[]
   delete: ['d'],
   transaction: [],
   batch: [],
+  // Export requests name their types in `_type`; `export-routes.ts` checks a smart-app token's scopes per type.
+  export: [],
+  'export-status': [],
+  'export-cancel': [],
 };
 
 const ROOT_FHIR_PREFIX = '/fhir';
@@ -135,6 +143,7 @@ export function registerFhirRoutes(app: FastifyInstance, context: EmulatorContex
   // Without OrgBAC there are no organization bases: their paths answer 404 like any unknown route.
   if (context.orgbac) registerFhirApi(app, context, ORGANIZATION_FHIR_PREFIX);
   registerRootOnlyRoutes(app, context, root);
+  registerExportDownloads(app, context);
 }
 
 /** The base a request was sent to; 404 for an organization that does not exist. */
@@ -153,12 +162,12 @@ function fhirBaseOf(context: EmulatorContext, organizationId: string | undefined
 /** Registers the interactions every base serves; answers the base's gate and the hook that authenticates. */
 function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix: string): FhirApi {
   const organizationBased = prefix === ORGANIZATION_FHIR_PREFIX;
-  const callers = new WeakMap<FastifyRequest, Caller>();
+  const callers = new WeakMap<FastifyRequest, FhirCaller>();
   // onRequest: an unauthenticated caller learns nothing, not even whether its body parses.
   const onRequest = async (request: FastifyRequest) => {
     callers.set(request, await authenticate(context, request.headers.authorization, organizationBased));
   };
-  const allow: FhirGate = (request, interaction, searchParams) => {
+  const allow: FhirGate = (request, interaction, searchParams, body) => {
     const caller = callers.get(request);
     if (!caller) throw new OutcomeError(401, 'security', 'Authentication required');
     const base = fhirBaseOf(context, request.params.org);
@@ -167,8 +176,8 @@ function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix:
     if (request.params.type !== undefined && !isFhirResourceType(type)) {
       throw new OutcomeError(404, 'not-found', `Unknown resource type ${type}`);
     }
-    if (caller.kind === 'client') authorize(context, caller, request, base, interaction, searchParams);
-    return { type, base };
+    if (caller.kind === 'client') authorize(context, caller, request, base, interaction, searchParams, body);
+    return { type, base, caller };
   };
   const binding = (base: FhirBase): PrepareWrite | undefined => {
     const { compartment } = base;
@@ -217,6 +226,7 @@ function registerFhirApi(app: FastifyInstance, context: EmulatorContext, prefix:
     guardExisting(context, base, type, id, 'write');
     return send(reply, deleteResource(context.store, FHIR_KIND, type, id, ifMatch(request)));
   });
+  registerExportRoutes(app, context, prefix, { onRequest, allow });
   return { onRequest, allow };
 }
 
@@ -224,7 +234,7 @@ async function authenticate(
   context: EmulatorContext,
   authorization: string | undefined,
   adminMayCall: boolean,
-): Promise<Caller> {
+): Promise<FhirCaller> {
   if (/^Basic\s/i.test(authorization ?? '')) {
     // A Client with the `basic` grant may call any base (docs/access-control/authentication/basic-http-authentication.md
     // calls `GET /fhir/Patient` so); root only organization bases, as before.
@@ -242,11 +252,12 @@ async function authenticate(
 
 function authorize(
   context: EmulatorContext,
-  caller: Extract<Caller, { kind: 'client' }>,
+  caller: Extract<FhirCaller, { kind: 'client' }>,
   request: FastifyRequest<{ Params: RouteParams }>,
   base: FhirBase,
   interaction: RootFhirInteraction,
   searchParams: URLSearchParams | undefined,
+  body: unknown,
 ): void {
   const query = queryOf(request);
   const type = request.params.type ?? '';
@@ -271,11 +282,16 @@ function authorize(
     ...paramsObject(query),
     ...(searchParams && paramsObject(searchParams)),
   };
+  const question = request.url.indexOf('?');
   const policyRequest: PolicyRequest = {
     'request-method': request.method.toLowerCase(),
-    uri: request.url.split('?')[0] ?? request.url,
+    uri: question < 0 ? request.url : request.url.slice(0, question),
+    // The raw query string, as the admin API's policies see it (`admin-authorization.ts`): the documented key a
+    // policy uses to refuse a parameter wherever it appears (the portal's export policies refuse `_aidbox`).
+    ...(question >= 0 && { 'query-string': request.url.slice(question + 1) }),
     params,
     operation: { id: operationIdOf(context, base, interaction) },
+    ...(body !== undefined && { body }),
     client: aidboxView(caller.client),
     ...(caller.claims && { jwt: { ...caller.claims } }),
   };
@@ -287,7 +303,8 @@ function authorize(
 
 /** The id Aidbox runs an interaction under: the org-scoped ids on an organization base, else the root ones. */
 function operationIdOf(context: EmulatorContext, base: FhirBase, interaction: RootFhirInteraction): string {
-  if (!base.operations) return rootOperationId(interaction, context.operationIds);
+  // Export requests keep their (configurable) ids on every base: no doc names an organization base's.
+  if (!base.operations || isExportInteraction(interaction)) return rootOperationId(interaction, context.operationIds);
   if (!(interaction in base.operations)) throw new Error(`${interaction} is not served on organization bases`);
   return base.operations[interaction as FhirInteraction];
 }

@@ -4,6 +4,7 @@
  */
 export type { UnverifiedOperationIds } from './access-policies.ts';
 export { ASSERTION_ALGORITHMS, DOCUMENTED_AIDBOX_ASSERTION_ALGORITHMS } from './client-assertion.ts';
+export type { ExportHold } from './export-jobs.ts';
 export { InitBundleError } from './init-bundle.ts';
 export type {
   AidboxEmulator,

@@ -2,6 +2,7 @@
 
 import type { UnverifiedOperationIds } from './access-policies.ts';
 import type { AssertionAlgorithm } from './client-assertion.ts';
+import type { ExportHold } from './export-jobs.ts';
 import type { OrgbacWrite } from './orgbac.ts';
 import type { HoldOptions, RequestHold } from './request-holds.ts';
 
@@ -86,6 +87,36 @@ export interface EmulatorOptions {
    * `['RS384', 'ES384']` (Payerbox's docs); `['RS384']` behaves as documented Aidbox.
    */
   assertionAlgorithms?: readonly AssertionAlgorithm[];
+  /**
+   * Bulk export: how many export jobs may run at once; a kick-off beyond answers 429 with `Retry-After`. Default 1:
+   * "Export operations run one at a time ... the server returns a `429 Too Many Requests`" (aidbox-docs
+   * `docs/api/bulk-api/export.md`).
+   */
+  maxConcurrentExports?: number;
+  /**
+   * Bulk export: the manifests' `requiresAccessToken`, and whether a file download then needs the Bearer token of the
+   * (still active) client that started the export. Default true, as Payerbox's manifests say (payerbox-docs
+   * `docs/api-reference/operations/davinci-data-export.md`); Aidbox's examples say false (`export.md`).
+   */
+  exportRequiresAccessToken?: boolean;
+  /**
+   * Bulk export: how long a finished job's status, files and signed URLs live after it ended; default one hour.
+   * Expired jobs answer 404 and their files are deleted.
+   */
+  exportRetentionMs?: number;
+  /** Bulk export: the `Retry-After` (seconds) of a running job's status and of a 429 kick-off; default 1. */
+  exportRetryAfterSeconds?: number;
+  /**
+   * Bulk export: the clock (epoch milliseconds, default `Date.now`) of `transactionTime`, job expiry and signed URL
+   * expiry; tests move it forward instead of waiting.
+   */
+  exportClock?: () => number;
+  /**
+   * Adds this many deterministic synthetic members (ids `synthetic-pt-<n>`), each with a Patient, Coverage, Claim,
+   * ExplanationOfBenefit, Encounter and Observation (six resources: 1,667 patients make 10,002), for benchmarks and
+   * load tests of bulk export. Default 0. Loaded even when `seed` is false; bound to no organization.
+   */
+  syntheticPatients?: number;
   /** The cache of clients' key sets (per `jwks_uri`; an unknown `kid` never refreshes it early). */
   jwksCache?: {
     /** How long a fetched key set is used; default 5 minutes, as Aidbox documents. */
@@ -123,6 +154,12 @@ export interface AidboxEmulator {
    * call. Requests still held when the emulator closes are dropped unanswered.
    */
   hold(options?: HoldOptions): RequestHold;
+  /**
+   * Test control: holds the next `count` (default 1) bulk export jobs after their kick-off answered 202 and before
+   * they write anything, until `release()`; `arrived()` resolves with their job ids once all are held. Lets a test see
+   * a job running (status 202, a 429 for the next kick-off, a cancel) on events instead of timing.
+   */
+  holdExports(count?: number): ExportHold;
   /** Every request answered so far, oldest first (dropped connections are not answers and are not listed). */
   requests(): RecordedRequest[];
   /**

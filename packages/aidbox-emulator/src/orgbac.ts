@@ -153,6 +153,14 @@ export class OrganizationCompartment {
 
   /** Whether a stored resource may be updated, patched or deleted through this base. */
   canWrite(resource: JsonObject): boolean {
+    return this.owns(resource);
+  }
+
+  /**
+   * Whether a stored resource belongs to this organization or a descendant: not one shared from an ancestor, nor a
+   * system-shared one. What a bulk export through this base holds (`export-selection.ts`).
+   */
+  owns(resource: JsonObject): boolean {
     const owner = tenantOrganizationOf(resource);
     return owner !== undefined && this.contains(owner);
   }

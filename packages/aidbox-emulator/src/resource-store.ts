@@ -48,6 +48,11 @@ export class ResourceStore {
     return this.#deleted.get(type)?.has(id) ?? false;
   }
 
+  /** The types that hold at least one resource, in the order they were first written. */
+  types(): string[] {
+    return [...this.#resources].filter(([, byId]) => byId.size > 0).map(([type]) => type);
+  }
+
   /** Every resource of a type, in insertion order. */
   list(type: string): StoredResource[] {
     return [...(this.#resources.get(type)?.values() ?? [])];

@@ -1,15 +1,21 @@
 /**
  * Sample payer data for the sandbox (never PHI): two unrelated health plans, one of which has a regional child
- * organization (`partOf`), each with its own members, coverage, claims (ExplanationOfBenefit) and observations.
+ * organization (`partOf`), each with its own members; each member has a Coverage, a Claim, an ExplanationOfBenefit,
+ * an Encounter and an Observation. Two Groups with fixed ids serve group-level bulk export: `group-all-members` (every
+ * member) and `group-east-members` (the members of `org-acme-health-east`).
  *
  * With OrgBAC on, every resource that belongs to an organization carries the tenant binding Aidbox writes on
  * resources created through an organization's FHIR base (`meta.extension` `https://aidbox.app/tenant-organization-id`,
  * `docs/access-control/authorization/scoped-api/organization-based-hierarchical-access-control.md`), so that
  * organization-scoped access can be built on this data. Without OrgBAC (a developer sandbox) nothing is bound: the
  * organizations are plain payer data there, as they would be in an Aidbox that has no organization bases.
+ * Under OrgBAC `group-east-members` belongs to `org-acme-health-east` (so its parent sees it too), and
+ * `group-all-members`, whose members span both plans, is `system-shared` (`https://aidbox.app/tenant-resource-mode`):
+ * every organization base may read it, and an export of it through an organization base holds only that
+ * organization's members (`export-selection.ts`).
  */
 import type { JsonObject } from './json-value.ts';
-import { TENANT_ORGANIZATION_EXTENSION } from './orgbac.ts';
+import { TENANT_ORGANIZATION_EXTENSION, TENANT_RESOURCE_MODE_EXTENSION } from './orgbac.ts';
 import type { ResourceStore } from './resource-store.ts';
 
 interface OrganizationSeed {
@@ -19,7 +25,7 @@ interface OrganizationSeed {
   readonly partOf?: string;
 }
 
-interface MemberSeed {
+export interface MemberSeed {
   readonly id: string;
   readonly organization: string;
   /** The plan that pays: the top-level organization of the member's organization. */
@@ -45,7 +51,8 @@ const MEMBERS: readonly MemberSeed[] = [
   member('test-pt-5', 'org-beacon-mutual', 'Alvarez', 'Sofia', 'female', '2001-01-08', 'Beacon Individual'),
 ];
 
-function member(
+/** A member of the sample data; the payer is the top-level organization of `organization`. */
+export function member(
   id: string,
   organization: string,
   family: string,
@@ -75,13 +82,40 @@ export function seedResources(options: SeedOptions): JsonObject[] {
   const resources = [
     ...ORGANIZATIONS.map(organization),
     ...ORGANIZATIONS.filter((o) => !o.partOf).map(practitioner),
-    ...MEMBERS.flatMap((m) => [patient(m), coverage(m), explanationOfBenefit(m), observation(m)]),
+    ...MEMBERS.flatMap(memberResources),
+    group('group-all-members', 'All members', MEMBERS, { extension: [systemShared] }),
+    group(
+      'group-east-members',
+      'Members of Acme Health Plan East',
+      MEMBERS.filter((m) => m.organization === 'org-acme-health-east'),
+      tenant('org-acme-health-east'),
+    ),
   ];
   return options.orgbac ? resources : resources.map(withoutTenantBinding);
 }
 
-/** The resource without the `meta` that only carries its tenant binding. */
-function withoutTenantBinding(resource: JsonObject): JsonObject {
+/** A member's resources: Patient, Coverage, Claim, ExplanationOfBenefit, Encounter and Observation. */
+export function memberResources(seed: MemberSeed): JsonObject[] {
+  return [patient(seed), coverage(seed), claim(seed), explanationOfBenefit(seed), encounter(seed), observation(seed)];
+}
+
+const systemShared = { url: TENANT_RESOURCE_MODE_EXTENSION, valueString: 'system-shared' };
+
+function group(id: string, name: string, members: readonly MemberSeed[], meta: JsonObject): JsonObject {
+  return {
+    resourceType: 'Group',
+    id,
+    meta,
+    type: 'person',
+    actual: true,
+    name,
+    quantity: members.length,
+    member: members.map((m) => ({ entity: { reference: `Patient/${m.id}` } })),
+  };
+}
+
+/** The resource without the `meta` that only carries its tenant binding (or resource mode). */
+export function withoutTenantBinding(resource: JsonObject): JsonObject {
   const { meta: _binding, ...unbound } = resource;
   return unbound;
 }
@@ -192,6 +226,46 @@ function explanationOfBenefit(seed: MemberSeed): JsonObject {
       },
     ],
     payment: { amount: amount(116), date: '2025-03-28' },
+  };
+}
+
+function claim(seed: MemberSeed): JsonObject {
+  return {
+    resourceType: 'Claim',
+    id: `claim-${seed.id}-1`,
+    meta: tenant(seed.organization),
+    status: 'active',
+    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+    use: 'claim',
+    patient: { reference: `Patient/${seed.id}` },
+    created: '2025-03-11T09:00:00Z',
+    insurer: { reference: `Organization/${seed.payer}` },
+    provider: { reference: `Practitioner/${seed.payer}-practitioner` },
+    priority: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/processpriority', code: 'normal' }] },
+    insurance: [{ sequence: 1, focal: true, coverage: { reference: `Coverage/cov-${seed.id}` } }],
+    item: [
+      {
+        sequence: 1,
+        productOrService: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '99213' }] },
+        servicedDate: '2025-03-10',
+        net: { value: 145, currency: 'USD' },
+      },
+    ],
+    total: { value: 145, currency: 'USD' },
+  };
+}
+
+function encounter(seed: MemberSeed): JsonObject {
+  return {
+    resourceType: 'Encounter',
+    id: `enc-${seed.id}-1`,
+    meta: tenant(seed.organization),
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+    type: [{ coding: [{ system: 'http://snomed.info/sct', code: '185349003', display: 'Encounter for check up' }] }],
+    subject: { reference: `Patient/${seed.id}` },
+    period: { start: '2025-03-10T09:00:00Z', end: '2025-03-10T09:30:00Z' },
+    serviceProvider: { reference: `Organization/${seed.payer}` },
   };
 }
 

@@ -4,6 +4,8 @@ import { createTokenSigner } from './access-tokens.ts';
 import { buildEmulatorApp } from './app.ts';
 import { ASSERTION_ALGORITHMS, ClientAssertionVerifier } from './client-assertion.ts';
 import type { EmulatorContext } from './emulator-context.ts';
+import { ExportJobs } from './export-jobs.ts';
+import { ExportStorage } from './export-storage.ts';
 import { normalizeFaults } from './faults.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
 import { applyInitBundle, readInitBundle } from './init-bundle.ts';
@@ -14,6 +16,7 @@ import { aidboxView } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 import { loadSeedData } from './seed-data.ts';
 import { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';
+import { loadSyntheticData } from './synthetic-data.ts';
 
 /**
  * Starts an Aidbox emulator: an in-memory, faithful stand-in for the part of Aidbox's API the portal uses (admin
@@ -42,7 +45,12 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs >= 0)) {
     throw new RangeError('jwksCache.ttlMs must be a number of milliseconds, 0 or more');
   }
+  const exportSettings = exportSettingsOf(options);
   const host = options.host ?? '127.0.0.1';
+  const syntheticPatients = options.syntheticPatients ?? 0;
+  if (!Number.isInteger(syntheticPatients) || syntheticPatients < 0) {
+    throw new RangeError('syntheticPatients must be a whole number, 0 or more');
+  }
   const store = new ResourceStore({ keepsHistory: isFhirResourceType });
   const orgbac = options.orgbac ?? false;
   if (options.initBundle) {
@@ -55,6 +63,7 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
   // After the bundle: where both hold the same sample resource, the emulator's own version (bound to its
   // organizations only with OrgBAC) is the one that counts.
   if (options.seed ?? true) loadSeedData(store, { orgbac });
+  if (syntheticPatients > 0) loadSyntheticData(store, syntheticPatients);
   const context: EmulatorContext = {
     name: options.name ?? 'aidbox-emulator',
     store,
@@ -71,6 +80,7 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     recorded: [],
     smartWildcardTypes: [...(options.smartWildcardTypes ?? DOCUMENTED_WILDCARD_EXPANSION)],
     operationIds: { ...DEFAULT_UNVERIFIED_OPERATION_IDS, ...options.unverifiedOperationIds },
+    exports: exportSettings,
   };
   const app = await buildEmulatorApp(context);
   await app.listen({ host, port });
@@ -82,18 +92,43 @@ export async function startAidboxEmulator(options: EmulatorOptions): Promise<Aid
     close: () => {
       // Requests still held would keep the server open for ever: they go unanswered, as if never received.
       context.holds.dropAll();
-      closing ??= app.close();
+      // Running exports stop and every export file is deleted with the emulator.
+      closing ??= app.close().then(() => exportSettings.jobs.close());
       return closing;
     },
     setFaults: (faults) => {
       context.faults = normalizeFaults(faults);
     },
     hold: (options) => context.holds.add(options),
+    holdExports: (count) => exportSettings.jobs.hold(count),
     requests: () => context.recorded.map((request) => ({ ...request })),
     resource: (type, id) => {
       const stored = store.get(type, id);
       return stored ? aidboxView(stored) : undefined;
     },
+  };
+}
+
+/** The bulk export settings and their job registry; RangeError for invalid options. */
+function exportSettingsOf(options: EmulatorOptions): EmulatorContext['exports'] {
+  const maxConcurrent = options.maxConcurrentExports ?? 1;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new RangeError('maxConcurrentExports must be a whole number, 1 or more');
+  }
+  const retentionMs = options.exportRetentionMs ?? 60 * 60 * 1000;
+  if (!(Number.isFinite(retentionMs) && retentionMs > 0)) throw new RangeError('exportRetentionMs must be positive');
+  const retryAfterSeconds = options.exportRetryAfterSeconds ?? 1;
+  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
+    throw new RangeError('exportRetryAfterSeconds must be a whole number of seconds');
+  }
+  const now = options.exportClock ?? Date.now;
+  const storage = new ExportStorage();
+  return {
+    jobs: new ExportJobs({ storage, maxConcurrent, retentionMs, now }),
+    storage,
+    requiresAccessToken: options.exportRequiresAccessToken ?? true,
+    retryAfterSeconds,
+    now,
   };
 }
 
