@@ -143,8 +143,83 @@ t.test(
       .waitFor();
     const sandbox = (await script.textContent()) ?? '';
     t.match(sandbox, "const alg = privateJwk.kty === 'EC' ? 'ES384' : 'RS384';", 'the sandbox takes either');
+    const bulk = page.getByRole('region', { name: 'Bulk export examples' });
+    const exportScript = (await bulk.getByLabel('Bulk export with Node', { exact: true }).textContent()) ?? '';
+    t.match(
+      exportScript,
+      "const alg = privateJwk.kty === 'EC' ? 'ES384' : 'RS384';",
+      'the export signs as the token example',
+    );
+    t.match(exportScript, 'client_assertion: assertion', 'with a private_key_jwt assertion');
+    t.match(
+      exportScript,
+      `const kickoffUrl = '${portal().stack.emulators.sandbox.url}/fhir/$export?_type=Claim';`,
+      "the sandbox's kick-off",
+    );
     await expectAccessible(t, page, 'the token examples');
     await page.close();
+  },
+);
+
+t.test(
+  "offers bulk export with the service's own values, and says why a service without read and search has none",
+  async (t) => {
+    const developer = portal().accounts.developer;
+    const sandboxUrl = portal().stack.emulators.sandbox.url;
+    const exporter = await developer.api('POST', '/backend-services', {
+      name: 'Coverage export',
+      authMethod: 'client_secret',
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs', 'system/Coverage.rs', 'system/Observation.r'],
+    });
+    t.equal(exporter.status, 201, exporter.body?.code ?? 'created');
+    const { id, clientId } = exporter.body;
+    await portal().stack.waitForEnvironment(id, 'sandbox', 'ready');
+
+    const page = await signedIn(developer, `/services/${id}`);
+    const examples = page.getByRole('region', { name: 'Bulk export examples' });
+    await examples.getByLabel('Bulk export with curl', { exact: true }).waitFor();
+    t.equal(
+      await examples.getByLabel('Bulk export kick-off URL', { exact: true }).textContent(),
+      `${sandboxUrl}/fhir/$export?_type=Coverage,Patient`,
+      'the kick-off lists the types the scopes grant read and search on, never Observation',
+    );
+    t.match(await examples.getByTestId('exportable-types').textContent(), /Coverage\s*Patient/);
+    t.match(await examples.getByTestId('sample-groups').textContent(), /group-all-members\s*group-east-members/);
+    const curl = (await examples.getByLabel('Bulk export with curl', { exact: true }).textContent()) ?? '';
+    t.match(curl, `CLIENT_ID='${clientId}'`, 'curl: the client id');
+    t.match(curl, `TOKEN_URL='${sandboxUrl}/auth/token'`, 'curl: the sandbox token URL');
+    t.match(curl, "SCOPE='system/Coverage.rs system/Observation.r system/Patient.rs'", 'curl: the scopes');
+    t.match(curl, 'curl -sS -u "$CLIENT_ID:$CLIENT_SECRET"', 'curl: HTTP Basic with the secret');
+    t.match(curl, "-H 'Prefer: respond-async'", 'curl: an asynchronous kick-off');
+    t.match(curl, `${sandboxUrl}/fhir/Group/group-all-members/$export?_type=Coverage,Patient`, 'a sample Group');
+    const node = (await examples.getByLabel('Bulk export with Node', { exact: true }).textContent()) ?? '';
+    t.match(node, `const clientId = '${clientId}';`, 'Node: the client id');
+    t.match(node, "authorization: 'Basic '", 'Node: HTTP Basic with the secret');
+    t.match(node, `const kickoffUrl = '${sandboxUrl}/fhir/$export?_type=Coverage,Patient';`, 'Node: the kick-off');
+    t.match(node, 'manifest.requiresAccessToken', 'Node: the token only where the manifest asks for it');
+    await saveScreenshot(page, 'developer-bulk-export-examples');
+    await expectAccessible(t, page, 'the bulk export examples');
+    await page.close();
+
+    const reader = await developer.api('POST', '/backend-services', {
+      name: 'Single reads',
+      authMethod: 'client_secret',
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.r', 'system/Coverage.s'],
+    });
+    t.equal(reader.status, 201, reader.body?.code ?? 'created');
+    await portal().stack.waitForEnvironment(reader.body.id, 'sandbox', 'ready');
+    const other = await signedIn(developer, `/services/${reader.body.id}`);
+    const none = other.getByRole('region', { name: 'Bulk export examples' });
+    await none.getByText("This service's scopes allow no bulk export").waitFor();
+    t.match(await none.textContent(), /needs both read and search on it/, 'says what an export needs');
+    t.equal(await none.getByLabel('Bulk export with curl', { exact: true }).count(), 0, 'and shows no script');
+    await other.close();
+    // The dashboard tests count this developer's services: these two drafts go again.
+    for (const service of [id, reader.body.id]) {
+      t.equal((await developer.api('DELETE', `/backend-services/${service}`)).status, 204, 'the draft is deleted');
+    }
   },
 );
 

@@ -24,11 +24,11 @@ export interface ExportClient {
   token(): Promise<string>;
 }
 
-const escape = (text: string) => text.replace(/[^A-Za-z0-9/]/g, '\\$&');
+const escapeRegex = (text: string) => text.replace(/[^A-Za-z0-9/]/g, '\\$&');
 
 /** The matcho policy of an export client (as the portal derives it). */
 export function exportPolicy(clientId: string, options: ExportClientOptions = {}) {
-  const base = escape(options.base ?? '/fhir');
+  const base = escapeRegex(options.base ?? '/fhir');
   const client = { id: clientId, active: true };
   const list = options.types?.join('|');
   const kickOff = (uri: string, method: string) => ({

@@ -33,3 +33,32 @@ export function environmentUrls(publicBaseUrl: string, organizationId?: string |
     capabilityStatementUrl: `${fhirBaseUrl}/metadata`,
   };
 }
+
+/**
+ * The bulk export endpoints under one FHIR base (aidbox-docs `docs/api/bulk-api/export.md`: `GET /fhir/$export`,
+ * `/fhir/Patient/$export`, `/fhir/Group/<group-id>/$export`, status and cancel at `/fhir/$export-status/<id>`). Under
+ * OrgBAC the same below the organization's base: aidbox-docs `docs/access-control/authorization/scoped-api/
+ * organization-based-hierarchical-access-control.md` documents system and group level and the status there, and is
+ * silent on patient level (infra/aidbox/NOTES.md, "Open questions (bulk export: portal)"). `{id}` in a template
+ * stands for a Group id or an export's id.
+ */
+export interface BulkExportUrls {
+  /** System level: every resource of the requested types. */
+  readonly systemUrl: string;
+  /** Patient level: Patients and their compartments. */
+  readonly patientUrl: string;
+  /** Group level, `{id}` a Group id: that Group's members and their compartments. */
+  readonly groupUrlTemplate: string;
+  /** Where an export's status is polled (and `DELETE` cancels it); kick-off answers with it in `Content-Location`. */
+  readonly statusUrlTemplate: string;
+}
+
+/** The bulk export endpoints under `fhirBaseUrl` (an {@link EnvironmentUrls.fhirBaseUrl}). */
+export function bulkExportUrls(fhirBaseUrl: string): BulkExportUrls {
+  return {
+    systemUrl: `${fhirBaseUrl}/$export`,
+    patientUrl: `${fhirBaseUrl}/Patient/$export`,
+    groupUrlTemplate: `${fhirBaseUrl}/Group/{id}/$export`,
+    statusUrlTemplate: `${fhirBaseUrl}/$export-status/{id}`,
+  };
+}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { environmentUrls } from '../src/index.ts';
+import { bulkExportUrls, environmentUrls } from '../src/index.ts';
 
 t.test('derives the environment constants from the public base URL', async (t) => {
   t.same(environmentUrls('https://sandbox.aidbox.example'), {
@@ -35,5 +35,19 @@ t.test('encodes an organization id that would otherwise change the path', async 
   t.equal(
     environmentUrls('https://aidbox.example', 'a/b').fhirBaseUrl,
     'https://aidbox.example/Organization/a%2Fb/fhir',
+  );
+});
+
+t.test('puts the bulk export endpoints under the FHIR base it is given, with {id} placeholders', async (t) => {
+  t.same(bulkExportUrls(environmentUrls('https://aidbox.example/').fhirBaseUrl), {
+    systemUrl: 'https://aidbox.example/fhir/$export',
+    patientUrl: 'https://aidbox.example/fhir/Patient/$export',
+    groupUrlTemplate: 'https://aidbox.example/fhir/Group/{id}/$export',
+    statusUrlTemplate: 'https://aidbox.example/fhir/$export-status/{id}',
+  });
+  t.equal(
+    bulkExportUrls(environmentUrls('https://aidbox.example', 'org-east').fhirBaseUrl).systemUrl,
+    'https://aidbox.example/Organization/org-east/fhir/$export',
+    "an organization's exports go through its base",
   );
 });

@@ -715,6 +715,23 @@ export interface components {
          * @enum {string}
          */
         AuthMethod: "jwks_uri" | "client_secret";
+        /** @description FHIR Bulk Data export (Accept: application/fhir+json, Prefer: respond-async) for this client in one environment; the URLs are under the same FHIR base as fhirBaseUrl */
+        BulkExport: {
+            /** @description System-level kick-off: GET <fhir base>/$export */
+            systemUrl: string;
+            /** @description Patient-level kick-off: GET <fhir base>/Patient/$export */
+            patientUrl: string;
+            /** @description Group-level kick-off, {id} a Group id: GET <fhir base>/Group/{id}/$export */
+            groupUrlTemplate: string;
+            /** @description An export's status ({id} its id): kick-off answers 202 with this URL in Content-Location; GET polls it (202 with Retry-After while running, 200 with the manifest when done), DELETE cancels the export */
+            statusUrlTemplate: string;
+            /** @description True when a wildcard scope (system/*.rs, system/*.read) lets the client export every type: _type may then be left out or list any types */
+            allTypes: boolean;
+            /** @description The resource types the scopes grant both read and search on (v2 rs, v1 read): unless allTypes, every kick-off must send _type listing only these (comma-separated), or the access policy refuses it */
+            types: string[];
+            /** @description Ids of Groups in the sandbox's sample data, to try group-level export with; empty in production and when the deployment names none */
+            sampleGroupIds: string[];
+        };
         /** @description Provisioning state of the service in one Aidbox environment */
         EnvironmentStatus: {
             /**
@@ -731,6 +748,8 @@ export interface components {
             smartConfigurationUrl: string;
             tokenUrl: string;
             capabilityStatementUrl: string;
+            /** @description How this client bulk exports here; null when its scopes grant read and search (rs, read) on no type, because the access policy then allows no export */
+            bulkExport: components["schemas"]["BulkExport"] | null;
         };
         BackendService: {
             /** Format: uuid */

@@ -190,6 +190,8 @@ async function assemble(
     ...UNMET_RATE_LIMITS,
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
+    // The Groups the emulator seeds in its sample data, shown to developers for group-level exports.
+    SANDBOX_SAMPLE_GROUP_IDS: 'group-all-members,group-east-members',
     ...(options.orgbac && { ORGBAC_ENABLED: 'true', ...organizationReaderEnv(aidbox.production) }),
     ...options.config,
     DATABASE_URL: databaseUrl,

@@ -37,6 +37,8 @@ const EnvSchema = Type.Object({
    * reachable from inside the deployment; default SANDBOX_AIDBOX_PUBLIC_URL.
    */
   SANDBOX_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  /** Ids of Groups in the sandbox's sample data (comma-separated), shown to developers for group-level exports. */
+  SANDBOX_SAMPLE_GROUP_IDS: Type.Optional(Type.String({ minLength: 1 })),
   /** A SMART configuration read longer ago than this is read again, in the background, on its next use. */
   SMART_CONFIGURATION_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   /** OpenID Connect issuer the SPAs sign in with (and whose access tokens partner tools may send); off when unset. */
@@ -117,6 +119,8 @@ export interface Config {
   readonly secretKeyring: Keyring;
   readonly allowLoopbackJwks: boolean;
   readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
+  /** Ids of sample Groups in the sandbox, for group-level bulk export examples; empty when none are configured. */
+  readonly sandboxSampleGroupIds: readonly string[];
   /** Where this service reaches each Aidbox itself (the public URL unless configured otherwise). */
   readonly aidboxUrls: { readonly sandbox: string; readonly production: string };
   /** Age after which a cached SMART configuration is read again (in the background). */
@@ -212,6 +216,21 @@ function readTrustedProxies(value: string | undefined, problems: Set<string>): r
   return Object.freeze(entries);
 }
 
+/** A FHIR id (R4 `id` datatype): a Group id is a path segment of the group-level export URL. */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+function readSampleGroupIds(value: string | undefined, problems: Set<string>): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const ids = value.split(',').map((id) => id.trim());
+  if (ids.some((id) => !FHIR_ID.test(id))) {
+    problems.add(
+      'SANDBOX_SAMPLE_GROUP_IDS: must list FHIR ids (letters, digits, "-" and ".", at most 64), comma-separated',
+    );
+    return Object.freeze([]);
+  }
+  return Object.freeze([...new Set(ids)]);
+}
+
 /**
  * Reads and validates the registration service's configuration. Every bad variable is reported at once, and
  * nothing else in the service reads `process.env`.
@@ -226,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const oidc = readOidc(valid, problems);
   const orgbac = readOrgbac(valid, problems);
   const trustedProxies = readTrustedProxies(valid.TRUSTED_PROXIES, problems);
+  const sandboxSampleGroupIds = readSampleGroupIds(valid.SANDBOX_SAMPLE_GROUP_IDS, problems);
   for (const name of ['DEVELOPER_APP_DIR', 'ADMIN_APP_DIR'] as const) {
     // A relative folder would depend on the directory the process happens to start in.
     const dir = valid[name];
@@ -253,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sandbox: valid.SANDBOX_AIDBOX_PUBLIC_URL,
       production: valid.PRODUCTION_AIDBOX_PUBLIC_URL,
     }),
+    sandboxSampleGroupIds,
     aidboxUrls: Object.freeze({
       sandbox: valid.SANDBOX_AIDBOX_URL ?? valid.SANDBOX_AIDBOX_PUBLIC_URL,
       production: valid.PRODUCTION_AIDBOX_URL ?? valid.PRODUCTION_AIDBOX_PUBLIC_URL,

@@ -35,6 +35,7 @@ t.test('fills in defaults for everything but the database', async (t) => {
     apiTokenCacheSeconds: 60,
     allowLoopbackJwks: false,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    sandboxSampleGroupIds: [],
     aidboxUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
     smartConfigurationMaxAgeSeconds: 300,
     oidc: undefined,
@@ -67,6 +68,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '1000',
     TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1,uniquelocal',
     SANDBOX_AIDBOX_URL: 'http://aidbox-sandbox:8080',
+    SANDBOX_SAMPLE_GROUP_IDS: 'group-all-members, group-east-members',
     PRODUCTION_AIDBOX_URL: 'http://aidbox-production:8080',
     SMART_CONFIGURATION_MAX_AGE_SECONDS: '60',
   });
@@ -82,6 +84,7 @@ t.test('reads every variable, converting numbers', async (t) => {
     apiTokenCacheSeconds: 0,
     allowLoopbackJwks: true,
     aidboxPublicUrls: { sandbox: 'https://sandbox.aidbox.test', production: 'https://aidbox.test' },
+    sandboxSampleGroupIds: ['group-all-members', 'group-east-members'],
     aidboxUrls: { sandbox: 'http://aidbox-sandbox:8080', production: 'http://aidbox-production:8080' },
     smartConfigurationMaxAgeSeconds: 60,
     oidc: undefined,
@@ -93,6 +96,18 @@ t.test('reads every variable, converting numbers', async (t) => {
     rateLimits: { writesPerUser: 20, writesPerAddress: 100, anonymousPerAddress: 1000 },
     trustedProxies: ['10.0.0.0/8', '192.0.2.1', 'uniquelocal'],
   });
+});
+
+t.test('reads the sandbox sample Group ids as comma-separated FHIR ids, once each', async (t) => {
+  t.same(loadConfig({ ...REQUIRED, SANDBOX_SAMPLE_GROUP_IDS: 'g-1,g.2,g-1' }).sandboxSampleGroupIds, ['g-1', 'g.2']);
+  t.same(loadConfig({ ...REQUIRED, SANDBOX_SAMPLE_GROUP_IDS: '' }).sandboxSampleGroupIds, [], 'empty is unset');
+  for (const value of ['group/1', 'a,,b', 'a,', 'g 1', 'x'.repeat(65), 'Group/group-all-members']) {
+    t.same(
+      problemsOf({ ...REQUIRED, SANDBOX_SAMPLE_GROUP_IDS: value }),
+      ['SANDBOX_SAMPLE_GROUP_IDS: must list FHIR ids (letters, digits, "-" and ".", at most 64), comma-separated'],
+      value,
+    );
+  }
 });
 
 t.test('reads the sign-in settings as a whole, or not at all', async (t) => {

@@ -288,8 +288,20 @@ t.test(
         smartConfigurationUrl: 'https://aidbox.test/.well-known/smart-configuration',
         capabilityStatementUrl: `${base}/metadata`,
         tokenUrl: 'https://aidbox.test/auth/token',
+        // aidbox-docs organization-based-hierarchical-access-control.md, "System-level Export": under the org base.
+        bulkExport: {
+          systemUrl: `${base}/$export`,
+          patientUrl: `${base}/Patient/$export`,
+          groupUrlTemplate: `${base}/Group/{id}/$export`,
+          statusUrlTemplate: `${base}/$export-status/{id}`,
+        },
       },
     });
+    t.equal(
+      active.environments.sandbox.bulkExport.systemUrl,
+      'https://sandbox.aidbox.test/fhir/$export',
+      "the sandbox's exports go through its plain base",
+    );
   },
 );
 

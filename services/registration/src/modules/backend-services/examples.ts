@@ -1,8 +1,9 @@
 // Example bodies for the OpenAPI document. Built with the same rules the API answers with (available actions,
 // environment constants), and validated against their schemas by test/openapi-documentation.test.ts.
 import { environmentUrls } from '@payerbox/aidbox';
-import { type Actor, availableActions, type ServiceStatus } from '@payerbox/domain';
+import { type Actor, availableActions, bulkExportGrant, type ServiceStatus } from '@payerbox/domain';
 import type { NamedExample } from '../../openapi/examples.ts';
+import { bulkExportConstants } from './representation.ts';
 import type { BackendService, ServiceEventView } from './schemas.ts';
 
 const SANDBOX = 'https://sandbox.payer.example';
@@ -11,9 +12,15 @@ const OWNER = { id: '0193a5b2-7c1d-7e0f-9a4b-5c6d7e8f9a0b', email: 'dana@partner
 const ADMIN = { id: '0193a5b3-1111-7aaa-8bbb-9ccc0ddd1eee', email: 'alex@payer.example', name: 'Alex Admin' };
 export const EXAMPLE_SERVICE_ID = '0193a5c0-4f5e-7d6c-8b7a-695847362514';
 const CLIENT_ID = 'bs-4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e';
+const SCOPES = ['system/Claim.rs', 'system/Coverage.rs', 'system/ExplanationOfBenefit.rs', 'system/Patient.rs'];
+/** The Groups of the development sandbox's sample data (`SANDBOX_SAMPLE_GROUP_IDS` of `pnpm start`). */
+const SAMPLE_GROUP_IDS = ['group-all-members', 'group-east-members'];
 
 function environment(base: string, state: 'pending' | 'ready' | 'disabled', at: string) {
-  return { state, clientId: CLIENT_ID, error: null, updatedAt: at, ...environmentUrls(base) };
+  const urls = environmentUrls(base);
+  const sampleGroupIds = base === SANDBOX ? SAMPLE_GROUP_IDS : [];
+  const bulkExport = bulkExportConstants(urls.fhirBaseUrl, bulkExportGrant(SCOPES, 'v2'), sampleGroupIds);
+  return { state, clientId: CLIENT_ID, error: null, updatedAt: at, ...urls, bulkExport };
 }
 
 /** A service in `status`, as `viewer` sees it. */
@@ -27,7 +34,7 @@ function service(status: ServiceStatus, viewer: Actor, overrides: Partial<Backen
     authMethod: 'jwks_uri',
     jwksUri: 'https://keys.partner.example/.well-known/jwks.json',
     scopeVersion: 'v2',
-    scopes: ['system/Claim.rs', 'system/Coverage.rs', 'system/ExplanationOfBenefit.rs', 'system/Patient.rs'],
+    scopes: SCOPES,
     organizationId: null,
     organization: null,
     status,

@@ -1,25 +1,69 @@
-import { environmentUrls } from '@payerbox/aidbox';
-import { type Actor, availableActions, type Environment, organizationInEnvironment } from '@payerbox/domain';
+import { bulkExportUrls, environmentUrls } from '@payerbox/aidbox';
+import {
+  type Actor,
+  availableActions,
+  type BulkExportGrant,
+  bulkExportGrant,
+  type Environment,
+  organizationInEnvironment,
+} from '@payerbox/domain';
 import type { ServiceRecord } from './repository.ts';
-import type { BackendService } from './schemas.ts';
+import type { BackendService, BulkExport } from './schemas.ts';
 
-/** Where developers reach each Aidbox environment (configuration). */
-export type AidboxPublicUrls = Readonly<Record<Environment, string>>;
+/** What the deployment tells developers about its Aidbox environments (configuration). */
+export interface EnvironmentSettings {
+  /** Where developers reach each Aidbox environment. */
+  readonly aidboxPublicUrls: Readonly<Record<Environment, string>>;
+  /** Groups of the sandbox's sample data, for group-level export examples. */
+  readonly sandboxSampleGroupIds: readonly string[];
+}
+
+/**
+ * How a client bulk exports in one environment: the endpoints under its FHIR base (the organization's in production
+ * for a bound service, aidbox-docs `docs/access-control/authorization/scoped-api/
+ * organization-based-hierarchical-access-control.md` "System-level Export"), the types it may export, and the
+ * sandbox's sample Groups. Null when the scopes allow no export: then the derived access policy has no export
+ * alternative either, and the portal must not suggest one.
+ */
+export function bulkExportConstants(
+  fhirBaseUrl: string,
+  grant: BulkExportGrant | null,
+  sampleGroupIds: readonly string[],
+): BulkExport | null {
+  if (grant === null) return null;
+  return {
+    ...bulkExportUrls(fhirBaseUrl),
+    allTypes: grant.allTypes,
+    types: [...grant.types],
+    sampleGroupIds: [...sampleGroupIds],
+  };
+}
 
 /** The API representation, with the environment constants and the actions the caller may take now. */
-export function toView(record: ServiceRecord, viewer: Actor, aidboxUrls: AidboxPublicUrls): BackendService {
+export function toView(record: ServiceRecord, viewer: Actor, settings: EnvironmentSettings): BackendService {
+  // The same rule the derived access policy follows: no export is offered where the policy would refuse it.
+  const exportable = bulkExportGrant(record.scopes, record.scopeVersion);
   const environment = (name: Environment) => {
     const row = record.environments.find((e) => e.environment === name);
-    return row
-      ? {
-          state: row.state,
-          clientId: record.clientId,
-          error: row.lastError,
-          updatedAt: new Date(row.updatedAt).toISOString(),
-          // The organization's FHIR base in production; the sandbox runs without OrgBAC, so its base stays `/fhir`.
-          ...environmentUrls(aidboxUrls[name], organizationInEnvironment(name, record.organizationId)),
-        }
-      : null;
+    if (!row) return null;
+    // The organization's FHIR base in production; the sandbox runs without OrgBAC, so its base stays `/fhir`.
+    const urls = environmentUrls(
+      settings.aidboxPublicUrls[name],
+      organizationInEnvironment(name, record.organizationId),
+    );
+    return {
+      state: row.state,
+      clientId: record.clientId,
+      error: row.lastError,
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      ...urls,
+      // The sample Groups are the sandbox's seed data; production's Groups are the payer's own, never listed.
+      bulkExport: bulkExportConstants(
+        urls.fhirBaseUrl,
+        exportable,
+        name === 'sandbox' ? settings.sandboxSampleGroupIds : [],
+      ),
+    };
   };
   return {
     id: record.id,

@@ -28,6 +28,42 @@ const OrganizationId = Type.String({
     'uses organizations (OrgBAC), refused otherwise',
 });
 
+export const BulkExportSchema = Type.Object(
+  {
+    systemUrl: Type.String({ description: 'System-level kick-off: GET <fhir base>/$export' }),
+    patientUrl: Type.String({ description: 'Patient-level kick-off: GET <fhir base>/Patient/$export' }),
+    groupUrlTemplate: Type.String({
+      description: 'Group-level kick-off, {id} a Group id: GET <fhir base>/Group/{id}/$export',
+    }),
+    statusUrlTemplate: Type.String({
+      description:
+        "An export's status ({id} its id): kick-off answers 202 with this URL in Content-Location; GET polls it " +
+        '(202 with Retry-After while running, 200 with the manifest when done), DELETE cancels the export',
+    }),
+    allTypes: Type.Boolean({
+      description:
+        'True when a wildcard scope (system/*.rs, system/*.read) lets the client export every type: _type may then ' +
+        'be left out or list any types',
+    }),
+    types: Type.Array(Type.String(), {
+      description:
+        'The resource types the scopes grant both read and search on (v2 rs, v1 read): unless allTypes, every ' +
+        'kick-off must send _type listing only these (comma-separated), or the access policy refuses it',
+    }),
+    sampleGroupIds: Type.Array(Type.String(), {
+      description:
+        "Ids of Groups in the sandbox's sample data, to try group-level export with; empty in production and when " +
+        'the deployment names none',
+    }),
+  },
+  {
+    $id: 'BulkExport',
+    description:
+      'FHIR Bulk Data export (Accept: application/fhir+json, Prefer: respond-async) for this client in one ' +
+      'environment; the URLs are under the same FHIR base as fhirBaseUrl',
+  },
+);
+
 export const EnvironmentStatusSchema = Type.Object(
   {
     state: StringEnum(['pending', 'ready', 'failed', 'disabled', 'removed'], {
@@ -47,6 +83,11 @@ export const EnvironmentStatusSchema = Type.Object(
     smartConfigurationUrl: Type.String(),
     tokenUrl: Type.String(),
     capabilityStatementUrl: Type.String(),
+    bulkExport: Nullable(Ref(BulkExportSchema), {
+      description:
+        'How this client bulk exports here; null when its scopes grant read and search (rs, read) on no type, ' +
+        'because the access policy then allows no export',
+    }),
   },
   { $id: 'EnvironmentStatus', description: 'Provisioning state of the service in one Aidbox environment' },
 );
@@ -96,6 +137,7 @@ export const BackendServiceSchema = Type.Object(
   { $id: 'BackendService' },
 );
 export type BackendService = Static<typeof BackendServiceSchema>;
+export type BulkExport = Static<typeof BulkExportSchema>;
 
 export const CreateBackendServiceSchema = Type.Object(
   {
@@ -217,6 +259,7 @@ export const IfMatchHeaders = Type.Object({
 export const BACKEND_SERVICE_SCHEMAS = [
   ServiceStatusSchema,
   AuthMethodSchema,
+  BulkExportSchema,
   EnvironmentStatusSchema,
   BackendServiceSchema,
   CreateBackendServiceSchema,

@@ -31,7 +31,7 @@ import {
   recordChange,
   type ServiceChanges,
 } from './repository.ts';
-import { type AidboxPublicUrls, toView } from './representation.ts';
+import { type EnvironmentSettings, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
 import { inQueueingTransaction, lifecycleChange, mustFind, runTransition, UNCHANGED } from './transitions.ts';
 
@@ -39,7 +39,7 @@ import { inQueueingTransaction, lifecycleChange, mustFind, runTransition, UNCHAN
 export interface ServiceContext extends JwksCheckContext {
   readonly db: Kysely<Database>;
   readonly keyring: Keyring;
-  readonly aidboxPublicUrls: AidboxPublicUrls;
+  readonly environmentSettings: EnvironmentSettings;
   /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
   readonly organizations: OrganizationDirectory | undefined;
   /** Wakes the provisioner; called after a transaction that queued provisioning committed. */
@@ -53,17 +53,20 @@ export function serviceContext(app: FastifyInstance): ServiceContext {
     keyring: app.config.secretKeyring,
     safeFetch: app.safeFetch,
     advertisedAlgorithms: () => app.aidboxEnvironments.advertisedAlgorithms(),
-    aidboxPublicUrls: app.config.aidboxPublicUrls,
+    environmentSettings: {
+      aidboxPublicUrls: app.config.aidboxPublicUrls,
+      sandboxSampleGroupIds: app.config.sandboxSampleGroupIds,
+    },
     organizations: app.organizations,
     wakeProvisioner: app.wakeProvisioner,
   };
 }
 
 /** The part of the context that reading needs. */
-export type ViewContext = Pick<ServiceContext, 'db' | 'aidboxPublicUrls'>;
+export type ViewContext = Pick<ServiceContext, 'db' | 'environmentSettings'>;
 
 /** The part of the context that lifecycle changes need. */
-export type ChangeContext = Pick<ServiceContext, 'db' | 'aidboxPublicUrls' | 'wakeProvisioner'>;
+export type ChangeContext = Pick<ServiceContext, 'db' | 'environmentSettings' | 'wakeProvisioner'>;
 
 /** A representation that may carry a secret issued by this very request (shown once). */
 export type ServiceWithSecret = BackendService & { clientSecret?: string };
@@ -130,7 +133,7 @@ export async function createService(
     );
     // Built from what the statement returned: no second read of the row just written.
     const owned = { id: owner.id, email: owner.email, name: owner.name };
-    return toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.aidboxPublicUrls);
+    return toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.environmentSettings);
   };
   // Without an Idempotency-Key the single statement is atomic by itself: no transaction, no extra round trips.
   const result: { service: BackendService; replayed: boolean; secret: string | undefined } = idempotencyKey
@@ -259,7 +262,7 @@ export async function getService(
   if (!record || (viewer.actor === 'owner' && record.ownerId !== viewer.user.id)) {
     throw problems.notFound('The backend service');
   }
-  return toView(record, viewer.actor, ctx.aidboxPublicUrls);
+  return toView(record, viewer.actor, ctx.environmentSettings);
 }
 
 export async function listServicePage(
@@ -276,7 +279,7 @@ export async function listServicePage(
   });
   const page = toPage(rows, window.limit, (row) => row.id);
   return {
-    items: page.items.map((row) => toView(row, viewer.actor, ctx.aidboxPublicUrls)),
+    items: page.items.map((row) => toView(row, viewer.actor, ctx.environmentSettings)),
     nextCursor: page.nextCursor,
   };
 }
@@ -290,7 +293,7 @@ export async function reviewQueuePage(
   const rows = await listReviewQueue(ctx.db, window);
   const page = toPage(rows, window.limit, (row) => formatTimestampKey(row.queueKey));
   return {
-    items: page.items.map((row) => toView(row, 'admin', ctx.aidboxPublicUrls)),
+    items: page.items.map((row) => toView(row, 'admin', ctx.environmentSettings)),
     nextCursor: page.nextCursor,
   };
 }
@@ -308,6 +311,6 @@ export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser
       detail: { environments },
       environments,
     });
-    return { result: toView(await mustFind(trx, id), 'admin', ctx.aidboxPublicUrls), queued: environments.length };
+    return { result: toView(await mustFind(trx, id), 'admin', ctx.environmentSettings), queued: environments.length };
   });
 }

@@ -153,7 +153,8 @@ export async function runTransition(
       throw new Error(`${request.action} changes the status, so it cannot leave the service unchanged`);
     }
     const queued = requested === UNCHANGED ? 0 : await applyAction(trx, locked, request, to, requested);
-    const view = to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.aidboxPublicUrls);
+    const view =
+      to === null ? undefined : toView(await mustFind(trx, locked.id), request.actor, ctx.environmentSettings);
     return { result: view, queued };
   });
 }
