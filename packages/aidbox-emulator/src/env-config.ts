@@ -65,6 +65,13 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
   const writeConflictRate = rate('EMULATOR_WRITE_CONFLICT_RATE');
   const assertionAlgorithms = algorithms(read('EMULATOR_ASSERTION_ALGORITHMS'), problems);
   const jwksCacheSeconds = number('EMULATOR_JWKS_CACHE_SECONDS', Number.isInteger, 'a whole number of seconds');
+  const whole = (name: string, least: number) =>
+    number(name, (v) => Number.isInteger(v) && v >= least, `a whole number, ${least} or more`);
+  const syntheticPatients = whole('EMULATOR_SYNTHETIC_PATIENTS', 0);
+  const maxConcurrentExports = whole('EMULATOR_MAX_CONCURRENT_EXPORTS', 1);
+  const exportRequiresAccessToken = flag('EMULATOR_EXPORT_REQUIRES_ACCESS_TOKEN', 'true');
+  const exportRetentionSeconds = whole('EMULATOR_EXPORT_RETENTION_SECONDS', 1);
+  const exportRetryAfterSeconds = whole('EMULATOR_EXPORT_RETRY_AFTER_SECONDS', 0);
   if (problems.length > 0 || adminSecret === undefined) throw new EmulatorConfigError(problems);
 
   const name = read('EMULATOR_NAME');
@@ -87,6 +94,11 @@ export function loadEmulatorConfig(env: Readonly<Record<string, string | undefin
     ...(initBundlePath !== undefined ? { initBundle: { path: initBundlePath, variables: env } } : {}),
     ...(assertionAlgorithms !== undefined ? { assertionAlgorithms } : {}),
     ...(jwksCacheSeconds !== undefined ? { jwksCache: { ttlMs: jwksCacheSeconds * 1000 } } : {}),
+    ...(syntheticPatients !== undefined ? { syntheticPatients } : {}),
+    ...(maxConcurrentExports !== undefined ? { maxConcurrentExports } : {}),
+    exportRequiresAccessToken,
+    ...(exportRetentionSeconds !== undefined ? { exportRetentionMs: exportRetentionSeconds * 1000 } : {}),
+    ...(exportRetryAfterSeconds !== undefined ? { exportRetryAfterSeconds } : {}),
   };
 }
 

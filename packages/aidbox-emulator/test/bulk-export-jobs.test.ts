@@ -1,0 +1,173 @@
+import t from 'tap';
+import { loadEmulatorConfig } from '../src/env-config.ts';
+import { download, exportClient, exportManifest, kickOff, poll } from './bulk-export-fixture.ts';
+import { call, startEmulator } from './emulator-fixture.ts';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+t.test(
+  'polling a running export answers 202 with X-Progress and Retry-After, then 200 once it completes',
+  async (t) => {
+    const aidbox = await startEmulator(t, { exportRetryAfterSeconds: 7 });
+    const token = await (await exportClient(aidbox, { types: ['Patient', 'Coverage'] })).token();
+    const hold = aidbox.emulator.holdExports();
+    const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient,Coverage', token);
+    t.equal(accepted.status, 202);
+    const statusUrl = accepted.headers.get('content-location') ?? '';
+    const [held] = await hold.arrived();
+    t.equal(statusUrl.split('/').pop(), held, 'the held job is the one kicked off');
+
+    const running = await call(statusUrl, { headers: bearer(token) });
+    t.equal(running.status, 202);
+    t.equal(running.headers.get('x-progress'), 'in-progress 0/2 types');
+    t.equal(running.headers.get('retry-after'), '7');
+
+    hold.release();
+    t.equal((await poll(statusUrl, token)).status, 200);
+  },
+);
+
+t.test('a kick-off while maxConcurrentExports exports run answers 429 with Retry-After', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const other = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const hold = aidbox.emulator.holdExports();
+  const first = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await hold.arrived();
+
+  const refused = await kickOff(aidbox, '/fhir/Patient/$export?_type=Patient', other);
+  t.equal(refused.status, 429, 'one at a time, whoever asks');
+  t.ok(Number(refused.headers.get('retry-after')) >= 0);
+  t.match(refused.body, { resourceType: 'OperationOutcome' });
+
+  hold.release();
+  t.equal((await poll(first.headers.get('content-location') ?? '', token)).status, 200);
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', other)).status, 202, 'accepted once it finished');
+});
+
+t.test('maxConcurrentExports lets that many exports run at once', async (t) => {
+  const aidbox = await startEmulator(t, { maxConcurrentExports: 2 });
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const hold = aidbox.emulator.holdExports(2);
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 202);
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 202);
+  await hold.arrived();
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 429);
+  hold.release();
+});
+
+t.test('cancelling a running export answers 202; it never completes and its status is gone', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const hold = aidbox.emulator.holdExports();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  const statusUrl = accepted.headers.get('content-location') ?? '';
+  await hold.arrived();
+
+  t.equal((await call(statusUrl, { method: 'DELETE', headers: bearer(token) })).status, 202);
+  hold.release();
+  t.equal((await call(statusUrl, { headers: bearer(token) })).status, 404);
+  t.equal((await call(statusUrl, { method: 'DELETE', headers: bearer(token) })).status, 404, 'a second cancel');
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 202, 'no longer counts as running');
+});
+
+t.test('cancelling a completed export deletes its files: their signed URLs answer 404', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  const statusUrl = accepted.headers.get('content-location') ?? '';
+  const manifest = (await poll(statusUrl, token)).body;
+  t.equal((await download(manifest.output[0].url, token)).status, 200);
+  const cancel = await call(statusUrl, { method: 'DELETE', headers: bearer(token) });
+  t.equal(cancel.status, 202);
+  t.equal((await download(manifest.output[0].url, token)).status, 404);
+});
+
+t.test('a finished export expires after exportRetentionMs: its status answers 404 and its URLs 403', async (t) => {
+  // The clock starts now: the sample data was stored just before, and an export leaves out what changed after it.
+  const start = Date.now();
+  let now = start;
+  const aidbox = await startEmulator(t, { exportRetentionMs: 60_000, exportClock: () => now });
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  const statusUrl = accepted.headers.get('content-location') ?? '';
+  const manifest = (await poll(statusUrl, token)).body;
+  t.equal(manifest.transactionTime, new Date(start).toISOString(), 'the kick-off time');
+  const url: string = manifest.output[0].url;
+  t.equal(new URL(url).searchParams.get('X-Emulator-Expires'), String(Math.floor((start + 60_000) / 1000)));
+
+  now += 59_000;
+  t.equal((await download(url, token)).status, 200, 'still within the hour');
+  now += 1_000;
+  t.equal((await download(url, token)).status, 403, 'the signature has expired');
+  t.equal((await call(statusUrl, { headers: bearer(token) })).status, 404, 'the job is gone');
+});
+
+t.test(
+  'with exportRequiresAccessToken false the manifest says so and files download by their signed URL alone',
+  async (t) => {
+    const aidbox = await startEmulator(t, { exportRequiresAccessToken: false });
+    const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+    const manifest = await exportManifest(aidbox, '/fhir/$export?_type=Patient', token);
+    t.equal(manifest.requiresAccessToken, false);
+    t.equal((await download(manifest.output[0].url)).status, 200);
+    t.equal((await download(manifest.output[0].url.replace(/.$/, 'x'))).status, 403, 'the signature still counts');
+  },
+);
+
+t.test('a deactivated client can neither start an export nor poll the one it started', async (t) => {
+  const aidbox = await startEmulator(t);
+  const client = await exportClient(aidbox, { types: ['Patient'] });
+  const token = await client.token();
+  const hold = aidbox.emulator.holdExports();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await hold.arrived();
+  await aidbox.admin(
+    'PATCH',
+    `/Client/${client.id}`,
+    { active: false },
+    { 'content-type': 'application/merge-patch+json' },
+  );
+  hold.release();
+
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 401);
+  t.equal((await call(accepted.headers.get('content-location') ?? '', { headers: bearer(token) })).status, 401);
+  const refused = await aidbox.token({
+    grant_type: 'client_credentials',
+    client_id: client.id,
+    client_secret: client.secret,
+  });
+  t.not(refused.status, 200, 'and it gets no new token');
+});
+
+t.test('the emulator process reads the bulk export settings from EMULATOR_* variables', async (t) => {
+  const base = { EMULATOR_ADMIN_CLIENT_SECRET: 'secret' };
+  t.match(loadEmulatorConfig(base), { exportRequiresAccessToken: true });
+  t.notOk('syntheticPatients' in loadEmulatorConfig(base));
+  t.match(
+    loadEmulatorConfig({
+      ...base,
+      EMULATOR_SYNTHETIC_PATIENTS: '1667',
+      EMULATOR_MAX_CONCURRENT_EXPORTS: '2',
+      EMULATOR_EXPORT_REQUIRES_ACCESS_TOKEN: 'false',
+      EMULATOR_EXPORT_RETENTION_SECONDS: '600',
+      EMULATOR_EXPORT_RETRY_AFTER_SECONDS: '0',
+    }),
+    {
+      syntheticPatients: 1667,
+      maxConcurrentExports: 2,
+      exportRequiresAccessToken: false,
+      exportRetentionMs: 600_000,
+      exportRetryAfterSeconds: 0,
+    },
+  );
+  t.throws(() => loadEmulatorConfig({ ...base, EMULATOR_SYNTHETIC_PATIENTS: '-1' }), /EMULATOR_SYNTHETIC_PATIENTS/);
+  t.throws(
+    () => loadEmulatorConfig({ ...base, EMULATOR_MAX_CONCURRENT_EXPORTS: '0' }),
+    /EMULATOR_MAX_CONCURRENT_EXPORTS/,
+  );
+  t.throws(
+    () => loadEmulatorConfig({ ...base, EMULATOR_EXPORT_REQUIRES_ACCESS_TOKEN: 'yes' }),
+    /REQUIRES_ACCESS_TOKEN/,
+  );
+});
