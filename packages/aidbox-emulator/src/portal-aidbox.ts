@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { InitBundleOptions } from './options.ts';
 
+export { SAMPLE_GROUP_IDS } from './sample-groups.ts';
+
 export type PortalEnvironment = 'sandbox' | 'production';
 
 /** The Client ids the templates create. */

@@ -17,6 +17,7 @@
 import type { JsonObject } from './json-value.ts';
 import { TENANT_ORGANIZATION_EXTENSION, TENANT_RESOURCE_MODE_EXTENSION } from './orgbac.ts';
 import type { ResourceStore } from './resource-store.ts';
+import { SAMPLE_GROUP_IDS } from './sample-groups.ts';
 
 interface OrganizationSeed {
   readonly id: string;
@@ -83,9 +84,9 @@ export function seedResources(options: SeedOptions): JsonObject[] {
     ...ORGANIZATIONS.map(organization),
     ...ORGANIZATIONS.filter((o) => !o.partOf).map(practitioner),
     ...MEMBERS.flatMap(memberResources),
-    group('group-all-members', 'All members', MEMBERS, { extension: [systemShared] }),
+    group(SAMPLE_GROUP_IDS[0], 'All members', MEMBERS, { extension: [systemShared] }),
     group(
-      'group-east-members',
+      SAMPLE_GROUP_IDS[1],
       'Members of Acme Health Plan East',
       MEMBERS.filter((m) => m.organization === 'org-acme-health-east'),
       tenant('org-acme-health-east'),

@@ -10,6 +10,7 @@ import {
   type PortalEnvironment,
   portalInitBundle,
   provisionerAidboxEnv,
+  SAMPLE_GROUP_IDS,
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
@@ -191,7 +192,7 @@ async function assemble(
     SANDBOX_AIDBOX_PUBLIC_URL: emulators.sandbox.url,
     PRODUCTION_AIDBOX_PUBLIC_URL: emulators.production.url,
     // The Groups the emulator seeds in its sample data, shown to developers for group-level exports.
-    SANDBOX_SAMPLE_GROUP_IDS: 'group-all-members,group-east-members',
+    SANDBOX_SAMPLE_GROUP_IDS: SAMPLE_GROUP_IDS.join(','),
     ...(options.orgbac && { ORGBAC_ENABLED: 'true', ...organizationReaderEnv(aidbox.production) }),
     ...options.config,
     DATABASE_URL: databaseUrl,

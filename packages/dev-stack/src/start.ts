@@ -10,6 +10,7 @@ import {
   type PortalEnvironment,
   portalInitBundle,
   provisionerAidboxEnv,
+  SAMPLE_GROUP_IDS,
 } from '@payerbox/aidbox-emulator/portal-aidbox';
 import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
     OIDC_AUDIENCE: audience,
     SANDBOX_AIDBOX_PUBLIC_URL: aidboxUrls.sandbox,
     PRODUCTION_AIDBOX_PUBLIC_URL: aidboxUrls.production,
+    // The Groups the sandbox emulator seeds, shown to developers for group-level bulk exports.
+    SANDBOX_SAMPLE_GROUP_IDS: SAMPLE_GROUP_IDS.join(','),
     ...process.env,
     PORTAL_MODE: 'development',
     DATABASE_URL: database.url,

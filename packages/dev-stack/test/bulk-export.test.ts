@@ -82,7 +82,7 @@ t.test('a v2 Patient and Coverage service exports only those types, in the sandb
   });
   const constants = sandbox.bulkExport as ExportUrls;
   t.match(constants, { allTypes: false, types: ['Coverage', 'Patient'] });
-  t.same(constants.sampleGroupIds, ['group-all-members', 'group-east-members'], "the sandbox names its sample Groups");
+  t.same(constants.sampleGroupIds, ['group-all-members', 'group-east-members'], 'the sandbox names its sample Groups');
 
   const sandboxToken = await accessToken(t, sandbox.tokenUrl, clientId, clientSecret);
   for (const [level, url] of Object.entries(levels(constants))) {
@@ -120,58 +120,67 @@ t.test('a Patient-only client never receives other types, whatever it asks for',
   for (const url of Object.values(levels(constants))) {
     const { byType } = await exportAndDownload(t, `${url}?_type=Patient`, token, (type) => type === 'Patient');
     t.same([...byType.keys()], ['Patient'], `${url}: Patients only`);
-    for (const query of ['', '?_type=Observation', '?_type=Patient,Observation', '?_type=*', '?_type=Patient&_type=Claim']) {
+    for (const query of [
+      '',
+      '?_type=Observation',
+      '?_type=Patient,Observation',
+      '?_type=*',
+      '?_type=Patient&_type=Claim',
+    ]) {
       t.equal((await kickOffExport(`${url}${query}`, token)).status, 403, `${url}${query} is refused`);
     }
   }
 });
 
-t.test('a v1 system/*.read service exports every type and, once deactivated, neither starts nor downloads', async (t) => {
-  const stack = await startStack(t);
-  await stack.startWorker();
-  const { id, clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
-    name: 'Payer data warehouse',
-    scopeVersion: 'v1',
-    scopes: ['system/*.read'],
-  });
-  const constants = sandbox.bulkExport as ExportUrls;
-  t.match(constants, { allTypes: true });
-  const token = await accessToken(t, sandbox.tokenUrl, clientId, clientSecret);
-  const everything = await exportAndDownload(t, constants.systemUrl, token, () => true);
-  for (const type of ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'Observation', 'Encounter']) {
-    t.ok((everything.byType.get(type) ?? 0) > 0, `a system export without _type holds ${type}`);
-  }
-  const patients = await exportAndDownload(t, constants.patientUrl, token, (type) => type !== 'Organization');
-  t.ok((patients.byType.get('Patient') ?? 0) > 0, 'a patient-level export holds the Patients');
-  const east = await exportAndDownload(
-    t,
-    constants.groupUrlTemplate.replace('{id}', 'group-east-members'),
-    token,
-    () => true,
-  );
-  t.ok(
-    (east.byType.get('Patient') ?? 0) < (patients.byType.get('Patient') ?? 0),
-    "a group-level export holds only the Group's members",
-  );
+t.test(
+  'a v1 system/*.read service exports every type and, once deactivated, neither starts nor downloads',
+  async (t) => {
+    const stack = await startStack(t);
+    await stack.startWorker();
+    const { id, clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
+      name: 'Payer data warehouse',
+      scopeVersion: 'v1',
+      scopes: ['system/*.read'],
+    });
+    const constants = sandbox.bulkExport as ExportUrls;
+    t.match(constants, { allTypes: true });
+    const token = await accessToken(t, sandbox.tokenUrl, clientId, clientSecret);
+    const everything = await exportAndDownload(t, constants.systemUrl, token, () => true);
+    for (const type of ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Claim', 'Observation', 'Encounter']) {
+      t.ok((everything.byType.get(type) ?? 0) > 0, `a system export without _type holds ${type}`);
+    }
+    const patients = await exportAndDownload(t, constants.patientUrl, token, (type) => type !== 'Organization');
+    t.ok((patients.byType.get('Patient') ?? 0) > 0, 'a patient-level export holds the Patients');
+    const east = await exportAndDownload(
+      t,
+      constants.groupUrlTemplate.replace('{id}', 'group-east-members'),
+      token,
+      () => true,
+    );
+    t.ok(
+      (east.byType.get('Patient') ?? 0) < (patients.byType.get('Patient') ?? 0),
+      "a group-level export holds only the Group's members",
+    );
 
-  t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
-  t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
-  const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
-  const productionToken = await accessToken(t, production.tokenUrl, clientId, clientSecret);
-  const before = await exportAndDownload(t, production.bulkExport.systemUrl, productionToken, () => true);
+    t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
+    t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
+    const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
+    const productionToken = await accessToken(t, production.tokenUrl, clientId, clientSecret);
+    const before = await exportAndDownload(t, production.bulkExport.systemUrl, productionToken, () => true);
 
-  const deactivated = await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
-  t.equal(deactivated.status, 200);
-  await stack.waitForEnvironment(id, 'production', 'disabled');
-  await stack.waitForEnvironment(id, 'sandbox', 'disabled');
-  const refusedToken = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
-  t.not(refusedToken.status, 200, 'a deactivated client gets no token');
-  // The token issued before deactivation has not expired yet: the client's state, not the token, must stop it.
-  const kickOff = await kickOffExport(production.bulkExport.systemUrl, productionToken);
-  // Aidbox may refuse the token itself (401) or the request (403): either way nothing starts.
-  t.ok([401, 403].includes(kickOff.status), `a deactivated client cannot start an export (${kickOff.status})`);
-  t.notOk(kickOff.statusUrl, 'and gets no status URL');
-  const url = before.manifest.output?.[0]?.url;
-  if (url === undefined) throw new Error('the export before deactivation had no file');
-  t.equal((await readExportFile(url, productionToken)).status, 403, 'nor download the files it exported');
-});
+    const deactivated = await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
+    t.equal(deactivated.status, 200);
+    await stack.waitForEnvironment(id, 'production', 'disabled');
+    await stack.waitForEnvironment(id, 'sandbox', 'disabled');
+    const refusedToken = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
+    t.not(refusedToken.status, 200, 'a deactivated client gets no token');
+    // The token issued before deactivation has not expired yet: the client's state, not the token, must stop it.
+    const kickOff = await kickOffExport(production.bulkExport.systemUrl, productionToken);
+    // Aidbox may refuse the token itself (401) or the request (403): either way nothing starts.
+    t.ok([401, 403].includes(kickOff.status), `a deactivated client cannot start an export (${kickOff.status})`);
+    t.notOk(kickOff.statusUrl, 'and gets no status URL');
+    const url = before.manifest.output?.[0]?.url;
+    if (url === undefined) throw new Error('the export before deactivation had no file');
+    t.equal((await readExportFile(url, productionToken)).status, 403, 'nor download the files it exported');
+  },
+);
