@@ -263,35 +263,6 @@
     {
       "request": {
         "method": "PUT",
-        "url": "/Organization/org-beacon-mutual"
-      },
-      "resource": {
-        "resourceType": "Organization",
-        "id": "org-beacon-mutual",
-        "active": true,
-        "identifier": [
-          {
-            "system": "http://hl7.org/fhir/sid/us-npi",
-            "value": "2000000001"
-          }
-        ],
-        "type": [
-          {
-            "coding": [
-              {
-                "system": "http://terminology.hl7.org/CodeSystem/organization-type",
-                "code": "pay",
-                "display": "Payer"
-              }
-            ]
-          }
-        ],
-        "name": "Beacon Mutual Insurance"
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
         "url": "/Organization/org-acme-health-east"
       },
       "resource": {
@@ -329,6 +300,35 @@
           }
         ],
         "name": "Acme Health Plan East"
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Organization/org-beacon-mutual"
+      },
+      "resource": {
+        "resourceType": "Organization",
+        "id": "org-beacon-mutual",
+        "active": true,
+        "identifier": [
+          {
+            "system": "http://hl7.org/fhir/sid/us-npi",
+            "value": "2000000001"
+          }
+        ],
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                "code": "pay",
+                "display": "Payer"
+              }
+            ]
+          }
+        ],
+        "name": "Beacon Mutual Insurance"
       }
     },
     {
@@ -439,170 +439,6 @@
     {
       "request": {
         "method": "PUT",
-        "url": "/Patient/test-pt-2"
-      },
-      "resource": {
-        "resourceType": "Patient",
-        "id": "test-pt-2",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health"
-              }
-            }
-          ]
-        },
-        "identifier": [
-          {
-            "system": "https://payerbox.example/member-id",
-            "value": "M-TEST-PT-2"
-          }
-        ],
-        "active": true,
-        "name": [
-          {
-            "use": "official",
-            "family": "Nguyen",
-            "given": [
-              "Daniel"
-            ]
-          }
-        ],
-        "gender": "male",
-        "birthDate": "1975-11-03",
-        "managingOrganization": {
-          "reference": "Organization/org-acme-health"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Patient/test-pt-3"
-      },
-      "resource": {
-        "resourceType": "Patient",
-        "id": "test-pt-3",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health-east"
-              }
-            }
-          ]
-        },
-        "identifier": [
-          {
-            "system": "https://payerbox.example/member-id",
-            "value": "M-TEST-PT-3"
-          }
-        ],
-        "active": true,
-        "name": [
-          {
-            "use": "official",
-            "family": "Okafor",
-            "given": [
-              "Grace"
-            ]
-          }
-        ],
-        "gender": "female",
-        "birthDate": "1992-06-14",
-        "managingOrganization": {
-          "reference": "Organization/org-acme-health-east"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Patient/test-pt-4"
-      },
-      "resource": {
-        "resourceType": "Patient",
-        "id": "test-pt-4",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-beacon-mutual"
-              }
-            }
-          ]
-        },
-        "identifier": [
-          {
-            "system": "https://payerbox.example/member-id",
-            "value": "M-TEST-PT-4"
-          }
-        ],
-        "active": true,
-        "name": [
-          {
-            "use": "official",
-            "family": "Lindqvist",
-            "given": [
-              "Erik"
-            ]
-          }
-        ],
-        "gender": "male",
-        "birthDate": "1961-09-30",
-        "managingOrganization": {
-          "reference": "Organization/org-beacon-mutual"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Patient/test-pt-5"
-      },
-      "resource": {
-        "resourceType": "Patient",
-        "id": "test-pt-5",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-beacon-mutual"
-              }
-            }
-          ]
-        },
-        "identifier": [
-          {
-            "system": "https://payerbox.example/member-id",
-            "value": "M-TEST-PT-5"
-          }
-        ],
-        "active": true,
-        "name": [
-          {
-            "use": "official",
-            "family": "Alvarez",
-            "given": [
-              "Sofia"
-            ]
-          }
-        ],
-        "gender": "female",
-        "birthDate": "2001-01-08",
-        "managingOrganization": {
-          "reference": "Organization/org-beacon-mutual"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
         "url": "/Coverage/cov-test-pt-1"
       },
       "resource": {
@@ -662,11 +498,11 @@
     {
       "request": {
         "method": "PUT",
-        "url": "/Coverage/cov-test-pt-2"
+        "url": "/Claim/claim-test-pt-1-1"
       },
       "resource": {
-        "resourceType": "Coverage",
-        "id": "cov-test-pt-2",
+        "resourceType": "Claim",
+        "id": "claim-test-pt-1-1",
         "meta": {
           "extension": [
             {
@@ -678,221 +514,64 @@
           ]
         },
         "status": "active",
-        "subscriberId": "M-TEST-PT-2",
-        "subscriber": {
-          "reference": "Patient/test-pt-2"
-        },
-        "beneficiary": {
-          "reference": "Patient/test-pt-2"
-        },
-        "relationship": {
+        "type": {
           "coding": [
             {
-              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
-              "code": "self"
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
             }
           ]
         },
-        "period": {
-          "start": "2024-01-01",
-          "end": "2026-12-31"
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-1"
         },
-        "payor": [
+        "created": "2025-03-11T09:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "priority": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+              "code": "normal"
+            }
+          ]
+        },
+        "insurance": [
           {
-            "reference": "Organization/org-acme-health"
+            "sequence": 1,
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-1"
+            }
           }
         ],
-        "class": [
+        "item": [
           {
-            "type": {
+            "sequence": 1,
+            "productOrService": {
               "coding": [
                 {
-                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
-                  "code": "plan"
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
                 }
               ]
             },
-            "value": "ACME-SILVER-HMO",
-            "name": "Acme Silver HMO"
-          }
-        ]
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Coverage/cov-test-pt-3"
-      },
-      "resource": {
-        "resourceType": "Coverage",
-        "id": "cov-test-pt-3",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health-east"
-              }
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
             }
-          ]
-        },
-        "status": "active",
-        "subscriberId": "M-TEST-PT-3",
-        "subscriber": {
-          "reference": "Patient/test-pt-3"
-        },
-        "beneficiary": {
-          "reference": "Patient/test-pt-3"
-        },
-        "relationship": {
-          "coding": [
-            {
-              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
-              "code": "self"
-            }
-          ]
-        },
-        "period": {
-          "start": "2024-01-01",
-          "end": "2026-12-31"
-        },
-        "payor": [
-          {
-            "reference": "Organization/org-acme-health"
           }
         ],
-        "class": [
-          {
-            "type": {
-              "coding": [
-                {
-                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
-                  "code": "plan"
-                }
-              ]
-            },
-            "value": "ACME-EAST-BRONZE",
-            "name": "Acme East Bronze"
-          }
-        ]
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Coverage/cov-test-pt-4"
-      },
-      "resource": {
-        "resourceType": "Coverage",
-        "id": "cov-test-pt-4",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-beacon-mutual"
-              }
-            }
-          ]
-        },
-        "status": "active",
-        "subscriberId": "M-TEST-PT-4",
-        "subscriber": {
-          "reference": "Patient/test-pt-4"
-        },
-        "beneficiary": {
-          "reference": "Patient/test-pt-4"
-        },
-        "relationship": {
-          "coding": [
-            {
-              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
-              "code": "self"
-            }
-          ]
-        },
-        "period": {
-          "start": "2024-01-01",
-          "end": "2026-12-31"
-        },
-        "payor": [
-          {
-            "reference": "Organization/org-beacon-mutual"
-          }
-        ],
-        "class": [
-          {
-            "type": {
-              "coding": [
-                {
-                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
-                  "code": "plan"
-                }
-              ]
-            },
-            "value": "BEACON-MEDICARE-ADVANTAGE",
-            "name": "Beacon Medicare Advantage"
-          }
-        ]
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Coverage/cov-test-pt-5"
-      },
-      "resource": {
-        "resourceType": "Coverage",
-        "id": "cov-test-pt-5",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-beacon-mutual"
-              }
-            }
-          ]
-        },
-        "status": "active",
-        "subscriberId": "M-TEST-PT-5",
-        "subscriber": {
-          "reference": "Patient/test-pt-5"
-        },
-        "beneficiary": {
-          "reference": "Patient/test-pt-5"
-        },
-        "relationship": {
-          "coding": [
-            {
-              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
-              "code": "self"
-            }
-          ]
-        },
-        "period": {
-          "start": "2024-01-01",
-          "end": "2026-12-31"
-        },
-        "payor": [
-          {
-            "reference": "Organization/org-beacon-mutual"
-          }
-        ],
-        "class": [
-          {
-            "type": {
-              "coding": [
-                {
-                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
-                  "code": "plan"
-                }
-              ]
-            },
-            "value": "BEACON-INDIVIDUAL",
-            "name": "Beacon Individual"
-          }
-        ]
+        "total": {
+          "value": 145,
+          "currency": "USD"
+        }
       }
     },
     {
@@ -996,6 +675,282 @@
             "currency": "USD"
           },
           "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Encounter/enc-test-pt-1-1"
+      },
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "enc-test-pt-1-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "finished",
+        "class": {
+          "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+          "code": "AMB",
+          "display": "ambulatory"
+        },
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://snomed.info/sct",
+                "code": "185349003",
+                "display": "Encounter for check up"
+              }
+            ]
+          }
+        ],
+        "subject": {
+          "reference": "Patient/test-pt-1"
+        },
+        "period": {
+          "start": "2025-03-10T09:00:00Z",
+          "end": "2025-03-10T09:30:00Z"
+        },
+        "serviceProvider": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-1-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-1-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-1"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-2"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-2",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-2"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Nguyen",
+            "given": [
+              "Daniel"
+            ]
+          }
+        ],
+        "gender": "male",
+        "birthDate": "1975-11-03",
+        "managingOrganization": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-2"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-2",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-2",
+        "subscriber": {
+          "reference": "Patient/test-pt-2"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-2"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-acme-health"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "ACME-SILVER-HMO",
+            "name": "Acme Silver HMO"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Claim/claim-test-pt-2-1"
+      },
+      "resource": {
+        "resourceType": "Claim",
+        "id": "claim-test-pt-2-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-2"
+        },
+        "created": "2025-03-11T09:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "priority": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+              "code": "normal"
+            }
+          ]
+        },
+        "insurance": [
+          {
+            "sequence": 1,
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-2"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": {
+          "value": 145,
+          "currency": "USD"
         }
       }
     },
@@ -1106,6 +1061,282 @@
     {
       "request": {
         "method": "PUT",
+        "url": "/Encounter/enc-test-pt-2-1"
+      },
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "enc-test-pt-2-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "finished",
+        "class": {
+          "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+          "code": "AMB",
+          "display": "ambulatory"
+        },
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://snomed.info/sct",
+                "code": "185349003",
+                "display": "Encounter for check up"
+              }
+            ]
+          }
+        ],
+        "subject": {
+          "reference": "Patient/test-pt-2"
+        },
+        "period": {
+          "start": "2025-03-10T09:00:00Z",
+          "end": "2025-03-10T09:30:00Z"
+        },
+        "serviceProvider": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-2-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-2-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-2"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-3"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-3",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-3"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Okafor",
+            "given": [
+              "Grace"
+            ]
+          }
+        ],
+        "gender": "female",
+        "birthDate": "1992-06-14",
+        "managingOrganization": {
+          "reference": "Organization/org-acme-health-east"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-3"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-3",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-3",
+        "subscriber": {
+          "reference": "Patient/test-pt-3"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-3"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-acme-health"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "ACME-EAST-BRONZE",
+            "name": "Acme East Bronze"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Claim/claim-test-pt-3-1"
+      },
+      "resource": {
+        "resourceType": "Claim",
+        "id": "claim-test-pt-3-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-3"
+        },
+        "created": "2025-03-11T09:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-acme-health"
+        },
+        "provider": {
+          "reference": "Practitioner/org-acme-health-practitioner"
+        },
+        "priority": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+              "code": "normal"
+            }
+          ]
+        },
+        "insurance": [
+          {
+            "sequence": 1,
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-3"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": {
+          "value": 145,
+          "currency": "USD"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
         "url": "/ExplanationOfBenefit/eob-test-pt-3-1"
       },
       "resource": {
@@ -1204,6 +1435,282 @@
             "currency": "USD"
           },
           "date": "2025-03-28"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Encounter/enc-test-pt-3-1"
+      },
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "enc-test-pt-3-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "finished",
+        "class": {
+          "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+          "code": "AMB",
+          "display": "ambulatory"
+        },
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://snomed.info/sct",
+                "code": "185349003",
+                "display": "Encounter for check up"
+              }
+            ]
+          }
+        ],
+        "subject": {
+          "reference": "Patient/test-pt-3"
+        },
+        "period": {
+          "start": "2025-03-10T09:00:00Z",
+          "end": "2025-03-10T09:30:00Z"
+        },
+        "serviceProvider": {
+          "reference": "Organization/org-acme-health"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-3-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-3-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-3"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-4"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-4",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-4"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Lindqvist",
+            "given": [
+              "Erik"
+            ]
+          }
+        ],
+        "gender": "male",
+        "birthDate": "1961-09-30",
+        "managingOrganization": {
+          "reference": "Organization/org-beacon-mutual"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-4"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-4",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-4",
+        "subscriber": {
+          "reference": "Patient/test-pt-4"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-4"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-beacon-mutual"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "BEACON-MEDICARE-ADVANTAGE",
+            "name": "Beacon Medicare Advantage"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Claim/claim-test-pt-4-1"
+      },
+      "resource": {
+        "resourceType": "Claim",
+        "id": "claim-test-pt-4-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-4"
+        },
+        "created": "2025-03-11T09:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-beacon-mutual"
+        },
+        "provider": {
+          "reference": "Practitioner/org-beacon-mutual-practitioner"
+        },
+        "priority": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+              "code": "normal"
+            }
+          ]
+        },
+        "insurance": [
+          {
+            "sequence": 1,
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-4"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": {
+          "value": 145,
+          "currency": "USD"
         }
       }
     },
@@ -1314,6 +1821,282 @@
     {
       "request": {
         "method": "PUT",
+        "url": "/Encounter/enc-test-pt-4-1"
+      },
+      "resource": {
+        "resourceType": "Encounter",
+        "id": "enc-test-pt-4-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "finished",
+        "class": {
+          "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+          "code": "AMB",
+          "display": "ambulatory"
+        },
+        "type": [
+          {
+            "coding": [
+              {
+                "system": "http://snomed.info/sct",
+                "code": "185349003",
+                "display": "Encounter for check up"
+              }
+            ]
+          }
+        ],
+        "subject": {
+          "reference": "Patient/test-pt-4"
+        },
+        "period": {
+          "start": "2025-03-10T09:00:00Z",
+          "end": "2025-03-10T09:30:00Z"
+        },
+        "serviceProvider": {
+          "reference": "Organization/org-beacon-mutual"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Observation/obs-test-pt-4-a1c"
+      },
+      "resource": {
+        "resourceType": "Observation",
+        "id": "obs-test-pt-4-a1c",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "final",
+        "category": [
+          {
+            "coding": [
+              {
+                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "laboratory"
+              }
+            ]
+          }
+        ],
+        "code": {
+          "coding": [
+            {
+              "system": "http://loinc.org",
+              "code": "4548-4",
+              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
+            }
+          ]
+        },
+        "subject": {
+          "reference": "Patient/test-pt-4"
+        },
+        "effectiveDateTime": "2025-02-02T08:30:00Z",
+        "valueQuantity": {
+          "value": 5.4,
+          "unit": "%",
+          "system": "http://unitsofmeasure.org",
+          "code": "%"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Patient/test-pt-5"
+      },
+      "resource": {
+        "resourceType": "Patient",
+        "id": "test-pt-5",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "identifier": [
+          {
+            "system": "https://payerbox.example/member-id",
+            "value": "M-TEST-PT-5"
+          }
+        ],
+        "active": true,
+        "name": [
+          {
+            "use": "official",
+            "family": "Alvarez",
+            "given": [
+              "Sofia"
+            ]
+          }
+        ],
+        "gender": "female",
+        "birthDate": "2001-01-08",
+        "managingOrganization": {
+          "reference": "Organization/org-beacon-mutual"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Coverage/cov-test-pt-5"
+      },
+      "resource": {
+        "resourceType": "Coverage",
+        "id": "cov-test-pt-5",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "subscriberId": "M-TEST-PT-5",
+        "subscriber": {
+          "reference": "Patient/test-pt-5"
+        },
+        "beneficiary": {
+          "reference": "Patient/test-pt-5"
+        },
+        "relationship": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+              "code": "self"
+            }
+          ]
+        },
+        "period": {
+          "start": "2024-01-01",
+          "end": "2026-12-31"
+        },
+        "payor": [
+          {
+            "reference": "Organization/org-beacon-mutual"
+          }
+        ],
+        "class": [
+          {
+            "type": {
+              "coding": [
+                {
+                  "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                  "code": "plan"
+                }
+              ]
+            },
+            "value": "BEACON-INDIVIDUAL",
+            "name": "Beacon Individual"
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Claim/claim-test-pt-5-1"
+      },
+      "resource": {
+        "resourceType": "Claim",
+        "id": "claim-test-pt-5-1",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-beacon-mutual"
+              }
+            }
+          ]
+        },
+        "status": "active",
+        "type": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+              "code": "professional"
+            }
+          ]
+        },
+        "use": "claim",
+        "patient": {
+          "reference": "Patient/test-pt-5"
+        },
+        "created": "2025-03-11T09:00:00Z",
+        "insurer": {
+          "reference": "Organization/org-beacon-mutual"
+        },
+        "provider": {
+          "reference": "Practitioner/org-beacon-mutual-practitioner"
+        },
+        "priority": {
+          "coding": [
+            {
+              "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+              "code": "normal"
+            }
+          ]
+        },
+        "insurance": [
+          {
+            "sequence": 1,
+            "focal": true,
+            "coverage": {
+              "reference": "Coverage/cov-test-pt-5"
+            }
+          }
+        ],
+        "item": [
+          {
+            "sequence": 1,
+            "productOrService": {
+              "coding": [
+                {
+                  "system": "http://www.ama-assn.org/go/cpt",
+                  "code": "99213"
+                }
+              ]
+            },
+            "servicedDate": "2025-03-10",
+            "net": {
+              "value": 145,
+              "currency": "USD"
+            }
+          }
+        ],
+        "total": {
+          "value": 145,
+          "currency": "USD"
+        }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
         "url": "/ExplanationOfBenefit/eob-test-pt-5-1"
       },
       "resource": {
@@ -1418,161 +2201,11 @@
     {
       "request": {
         "method": "PUT",
-        "url": "/Observation/obs-test-pt-1-a1c"
+        "url": "/Encounter/enc-test-pt-5-1"
       },
       "resource": {
-        "resourceType": "Observation",
-        "id": "obs-test-pt-1-a1c",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health"
-              }
-            }
-          ]
-        },
-        "status": "final",
-        "category": [
-          {
-            "coding": [
-              {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "laboratory"
-              }
-            ]
-          }
-        ],
-        "code": {
-          "coding": [
-            {
-              "system": "http://loinc.org",
-              "code": "4548-4",
-              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
-            }
-          ]
-        },
-        "subject": {
-          "reference": "Patient/test-pt-1"
-        },
-        "effectiveDateTime": "2025-02-02T08:30:00Z",
-        "valueQuantity": {
-          "value": 5.4,
-          "unit": "%",
-          "system": "http://unitsofmeasure.org",
-          "code": "%"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Observation/obs-test-pt-2-a1c"
-      },
-      "resource": {
-        "resourceType": "Observation",
-        "id": "obs-test-pt-2-a1c",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health"
-              }
-            }
-          ]
-        },
-        "status": "final",
-        "category": [
-          {
-            "coding": [
-              {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "laboratory"
-              }
-            ]
-          }
-        ],
-        "code": {
-          "coding": [
-            {
-              "system": "http://loinc.org",
-              "code": "4548-4",
-              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
-            }
-          ]
-        },
-        "subject": {
-          "reference": "Patient/test-pt-2"
-        },
-        "effectiveDateTime": "2025-02-02T08:30:00Z",
-        "valueQuantity": {
-          "value": 5.4,
-          "unit": "%",
-          "system": "http://unitsofmeasure.org",
-          "code": "%"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Observation/obs-test-pt-3-a1c"
-      },
-      "resource": {
-        "resourceType": "Observation",
-        "id": "obs-test-pt-3-a1c",
-        "meta": {
-          "extension": [
-            {
-              "url": "https://aidbox.app/tenant-organization-id",
-              "valueReference": {
-                "reference": "Organization/org-acme-health-east"
-              }
-            }
-          ]
-        },
-        "status": "final",
-        "category": [
-          {
-            "coding": [
-              {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "laboratory"
-              }
-            ]
-          }
-        ],
-        "code": {
-          "coding": [
-            {
-              "system": "http://loinc.org",
-              "code": "4548-4",
-              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
-            }
-          ]
-        },
-        "subject": {
-          "reference": "Patient/test-pt-3"
-        },
-        "effectiveDateTime": "2025-02-02T08:30:00Z",
-        "valueQuantity": {
-          "value": 5.4,
-          "unit": "%",
-          "system": "http://unitsofmeasure.org",
-          "code": "%"
-        }
-      }
-    },
-    {
-      "request": {
-        "method": "PUT",
-        "url": "/Observation/obs-test-pt-4-a1c"
-      },
-      "resource": {
-        "resourceType": "Observation",
-        "id": "obs-test-pt-4-a1c",
+        "resourceType": "Encounter",
+        "id": "enc-test-pt-5-1",
         "meta": {
           "extension": [
             {
@@ -1583,35 +2216,32 @@
             }
           ]
         },
-        "status": "final",
-        "category": [
+        "status": "finished",
+        "class": {
+          "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+          "code": "AMB",
+          "display": "ambulatory"
+        },
+        "type": [
           {
             "coding": [
               {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "laboratory"
+                "system": "http://snomed.info/sct",
+                "code": "185349003",
+                "display": "Encounter for check up"
               }
             ]
           }
         ],
-        "code": {
-          "coding": [
-            {
-              "system": "http://loinc.org",
-              "code": "4548-4",
-              "display": "Hemoglobin A1c/Hemoglobin.total in Blood"
-            }
-          ]
-        },
         "subject": {
-          "reference": "Patient/test-pt-4"
+          "reference": "Patient/test-pt-5"
         },
-        "effectiveDateTime": "2025-02-02T08:30:00Z",
-        "valueQuantity": {
-          "value": 5.4,
-          "unit": "%",
-          "system": "http://unitsofmeasure.org",
-          "code": "%"
+        "period": {
+          "start": "2025-03-10T09:00:00Z",
+          "end": "2025-03-10T09:30:00Z"
+        },
+        "serviceProvider": {
+          "reference": "Organization/org-beacon-mutual"
         }
       }
     },
@@ -1663,6 +2293,86 @@
           "system": "http://unitsofmeasure.org",
           "code": "%"
         }
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Group/group-all-members"
+      },
+      "resource": {
+        "resourceType": "Group",
+        "id": "group-all-members",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-resource-mode",
+              "valueString": "system-shared"
+            }
+          ]
+        },
+        "type": "person",
+        "actual": true,
+        "name": "All members",
+        "quantity": 5,
+        "member": [
+          {
+            "entity": {
+              "reference": "Patient/test-pt-1"
+            }
+          },
+          {
+            "entity": {
+              "reference": "Patient/test-pt-2"
+            }
+          },
+          {
+            "entity": {
+              "reference": "Patient/test-pt-3"
+            }
+          },
+          {
+            "entity": {
+              "reference": "Patient/test-pt-4"
+            }
+          },
+          {
+            "entity": {
+              "reference": "Patient/test-pt-5"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "request": {
+        "method": "PUT",
+        "url": "/Group/group-east-members"
+      },
+      "resource": {
+        "resourceType": "Group",
+        "id": "group-east-members",
+        "meta": {
+          "extension": [
+            {
+              "url": "https://aidbox.app/tenant-organization-id",
+              "valueReference": {
+                "reference": "Organization/org-acme-health-east"
+              }
+            }
+          ]
+        },
+        "type": "person",
+        "actual": true,
+        "name": "Members of Acme Health Plan East",
+        "quantity": 1,
+        "member": [
+          {
+            "entity": {
+              "reference": "Patient/test-pt-3"
+            }
+          }
+        ]
       }
     }
   ]

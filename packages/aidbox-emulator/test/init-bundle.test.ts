@@ -12,6 +12,8 @@ import {
   PORTAL_SECRET_VARIABLES,
   portalInitBundle,
 } from '../src/index.ts';
+import { SAMPLE_GROUP_IDS } from '../src/sample-groups.ts';
+import { bundledSampleData, sampleDataEntries } from '../src/sandbox-bundle.ts';
 import { ADMIN, basic, call, startEmulator } from './emulator-fixture.ts';
 
 const COMPOSE_FILE = new URL('../../../docker-compose.yml', import.meta.url);
@@ -84,6 +86,22 @@ t.test('the production bundle seeds nothing but the portal clients and their pol
   const portalEntries = (b: { entry: { request: { url: string } }[] }) =>
     b.entry.filter((entry) => /^\/(Client|AccessPolicy)\//.test(entry.request.url));
   t.same(portalEntries(sandbox), portalEntries(bundle), "the sandbox's portal clients and policies are the same");
+});
+
+t.test("the sandbox bundle holds the emulator's sample data, its Groups included", async (t) => {
+  const sandbox = JSON.parse(await readFile(PORTAL_INIT_BUNDLE_FILES.sandbox, 'utf8'));
+  t.same(
+    bundledSampleData(sandbox),
+    sampleDataEntries(),
+    'run `pnpm --filter @payerbox/aidbox-emulator sandbox-bundle` after changing the seed',
+  );
+  const { initBundle } = portalInitBundle('sandbox');
+  const aidbox = await startEmulator(t, { initBundle, seed: false });
+  for (const id of SAMPLE_GROUP_IDS) {
+    t.match(aidbox.emulator.resource('Group', id), { id }, `the bundle alone creates Group ${id}`);
+  }
+  const compose = await readFile(COMPOSE_FILE, 'utf8');
+  t.match(compose, `SANDBOX_SAMPLE_GROUP_IDS: ${SAMPLE_GROUP_IDS.join(',')}`, 'and compose names them to the portal');
 });
 
 t.test('docker-compose.yml gives envsubst exactly the placeholders of the templates, in both boxes', async (t) => {
