@@ -18,7 +18,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { ExportPlan } from './export-selection.ts';
+import { type ExportPlan, ndjsonLine } from './export-selection.ts';
 import type { ExportStorage } from './export-storage.ts';
 import type { JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -53,6 +53,8 @@ export interface ExportJobsOptions {
   readonly storage: ExportStorage;
   readonly maxConcurrent: number;
   readonly retentionMs: number;
+  /** The `Retry-After` of a 429. */
+  readonly retryAfterSeconds: number;
   readonly now: () => number;
 }
 
@@ -101,7 +103,7 @@ export class ExportJobs {
         429,
         'transient',
         'Another export is in progress: exports run one at a time; retry later',
-        { 'retry-after': '1' },
+        { 'retry-after': String(this.options.retryAfterSeconds) },
       );
     }
     const transactionTime = this.options.now();
@@ -230,7 +232,7 @@ async function writeNdjson(path: string, resources: Iterable<JsonObject>, signal
     for (const resource of resources) {
       if (signal.aborted) break;
       count += 1;
-      if (!out.write(`${JSON.stringify(resource)}\n`)) await once(out, 'drain');
+      if (!out.write(ndjsonLine(resource))) await once(out, 'drain');
     }
     out.end();
     await finished(out);
