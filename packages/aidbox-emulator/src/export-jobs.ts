@@ -137,13 +137,17 @@ export class ExportJobs {
     return (job.finishedAt ?? this.options.now()) + this.options.retentionMs;
   }
 
-  /** Stops a job (running or finished), forgets it and deletes its files once it has stopped writing. */
-  cancel(id: string): void {
+  /**
+   * Stops a job (running or finished) and forgets it at once; resolves once it has stopped writing (at its next
+   * resource) and its files are deleted.
+   */
+  async cancel(id: string): Promise<void> {
     const entry = this.#jobs.get(id);
     if (!entry) return;
     this.#jobs.delete(id);
     entry.abort.abort();
-    void entry.done.finally(() => this.options.storage.remove(id));
+    await entry.done;
+    await this.options.storage.remove(id);
   }
 
   /** Holds the next `count` jobs before they write anything (test control). */
@@ -216,7 +220,8 @@ export class ExportJobs {
   #expire(): void {
     const now = this.options.now();
     for (const [id, { job }] of this.#jobs) {
-      if (job.finishedAt !== undefined && now >= this.expiresAt(job)) this.cancel(id);
+      // Forgotten at once; its files go in the background (a finished job writes nothing more).
+      if (job.finishedAt !== undefined && now >= this.expiresAt(job)) void this.cancel(id);
     }
   }
 }
