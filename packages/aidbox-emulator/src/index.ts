@@ -16,5 +16,6 @@ export type {
 } from './options.ts';
 export * from './portal-aidbox.ts';
 export type { HeldRequest, HoldOptions, RequestHold } from './request-holds.ts';
+export { SAMPLE_GROUP_IDS } from './seed-data.ts';
 export { DOCUMENTED_WILDCARD_EXPANSION } from './smart-scopes.ts';
 export { startAidboxEmulator } from './start-emulator.ts';

@@ -65,6 +65,12 @@ export function member(
   return { id, organization, payer, family, given, gender, birthDate, plan };
 }
 
+/**
+ * The ids of the sample Groups, for group-level bulk export (`[base]/Group/<id>/$export`): every member, and the
+ * members of `org-acme-health-east`. What `pnpm start` passes to the portal as `SANDBOX_SAMPLE_GROUP_IDS`.
+ */
+export const SAMPLE_GROUP_IDS = ['group-all-members', 'group-east-members'] as const;
+
 export interface SeedOptions {
   /** Whether the emulator runs OrgBAC: only then is the data bound to its organizations. */
   readonly orgbac: boolean;
@@ -83,9 +89,9 @@ export function seedResources(options: SeedOptions): JsonObject[] {
     ...ORGANIZATIONS.map(organization),
     ...ORGANIZATIONS.filter((o) => !o.partOf).map(practitioner),
     ...MEMBERS.flatMap(memberResources),
-    group('group-all-members', 'All members', MEMBERS, { extension: [systemShared] }),
+    group(SAMPLE_GROUP_IDS[0], 'All members', MEMBERS, { extension: [systemShared] }),
     group(
-      'group-east-members',
+      SAMPLE_GROUP_IDS[1],
       'Members of Acme Health Plan East',
       MEMBERS.filter((m) => m.organization === 'org-acme-health-east'),
       tenant('org-acme-health-east'),
