@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import t from 'tap';
 import { loadEmulatorConfig } from '../src/env-config.ts';
 import { download, exportClient, exportManifest, kickOff, poll } from './bulk-export-fixture.ts';
@@ -198,4 +198,31 @@ t.test('closing the emulator deletes every export file', async (t) => {
   t.equal((await jobFolders(statusUrl)).length, 1);
   await aidbox.emulator.close();
   t.same(await jobFolders(statusUrl), []);
+});
+
+t.test('an export whose files cannot be written answers its status with 500 and a BulkExportStatus', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const first = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await poll(first.headers.get('content-location') ?? '', token);
+  const [folder] = await jobFolders(first.headers.get('content-location') ?? '');
+  const hold = aidbox.emulator.holdExports();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await hold.arrived();
+  // The store's directory becomes a plain file: the held job can make no folder there.
+  const root = dirname(folder ?? '');
+  await rm(root, { recursive: true, force: true });
+  await writeFile(root, 'not a directory');
+  t.teardown(() => rm(root, { force: true }));
+  hold.release();
+
+  const failed = await poll(accepted.headers.get('content-location') ?? '', token);
+  t.equal(failed.status, 500);
+  t.match(failed.body, {
+    resourceType: 'BulkExportStatus',
+    status: 'error',
+    request: `${aidbox.url}/fhir/$export?_type=Patient`,
+    extension: [{ url: 'urn:url:extension:BulkExportStatus.internal-error', valueString: String }],
+  });
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 202, 'a failed job no longer runs');
 });
