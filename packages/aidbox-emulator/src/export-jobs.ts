@@ -18,7 +18,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { ExportPlan } from './export-selection.ts';
+import { type ExportPlan, ndjsonLine } from './export-selection.ts';
 import type { ExportStorage } from './export-storage.ts';
 import type { JsonObject } from './json-value.ts';
 import { OutcomeError } from './operation-outcome.ts';
@@ -53,6 +53,8 @@ export interface ExportJobsOptions {
   readonly storage: ExportStorage;
   readonly maxConcurrent: number;
   readonly retentionMs: number;
+  /** The `Retry-After` of a 429. */
+  readonly retryAfterSeconds: number;
   readonly now: () => number;
 }
 
@@ -101,7 +103,7 @@ export class ExportJobs {
         429,
         'transient',
         'Another export is in progress: exports run one at a time; retry later',
-        { 'retry-after': '1' },
+        { 'retry-after': String(this.options.retryAfterSeconds) },
       );
     }
     const transactionTime = this.options.now();
@@ -135,13 +137,17 @@ export class ExportJobs {
     return (job.finishedAt ?? this.options.now()) + this.options.retentionMs;
   }
 
-  /** Stops a job (running or finished), forgets it and deletes its files once it has stopped writing. */
-  cancel(id: string): void {
+  /**
+   * Stops a job (running or finished) and forgets it at once; resolves once it has stopped writing (at its next
+   * resource) and its files are deleted.
+   */
+  async cancel(id: string): Promise<void> {
     const entry = this.#jobs.get(id);
     if (!entry) return;
     this.#jobs.delete(id);
     entry.abort.abort();
-    void entry.done.finally(() => this.options.storage.remove(id));
+    await entry.done;
+    await this.options.storage.remove(id);
   }
 
   /** Holds the next `count` jobs before they write anything (test control). */
@@ -214,7 +220,8 @@ export class ExportJobs {
   #expire(): void {
     const now = this.options.now();
     for (const [id, { job }] of this.#jobs) {
-      if (job.finishedAt !== undefined && now >= this.expiresAt(job)) this.cancel(id);
+      // Forgotten at once; its files go in the background (a finished job writes nothing more).
+      if (job.finishedAt !== undefined && now >= this.expiresAt(job)) void this.cancel(id);
     }
   }
 }
@@ -230,7 +237,7 @@ async function writeNdjson(path: string, resources: Iterable<JsonObject>, signal
     for (const resource of resources) {
       if (signal.aborted) break;
       count += 1;
-      if (!out.write(`${JSON.stringify(resource)}\n`)) await once(out, 'drain');
+      if (!out.write(ndjsonLine(resource))) await once(out, 'drain');
     }
     out.end();
     await finished(out);

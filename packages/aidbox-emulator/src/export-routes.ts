@@ -129,7 +129,8 @@ export function registerExportRoutes(app: FastifyInstance, context: EmulatorCont
   app.delete<{ Params: StatusParams }>(`${prefix}/$export-status/:job`, { onRequest }, async (request, reply) => {
     const { base, caller } = allow(request, 'export-cancel');
     const job = ownedJob(context, base, caller, request.params.job);
-    context.exports.jobs.cancel(job.id);
+    // Answered once the job has stopped and its files are gone: a client that saw 202 finds nothing left.
+    await context.exports.jobs.cancel(job.id);
     return reply.code(202).send();
   });
 }

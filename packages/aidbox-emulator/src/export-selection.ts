@@ -26,7 +26,6 @@ import type { ExportLevel, ExportParameters } from './export-request.ts';
 import { isFhirResourceType } from './fhir-resource-types.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 import type { OrganizationCompartment } from './orgbac.ts';
-import { FHIR_KIND } from './resource-kinds.ts';
 import type { ResourceStore } from './resource-store.ts';
 
 /** The reference that puts a resource of each sample type in a patient's compartment. */
@@ -49,10 +48,23 @@ export interface ExportScope {
   readonly mayExport?: (type: string) => boolean;
 }
 
-/** An export's types, and for each a lazy walk over its resources as the FHIR API shows them. */
+/** An export's types, and for each a lazy walk over its resources as stored (never to be changed: see `ndjsonLine`). */
 export interface ExportPlan {
   readonly types: readonly string[];
   resources(type: string): Iterable<JsonObject>;
+}
+
+/**
+ * One NDJSON line: the resource as the FHIR API shows it (`FHIR_KIND.view`: no `meta.createdAt`), serialized straight
+ * from the stored object rather than from a copy, so that an export of many resources makes one string per resource
+ * and no other garbage.
+ */
+export function ndjsonLine(resource: JsonObject): string {
+  const meta = resource.meta;
+  const json = JSON.stringify(resource, function (this: unknown, key: string, value: unknown) {
+    return this === meta && key === 'createdAt' ? undefined : value;
+  });
+  return `${json}\n`;
 }
 
 export function planExport(store: ResourceStore, scope: ExportScope, transactionTime: number): ExportPlan {
@@ -84,9 +96,9 @@ export function planExport(store: ResourceStore, scope: ExportScope, transaction
   return {
     types,
     *resources(type) {
-      // The store's list is a snapshot of references; each resource is copied only when it is written out.
+      // The store's list is a snapshot of references: resources written meanwhile do not change the walk.
       for (const stored of store.list(type)) {
-        if (visible(stored.resource) && inPatients(type, stored.resource)) yield FHIR_KIND.view(stored);
+        if (visible(stored.resource) && inPatients(type, stored.resource)) yield stored.resource;
       }
     },
   };

@@ -124,7 +124,7 @@ function exportSettingsOf(options: EmulatorOptions): EmulatorContext['exports'] 
   const now = options.exportClock ?? Date.now;
   const storage = new ExportStorage();
   return {
-    jobs: new ExportJobs({ storage, maxConcurrent, retentionMs, now }),
+    jobs: new ExportJobs({ storage, maxConcurrent, retentionMs, retryAfterSeconds, now }),
     storage,
     requiresAccessToken: options.exportRequiresAccessToken ?? true,
     retryAfterSeconds,

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { SAMPLE_GROUP_IDS } from '../src/index.ts';
 import {
   ASYNC,
   countByType,
@@ -41,6 +42,7 @@ t.test('a patient-level export holds the Patients and their compartment, nothing
 });
 
 t.test('a group-level export holds the Group members and their compartment, not the Group', async (t) => {
+  t.same(SAMPLE_GROUP_IDS, ['group-all-members', 'group-east-members']);
   const aidbox = await startEmulator(t);
   const token = await (await exportClient(aidbox)).token();
   const east = await exportedResources(

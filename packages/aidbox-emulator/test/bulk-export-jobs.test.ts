@@ -1,9 +1,24 @@
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import t from 'tap';
 import { loadEmulatorConfig } from '../src/env-config.ts';
 import { download, exportClient, exportManifest, kickOff, poll } from './bulk-export-fixture.ts';
 import { call, startEmulator } from './emulator-fixture.ts';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The folders holding a job's files: `<tmp>/aidbox-emulator-export-<random>/<job id>` (none once they are deleted). */
+async function jobFolders(statusUrl: string): Promise<string[]> {
+  const jobId = statusUrl.split('/').pop() ?? '';
+  const roots = (await readdir(tmpdir())).filter((name) => name.startsWith('aidbox-emulator-export-'));
+  const found: string[] = [];
+  for (const root of roots) {
+    const jobs = await readdir(join(tmpdir(), root)).catch((): string[] => []);
+    if (jobs.includes(jobId)) found.push(join(tmpdir(), root, jobId));
+  }
+  return found;
+}
 
 t.test(
   'polling a running export answers 202 with X-Progress and Retry-After, then 200 once it completes',
@@ -28,7 +43,7 @@ t.test(
 );
 
 t.test('a kick-off while maxConcurrentExports exports run answers 429 with Retry-After', async (t) => {
-  const aidbox = await startEmulator(t);
+  const aidbox = await startEmulator(t, { exportRetryAfterSeconds: 3 });
   const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
   const other = await (await exportClient(aidbox, { types: ['Patient'] })).token();
   const hold = aidbox.emulator.holdExports();
@@ -37,7 +52,7 @@ t.test('a kick-off while maxConcurrentExports exports run answers 429 with Retry
 
   const refused = await kickOff(aidbox, '/fhir/Patient/$export?_type=Patient', other);
   t.equal(refused.status, 429, 'one at a time, whoever asks');
-  t.ok(Number(refused.headers.get('retry-after')) >= 0);
+  t.equal(refused.headers.get('retry-after'), '3');
   t.match(refused.body, { resourceType: 'OperationOutcome' });
 
   hold.release();
@@ -78,8 +93,10 @@ t.test('cancelling a completed export deletes its files: their signed URLs answe
   const statusUrl = accepted.headers.get('content-location') ?? '';
   const manifest = (await poll(statusUrl, token)).body;
   t.equal((await download(manifest.output[0].url, token)).status, 200);
+  t.equal((await jobFolders(statusUrl)).length, 1, 'the files are on disk');
   const cancel = await call(statusUrl, { method: 'DELETE', headers: bearer(token) });
   t.equal(cancel.status, 202);
+  t.same(await jobFolders(statusUrl), [], 'and gone once the cancel is answered');
   t.equal((await download(manifest.output[0].url, token)).status, 404);
 });
 
@@ -170,4 +187,42 @@ t.test('the emulator process reads the bulk export settings from EMULATOR_* vari
     () => loadEmulatorConfig({ ...base, EMULATOR_EXPORT_REQUIRES_ACCESS_TOKEN: 'yes' }),
     /REQUIRES_ACCESS_TOKEN/,
   );
+});
+
+t.test('closing the emulator deletes every export file', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  const statusUrl = accepted.headers.get('content-location') ?? '';
+  t.equal((await poll(statusUrl, token)).status, 200);
+  t.equal((await jobFolders(statusUrl)).length, 1);
+  await aidbox.emulator.close();
+  t.same(await jobFolders(statusUrl), []);
+});
+
+t.test('an export whose files cannot be written answers its status with 500 and a BulkExportStatus', async (t) => {
+  const aidbox = await startEmulator(t);
+  const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  const first = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await poll(first.headers.get('content-location') ?? '', token);
+  const [folder] = await jobFolders(first.headers.get('content-location') ?? '');
+  const hold = aidbox.emulator.holdExports();
+  const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
+  await hold.arrived();
+  // The store's directory becomes a plain file: the held job can make no folder there.
+  const root = dirname(folder ?? '');
+  await rm(root, { recursive: true, force: true });
+  await writeFile(root, 'not a directory');
+  t.teardown(() => rm(root, { force: true }));
+  hold.release();
+
+  const failed = await poll(accepted.headers.get('content-location') ?? '', token);
+  t.equal(failed.status, 500);
+  t.match(failed.body, {
+    resourceType: 'BulkExportStatus',
+    status: 'error',
+    request: `${aidbox.url}/fhir/$export?_type=Patient`,
+    extension: [{ url: 'urn:url:extension:BulkExportStatus.internal-error', valueString: String }],
+  });
+  t.equal((await kickOff(aidbox, '/fhir/$export?_type=Patient', token)).status, 202, 'a failed job no longer runs');
 });

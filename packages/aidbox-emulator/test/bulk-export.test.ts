@@ -55,10 +55,11 @@ t.test(
     }
     const resources = await exportedResources(manifest, token);
     t.same(countByType(resources), { Patient: 5, Coverage: 5 });
-    t.ok(
-      resources.every((resource) => resource.meta && resource.id),
-      'resources as the FHIR API shows them',
-    );
+    const reader = await (await aidbox.secretClient([])).accessToken();
+    const read = await aidbox.fhir('GET', '/Patient/test-pt-1', reader);
+    const exported = resources.find((resource) => resource.id === 'test-pt-1');
+    t.same(exported, read.body, 'resources as the FHIR API shows them');
+    t.notOk('createdAt' in (exported?.meta ?? {}), 'no Aidbox-only meta.createdAt');
   },
 );
 
