@@ -5,6 +5,7 @@ import t, { type Test } from 'tap';
 import {
   downloadWithoutToken,
   type ExportManifest,
+  exportedResources,
   kickOffExport,
   readExportFile,
   waitForExportManifest,
@@ -71,10 +72,12 @@ async function exportAndDownload(
   return { manifest, byType };
 }
 
+const permittedPatientOrCoverage = (type: string) => type === 'Patient' || type === 'Coverage';
+
 t.test('a v2 Patient and Coverage service exports only those types, in the sandbox and after approval', async (t) => {
   const stack = await startStack(t);
   await stack.startWorker();
-  const permitted = (type: string) => type === 'Patient' || type === 'Coverage';
+  const permitted = permittedPatientOrCoverage;
   const { id, clientId, clientSecret, sandbox } = await readySecretService(t, stack, {
     name: 'Member roster export',
     scopeVersion: 'v2',
@@ -116,6 +119,11 @@ t.test('a Patient-only client never receives other types, whatever it asks for',
   });
   const constants = sandbox.bulkExport as ExportUrls;
   t.same(constants.types, ['Patient']);
+  const anonymous = await fetch(`${constants.systemUrl}?_type=Patient`, {
+    headers: { accept: 'application/fhir+json', prefer: 'respond-async' },
+  });
+  await anonymous.arrayBuffer();
+  t.equal(anonymous.status, 401, 'a kick-off without a token is unauthenticated');
   const token = await accessToken(t, sandbox.tokenUrl, clientId, clientSecret);
   for (const url of Object.values(levels(constants))) {
     const { byType } = await exportAndDownload(t, `${url}?_type=Patient`, token, (type) => type === 'Patient');
@@ -184,3 +192,44 @@ t.test(
     t.equal((await readExportFile(url, productionToken)).status, 403, 'nor download the files it exported');
   },
 );
+
+t.test("under OrgBAC a production export holds only the service's organization's data", async (t) => {
+  const stack = await startStack(t, {}, { orgbac: true });
+  await stack.startWorker();
+  const created = await stack.developer.api('POST', '/backend-services', {
+    name: 'Acme roster export',
+    authMethod: 'client_secret',
+    scopeVersion: 'v2',
+    scopes: ['system/Patient.rs', 'system/Coverage.rs'],
+    organizationId: 'org-acme-health',
+  });
+  t.equal(created.status, 201, created.body?.code ?? 'registered');
+  const { id, clientId, clientSecret } = created.body;
+  await stack.waitForEnvironment(id, 'sandbox', 'ready');
+  t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
+  t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
+  const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
+  const constants = production.bulkExport as ExportUrls;
+  const base = `${stack.emulators.production.url}/Organization/org-acme-health/fhir`;
+  t.equal(constants.systemUrl, `${base}/$export`, "the export URLs are under the organization's base");
+  const token = await accessToken(t, production.tokenUrl, clientId, clientSecret);
+  // org-acme-health holds test-pt-1 and test-pt-2, its child org-acme-health-east test-pt-3; org-beacon-mutual the rest.
+  const own = ['test-pt-1', 'test-pt-2', 'test-pt-3'];
+  for (const url of [constants.systemUrl, constants.groupUrlTemplate.replace('{id}', 'group-all-members')]) {
+    const { manifest } = await exportAndDownload(t, `${url}?_type=Patient,Coverage`, token, permittedPatientOrCoverage);
+    const patients = new Set<string>();
+    for (const file of manifest.output ?? []) {
+      for (const resource of await exportedResources(file.url ?? '', token)) {
+        patients.add(resource.resourceType === 'Patient' ? resource.id : resource.beneficiary.reference.split('/')[1]);
+      }
+    }
+    t.same([...patients].sort(), own, `${url}: the organization's and its child's members, no one else's`);
+  }
+  const root = await kickOffExport(`${stack.emulators.production.url}/fhir/$export?_type=Patient`, token);
+  t.equal(root.status, 403, 'the root base is refused');
+  const other = await kickOffExport(
+    `${stack.emulators.production.url}/Organization/org-beacon-mutual/fhir/$export?_type=Patient`,
+    token,
+  );
+  t.equal(other.status, 403, "another organization's base is refused");
+});

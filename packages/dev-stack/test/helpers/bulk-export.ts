@@ -17,3 +17,14 @@ export async function waitForExportManifest(statusUrl: string, accessToken: stri
   if (answer.status !== 200) throw new Error(`${statusUrl} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body as ExportManifest;
 }
+
+/** Every resource of one output file (test data only: a real export is read line by line, never held). */
+export async function exportedResources(url: string, accessToken: string): Promise<Record<string, any>[]> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line));
+}
