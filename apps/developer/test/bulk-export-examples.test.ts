@@ -1,21 +1,15 @@
 // Runs the service page's bulk export scripts exactly as the page shows them (written to a file, run with node or
 // bash), against the sandbox emulator with services provisioned as the portal does, and reads what they wrote.
-import { spawn } from 'node:child_process';
 import { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BackendService } from '@payerbox/api-client';
 import { startJwksServer } from '@payerbox/browser-testing';
 import { type LocalStack, startLocalStack } from '@payerbox/dev-stack/local-stack';
 import t, { type Test } from 'tap';
 import { bulkExportCurlExample, bulkExportNodeExample } from '../src/features/backend-services/examples/bulk-export.ts';
-
-const CURL = '/usr/bin/curl';
-const SCRIPT_TIMEOUT_MS = 120_000;
+import { CURL, run, scriptFolder } from './helpers/example-scripts.ts';
 
 let stack: LocalStack;
 t.before(async () => {
@@ -25,40 +19,6 @@ t.before(async () => {
   await stack.startWorker();
 });
 t.teardown(() => stack?.close());
-
-/** The workspace's jose, linked into a script's folder as `npm install jose` would put it there. */
-function joseDirectory(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const browserTesting = resolve(here, '../../../packages/browser-testing/package.json');
-  return dirname(createRequire(browserTesting).resolve('jose/package.json'));
-}
-
-/** A fresh folder holding `name` with `script`, and jose resolvable from it; removed after the test. */
-async function scriptFolder(t: Test, name: string, script: string): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'bulk-export-example-'));
-  t.teardown(() => rm(folder, { recursive: true, force: true }));
-  await mkdir(join(folder, 'node_modules'));
-  await symlink(joseDirectory(), join(folder, 'node_modules', 'jose'), 'dir');
-  await writeFile(join(folder, name), script);
-  return folder;
-}
-
-/** Runs `command` in `cwd` until it exits (killed after a timeout); its exit code and output. */
-function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, timeout: SCRIPT_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** The NDJSON files the script wrote into its `bulk-export-*` folder: type (file name) to parsed lines. */
 async function writtenExport(t: Test, folder: string): Promise<Map<string, { resourceType: string }[]>> {

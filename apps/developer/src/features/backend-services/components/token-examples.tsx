@@ -38,7 +38,7 @@ export function TokenExamples(props: { service: BackendService }) {
         />
       )}
       {isSecret ? (
-        <CopyBlock label="Token request with curl" code={clientSecretExample(service, environment)} />
+        <CopyBlock label="Token request with curl" code={clientSecretExample(service, environment, shown)} />
       ) : (
         <>
           <Text size="sm" data-testid="advertised-algorithms">

@@ -2,7 +2,7 @@
 // filled in with a service's own values. Pure functions returning the text a developer copies: no React here, so that
 // a Node test can write the generated scripts to disk and run them, as shown, against the sandbox.
 import type { BackendService, EnvironmentStatus } from '@payerbox/api-client';
-import { type EnvironmentName, nodeTokenRequest } from './token-requests.ts';
+import { curlClientSecretToken, type EnvironmentName, nodeTokenRequest } from './token-requests.ts';
 
 type BulkExport = NonNullable<EnvironmentStatus['bulkExport']>;
 
@@ -61,16 +61,7 @@ export function bulkExportCurlExample(service: BackendService, environment: Envi
   if (!bulkExport) return null;
   const secret = service.authMethod === 'client_secret';
   const token = secret
-    ? [
-        `CLIENT_ID='${service.clientId}'`,
-        `TOKEN_URL='${environment.tokenUrl}'`,
-        `SCOPE='${service.scopes.join(' ')}'`,
-        'if [ -z "$CLIENT_SECRET" ]; then echo "Set CLIENT_SECRET to the secret shown when it was issued" >&2; exit 1; fi',
-        '',
-        'curl -sS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials --data-urlencode "scope=$SCOPE" \\',
-        '  "$TOKEN_URL" > "$WORK/token.json" || exit 1',
-        'ACCESS_TOKEN=$(node -e \'const t = require(process.argv[1]); if (!t.access_token) { console.error("The token request failed:", t); process.exit(1); } console.log(t.access_token)\' "$WORK/token.json") || exit 1',
-      ]
+    ? curlClientSecretToken(service, environment)
     : [
         '# curl cannot sign the private_key_jwt assertion: get the token with the Node example.',
         'if [ -z "$ACCESS_TOKEN" ]; then echo "Set ACCESS_TOKEN to an access token of this client" >&2; exit 1; fi',

@@ -1,6 +1,7 @@
 // Token request examples, filled in with a service's own values. Pure functions returning the text a developer copies:
 // no React here, so that a Node test can write the generated scripts to disk and run them as shown.
 import type { BackendService, EnvironmentStatus } from '@payerbox/api-client';
+import { describeFhirRequest, fhirExampleRequest } from './fhir-request.ts';
 
 export type EnvironmentName = 'sandbox' | 'production';
 
@@ -10,23 +11,50 @@ export type EnvironmentName = 'sandbox' | 'production';
  */
 export const ASSUMED_ALGORITHMS: readonly string[] = ['RS384'];
 
-function firstResource(service: BackendService): string {
-  const resource = service.scopes[0]?.match(/^system\/([A-Za-z]+)\./)?.[1];
-  return resource ?? 'Patient';
+/**
+ * The bash lines of a client-secret token request (HTTP Basic, RFC 6749 §2.3.1) that leave the token in
+ * `ACCESS_TOKEN`, with the secret from `CLIENT_SECRET`. A refused request stops the script (exit 1) and prints the
+ * token endpoint's answer as it came, so nothing goes on to call the FHIR API without a token. Shared by the token
+ * and bulk export examples.
+ */
+export function curlClientSecretToken(service: BackendService, environment: EnvironmentStatus): string[] {
+  return [
+    `CLIENT_ID='${service.clientId}'`,
+    `TOKEN_URL='${environment.tokenUrl}'`,
+    `SCOPE='${service.scopes.join(' ')}'`,
+    'if [ -z "$CLIENT_SECRET" ]; then echo "Set CLIENT_SECRET to the secret shown when it was issued" >&2; exit 1; fi',
+    '',
+    'TOKEN_RESPONSE=$(curl -sS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\',
+    '  --data-urlencode "scope=$SCOPE" "$TOKEN_URL") || exit 1',
+    // Inside bash single quotes: the script uses double quotes only.
+    'ACCESS_TOKEN=$(printf \'%s\' "$TOKEN_RESPONSE" | node -e \'const body = require("fs").readFileSync(0, "utf8"); let token; try { token = JSON.parse(body).access_token; } catch {} if (!token) { console.error("The token request failed:", body); process.exit(1); } console.log(token)\') || exit 1',
+  ];
 }
 
-/** curl with HTTP Basic client authentication, then a FHIR read with the token. */
-export function clientSecretExample(service: BackendService, environment: EnvironmentStatus): string {
+function fhirRequestOf(service: BackendService, environment: EnvironmentStatus, name: EnvironmentName) {
+  const request = fhirExampleRequest(service.scopes, service.scopeVersion, name);
+  const url = request.kind === 'none' ? null : `${environment.fhirBaseUrl}/${request.path}`;
+  return { request, url, comment: describeFhirRequest(request) };
+}
+
+/**
+ * A bash script: the token with curl (HTTP Basic), then a FHIR request the scopes allow (`fhirExampleRequest`).
+ * `--fail-with-body` makes a refused request exit non-zero while still printing the server's OperationOutcome.
+ */
+export function clientSecretExample(
+  service: BackendService,
+  environment: EnvironmentStatus,
+  name: EnvironmentName,
+): string {
+  const { url, comment } = fhirRequestOf(service, environment, name);
   return [
-    `export CLIENT_ID='${service.clientId}'`,
-    `export CLIENT_SECRET='<the secret shown when it was issued>'`,
+    "# Save as token.sh, then: CLIENT_SECRET='<the secret shown when it was issued>' bash token.sh",
+    ...curlClientSecretToken(service, environment),
     '',
-    `ACCESS_TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" \\`,
-    `  -d grant_type=client_credentials \\`,
-    `  --data-urlencode 'scope=${service.scopes.join(' ')}' \\`,
-    `  '${environment.tokenUrl}' | node -p 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
-    '',
-    `curl -s -H "Authorization: Bearer $ACCESS_TOKEN" '${environment.fhirBaseUrl}/${firstResource(service)}?_count=1'`,
+    `# ${comment}`,
+    url === null
+      ? 'echo "$ACCESS_TOKEN"'
+      : `curl -sS --fail-with-body -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Accept: application/fhir+json' '${url}'`,
   ].join('\n');
 }
 
@@ -128,7 +156,10 @@ export function nodeTokenRequest(
   };
 }
 
-/** A Node script signing the private_key_jwt assertion with jose, with an algorithm the environment advertises. */
+/**
+ * A Node script signing the private_key_jwt assertion with jose, with an algorithm the environment advertises, then
+ * making a FHIR request the scopes allow (`fhirExampleRequest`); a refused request sets a non-zero exit code.
+ */
 export function privateKeyJwtExample(
   service: BackendService,
   environment: EnvironmentStatus,
@@ -136,16 +167,23 @@ export function privateKeyJwtExample(
   advertised: readonly string[],
 ): string {
   const token = nodeTokenRequest(service, environment, name, advertised);
+  const { url, comment } = fhirRequestOf(service, environment, name);
   return [
     token.usage('token.mjs'),
     ...token.imports,
     '',
     ...token.statements,
     '',
-    `const bundle = await fetch('${environment.fhirBaseUrl}/${firstResource(service)}?_count=1', {`,
-    // The script's own string concatenation: no template literal that would look like one of this file.
-    "  headers: { authorization: 'Bearer ' + accessToken },",
-    '});',
-    'console.log(await bundle.json());',
+    `// ${comment}`,
+    ...(url === null
+      ? ['console.log(accessToken);']
+      : [
+          `const answer = await fetch('${url}', {`,
+          // The script's own string concatenation: no template literal that would look like one of this file.
+          "  headers: { accept: 'application/fhir+json', authorization: 'Bearer ' + accessToken },",
+          '});',
+          'console.log(answer.status, await answer.text());',
+          'if (!answer.ok) process.exitCode = 1;',
+        ]),
   ].join('\n');
 }
