@@ -1,53 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '@payerbox/db/embedded';
 import { passLoginForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
-import t, { type Test } from 'tap';
-import { throwawayDatabase } from '../src/database.ts';
-import { runProcess } from '../src/processes.ts';
-
-interface StartedPortal {
-  readonly ports: { api: number; idp: number; sandbox: number; production: number };
-  readonly dataDir: string;
-  /** Everything the start command printed so far. */
-  output(): string;
-}
-
-/** Runs the start command on free ports with its own data folder and database; resolves once it printed its banner. */
-async function startPortal(t: Test, env: Record<string, string> = {}): Promise<StartedPortal> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'payerbox-start-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const ports = {
-    api: await freePort(),
-    idp: await freePort(),
-    sandbox: await freePort(),
-    production: await freePort(),
-  };
-  // A database of its own: the provisioner it starts claims every due job it can see.
-  const database = await throwawayDatabase(process.env.DATABASE_URL);
-  t.teardown(() => database.release());
-  const chunks: string[] = [];
-  const portal = runProcess('portal', 'packages/dev-stack/src/start.ts', {
-    PORTAL_DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    PORT: String(ports.api),
-    DEV_IDP_PORT: String(ports.idp),
-    SANDBOX_AIDBOX_PORT: String(ports.sandbox),
-    PRODUCTION_AIDBOX_PORT: String(ports.production),
-    LOG_LEVEL: 'warn',
-    PROVISIONER_LOG_LEVEL: 'warn',
-    ...env,
-  });
-  portal.child.stdout?.on('data', (chunk: Buffer) => chunks.push(String(chunk)));
-  t.teardown(() => portal.stop());
-  const deadline = Date.now() + 60_000;
-  while (!chunks.join('').includes('Press Ctrl+C') && Date.now() < deadline) {
-    if (portal.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { ports, dataDir, output: () => chunks.join('') };
-}
+import t from 'tap';
+import { startPortal } from './helpers/start-portal.ts';
 
 t.test(
   'the start command runs the whole portal: the developer SPA, sign-in, registration and sandbox provisioning',
