@@ -79,7 +79,7 @@ function article(resource: string): string {
 export function describeFhirRequest(request: FhirExampleRequest): string {
   switch (request.kind) {
     case 'search':
-      return `Search ${request.resource} (the first page of one): your scopes grant search on it.`;
+      return `Search ${request.resource}, asking for one result: your scopes grant search on it.`;
     case 'read':
       return request.sampleId
         ? `Read one ${request.resource} of the sandbox's sample data: your scopes grant read on it, but no search.`
