@@ -35,6 +35,8 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<NonNulla
   return data as NonNullable<T>;
 }
 
+const FORM_SENTENCE = 'Some of what you entered is not valid; check the form and try again.';
+
 /**
  * Field messages of a validation problem as sentences (see `field-messages.ts`), keyed by the first segment of the
  * body path (`/body/scopes/0` -> `scopes`), so a form can show each one next to its field. Errors of the body as a
@@ -47,7 +49,8 @@ export function fieldErrors(error: unknown): Record<string, string> {
     const [, part, segment] = path.split('/');
     const field = segment?.replaceAll('~1', '/').replaceAll('~0', '~');
     const key = part !== 'body' || field === undefined || field === '' ? 'form' : field;
-    const sentence = apiFieldMessage(key === 'form' ? 'request' : key, message);
+    // Not one field (the body as a whole, a header): nothing to point at, so one plain sentence for all of them.
+    const sentence = key === 'form' ? FORM_SENTENCE : apiFieldMessage(key, message);
     const list = sentences[key] ?? [];
     sentences[key] = list;
     // An empty name breaks minLength and pattern at once: one sentence says it.
@@ -63,7 +66,7 @@ export function describeError(error: unknown): string {
     // A validation problem's title and detail are schema talk; its field sentences say what to change.
     if (problem?.code === 'validation_failed') {
       const sentences = Object.values(fieldErrors(error));
-      return sentences.length > 0 ? sentences.join(' ') : 'Some of what you entered is not valid; check the form.';
+      return sentences.length > 0 ? sentences.join(' ') : FORM_SENTENCE;
     }
     if (problem) return [problem.title, problem.detail].filter(Boolean).join(': ');
     return `The portal answered with status ${error.status}.`;
