@@ -103,6 +103,7 @@ t.test('rejects a service with a reason the developer then sees', async (t) => {
   t.equal(await reason.getAttribute('aria-invalid'), 'true', 'a reason is required');
   await reason.fill('Patient write access is not justified by the description');
   await page.getByRole('button', { name: 'Reject' }).click();
+  await page.getByRole('dialog', { name: 'Reject this service?' }).getByRole('button', { name: 'Reject' }).click();
   await page.getByText('Rejected. The developer sees your reason').waitFor();
   await page.close();
 
@@ -143,6 +144,7 @@ t.test('tells the admin who decides second that another admin decided first', as
   await first.getByText('Approved.').first().waitFor();
   await second.getByRole('textbox', { name: 'Reason' }).fill('Too broad');
   await second.getByRole('button', { name: 'Reject' }).click();
+  await second.getByRole('dialog', { name: 'Reject this service?' }).getByRole('button', { name: 'Reject' }).click();
   const conflict = second.getByRole('alert').filter({ hasText: 'Someone else decided first' });
   await conflict.waitFor();
   t.match(await conflict.textContent(), /now Active/, 'with the state it is in now');

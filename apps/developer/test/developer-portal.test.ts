@@ -240,6 +240,7 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
   t.match(secret, /^pbx_cs_/);
   await saveScreenshot(page, 'developer-secret-dialog');
   await expectAccessible(t, page, 'the secret dialog');
+  await dialog.getByRole('checkbox', { name: 'I have stored the client secret somewhere safe' }).check();
   await dialog.getByRole('button', { name: 'I have saved the secret' }).click();
   await page.getByRole('heading', { name: 'Eligibility checks' }).waitFor();
   const serviceUrl = page.url();
@@ -272,6 +273,7 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
   const newSecret = (await rotated.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
   t.match(newSecret, /^pbx_cs_/);
   t.not(newSecret, secret, 'a new secret');
+  await rotated.getByRole('checkbox', { name: 'I have stored the client secret somewhere safe' }).check();
   await rotated.getByRole('button', { name: 'I have saved the secret' }).click();
   t.notMatch(await page.content(), newSecret, 'gone once the dialog is closed');
   await page.close();
@@ -324,6 +326,7 @@ t.test('creates an API token shown once, lists it and revokes it', async (t) => 
     portal().accounts.developer2.email,
     'the token acts as its owner',
   );
+  await dialog.getByRole('checkbox', { name: 'I have stored the API token somewhere safe' }).check();
   await dialog.getByRole('button', { name: 'I have saved the token' }).click();
   const table = page.getByRole('table', { name: 'Your API tokens' });
   await table.getByText('CI pipeline').waitFor();

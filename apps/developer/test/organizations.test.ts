@@ -30,10 +30,9 @@ t.test(
     await saveScreenshot(page, 'developer-register-organization');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
 
-    await page
-      .getByRole('dialog', { name: 'Save your client secret' })
-      .getByRole('button', { name: 'I have saved the secret' })
-      .click();
+    const dialog = page.getByRole('dialog', { name: 'Save your client secret' });
+    await dialog.getByRole('checkbox', { name: 'I have stored the client secret somewhere safe' }).check();
+    await dialog.getByRole('button', { name: 'I have saved the secret' }).click();
     await page.getByRole('heading', { name: 'East region claims' }).waitFor();
     t.match(
       await page.getByRole('table', { name: 'Service details' }).textContent(),

@@ -3,6 +3,7 @@ export { ApiError, describeError, fieldErrors, unwrap } from './api-error.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
+export { CountedTextInput } from './components/counted-text-input.tsx';
 export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';
@@ -23,7 +24,7 @@ export {
   ServiceTable,
   statusColumn,
 } from './components/service-table.tsx';
-export { ShownOnceDialog } from './components/shown-once-dialog.tsx';
+export { ShownOnceDialog, type ShownValue } from './components/shown-once-dialog.tsx';
 export {
   EnvironmentStateBadge,
   STATUS_LABELS,
@@ -38,6 +39,15 @@ export {
   type EventStatusFields,
   statusLabel,
 } from './event-description.ts';
+export {
+  apiFieldMessage,
+  type FieldRule,
+  fieldMessage,
+  fieldNoun,
+  type RecognisedRule,
+  recogniseRule,
+  textLength,
+} from './field-messages.ts';
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
 export {

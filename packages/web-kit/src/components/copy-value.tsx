@@ -1,20 +1,31 @@
-import { Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
+import { Button, Code, Group, Stack, Text } from '@mantine/core';
+import { useClipboard } from '@mantine/hooks';
+import { useEffect } from 'react';
 
-/** A small Copy button named after what it copies ("Copy Token URL"); says Copied for a moment after. */
-function CopyAction(props: { label: string; value: string }) {
+/**
+ * A small Copy button named after what it copies ("Copy Token URL"); says Copied for a moment after. `onCopied` runs
+ * only once the clipboard took the value (a refused clipboard is not a copy).
+ */
+function CopyAction(props: { label: string; value: string; onCopied?: (() => void) | undefined }) {
+  const clipboard = useClipboard({ timeout: 1500 });
+  const { onCopied } = props;
+  useEffect(() => {
+    if (clipboard.copied) onCopied?.();
+  }, [clipboard.copied, onCopied]);
   return (
-    <CopyButton value={props.value}>
-      {({ copied, copy }) => (
-        <Button size="compact-xs" variant="light" onClick={copy} aria-label={`Copy ${props.label}`}>
-          {copied ? 'Copied' : 'Copy'}
-        </Button>
-      )}
-    </CopyButton>
+    <Button
+      size="compact-xs"
+      variant="light"
+      onClick={() => clipboard.copy(props.value)}
+      aria-label={`Copy ${props.label}`}
+    >
+      {clipboard.copied ? 'Copied' : 'Copy'}
+    </Button>
   );
 }
 
 /** A labelled value in monospace with a Copy button. */
-export function CopyValue(props: { label: string; value: string }) {
+export function CopyValue(props: { label: string; value: string; onCopied?: () => void }) {
   return (
     <Stack gap={2}>
       <Text size="sm" fw={500} component="div">
@@ -24,7 +35,7 @@ export function CopyValue(props: { label: string; value: string }) {
         <Code style={{ flex: 1, wordBreak: 'break-all' }} aria-label={props.label}>
           {props.value}
         </Code>
-        <CopyAction label={props.label} value={props.value} />
+        <CopyAction label={props.label} value={props.value} onCopied={props.onCopied} />
       </Group>
     </Stack>
   );

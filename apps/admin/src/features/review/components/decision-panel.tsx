@@ -1,8 +1,17 @@
 import { Alert, Button, Card, Group, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
-import { ApiError, ErrorAlert, fieldErrors, STATUS_LABELS, unwrap, useApi } from '@payerbox/web-kit';
+import {
+  ApiError,
+  ConfirmDialog,
+  ErrorAlert,
+  fieldErrors,
+  fieldMessage,
+  STATUS_LABELS,
+  unwrap,
+  useApi,
+} from '@payerbox/web-kit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { reviewQueries } from '../api/queries.ts';
 
 type Decision = 'approve' | 'reject' | 'deactivate';
@@ -29,9 +38,13 @@ function DecisionError(props: { error: unknown }) {
   return <ErrorAlert error={error} title="The decision was not recorded" />;
 }
 
+/** The reason the browser refuses before sending (Reject and Deactivate require one the developer can read). */
+const reasonError = (reason: string) => (reason.trim() === '' ? fieldMessage('reason', 'required') : undefined);
+
 /**
- * Approve (optional note), Reject (reason required) for a service under review; Deactivate an active one (reason
- * required, confirmed by typing the service's name). Shows the outcome, or who won when two admins decide at once.
+ * Approve (optional note), Reject (reason required, confirmed in a dialog) for a service under review; Deactivate an
+ * active one (reason required, confirmed by typing the service's name). Shows the outcome, or who won when two admins
+ * decide at once.
  */
 export function DecisionPanel(props: { service: BackendService }) {
   const { service } = props;
@@ -41,6 +54,10 @@ export function DecisionPanel(props: { service: BackendService }) {
   const [reason, setReason] = useState('');
   const [confirmName, setConfirmName] = useState('');
   const [outcome, setOutcome] = useState<Decision>();
+  const [confirmingReject, setConfirmingReject] = useState(false);
+  // Once a decision was refused for a missing reason, the reason's check follows the input live.
+  const [reasonRefused, setReasonRefused] = useState(false);
+  const reasonId = useId();
   const path = { path: { id: service.id } };
   const decide = useMutation({
     mutationFn: (decision: Decision) => {
@@ -60,16 +77,29 @@ export function DecisionPanel(props: { service: BackendService }) {
     },
     onSuccess: (updated, decision) => {
       setOutcome(decision);
+      setConfirmingReject(false);
       queryClient.setQueryData(reviewQueries.detail(api, service.id).queryKey, updated);
       void queryClient.invalidateQueries({ queryKey: ['admin'] });
     },
-    onError: () => void queryClient.invalidateQueries({ queryKey: reviewQueries.detail(api, service.id).queryKey }),
+    onError: () => {
+      // The panel says what went wrong (next to the reason, or who decided first), not the confirmation.
+      setConfirmingReject(false);
+      void queryClient.invalidateQueries({ queryKey: reviewQueries.detail(api, service.id).queryKey });
+    },
   });
   const errors = fieldErrors(decide.error);
+  const hasFieldErrors = Object.keys(errors).length > 0;
   const can = (action: Decision) => service.availableActions.includes(action);
   const submit = (decision: Decision) => (event: FormEvent) => {
     event.preventDefault();
-    decide.mutate(decision);
+    if (decision !== 'approve' && reasonError(reason)) {
+      setReasonRefused(true);
+      document.getElementById(reasonId)?.focus();
+      return;
+    }
+    // Reject ends the review, like Deactivate ends the service: it is asked for once more.
+    if (decision === 'reject') setConfirmingReject(true);
+    else decide.mutate(decision);
   };
 
   return (
@@ -83,7 +113,7 @@ export function DecisionPanel(props: { service: BackendService }) {
             {OUTCOMES[outcome]}
           </Alert>
         )}
-        {decide.isError && <DecisionError error={decide.error} />}
+        {decide.isError && !hasFieldErrors && <DecisionError error={decide.error} />}
         {can('approve') && (
           <form onSubmit={submit('approve')} aria-label="Approve" noValidate>
             <Stack gap="xs">
@@ -113,6 +143,7 @@ export function DecisionPanel(props: { service: BackendService }) {
           >
             <Stack gap="xs">
               <Textarea
+                id={reasonId}
                 label="Reason"
                 description="Required; the developer sees it"
                 required
@@ -121,7 +152,7 @@ export function DecisionPanel(props: { service: BackendService }) {
                 minRows={2}
                 value={reason}
                 onChange={(e) => setReason(e.currentTarget.value)}
-                error={errors.reason}
+                error={(reasonRefused ? reasonError(reason) : undefined) ?? errors.reason}
               />
               {can('deactivate') && (
                 <TextInput
@@ -140,7 +171,7 @@ export function DecisionPanel(props: { service: BackendService }) {
                   <Button
                     type="submit"
                     color="red"
-                    disabled={confirmName !== service.name || reason.trim() === ''}
+                    disabled={confirmName !== service.name}
                     loading={decide.isPending && decide.variables === 'deactivate'}
                   >
                     Deactivate
@@ -153,6 +184,16 @@ export function DecisionPanel(props: { service: BackendService }) {
         {!can('approve') && !can('reject') && !can('deactivate') && !outcome && (
           <Alert color="gray">No decision is open: the service is {STATUS_LABELS[service.status]}.</Alert>
         )}
+        <ConfirmDialog
+          opened={confirmingReject}
+          title="Reject this service?"
+          confirmLabel="Reject"
+          pending={decide.isPending && decide.variables === 'reject'}
+          onConfirm={() => decide.mutate('reject')}
+          onClose={() => setConfirmingReject(false)}
+        >
+          {`"${service.name}" will not go to production. Its developer sees your reason on the service page.`}
+        </ConfirmDialog>
       </Stack>
     </Card>
   );

@@ -1,20 +1,33 @@
-import { Button, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
 import type { ApiToken } from '@payerbox/api-client';
 import {
   ConfirmDialog,
+  CountedTextInput,
   ErrorAlert,
   fieldErrors,
+  fieldMessage,
   formatDateTime,
   QueryView,
   ShownOnceDialog,
   type Tone,
   ToneBadge,
+  textLength,
   unwrap,
   useApi,
 } from '@payerbox/web-kit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { apiTokenQueries } from '../api/queries.ts';
+
+/** The API's limit on a token name (`maxLength` in the registration service's api-tokens schemas). */
+const TOKEN_NAME_MAX = 100;
+
+/** The name the browser refuses before sending, with the sentence the API's refusal would get. */
+function tokenNameError(name: string): string | undefined {
+  if (name.trim() === '') return fieldMessage('name', 'required');
+  if (textLength(name) > TOKEN_NAME_MAX) return fieldMessage('name', 'maxLength', TOKEN_NAME_MAX);
+  return undefined;
+}
 
 function tokenState(token: ApiToken): { label: string; color: Tone } {
   if (token.revokedAt) return { label: 'Revoked', color: 'gray' };
@@ -26,6 +39,7 @@ function CreateTokenForm() {
   const api = useApi();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
+  const nameInputId = useId();
   const [days, setDays] = useState<number | string>(90);
   const [issued, setIssued] = useState<string>();
   const create = useMutation({
@@ -41,23 +55,33 @@ function CreateTokenForm() {
       void queryClient.invalidateQueries({ queryKey: apiTokenQueries.all });
     },
   });
+  // Once a submit was refused here, the name's check follows the input live.
+  const [refused, setRefused] = useState(false);
   const errors = fieldErrors(create.error);
+  const nameError = (refused ? tokenNameError(name) : undefined) ?? errors.name;
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (tokenNameError(name)) {
+      setRefused(true);
+      document.getElementById(nameInputId)?.focus();
+      return;
+    }
     create.mutate();
   };
   return (
     <form onSubmit={submit} aria-label="Create an API token" noValidate>
       <Stack gap="sm" maw={640}>
         <Group align="flex-start">
-          <TextInput
+          <CountedTextInput
+            id={nameInputId}
             label="Token name"
             description="Where you will use it, e.g. CI pipeline"
             required
-            maxLength={100}
+            field="name"
+            max={TOKEN_NAME_MAX}
             value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={errors.name}
+            onChange={setName}
+            error={nameError}
             style={{ flex: 1 }}
           />
           <NumberInput
@@ -83,8 +107,9 @@ function CreateTokenForm() {
         title="Your new API token"
         warning="This token will not be shown again"
         explanation="Copy it now. Use it as “Authorization: Bearer …” with the portal's API; revoke it here when it is no longer needed."
-        values={issued ? [{ label: 'API token', value: issued }] : []}
+        values={issued ? [{ label: 'API token', value: issued, once: true }] : []}
         acknowledge="I have saved the token"
+        confirmation="I have stored the API token somewhere safe"
         onClose={() => setIssued(undefined)}
       />
     </form>

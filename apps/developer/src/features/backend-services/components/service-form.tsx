@@ -3,6 +3,7 @@ import type { BackendService, JwksReport } from '@payerbox/api-client';
 import type { AuthMethod } from '@payerbox/domain';
 import {
   ApiError,
+  CountedTextInput,
   describeError,
   fieldErrors,
   flattenOrganizations,
@@ -12,9 +13,10 @@ import {
   useApi,
 } from '@payerbox/web-kit';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 
 import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
+import { NAME_MAX, serviceFormErrors } from './service-form-checks.ts';
 
 export interface ServiceFormValues {
   readonly name: string;
@@ -35,7 +37,8 @@ function reportOf(error: unknown): JwksReport | undefined {
 
 /**
  * The service details form of Register New and Edit: name, description, authentication method (JWKS URI with its
- * Check button, or client secret) and the scope builder. API field errors appear next to their fields.
+ * Check button, or client secret) and the scope builder. Required fields are checked before sending (and then live
+ * as the user corrects them); API field errors appear next to their fields, as sentences.
  */
 export function ServiceForm(props: {
   initial?: BackendService;
@@ -59,36 +62,52 @@ export function ServiceForm(props: {
   const check = useMutation({
     mutationFn: (uri: string) => unwrap(api.POST('/api/v1/jwks-checks', { body: { jwksUri: uri } })),
   });
-  const errors = fieldErrors(props.error);
+  const values: ServiceFormValues = {
+    name,
+    description,
+    authMethod,
+    jwksUri,
+    scopeVersion: scopeDraft.version,
+    scopes: scopesOf(scopeDraft),
+    organizationId: organizations.data?.enabled ? organizationId : null,
+  };
+  // Once a submit was refused here, the browser's own findings follow the input live.
+  const [attempts, setAttempts] = useState(0);
+  const ownErrors = attempts > 0 ? serviceFormErrors(values, organizations.data?.enabled === true) : {};
+  const apiErrors = fieldErrors(props.error);
+  const errors = { ...apiErrors, ...ownErrors };
   const checkErrors = fieldErrors(check.error);
   const savedReport = reportOf(props.error);
   const report = check.data ?? savedReport;
   const otherError =
-    props.error && Object.keys(errors).length === 0 && !savedReport ? describeError(props.error) : undefined;
+    props.error && Object.keys(apiErrors).length === 0 && !savedReport ? describeError(props.error) : undefined;
+
+  // After a refused submit, focus goes to the first field that says what is wrong.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (attempts > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [attempts]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    props.onSubmit({
-      name,
-      description,
-      authMethod,
-      jwksUri,
-      scopeVersion: scopeDraft.version,
-      scopes: scopesOf(scopeDraft),
-      organizationId: organizations.data?.enabled ? organizationId : null,
-    });
+    if (Object.keys(serviceFormErrors(values, organizations.data?.enabled === true)).length > 0) {
+      setAttempts((count) => count + 1);
+      return;
+    }
+    props.onSubmit(values);
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Service details">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Service details">
       <Stack gap="md" maw={860}>
-        <TextInput
+        <CountedTextInput
           label="Name"
           description="Shown to reviewers and in your dashboard"
           required
-          maxLength={100}
+          field="name"
+          max={NAME_MAX}
           value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
+          onChange={setName}
           error={errors.name}
         />
         <Textarea
