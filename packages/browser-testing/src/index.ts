@@ -9,6 +9,7 @@ export {
   type Violation,
 } from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
+export { layoutFindings, VIEWPORTS, type Viewport } from './layout.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,

@@ -6,6 +6,7 @@ import {
   fieldErrors,
   formatDateTime,
   QueryView,
+  ScrollTable,
   ShownOnceDialog,
   type Tone,
   ToneBadge,
@@ -105,7 +106,7 @@ function TokenTable(props: { tokens: readonly ApiToken[] }) {
   if (props.tokens.length === 0) return <Text c="dimmed">You have no API tokens.</Text>;
   return (
     <>
-      <Table withTableBorder striped aria-label="Your API tokens">
+      <ScrollTable withTableBorder striped aria-label="Your API tokens">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
@@ -153,7 +154,7 @@ function TokenTable(props: { tokens: readonly ApiToken[] }) {
             );
           })}
         </Table.Tbody>
-      </Table>
+      </ScrollTable>
       <ConfirmDialog
         opened={revoking !== undefined}
         title="Revoke this token?"
