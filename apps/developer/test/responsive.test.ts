@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  followNavigationLink,
   type JwksServer,
   layoutFindings,
   type Page,
@@ -61,20 +62,6 @@ async function servicesInEachStatus(): Promise<{ underReview: string }> {
 
 let services: Promise<{ underReview: string }> | undefined;
 
-/** How far the main navigation's right edge is into the window: 0 or less once it has slid away. */
-function navigationRight(page: Page): Promise<number> {
-  return page.getByRole('navigation', { name: 'Main' }).evaluate((nav: any) => nav.getBoundingClientRect().right);
-}
-
-/** Waits until the navigation has slid fully in (`shown`) or fully out of the window. */
-async function navigationSettles(page: Page, shown: boolean): Promise<void> {
-  await page.waitForFunction((shown) => {
-    const nav = (globalThis as any).document.querySelector('nav[aria-label="Main"]');
-    const { left, right } = nav.getBoundingClientRect();
-    return shown ? left >= 0 && right > 0 : right <= 0;
-  }, shown);
-}
-
 /** The checks every page gets at every size: layout, accessibility and a screenshot. */
 async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
   t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
@@ -96,22 +83,17 @@ for (const viewport of Object.values(VIEWPORTS)) {
     }
     await checkPage(t, page, viewport, 'dashboard');
 
-    const burger = page.getByRole('button', { name: 'Open navigation' });
-    if (narrow) {
-      t.ok((await navigationRight(page)) <= 0, 'the navigation starts closed and leaves the page to the content');
-      await burger.click();
-      await navigationSettles(page, true);
-      await page.getByRole('button', { name: 'Close navigation', expanded: true }).waitFor();
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
-      await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
-      await navigationSettles(page, false);
-      t.equal(await burger.getAttribute('aria-expanded'), 'false', 'choosing a page closes the navigation');
-    } else {
-      t.notOk(await burger.isVisible(), 'a desktop window has no burger button');
-      t.ok((await navigationRight(page)) > 0, 'and shows the navigation beside the page');
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
-      await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
-    }
+    const visit = await followNavigationLink(page, 'API tokens');
+    await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+    t.same(
+      visit,
+      narrow
+        ? { shownAtFirst: false, throughBurger: true, shownAfter: false }
+        : { shownAtFirst: true, throughBurger: false, shownAfter: true },
+      narrow
+        ? 'the navigation starts closed, opens with the burger and closes once a page is chosen'
+        : 'a wide window shows the navigation beside the page, without a burger',
+    );
     await page.getByRole('table', { name: 'Your API tokens' }).waitFor();
     await checkPage(t, page, viewport, 'api-tokens');
 

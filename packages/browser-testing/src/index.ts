@@ -9,7 +9,15 @@ export {
   type Violation,
 } from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
-export { layoutFindings, VIEWPORTS, type Viewport } from './layout.ts';
+export {
+  followNavigationLink,
+  layoutFindings,
+  type NavigationVisit,
+  navigationInView,
+  navigationSettles,
+  VIEWPORTS,
+  type Viewport,
+} from './layout.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,

@@ -57,3 +57,55 @@ export async function layoutFindings(page: Page): Promise<string[]> {
     return findings;
   });
 }
+
+/**
+ * Whether the navigation landmark named `name` (default `Main`) is on screen: a drawer that has slid out of a narrow
+ * window is still in the document and "visible" to Playwright, so this looks at where it is.
+ */
+export async function navigationInView(page: Page, name = 'Main'): Promise<boolean> {
+  const nav = page.getByRole('navigation', { name, exact: true });
+  return nav.evaluate((element: any) => element.getBoundingClientRect().right > 0);
+}
+
+/** Waits until the navigation named `name` has slid fully into the window (`shown`) or fully out of it. */
+export async function navigationSettles(page: Page, shown: boolean, name = 'Main'): Promise<void> {
+  const nav = page.getByRole('navigation', { name, exact: true });
+  const handle = await nav.elementHandle();
+  await page.waitForFunction(
+    ({ element, shown }: { element: any; shown: boolean }) => {
+      const { left, right } = element.getBoundingClientRect();
+      return shown ? left >= 0 && right > 0 : right <= 0;
+    },
+    { element: handle, shown },
+  );
+  await handle?.dispose();
+}
+
+/** What a person saw while following a link of the main navigation ({@link followNavigationLink}). */
+export interface NavigationVisit {
+  /** The navigation was on screen before anything was pressed (beside the page, on a wide window). */
+  readonly shownAtFirst: boolean;
+  /** The link had to be reached through the burger button ("Open navigation"), which then said "Close navigation". */
+  readonly throughBurger: boolean;
+  /** The navigation was on screen once the link was followed (false: it slid away, leaving the page to the content). */
+  readonly shownAfter: boolean;
+}
+
+/**
+ * Follows the link named `link` in the main navigation as a person does at the window's size: where the navigation is
+ * off screen, opens it with the burger button first and waits for it to slide in; after the click, waits for it to
+ * slide out again (failing if it stays).
+ */
+export async function followNavigationLink(page: Page, link: string): Promise<NavigationVisit> {
+  const shownAtFirst = await navigationInView(page);
+  const burger = page.getByRole('button', { name: 'Open navigation' });
+  const throughBurger = !shownAtFirst && (await burger.isVisible());
+  if (throughBurger) {
+    await burger.click();
+    await page.getByRole('button', { name: 'Close navigation', expanded: true }).waitFor();
+    await navigationSettles(page, true);
+  }
+  await page.getByRole('navigation', { name: 'Main', exact: true }).getByRole('link', { name: link }).click();
+  if (throughBurger) await navigationSettles(page, false);
+  return { shownAtFirst, throughBurger, shownAfter: await navigationInView(page) };
+}
