@@ -44,7 +44,7 @@ export async function layoutFindings(page: Page): Promise<string[]> {
           .slice(0, 5)
           .map(
             (element: any) =>
-              `${element.tagName.toLowerCase()}.${String(element.className).split(' ')[0]} "${(element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`,
+              `${element.tagName.toLowerCase()}${element.classList.length > 0 ? `.${element.classList[0]}` : ''} "${(element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`,
           )
           .join(', ')}`,
       );
