@@ -10,6 +10,15 @@ export {
 } from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
+  followNavigationLink,
+  layoutFindings,
+  type NavigationVisit,
+  navigationInView,
+  navigationSettles,
+  VIEWPORTS,
+  type Viewport,
+} from './layout.ts';
+export {
   type BrowserPortal,
   type BrowserPortalOptions,
   type PageOptions,

@@ -1,5 +1,5 @@
 import type { Frame, Page, Response } from 'playwright-core';
-import type { BrowserPortal, PortalAccount } from './portal.ts';
+import type { BrowserPortal, PageOptions, PortalAccount } from './portal.ts';
 
 /** Each step of a sign-in (reaching the form, coming back, the SPA seeing its session) gets this long. */
 const STEP_TIMEOUT_MS = 15_000;
@@ -144,9 +144,14 @@ export async function signIn(page: Page, portal: BrowserPortal, account: PortalA
   }
 }
 
-/** A new page (fresh cookies) signed in as `account` and showing `path`. */
-export async function signedInPage(portal: BrowserPortal, account: PortalAccount, path = '/'): Promise<Page> {
-  const page = await portal.newPage();
+/** A new page (fresh cookies) signed in as `account` and showing `path`; `options` set e.g. its viewport. */
+export async function signedInPage(
+  portal: BrowserPortal,
+  account: PortalAccount,
+  path = '/',
+  options: PageOptions = {},
+): Promise<Page> {
+  const page = await portal.newPage(options);
   await signIn(page, portal, account, path);
   return page;
 }

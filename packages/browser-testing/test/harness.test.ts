@@ -6,6 +6,8 @@ import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import t from 'tap';
 import {
   type BrowserPortal,
+  layoutFindings,
+  navigationInView,
   type Page,
   SCREENSHOT_DIR,
   saveScreenshot,
@@ -13,6 +15,7 @@ import {
   signIn,
   startBrowserPortal,
   startJwksServer,
+  VIEWPORTS,
 } from '../src/index.ts';
 
 /**
@@ -174,6 +177,35 @@ t.test('saves a full-page PNG screenshot under test-artifacts', async (t) => {
   t.same([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
   t.ok(png.length > 1_000);
 });
+
+t.test(
+  'names what makes a phone window scroll sideways and which badge is cut, but not a table in its box',
+  async (t) => {
+    const page = await portal.newPage({ viewport: VIEWPORTS.phone });
+    t.teardown(() => page.close());
+    t.same(page.viewportSize(), { width: 390, height: 844 }, 'the page has the phone size');
+    const wideTable = `<table><tr><td style="white-space: nowrap">${'wide cell '.repeat(20)}</td></tr></table>`;
+    const badge = (width: string) =>
+      `<span class="mantine-Badge-label" style="display: inline-block; width: ${width}; overflow: hidden; ` +
+      'white-space: nowrap; text-overflow: ellipsis">Under Review</span>';
+    await page.setContent(
+      `<!DOCTYPE html><html lang="en"><body style="margin: 0"><main>${wideTable}${badge('30px')}</main></body></html>`,
+    );
+    const findings = await layoutFindings(page);
+    t.equal(findings.length, 2, findings.join('\n'));
+    t.match(findings[0], /^the page is \d+ px wide in a 390 px window: table/, 'names the element that sticks out');
+    t.match(findings[1], /^the badge "Under Review" is cut to 30 of its \d+ px$/);
+
+    await page.setContent(
+      `<!DOCTYPE html><html lang="en"><body style="margin: 0"><main>` +
+        `<div data-table-scroll style="overflow-x: auto">${wideTable}</div>${badge('auto')}` +
+        `<nav aria-label="Main" style="position: fixed; left: 0; width: 200px; transform: translateX(-100%)"></nav>` +
+        '</main></body></html>',
+    );
+    t.same(await layoutFindings(page), [], 'a table scrolling in its own box and a whole badge are fine');
+    t.notOk(await navigationInView(page), 'a navigation slid out of the window is not in view');
+  },
+);
 
 t.test('serves a JWKS whose key verifies what the private key signs', async (t) => {
   const jwks = await startJwksServer();

@@ -10,6 +10,7 @@ export { EventTimeline, TimelineSection } from './components/event-timeline.tsx'
 export { JwksReportView } from './components/jwks-report-view.tsx';
 export { ErrorAlert, FullPageError, FullPageLoader, NotFoundPage, QueryView } from './components/page-states.tsx';
 export { RouteError } from './components/route-error.tsx';
+export { ScrollTable } from './components/scroll-table.tsx';
 export {
   ServiceFilterBar,
   type ServiceListFilter,

@@ -1,6 +1,7 @@
 import { Alert, List, Stack, Table, Text } from '@mantine/core';
 import type { JwksReport } from '@payerbox/api-client';
 import { formatDateTime } from '../format.ts';
+import { ScrollTable } from './scroll-table.tsx';
 import { type Tone, ToneBadge } from './status-badge.tsx';
 
 type KeyReport = JwksReport['keys'][number];
@@ -40,7 +41,7 @@ export function JwksReportView(props: { report: JwksReport }) {
         )}
       </Alert>
       {report.keys.length > 0 && (
-        <Table withTableBorder striped>
+        <ScrollTable withTableBorder striped aria-label="Keys in the key set">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Key</Table.Th>
@@ -67,7 +68,7 @@ export function JwksReportView(props: { report: JwksReport }) {
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
+        </ScrollTable>
       )}
     </Stack>
   );

@@ -4,6 +4,7 @@ import type { UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ErrorAlert, FullPageLoader } from './page-states.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
 /** A column of a service table: its header and how a service fills its cell. */
@@ -58,7 +59,7 @@ export function ServiceTable(props: {
   }
   return (
     <Stack>
-      <Table striped highlightOnHover withTableBorder aria-label={props.label}>
+      <ScrollTable striped highlightOnHover withTableBorder aria-label={props.label}>
         <Table.Thead>
           <Table.Tr>
             {props.columns.map((column) => (
@@ -75,7 +76,7 @@ export function ServiceTable(props: {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ScrollTable>
       {query.isFetchNextPageError && <ErrorAlert error={query.error} onRetry={() => query.fetchNextPage()} />}
       {query.hasNextPage && (
         <Group>

@@ -20,10 +20,20 @@ const STATUS_COLORS: Record<ServiceStatus, Tone> = {
 
 export type Tone = 'gray' | 'yellow' | 'green' | 'red' | 'blue';
 
-/** A light badge in one of the portal's tones (the theme keeps its text contrast at WCAG AA). */
+/**
+ * Mantine cuts a badge's label with an ellipsis once its container is narrower than the text ("UNDER…" in a table
+ * column squeezed by a long name). A status that cannot be read is worse than a wider column: the label keeps its full
+ * width, and a table too narrow for it scrolls sideways instead.
+ */
+const UNCUT = {
+  root: { overflow: 'visible', flexShrink: 0, maxWidth: 'none' },
+  label: { overflow: 'visible', textOverflow: 'clip' },
+} as const;
+
+/** A light badge in one of the portal's tones (the theme keeps its text contrast at WCAG AA); never truncated. */
 export function ToneBadge(props: { tone: Tone; children: string }) {
   return (
-    <Badge color={props.tone} variant="light">
+    <Badge color={props.tone} variant="light" styles={UNCUT}>
       {props.children}
     </Badge>
   );

@@ -1,7 +1,14 @@
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
 import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
-import { describeEventStatus, ErrorAlert, FullPageLoader, formatDateTime, useApi } from '@payerbox/web-kit';
+import {
+  describeEventStatus,
+  ErrorAlert,
+  FullPageLoader,
+  formatDateTime,
+  ScrollTable,
+  useApi,
+} from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -128,7 +135,7 @@ export function AuditLogPage() {
         <Text c="dimmed">No event matches this filter.</Text>
       ) : (
         <>
-          <Table striped withTableBorder aria-label="Audit events">
+          <ScrollTable striped withTableBorder aria-label="Audit events">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>When</Table.Th>
@@ -144,7 +151,7 @@ export function AuditLogPage() {
                 <EventRow key={event.id} event={event} onFilter={setFilter} />
               ))}
             </Table.Tbody>
-          </Table>
+          </ScrollTable>
           {events.isFetchNextPageError && <ErrorAlert error={events.error} onRetry={() => events.fetchNextPage()} />}
           {events.hasNextPage && (
             <Group>

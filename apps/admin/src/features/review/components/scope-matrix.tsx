@@ -1,7 +1,7 @@
 import { Alert, Group, Table, Text } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import { grantsOf, type Permission, SCOPE_OPERATIONS } from '@payerbox/domain';
-import { ToneBadge } from '@payerbox/web-kit';
+import { ScrollTable, ToneBadge } from '@payerbox/web-kit';
 
 const WRITES: readonly Permission[] = ['c', 'u', 'd'];
 
@@ -23,7 +23,7 @@ export function ScopeMatrix(props: { service: BackendService }) {
           . Check that the description justifies it.
         </Alert>
       )}
-      <Table withTableBorder aria-label="Scopes by resource and operation">
+      <ScrollTable withTableBorder aria-label="Scopes by resource and operation">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Resource</Table.Th>
@@ -66,7 +66,7 @@ export function ScopeMatrix(props: { service: BackendService }) {
             </Table.Tr>
           ))}
         </Table.Tbody>
-      </Table>
+      </ScrollTable>
     </>
   );
 }

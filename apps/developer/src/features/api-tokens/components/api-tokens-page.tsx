@@ -8,6 +8,7 @@ import {
   fieldMessage,
   formatDateTime,
   QueryView,
+  ScrollTable,
   ShownOnceDialog,
   type Tone,
   ToneBadge,
@@ -130,7 +131,7 @@ function TokenTable(props: { tokens: readonly ApiToken[] }) {
   if (props.tokens.length === 0) return <Text c="dimmed">You have no API tokens.</Text>;
   return (
     <>
-      <Table withTableBorder striped aria-label="Your API tokens">
+      <ScrollTable withTableBorder striped aria-label="Your API tokens">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
@@ -178,7 +179,7 @@ function TokenTable(props: { tokens: readonly ApiToken[] }) {
             );
           })}
         </Table.Tbody>
-      </Table>
+      </ScrollTable>
       <ConfirmDialog
         opened={revoking !== undefined}
         title="Revoke this token?"

@@ -1,0 +1,93 @@
+import {
+  accessibilityFindings,
+  followNavigationLink,
+  layoutFindings,
+  type Page,
+  portalForTests,
+  saveScreenshot,
+  signedInPage,
+  VIEWPORTS,
+  type Viewport,
+} from '@payerbox/browser-testing';
+import t, { type Test } from 'tap';
+
+const portal = portalForTests(t, { apps: ['admin'] });
+
+// Names long enough to wrap in the list's Name column, which is what squeezed the status badges to "UNDER…".
+const LONG_NAMES = {
+  waiting: 'Prior authorization bridge between the utilization management system and the payer',
+  active: 'Member eligibility and coverage synchronisation for the partner pharmacy benefit manager',
+};
+
+/** Two submitted services of a developer, one of them approved: the queue, the list and the audit log have rows. */
+async function servicesToReview(): Promise<{ waiting: string }> {
+  const developer = portal().accounts.developer;
+  const submitted = async (name: string) => {
+    const created = await developer.api('POST', '/backend-services', {
+      name,
+      description: `${name}: a service of the responsive layout test`,
+      authMethod: 'client_secret',
+      scopeVersion: 'v2',
+      scopes: ['system/*.rs', 'system/Observation.cud'],
+    });
+    if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    const submit = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
+    if (submit.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submit.body)}`);
+    return created.body.id as string;
+  };
+  const [waiting, active] = await Promise.all([submitted(LONG_NAMES.waiting), submitted(LONG_NAMES.active)]);
+  const approved = await portal().accounts.admin.api('POST', `/admin/backend-services/${active}/approve`, {});
+  if (approved.status !== 200) throw new Error(`approve failed: ${JSON.stringify(approved.body)}`);
+  await portal().stack.waitForEnvironment(waiting, 'sandbox', 'ready');
+  return { waiting };
+}
+
+let services: Promise<{ waiting: string }> | undefined;
+
+/** The checks every page gets at every size: layout, accessibility and a screenshot. */
+async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
+  t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
+  t.same(await accessibilityFindings(page), [], `${name} at ${viewport.name}: no serious or critical axe violation`);
+  await saveScreenshot(page, `admin-${name}-${viewport.name}`);
+}
+
+for (const viewport of Object.values(VIEWPORTS)) {
+  t.test(`uses the whole admin portal in a ${viewport.name} window`, async (t) => {
+    services ??= servicesToReview();
+    const { waiting } = await services;
+    const narrow = viewport.width < VIEWPORTS.desktop.width;
+    const page = await signedInPage(portal(), portal().accounts.admin, '/admin/', { viewport });
+
+    await page
+      .getByRole('table', { name: 'Services under review' })
+      .getByRole('link', { name: LONG_NAMES.waiting })
+      .waitFor();
+    await checkPage(t, page, viewport, 'review-queue');
+
+    const visit = await followNavigationLink(page, 'All services');
+    t.same(
+      visit,
+      narrow
+        ? { shownAtFirst: false, throughBurger: true, shownAfter: false }
+        : { shownAtFirst: true, throughBurger: false, shownAfter: true },
+      narrow
+        ? 'the navigation starts closed, opens with the burger and closes once a page is chosen'
+        : 'a wide window shows the navigation beside the page, without a burger',
+    );
+    const list = page.getByRole('table', { name: 'All services' });
+    for (const status of ['Under Review', 'Active']) await list.getByText(status, { exact: true }).waitFor();
+    await checkPage(t, page, viewport, 'services');
+
+    await page.goto(`${portal().url}/admin/services/${waiting}`);
+    await page.getByRole('heading', { name: LONG_NAMES.waiting }).waitFor();
+    await page.getByRole('table', { name: 'Scopes by resource and operation' }).waitFor();
+    await page.getByRole('region', { name: 'Sandbox' }).getByText('Ready', { exact: true }).waitFor();
+    await checkPage(t, page, viewport, 'review');
+
+    await followNavigationLink(page, 'Audit log');
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Audit events' }).getByText(LONG_NAMES.active).first().waitFor();
+    await checkPage(t, page, viewport, 'audit-log');
+    await page.close();
+  });
+}

@@ -1,0 +1,114 @@
+import {
+  accessibilityFindings,
+  followNavigationLink,
+  type JwksServer,
+  layoutFindings,
+  type Page,
+  portalForTests,
+  saveScreenshot,
+  signedInPage,
+  startJwksServer,
+  VIEWPORTS,
+  type Viewport,
+} from '@payerbox/browser-testing';
+import t, { type Test } from 'tap';
+
+const portal = portalForTests(t, { apps: ['developer'] });
+let jwks: JwksServer;
+t.before(async () => {
+  jwks = await startJwksServer();
+});
+t.teardown(async () => {
+  await jwks?.close();
+});
+
+// Names long enough to wrap in the dashboard's Name column, which is what squeezed the status badges to "UNDER…".
+const LONG_NAMES = {
+  draft: 'Nightly claims reconciliation export for the regional care management programme',
+  underReview: 'Prior authorization bridge between the utilization management system and the payer',
+  active: 'Member eligibility and coverage synchronisation for the partner pharmacy benefit manager',
+};
+
+/** Three services of the developer, one in each status a developer sees most: Draft, Under Review and Active. */
+async function servicesInEachStatus(): Promise<{ underReview: string }> {
+  const developer = portal().accounts.developer;
+  const create = async (name: string) => {
+    const created = await developer.api('POST', '/backend-services', {
+      name,
+      description: `${name}: a service of the responsive layout test`,
+      authMethod: 'jwks_uri',
+      jwksUri: jwks.url,
+      scopeVersion: 'v2',
+      scopes: ['system/Patient.rs', 'system/Observation.r'],
+    });
+    if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    return created.body.id as string;
+  };
+  const submit = async (id: string) => {
+    const submitted = await developer.api('POST', `/backend-services/${id}/submit`);
+    if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+  };
+  const [, underReview, active] = await Promise.all([
+    create(LONG_NAMES.draft),
+    create(LONG_NAMES.underReview),
+    create(LONG_NAMES.active),
+  ]);
+  await Promise.all([submit(underReview), submit(active)]);
+  const approved = await portal().stack.admin.api('POST', `/admin/backend-services/${active}/approve`, {});
+  if (approved.status !== 200) throw new Error(`approve failed: ${JSON.stringify(approved.body)}`);
+  await portal().stack.waitForEnvironment(underReview, 'sandbox', 'ready');
+  return { underReview };
+}
+
+let services: Promise<{ underReview: string }> | undefined;
+
+/** The checks every page gets at every size: layout, accessibility and a screenshot. */
+async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
+  t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
+  t.same(await accessibilityFindings(page), [], `${name} at ${viewport.name}: no serious or critical axe violation`);
+  await saveScreenshot(page, `developer-${name}-${viewport.name}`);
+}
+
+for (const viewport of Object.values(VIEWPORTS)) {
+  t.test(`uses the whole developer portal in a ${viewport.name} window`, async (t) => {
+    services ??= servicesInEachStatus();
+    const { underReview } = await services;
+    const narrow = viewport.width < VIEWPORTS.desktop.width;
+    const page = await signedInPage(portal(), portal().accounts.developer, '/', { viewport });
+
+    const table = page.getByRole('table', { name: 'Your Backend Services' });
+    for (const name of Object.values(LONG_NAMES)) await table.getByRole('link', { name }).waitFor();
+    for (const status of ['Draft', 'Under Review', 'Active']) {
+      await table.getByText(status, { exact: true }).waitFor();
+    }
+    await checkPage(t, page, viewport, 'dashboard');
+
+    const visit = await followNavigationLink(page, 'API tokens');
+    await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+    t.same(
+      visit,
+      narrow
+        ? { shownAtFirst: false, throughBurger: true, shownAfter: false }
+        : { shownAtFirst: true, throughBurger: false, shownAfter: true },
+      narrow
+        ? 'the navigation starts closed, opens with the burger and closes once a page is chosen'
+        : 'a wide window shows the navigation beside the page, without a burger',
+    );
+    await page.getByRole('table', { name: 'Your API tokens' }).waitFor();
+    await checkPage(t, page, viewport, 'api-tokens');
+
+    await page.goto(`${portal().url}/services/new`);
+    await page.getByRole('heading', { name: 'Register a Backend Service' }).waitFor();
+    await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks.url);
+    await page.getByRole('button', { name: 'Check' }).click();
+    const keys = page.getByRole('table', { name: 'Keys in the key set' });
+    await keys.getByText('Usable', { exact: true }).waitFor();
+    await checkPage(t, page, viewport, 'register');
+
+    await page.goto(`${portal().url}/services/${underReview}`);
+    await page.getByRole('heading', { name: LONG_NAMES.underReview }).waitFor();
+    await page.getByRole('region', { name: 'Token request examples' }).waitFor();
+    await checkPage(t, page, viewport, 'service');
+    await page.close();
+  });
+}
