@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  expectedNavigationVisit,
   followNavigationLink,
   layoutFindings,
   type Page,
@@ -55,7 +56,6 @@ for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole admin portal in a ${viewport.name} window`, async (t) => {
     services ??= servicesToReview();
     const { waiting } = await services;
-    const narrow = viewport.width < VIEWPORTS.desktop.width;
     const page = await signedInPage(portal(), portal().accounts.admin, '/admin/', { viewport });
 
     await page
@@ -65,15 +65,8 @@ for (const viewport of Object.values(VIEWPORTS)) {
     await checkPage(t, page, viewport, 'review-queue');
 
     const visit = await followNavigationLink(page, 'All services');
-    t.same(
-      visit,
-      narrow
-        ? { shownAtFirst: false, throughBurger: true, shownAfter: false }
-        : { shownAtFirst: true, throughBurger: false, shownAfter: true },
-      narrow
-        ? 'the navigation starts closed, opens with the burger and closes once a page is chosen'
-        : 'a wide window shows the navigation beside the page, without a burger',
-    );
+    const expected = expectedNavigationVisit(viewport);
+    t.same(visit, expected.visit, expected.meaning);
     const list = page.getByRole('table', { name: 'All services' });
     for (const status of ['Under Review', 'Active']) await list.getByText(status, { exact: true }).waitFor();
     await checkPage(t, page, viewport, 'services');

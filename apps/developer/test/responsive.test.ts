@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  expectedNavigationVisit,
   followNavigationLink,
   type JwksServer,
   layoutFindings,
@@ -73,7 +74,6 @@ for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole developer portal in a ${viewport.name} window`, async (t) => {
     services ??= servicesInEachStatus();
     const { underReview } = await services;
-    const narrow = viewport.width < VIEWPORTS.desktop.width;
     const page = await signedInPage(portal(), portal().accounts.developer, '/', { viewport });
 
     const table = page.getByRole('table', { name: 'Your Backend Services' });
@@ -85,15 +85,8 @@ for (const viewport of Object.values(VIEWPORTS)) {
 
     const visit = await followNavigationLink(page, 'API tokens');
     await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
-    t.same(
-      visit,
-      narrow
-        ? { shownAtFirst: false, throughBurger: true, shownAfter: false }
-        : { shownAtFirst: true, throughBurger: false, shownAfter: true },
-      narrow
-        ? 'the navigation starts closed, opens with the burger and closes once a page is chosen'
-        : 'a wide window shows the navigation beside the page, without a burger',
-    );
+    const expected = expectedNavigationVisit(viewport);
+    t.same(visit, expected.visit, expected.meaning);
     await page.getByRole('table', { name: 'Your API tokens' }).waitFor();
     await checkPage(t, page, viewport, 'api-tokens');
 

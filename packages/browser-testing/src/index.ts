@@ -10,6 +10,7 @@ export {
 } from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
+  expectedNavigationVisit,
   followNavigationLink,
   layoutFindings,
   type NavigationVisit,

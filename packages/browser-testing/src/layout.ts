@@ -109,3 +109,20 @@ export async function followNavigationLink(page: Page, link: string): Promise<Na
   if (throughBurger) await navigationSettles(page, false);
   return { shownAtFirst, throughBurger, shownAfter: await navigationInView(page) };
 }
+
+/**
+ * The {@link NavigationVisit} a window of this size must give, and what it means: below the desktop width the
+ * navigation is a drawer that starts closed, opens with the burger and closes once a page is chosen; a wide window
+ * shows it beside the page, without a burger.
+ */
+export function expectedNavigationVisit(viewport: Viewport): { visit: NavigationVisit; meaning: string } {
+  return viewport.width < VIEWPORTS.desktop.width
+    ? {
+        visit: { shownAtFirst: false, throughBurger: true, shownAfter: false },
+        meaning: 'the navigation starts closed, opens with the burger and closes once a page is chosen',
+      }
+    : {
+        visit: { shownAtFirst: true, throughBurger: false, shownAfter: true },
+        meaning: 'a wide window shows the navigation beside the page, without a burger',
+      };
+}
