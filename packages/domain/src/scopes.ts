@@ -189,3 +189,60 @@ export function buildScope(
   const writes = granted.has('c') || granted.has('u') || granted.has('d');
   return `system/${resource}.${reads && writes ? '*' : reads ? 'read' : 'write'}`;
 }
+
+/**
+ * The permissions that come with `permission` in `version`: itself in v2; in v1 its whole group, because a v1 scope
+ * only says read (Read and Search) or write (Create, Update and Delete).
+ */
+export function permissionGroup(version: ScopeVersion, permission: Permission): readonly Permission[] {
+  switch (version) {
+    case 'v2':
+      return [permission];
+    case 'v1':
+      return (
+        (['read', 'write'] as const).map((name) => V1_PERMISSIONS[name] ?? []).find((g) => g.includes(permission)) ?? []
+      );
+    default:
+      return version satisfies never;
+  }
+}
+
+/** What the scope built from `permissions` (see `buildScope`) really grants, in c r u d s order. */
+export function grantedPermissions(version: ScopeVersion, permissions: readonly Permission[]): Permission[] {
+  const granted = new Set(permissions.flatMap((permission) => permissionGroup(version, permission)));
+  return PERMISSIONS.filter((p) => granted.has(p));
+}
+
+/** Why grants deserve a closer look: a wildcard resource type (every resource), or any create, update or delete. */
+export const BROAD_ACCESS_REASONS = ['wildcard', 'write'] as const;
+export type BroadAccessReason = (typeof BROAD_ACCESS_REASONS)[number];
+
+/** The permissions that change data (the write group of v1). */
+export const WRITE_PERMISSIONS: readonly Permission[] = ['c', 'u', 'd'];
+
+/**
+ * The reasons `grants` (see `grantsOf`) are broad, empty when they are not: the rule the admin review warns with,
+ * and the developer's scope builder warns with before anything is sent.
+ */
+export function broadAccessOf(grants: readonly SystemScope[]): BroadAccessReason[] {
+  const reasons: BroadAccessReason[] = [];
+  if (grants.some((grant) => grant.resource === '*')) reasons.push('wildcard');
+  if (grants.some((grant) => grant.permissions.some((p) => WRITE_PERMISSIONS.includes(p)))) reasons.push('write');
+  return reasons;
+}
+
+/** The reasons as words: "every resource type (wildcard) and write or delete access". */
+export function describeBroadAccess(reasons: readonly BroadAccessReason[]): string {
+  return reasons
+    .map((reason) => {
+      switch (reason) {
+        case 'wildcard':
+          return 'every resource type (wildcard)';
+        case 'write':
+          return 'write or delete access';
+        default:
+          return reason satisfies never;
+      }
+    })
+    .join(' and ');
+}

@@ -1,9 +1,7 @@
 import { Alert, Group, Table, Text } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
-import { grantsOf, type Permission, SCOPE_OPERATIONS } from '@payerbox/domain';
+import { broadAccessOf, describeBroadAccess, grantsOf, SCOPE_OPERATIONS, WRITE_PERMISSIONS } from '@payerbox/domain';
 import { ScrollTable, ToneBadge } from '@payerbox/web-kit';
-
-const WRITES: readonly Permission[] = ['c', 'u', 'd'];
 
 /**
  * The scopes as a resource by operation matrix. Broad grants are highlighted: a wildcard resource type (every
@@ -11,16 +9,12 @@ const WRITES: readonly Permission[] = ['c', 'u', 'd'];
  */
 export function ScopeMatrix(props: { service: BackendService }) {
   const grants = grantsOf(props.service.scopes, props.service.scopeVersion);
-  const wildcard = grants.some((grant) => grant.resource === '*');
-  const writes = grants.some((grant) => grant.permissions.some((p) => WRITES.includes(p)));
+  const broad = broadAccessOf(grants);
   return (
     <>
-      {(wildcard || writes) && (
+      {broad.length > 0 && (
         <Alert color="orange" title="Broad access requested">
-          {[wildcard && 'every resource type (wildcard)', writes && 'write or delete access']
-            .filter(Boolean)
-            .join(' and ')}
-          . Check that the description justifies it.
+          {describeBroadAccess(broad)}. Check that the description justifies it.
         </Alert>
       )}
       <ScrollTable withTableBorder aria-label="Scopes by resource and operation">
@@ -46,7 +40,7 @@ export function ScopeMatrix(props: { service: BackendService }) {
               </Table.Th>
               {SCOPE_OPERATIONS.map(({ permission, label }) => {
                 const granted = grant.permissions.includes(permission);
-                const broad = granted && WRITES.includes(permission);
+                const broad = granted && WRITE_PERMISSIONS.includes(permission);
                 return (
                   <Table.Td key={permission} data-broad={broad || undefined}>
                     {granted ? (
