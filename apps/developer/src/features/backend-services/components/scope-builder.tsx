@@ -1,6 +1,19 @@
-import { Button, Checkbox, Code, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import {
-  buildScope,
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+} from '@mantine/core';
+import {
+  broadAccessOf,
+  describeBroadAccess,
   FHIR_R4_RESOURCE_TYPES,
   grantsOf,
   type Permission,
@@ -8,52 +21,57 @@ import {
   type ScopeVersion,
   validateScopes,
 } from '@payerbox/domain';
+import { useState } from 'react';
+import {
+  emptyRow,
+  resourceLabel,
+  retick,
+  type ScopeDraft,
+  type ScopeRow,
+  scopeRowProblems,
+  scopesOf,
+  switchVersion,
+  type WidenedRow,
+} from './scope-rows.ts';
 
-export interface ScopeRow {
-  readonly key: number;
-  readonly resource: string | null;
-  readonly permissions: readonly Permission[];
-}
-
-export interface ScopeDraft {
-  readonly version: ScopeVersion;
-  readonly rows: readonly ScopeRow[];
-}
+export { draftFromScopes, emptyRow, type ScopeDraft, type ScopeRow, scopesOf } from './scope-rows.ts';
 
 const RESOURCE_OPTIONS = [
   { value: '*', label: 'All resources' },
   ...FHIR_R4_RESOURCE_TYPES.map((type) => ({ value: type, label: type })),
 ];
 
-let nextKey = 1;
-export const emptyRow = (): ScopeRow => ({ key: nextKey++, resource: null, permissions: [] });
+const SMART_SCOPES_SPEC = 'https://build.fhir.org/ig/HL7/smart-app-launch/scopes-and-launch-context.html';
 
-/** The builder's rows for stored scopes (an edit starts from what the service has). */
-export function draftFromScopes(scopes: readonly string[], version: ScopeVersion): ScopeDraft {
-  const grants = grantsOf(scopes, version);
-  return {
-    version,
-    rows: grants.length ? grants.map((g) => ({ key: nextKey++, ...g })) : [emptyRow()],
-  };
-}
-
-/** The scope strings the rows produce (the live preview, and what is sent). */
-export function scopesOf(draft: ScopeDraft): string[] {
-  const scopes = draft.rows.flatMap((row) => {
-    const scope = row.resource ? buildScope(draft.version, row.resource, row.permissions) : undefined;
-    return scope ? [scope] : [];
-  });
-  return [...new Set(scopes)];
-}
+const operationLabels = (permissions: readonly Permission[]) =>
+  SCOPE_OPERATIONS.filter((o) => permissions.includes(o.permission))
+    .map((o) => o.label)
+    .join(' and ');
 
 /**
  * The scope builder: scope version, then rows of a resource (or All resources) and the operations Create, Read,
  * Update, Delete, Search, with the resulting scope strings previewed live (subject is always `system`).
+ * The ticks always show what the scopes grant: switching to v1 widens them to whole read or write groups, with a
+ * notice saying so, rather than asking first (a dialog would interrupt every switch, while the widening is visible,
+ * explained and undone by unticking or switching back). Broad scopes get the admin review's warning; a row without a
+ * resource or with a resource an earlier row has says so next to it (the form refuses to submit then).
  */
 export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: ScopeDraft) => void; error?: string }) {
   const { value, onChange } = props;
   const scopes = scopesOf(value);
   const validation = scopes.length ? validateScopes(scopes, value.version) : undefined;
+  const broad = validation?.ok ? broadAccessOf(grantsOf(validation.scopes, value.version)) : [];
+  const problems = scopeRowProblems(value);
+  const [widenedBySwitch, setWidened] = useState<readonly WidenedRow[]>([]);
+  // The notice names only the widenings the ticks still show (unticking them answers it).
+  const widened = widenedBySwitch.filter((w) =>
+    value.rows.some((row) => row.key === w.key && w.added.every((p) => row.permissions.includes(p))),
+  );
+  const changeVersion = (version: ScopeVersion) => {
+    const switched = switchVersion(value, version);
+    setWidened(switched.widened);
+    onChange(switched.draft);
+  };
   const setRow = (key: number, change: Partial<ScopeRow>) =>
     onChange({ ...value, rows: value.rows.map((row) => (row.key === key ? { ...row, ...change } : row)) });
 
@@ -66,7 +84,7 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
         <SegmentedControl
           aria-labelledby="scope-version-label"
           value={value.version}
-          onChange={(version) => onChange({ ...value, version: version as ScopeVersion })}
+          onChange={(version) => changeVersion(version as ScopeVersion)}
           data={[
             { value: 'v2', label: 'v2 (SMART 2.0)' },
             { value: 'v1', label: 'v1 (SMART 1.0)' },
@@ -76,6 +94,16 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
           <Text size="xs" c="dimmed">
             v1 scopes only say read (Read and Search) or write (Create, Update and Delete).
           </Text>
+        )}
+        <Anchor href={SMART_SCOPES_SPEC} target="_blank" rel="noreferrer" size="xs">
+          SMART scopes specification
+        </Anchor>
+        {widened.length > 0 && (
+          <Alert color="yellow" mt="xs" title="The v1 scopes grant more than was ticked" data-testid="scope-widened">
+            {widened.map((w) => `${resourceLabel(w.resource)} also gets ${operationLabels(w.added)}`).join('; ')}. The
+            ticks now show everything the v1 scopes grant: untick what the service does not need, or switch back to v2
+            for single operations.
+          </Alert>
         )}
       </div>
       {value.rows.map((row, index) => (
@@ -87,13 +115,16 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
               data={RESOURCE_OPTIONS}
               value={row.resource}
               onChange={(resource) => setRow(row.key, { resource })}
+              error={problems.get(row.key)}
               searchable
               w={240}
             />
             <Checkbox.Group
               label={`Operations on resource ${index + 1}`}
               value={[...row.permissions]}
-              onChange={(permissions) => setRow(row.key, { permissions: permissions as Permission[] })}
+              onChange={(permissions) =>
+                setRow(row.key, { permissions: retick(value.version, row.permissions, permissions as Permission[]) })
+              }
             >
               <Group gap="sm" mt={6}>
                 {SCOPE_OPERATIONS.map((operation) => (
@@ -113,6 +144,16 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
               </Button>
             )}
           </Group>
+          {row.resource && row.resource !== '*' && (
+            <Anchor
+              href={`https://hl7.org/fhir/R4/${row.resource.toLowerCase()}.html`}
+              target="_blank"
+              rel="noreferrer"
+              size="xs"
+            >
+              {`${row.resource} in the FHIR R4 specification`}
+            </Anchor>
+          )}
         </Paper>
       ))}
       <Group>
@@ -134,6 +175,12 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
           <Text size="sm" c="dimmed">
             Choose a resource and at least one operation.
           </Text>
+        )}
+        {broad.length > 0 && (
+          <Alert color="orange" mt="xs" title="Broad access" data-testid="scope-broad">
+            These scopes ask for {describeBroadAccess(broad)}. Reviewers look closely at broad access: ask only for what
+            the service needs, and say why in the description.
+          </Alert>
         )}
         {validation && !validation.ok && (
           <Text size="sm" c="red">

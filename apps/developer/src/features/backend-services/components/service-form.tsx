@@ -16,6 +16,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 
 import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
+import { scopeRowProblems } from './scope-rows.ts';
 import { NAME_MAX, serviceFormErrors } from './service-form-checks.ts';
 
 export interface ServiceFormValues {
@@ -90,7 +91,9 @@ export function ServiceForm(props: {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (Object.keys(serviceFormErrors(values, organizations.data?.enabled === true)).length > 0) {
+    // The scope builder shows its row problems next to the rows; they refuse the submit like the field checks.
+    const refused = Object.keys(serviceFormErrors(values, organizations.data?.enabled === true)).length > 0;
+    if (refused || scopeRowProblems(scopeDraft).size > 0) {
       setAttempts((count) => count + 1);
       return;
     }
