@@ -125,3 +125,28 @@ t.test('brings back a token name after signing in again, keeps no token, and for
   t.notMatch(JSON.stringify(drafts), token, 'the token value is never stored');
   await page.close();
 });
+
+t.test('keeps no draft of an untouched Edit form, and brings back an edited one until it is saved', async (t) => {
+  const account = portal().accounts.developer;
+  const created = await account.api('POST', '/backend-services', {
+    name: 'Care gaps',
+    authMethod: 'client_secret',
+    scopeVersion: 'v1',
+    scopes: ['system/Patient.read', 'system/Observation.read'],
+  });
+  t.equal(created.status, 201);
+  const page = await signedIn(account, `/services/${created.body.id}/edit`);
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await name.waitFor();
+  t.equal(await name.inputValue(), 'Care gaps');
+  t.same(await storedDrafts(page), {}, 'the service as stored is no draft');
+
+  await name.fill('Care gaps nightly');
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'Restored what you had typed' }).waitFor();
+  t.equal(await name.inputValue(), 'Care gaps nightly');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('heading', { name: 'Care gaps nightly' }).waitFor();
+  t.same(await storedDrafts(page), {}, 'a saved edit leaves no draft behind');
+  await page.close();
+});
