@@ -59,6 +59,7 @@ export {
   organizationsQuery,
 } from './organizations.ts';
 export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.ts';
+export { DraftNotices, type PersistedDraft, usePersistedDraft } from './persisted-draft.tsx';
 export { PortalProviders } from './providers.tsx';
 export { createQueryClient, isRetryable } from './query-client.ts';
 export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';

@@ -10,6 +10,8 @@ export type PortalApp = 'developer' | 'admin';
 export interface SessionValue {
   readonly user: Me;
   readonly app: PortalApp;
+  /** When the session ends at the latest (its absolute lifetime; an idle session may end earlier). */
+  readonly expiresAt: string;
   signOut(): Promise<void>;
 }
 
@@ -47,7 +49,12 @@ export function SessionGate(props: { app: PortalApp; children: (user: Me) => Rea
 
   if (session.isPending || ended) return <FullPageLoader label="Signing in" />;
   if (session.isError) return <FullPageError error={session.error} onRetry={() => session.refetch()} />;
-  const value: SessionValue = { user: session.data.user, app: props.app, signOut: () => signOut(api, props.app) };
+  const value: SessionValue = {
+    user: session.data.user,
+    app: props.app,
+    expiresAt: session.data.expiresAt,
+    signOut: () => signOut(api, props.app),
+  };
   return <SessionContext.Provider value={value}>{props.children(session.data.user)}</SessionContext.Provider>;
 }
 

@@ -3,15 +3,18 @@ import type { BackendService } from '@payerbox/api-client';
 import {
   ApiError,
   ConfirmDialog,
+  DraftNotices,
   ErrorAlert,
   fieldErrors,
   fieldMessage,
+  type PersistedDraft,
   STATUS_LABELS,
   unwrap,
   useApi,
+  usePersistedDraft,
 } from '@payerbox/web-kit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { reviewQueries } from '../api/queries.ts';
 
 type Decision = 'approve' | 'reject' | 'deactivate';
@@ -41,17 +44,33 @@ function DecisionError(props: { error: unknown }) {
 /** The reason the browser refuses before sending (Reject and Deactivate require one the developer can read). */
 const reasonError = (reason: string) => (reason.trim() === '' ? fieldMessage('reason', 'required') : undefined);
 
+/** What the panel keeps across a sign-in round trip: the note and reason typed (not the name typed to confirm). */
+interface DecisionDraft {
+  readonly note: string;
+  readonly reason: string;
+}
+
+const NO_DECISION_DRAFT: DecisionDraft = { note: '', reason: '' };
+
 /**
  * Approve (optional note), Reject (reason required, confirmed in a dialog) for a service under review; Deactivate an
  * active one (reason required, confirmed by typing the service's name). Shows the outcome, or who won when two admins
  * decide at once.
  */
 export function DecisionPanel(props: { service: BackendService }) {
-  const { service } = props;
+  const draft = usePersistedDraft(`decision:${props.service.id}`, NO_DECISION_DRAFT);
+  // A discarded draft starts the fields over.
+  return <DecisionForms key={draft.generation} service={props.service} draft={draft} />;
+}
+
+function DecisionForms(props: { service: BackendService; draft: PersistedDraft<DecisionDraft> }) {
+  const { service, draft } = props;
   const api = useApi();
   const queryClient = useQueryClient();
-  const [note, setNote] = useState('');
-  const [reason, setReason] = useState('');
+  const [note, setNote] = useState(draft.restored?.note ?? '');
+  const [reason, setReason] = useState(draft.restored?.reason ?? '');
+  const { save } = draft;
+  useEffect(() => save({ note, reason }), [save, note, reason]);
   const [confirmName, setConfirmName] = useState('');
   const [outcome, setOutcome] = useState<Decision>();
   const [confirmingReject, setConfirmingReject] = useState(false);
@@ -76,6 +95,7 @@ export function DecisionPanel(props: { service: BackendService }) {
       }
     },
     onSuccess: (updated, decision) => {
+      draft.clear();
       setOutcome(decision);
       setConfirmingReject(false);
       queryClient.setQueryData(reviewQueries.detail(api, service.id).queryKey, updated);
@@ -113,6 +133,7 @@ export function DecisionPanel(props: { service: BackendService }) {
             {OUTCOMES[outcome]}
           </Alert>
         )}
+        {!outcome && <DraftNotices draft={draft} />}
         {decide.isError && !hasFieldErrors && <DecisionError error={decide.error} />}
         {can('approve') && (
           <form onSubmit={submit('approve')} aria-label="Approve" noValidate>

@@ -3,10 +3,12 @@ import type { ApiToken } from '@payerbox/api-client';
 import {
   ConfirmDialog,
   CountedTextInput,
+  DraftNotices,
   ErrorAlert,
   fieldErrors,
   fieldMessage,
   formatDateTime,
+  type PersistedDraft,
   QueryView,
   ScrollTable,
   ShownOnceDialog,
@@ -15,9 +17,10 @@ import {
   textLength,
   unwrap,
   useApi,
+  usePersistedDraft,
 } from '@payerbox/web-kit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { apiTokenQueries } from '../api/queries.ts';
 
 /** The API's limit on a token name (`maxLength` in the registration service's api-tokens schemas). */
@@ -36,12 +39,29 @@ function tokenState(token: ApiToken): { label: string; color: Tone } {
   return { label: 'Active', color: 'green' };
 }
 
+/** What the token form keeps across a sign-in round trip: the name and lifetime typed, never the issued token. */
+interface TokenDraft {
+  readonly name: string;
+  readonly days: number | string;
+}
+
+const NO_TOKEN_DRAFT: TokenDraft = { name: '', days: 90 };
+
 function CreateTokenForm() {
+  const draft = usePersistedDraft('create-api-token', NO_TOKEN_DRAFT);
+  // A discarded draft starts the fields over.
+  return <CreateTokenFields key={draft.generation} draft={draft} />;
+}
+
+function CreateTokenFields(props: { draft: PersistedDraft<TokenDraft> }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
+  const { draft } = props;
+  const [name, setName] = useState(draft.restored?.name ?? NO_TOKEN_DRAFT.name);
   const nameInputId = useId();
-  const [days, setDays] = useState<number | string>(90);
+  const [days, setDays] = useState<number | string>(draft.restored?.days ?? NO_TOKEN_DRAFT.days);
+  const { save } = draft;
+  useEffect(() => save({ name, days }), [save, name, days]);
   const [issued, setIssued] = useState<string>();
   const create = useMutation({
     mutationFn: () =>
@@ -51,8 +71,10 @@ function CreateTokenForm() {
         }),
       ),
     onSuccess: ({ token }) => {
+      draft.clear();
       setIssued(token);
       setName('');
+      setDays(NO_TOKEN_DRAFT.days);
       void queryClient.invalidateQueries({ queryKey: apiTokenQueries.all });
     },
   });
@@ -72,6 +94,7 @@ function CreateTokenForm() {
   return (
     <form onSubmit={submit} aria-label="Create an API token" noValidate>
       <Stack gap="sm" maw={640}>
+        <DraftNotices draft={draft} />
         <Group align="flex-start">
           <CountedTextInput
             id={nameInputId}

@@ -7,13 +7,14 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import { updateBody } from '../api/service-body.ts';
 import { SecretDialog } from './secret-dialog.tsx';
-import { ServiceForm, type ServiceFormValues } from './service-form.tsx';
+import { ServiceForm, type ServiceFormValues, useServiceDraft } from './service-form.tsx';
 
 function EditForm(props: { service: BackendService }) {
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { service } = props;
+  const draft = useServiceDraft(`edit-service:${service.id}`, service);
   const [issuedSecret, setIssuedSecret] = useState<string>();
   const update = useMutation({
     // If-Match: a change made elsewhere since this page loaded answers 412 instead of being overwritten.
@@ -25,6 +26,7 @@ function EditForm(props: { service: BackendService }) {
         }),
       ),
     onSuccess: ({ clientSecret, ...updated }) => {
+      draft.clear();
       queryClient.setQueryData(serviceQueries.detail(api, service.id).queryKey, updated);
       void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
       if (clientSecret) setIssuedSecret(clientSecret);
@@ -38,6 +40,7 @@ function EditForm(props: { service: BackendService }) {
     <>
       <ServiceForm
         initial={service}
+        draft={draft}
         submitLabel="Save"
         pending={update.isPending}
         error={update.error}

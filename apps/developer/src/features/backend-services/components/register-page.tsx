@@ -7,7 +7,7 @@ import { Link, useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import { createBody } from '../api/service-body.ts';
 import { SecretDialog } from './secret-dialog.tsx';
-import { ServiceForm, type ServiceFormValues } from './service-form.tsx';
+import { ServiceForm, type ServiceFormValues, useServiceDraft } from './service-form.tsx';
 
 /** Register New: creates a draft, which is provisioned into the sandbox at once. */
 export function RegisterPage() {
@@ -16,6 +16,7 @@ export function RegisterPage() {
   const queryClient = useQueryClient();
   // One key per visit of the page: a double click or a retried request creates one service, not two.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const draft = useServiceDraft('register-service');
   const [issued, setIssued] = useState<{ service: BackendService; secret: string }>();
   const create = useMutation({
     mutationFn: (values: ServiceFormValues) =>
@@ -26,6 +27,7 @@ export function RegisterPage() {
         }),
       ),
     onSuccess: ({ clientSecret, ...service }) => {
+      draft.clear();
       void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
       queryClient.setQueryData(serviceQueries.detail(api, service.id).queryKey, service);
       if (clientSecret) setIssued({ service, secret: clientSecret });
@@ -44,6 +46,7 @@ export function RegisterPage() {
         draft in the sandbox; submit it for review when it works.
       </Text>
       <ServiceForm
+        draft={draft}
         submitLabel="Create"
         pending={create.isPending}
         error={create.error}

@@ -4,16 +4,19 @@ import type { AuthMethod } from '@payerbox/domain';
 import {
   ApiError,
   CountedTextInput,
+  DraftNotices,
   describeError,
   fieldErrors,
   flattenOrganizations,
   JwksReportView,
   organizationsQuery,
+  type PersistedDraft,
   unwrap,
   useApi,
+  usePersistedDraft,
 } from '@payerbox/web-kit';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 
 import { draftFromScopes, emptyRow, ScopeBuilder, type ScopeDraft, scopesOf } from './scope-builder.tsx';
 import { scopeRowProblems } from './scope-rows.ts';
@@ -30,6 +33,29 @@ export interface ServiceFormValues {
   readonly organizationId: string | null;
 }
 
+/** The form's values for a new service, or for editing `initial`: what a draft is compared with. */
+function startingValues(initial: BackendService | undefined): ServiceFormValues {
+  return {
+    name: initial?.name ?? '',
+    description: initial?.description ?? '',
+    authMethod: initial?.authMethod ?? 'jwks_uri',
+    jwksUri: initial?.jwksUri ?? '',
+    scopeVersion: initial?.scopeVersion ?? 'v2',
+    // As the scope builder gives them back, so that an untouched edit form holds no draft.
+    scopes: initial ? scopesOf(draftFromScopes(initial.scopes, initial.scopeVersion)) : [],
+    organizationId: initial?.organizationId ?? null,
+  };
+}
+
+/**
+ * The unsent input of the service form `form` (`register-service`, `edit-service:<id>`), kept across a sign-in round
+ * trip. A service form holds no secret (the client secret is issued by the API and never typed here).
+ */
+export function useServiceDraft(form: string, initial?: BackendService): PersistedDraft<ServiceFormValues> {
+  const starting = useMemo(() => startingValues(initial), [initial]);
+  return usePersistedDraft(form, starting);
+}
+
 /** The JWKS report a rejected save carries (400 jwks_invalid), to show it next to the field. */
 function reportOf(error: unknown): JwksReport | undefined {
   if (!(error instanceof ApiError) || error.code !== 'jwks_invalid') return undefined;
@@ -41,24 +67,36 @@ function reportOf(error: unknown): JwksReport | undefined {
  * Check button, or client secret) and the scope builder. Required fields are checked before sending (and then live
  * as the user corrects them); API field errors appear next to their fields, as sentences.
  */
-export function ServiceForm(props: {
+export function ServiceForm(props: ServiceFormProps) {
+  // A discarded draft starts the fields over from the initial values.
+  return <ServiceFields key={props.draft.generation} {...props} />;
+}
+
+interface ServiceFormProps {
   initial?: BackendService;
+  /** From {@link useServiceDraft}; the caller clears it once the form is sent. */
+  draft: PersistedDraft<ServiceFormValues>;
   submitLabel: string;
   pending: boolean;
   error: unknown;
   onSubmit: (values: ServiceFormValues) => void;
   onCancel?: () => void;
-}) {
+}
+
+function ServiceFields(props: ServiceFormProps) {
   const api = useApi();
-  const { initial } = props;
-  const [name, setName] = useState(initial?.name ?? '');
-  const [description, setDescription] = useState(initial?.description ?? '');
-  const [authMethod, setAuthMethod] = useState<AuthMethod>(initial?.authMethod ?? 'jwks_uri');
-  const [jwksUri, setJwksUri] = useState(initial?.jwksUri ?? '');
-  const [organizationId, setOrganizationId] = useState<string | null>(initial?.organizationId ?? null);
+  const { draft } = props;
+  const [start] = useState(() => draft.restored ?? startingValues(props.initial));
+  const [name, setName] = useState(start.name);
+  const [description, setDescription] = useState(start.description);
+  const [authMethod, setAuthMethod] = useState<AuthMethod>(start.authMethod);
+  const [jwksUri, setJwksUri] = useState(start.jwksUri);
+  const [organizationId, setOrganizationId] = useState<string | null>(start.organizationId);
   const organizations = useQuery(organizationsQuery(api));
   const [scopeDraft, setScopeDraft] = useState<ScopeDraft>(() =>
-    initial ? draftFromScopes(initial.scopes, initial.scopeVersion) : { version: 'v2', rows: [emptyRow()] },
+    start.scopes.length
+      ? draftFromScopes(start.scopes, start.scopeVersion)
+      : { version: start.scopeVersion, rows: [emptyRow()] },
   );
   const check = useMutation({
     mutationFn: (uri: string) => unwrap(api.POST('/api/v1/jwks-checks', { body: { jwksUri: uri } })),
@@ -72,6 +110,10 @@ export function ServiceForm(props: {
     scopes: scopesOf(scopeDraft),
     organizationId: organizations.data?.enabled ? organizationId : null,
   };
+  // Every change is kept at once: the next request may be the one that finds the session ended.
+  const { save } = draft;
+  const typed = JSON.stringify({ ...values, organizationId });
+  useEffect(() => save(JSON.parse(typed) as ServiceFormValues), [save, typed]);
   // Once a submit was refused here, the browser's own findings follow the input live.
   const [attempts, setAttempts] = useState(0);
   const ownErrors = attempts > 0 ? serviceFormErrors(values, organizations.data?.enabled === true) : {};
@@ -103,6 +145,7 @@ export function ServiceForm(props: {
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-label="Service details">
       <Stack gap="md" maw={860}>
+        <DraftNotices draft={draft} />
         <CountedTextInput
           label="Name"
           description="Shown to reviewers and in your dashboard"
@@ -207,7 +250,13 @@ export function ServiceForm(props: {
             {props.submitLabel}
           </Button>
           {props.onCancel && (
-            <Button variant="default" onClick={props.onCancel}>
+            <Button
+              variant="default"
+              onClick={() => {
+                draft.clear();
+                props.onCancel?.();
+              }}
+            >
               Cancel
             </Button>
           )}
