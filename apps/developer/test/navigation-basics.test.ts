@@ -33,6 +33,9 @@ async function draft(name: string): Promise<string> {
   return created.body.id as string;
 }
 
+// The function handed to waitForFunction runs in the page; the tests are compiled without the DOM's types.
+declare const document: { readonly title: string };
+
 /** Resolves once the window's title is `title` (fails after the page's timeout). */
 async function titleBecomes(page: Page, title: string): Promise<void> {
   await page.waitForFunction((expected) => document.title === expected, title);
@@ -40,8 +43,9 @@ async function titleBecomes(page: Page, title: string): Promise<void> {
 
 /** The text of the focused element once it is the page's main heading. */
 async function focusedHeading(page: Page): Promise<string> {
-  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
-  return page.evaluate(() => document.activeElement?.textContent ?? '');
+  const heading = page.locator('h1:focus');
+  await heading.waitFor();
+  return (await heading.textContent()) ?? '';
 }
 
 const suffix = () => Math.random().toString(16).slice(2, 8);
@@ -69,14 +73,14 @@ t.test('offers "Skip to content" as the first Tab stop, and it moves focus to th
   await page.getByRole('heading', { level: 1, name: 'Backend Services' }).waitFor();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
-  t.ok(await skip.evaluate((link) => link === document.activeElement), 'the skip link is the first Tab stop');
+  t.equal(await page.locator(':focus').textContent(), 'Skip to content', 'the skip link is the first Tab stop');
   t.ok(await skip.isVisible(), 'and it shows once focused');
   await page.keyboard.press('Enter');
-  t.ok(await page.getByRole('main').evaluate((main) => main === document.activeElement), 'the page has focus');
+  t.equal(await page.locator('main:focus').count(), 1, 'the page has focus');
   t.equal(new URL(page.url()).hash, '', 'without changing the address');
   await page.keyboard.press('Tab');
   t.ok(
-    await page.getByRole('main').evaluate((main) => main.contains(document.activeElement)),
+    (await page.getByRole('main').locator(':focus').count()) === 1,
     'the next Tab stop is in the page, past the header and navigation',
   );
   await page.close();
@@ -115,6 +119,12 @@ t.test('keeps the dashboard search and status filter in the address across a rel
   t.match(page.url(), draftId);
   await page.goBack();
   await expectFiltered('after Back from the service');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Backend Services' }).click();
+  await page.waitForURL((url) => url.search === '');
+  await table.getByRole('link', { name: `Claims archive ${tag}` }).waitFor();
+  t.equal(await search.inputValue(), '', 'the Backend Services link clears the search box with the address');
+  t.equal(await status.inputValue(), 'All statuses', 'and the status filter');
   await page.close();
 });
 
@@ -135,10 +145,13 @@ t.test('opens a newly created service at the top of its page', async (t) => {
 
   const create = page.getByRole('button', { name: 'Create', exact: true });
   await create.scrollIntoViewIfNeeded();
-  t.ok((await page.evaluate(() => window.scrollY)) > 0, 'the form is scrolled down to its Create button');
+  t.ok(
+    (await page.evaluate<number>('document.scrollingElement.scrollTop')) > 0,
+    'the form is scrolled down to its Create button',
+  );
   await create.click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
-  t.equal(await page.evaluate(() => window.scrollY), 0, 'the service page starts at its top');
+  t.equal(await page.evaluate<number>('document.scrollingElement.scrollTop'), 0, 'the service page starts at its top');
   await page.close();
 });
 

@@ -1,7 +1,7 @@
 import { useDebouncedValue } from '@mantine/hooks';
 import type { BackendService } from '@payerbox/api-client';
 import { type ServiceListFilterState, STATUS_LABELS } from '@payerbox/web-kit';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 type ServiceStatus = BackendService['status'];
@@ -36,9 +36,20 @@ export function useDashboardFilter(): ServiceListFilterState {
     );
 
   const shownQ = params.get('q') ?? '';
+  // What this hook last wrote, so that its own update of the address never resets the box under a faster typist.
+  const writtenQ = useRef(shownQ);
   useEffect(() => {
-    if (q !== shownQ) void setParam('q', q);
+    if (q === shownQ) return;
+    writtenQ.current = q;
+    void setParam('q', q);
   }, [q]);
+  // The address changed under the box (the Backend Services link, Back within the dashboard): the box follows it.
+  useEffect(() => {
+    if (shownQ !== writtenQ.current) {
+      writtenQ.current = shownQ;
+      setSearch(shownQ);
+    }
+  }, [shownQ]);
 
   return {
     status: status ?? 'all',
