@@ -8,12 +8,21 @@ export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';
 export { JwksReportView } from './components/jwks-report-view.tsx';
-export { ErrorAlert, FullPageError, FullPageLoader, NotFoundPage, QueryView } from './components/page-states.tsx';
+export {
+  ErrorAlert,
+  FullPageError,
+  FullPageLoader,
+  type HomeLink,
+  HomeLinkProvider,
+  NotFoundPage,
+  QueryView,
+} from './components/page-states.tsx';
 export { RouteError } from './components/route-error.tsx';
 export { ScrollTable } from './components/scroll-table.tsx';
 export {
   ServiceFilterBar,
   type ServiceListFilter,
+  type ServiceListFilterState,
   useServiceListFilter,
 } from './components/service-filter-bar.tsx';
 export {

@@ -1,5 +1,5 @@
 import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, ScrollRestoration } from 'react-router';
 
 const NAV = [
   { to: '/', label: 'Review queue' },
@@ -12,7 +12,13 @@ const NAV = [
 export const router = createBrowserRouter(
   [
     {
-      element: <AppLayout productName="Payerbox Admin Portal" nav={NAV} />,
+      // A new page opens at its top; Back returns to where the previous one was scrolled.
+      element: (
+        <>
+          <ScrollRestoration />
+          <AppLayout productName="Payerbox Admin Portal" nav={NAV} />
+        </>
+      ),
       errorElement: <RouteError />,
       children: [
         {
@@ -45,7 +51,7 @@ export const router = createBrowserRouter(
             Component: (await import('../features/organizations/components/organizations-page.tsx')).OrganizationsPage,
           }),
         },
-        { path: '*', element: <NotFoundPage home="/" /> },
+        { path: '*', element: <NotFoundPage /> },
       ],
     },
   ],

@@ -1,5 +1,5 @@
 import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, ScrollRestoration } from 'react-router';
 
 const NAV = [
   { to: '/', label: 'Backend Services' },
@@ -9,7 +9,14 @@ const NAV = [
 // Pages load on demand, so the first screen only downloads the frame and the page it shows.
 export const router = createBrowserRouter([
   {
-    element: <AppLayout productName="Payerbox Developer Portal" nav={NAV} />,
+    // A new page opens at its top (the service page after Create, not where the form's button was); Back returns to
+    // where the previous one was scrolled.
+    element: (
+      <>
+        <ScrollRestoration />
+        <AppLayout productName="Payerbox Developer Portal" nav={NAV} />
+      </>
+    ),
     errorElement: <RouteError />,
     children: [
       {

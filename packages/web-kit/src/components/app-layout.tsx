@@ -10,8 +10,9 @@ import {
   useMantineTheme,
 } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { usePageHeading } from '../page-heading.ts';
 import { useSession } from '../session.tsx';
 
 export interface NavItem {
@@ -26,6 +27,7 @@ export interface NavItem {
 const NAV_BREAKPOINT = 'md';
 const NAME_BREAKPOINT = 'sm';
 const NAV_ID = 'main-navigation';
+const MAIN_ID = 'main-content';
 
 /**
  * The portal's frame: the product name, the navigation, the user's name and Sign out, then the page. On narrow windows
@@ -42,12 +44,26 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
   });
   // Any navigation (a nav link, a link in the page, Back) shows the page, not the drawer over it.
   useEffect(() => nav.close(), [location.pathname]);
+  const mainRef = useRef<HTMLElement>(null);
+  usePageHeading(mainRef, props.productName);
   return (
     <AppShell
       header={{ height: 56 }}
       navbar={{ width: 220, breakpoint: NAV_BREAKPOINT, collapsed: { mobile: !navOpen } }}
       padding="md"
     >
+      {/* The first Tab stop: keyboard users go past the header and navigation straight to the page. */}
+      <a
+        href={`#${MAIN_ID}`}
+        className="skip-link"
+        onClick={(event) => {
+          // Focus, not a fragment navigation: the router would treat a changed hash as a new location.
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap" miw={0}>
@@ -95,7 +111,7 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
           Signed in as {session.user.name}
         </Text>
       </AppShell.Navbar>
-      <AppShell.Main miw={0}>
+      <AppShell.Main miw={0} id={MAIN_ID} ref={mainRef} tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

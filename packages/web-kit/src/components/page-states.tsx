@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Center, Loader, Stack, Text, Title } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { createContext, type ReactNode, useContext } from 'react';
 import { Link } from 'react-router';
 import { ApiError, describeError } from '../api-error.ts';
 
@@ -37,14 +37,26 @@ export function FullPageError(props: { error: unknown; onRetry?: () => void }) {
   );
 }
 
+/** Where a not-found page sends the user, named as that portal names its first page. */
+export interface HomeLink {
+  readonly to: string;
+  readonly label: string;
+}
+
+const HomeLinkContext = createContext<HomeLink>({ to: '/', label: 'Back to the dashboard' });
+
+/** Sets the link of every not-found page below it (the router's, a page's, the route error's). */
+export const HomeLinkProvider = HomeLinkContext.Provider;
+
 /** The page for an address that names nothing (or something the user may not see). */
-export function NotFoundPage(props: { what?: string; home?: string }) {
+export function NotFoundPage(props: { what?: string }) {
+  const home = useContext(HomeLinkContext);
   return (
     <Stack align="center" py="xl" gap="sm">
       <Title order={1}>Not found</Title>
       <Text>{props.what ?? 'There is no page at this address.'}</Text>
-      <Anchor component={Link} to={props.home ?? '/'}>
-        Back to the dashboard
+      <Anchor component={Link} to={home.to}>
+        {home.label}
       </Anchor>
     </Stack>
   );

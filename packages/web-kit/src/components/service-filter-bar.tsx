@@ -17,8 +17,17 @@ const STATUS_OPTIONS = [
   ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
 ];
 
+/** What the search box and status select show, how they change, and the filter they amount to. */
+export interface ServiceListFilterState {
+  readonly status: string;
+  setStatus(status: string): void;
+  readonly search: string;
+  setSearch(search: string): void;
+  readonly filter: ServiceListFilter;
+}
+
 /** The state of a search box and status filter; the search reaches the filter 300 ms after the last keystroke. */
-export function useServiceListFilter() {
+export function useServiceListFilter(): ServiceListFilterState {
   const [status, setStatus] = useState('all');
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -30,11 +39,7 @@ export function useServiceListFilter() {
 }
 
 /** The search box and status select above a list of services. */
-export function ServiceFilterBar(props: {
-  state: ReturnType<typeof useServiceListFilter>;
-  searchLabel: string;
-  placeholder: string;
-}) {
+export function ServiceFilterBar(props: { state: ServiceListFilterState; searchLabel: string; placeholder: string }) {
   const { state } = props;
   return (
     <Group align="flex-end">

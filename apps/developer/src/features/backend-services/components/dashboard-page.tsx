@@ -1,4 +1,4 @@
-import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import {
   authMethodColumn,
   type Column,
@@ -9,11 +9,42 @@ import {
   ServiceTable,
   statusColumn,
   useApi,
-  useServiceListFilter,
 } from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import { useDashboardFilter } from './dashboard-filter.ts';
+
+/** What a page that sends the developer to the dashboard may tell them there (the history entry's state). */
+export interface DashboardNotice {
+  /** The name of the service just deleted. */
+  readonly deleted: string;
+}
+
+function isDashboardNotice(state: unknown): state is DashboardNotice {
+  return typeof (state as Partial<DashboardNotice> | null)?.deleted === 'string';
+}
+
+/** Says that what the developer asked for happened, until they dismiss it. */
+function DeletedNotice(props: { notice: DashboardNotice }) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  // Dismissing forgets the notice in this history entry too, so a reload or Back does not bring it back.
+  const dismiss = () =>
+    void navigate({ search: location.search }, { replace: true, state: null, preventScrollReset: true });
+  return (
+    <Alert
+      role="status"
+      color="green"
+      title="Draft deleted"
+      withCloseButton
+      closeButtonLabel="Dismiss"
+      onClose={dismiss}
+    >
+      {`"${props.notice.deleted}" and its sandbox client were deleted.`}
+    </Alert>
+  );
+}
 
 const COLUMNS: readonly Column[] = [
   nameColumn,
@@ -41,7 +72,8 @@ function EmptyState(props: { filtered: boolean }) {
 /** The dashboard: the developer's Backend Services, filtered by status and searched by name. */
 export function DashboardPage() {
   const api = useApi();
-  const filterState = useServiceListFilter();
+  const filterState = useDashboardFilter();
+  const { state } = useLocation();
   const list = useInfiniteQuery({
     ...serviceQueries.list(api, filterState.filter),
     placeholderData: keepPreviousData,
@@ -55,6 +87,7 @@ export function DashboardPage() {
           Register New
         </Button>
       </Group>
+      {isDashboardNotice(state) && <DeletedNotice notice={state} />}
       <ServiceFilterBar state={filterState} searchLabel="Search by name" placeholder="Name or client id" />
       <ServiceTable
         label="Your Backend Services"

@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import type { DashboardNotice } from './dashboard-page.tsx';
 import { SecretDialog } from './secret-dialog.tsx';
 
 type Transition = 'submit' | 'withdraw';
@@ -40,7 +41,8 @@ export function ServiceActions(props: { service: BackendService }) {
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: serviceQueries.detail(api, service.id).queryKey });
       void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
-      void navigate('/');
+      const notice: DashboardNotice = { deleted: service.name };
+      void navigate('/', { state: notice });
     },
   });
   const rotate = useMutation({

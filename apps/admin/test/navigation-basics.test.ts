@@ -1,0 +1,72 @@
+import { accessibilityFindings, type Page, portalForTests, signedInPage } from '@payerbox/browser-testing';
+import t from 'tap';
+
+const portal = portalForTests(t, { apps: ['admin'] });
+
+const PRODUCT = 'Payerbox Admin Portal';
+
+const signedIn = (path = '/admin/') => signedInPage(portal(), portal().accounts.admin, path);
+
+// The function handed to waitForFunction runs in the page; the tests are compiled without the DOM's types.
+declare const document: { readonly title: string };
+
+/** Resolves once the window's title is `title` (fails after the page's timeout). */
+async function titleBecomes(page: Page, title: string): Promise<void> {
+  await page.waitForFunction((expected) => document.title === expected, title);
+}
+
+/** The text of the focused element once it is the page's main heading. */
+async function focusedHeading(page: Page): Promise<string> {
+  const heading = page.locator('h1:focus');
+  await heading.waitFor();
+  return (await heading.textContent()) ?? '';
+}
+
+t.test('names each page in the window title and moves focus to its heading on navigation', async (t) => {
+  const page = await signedIn();
+  await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+  await titleBecomes(page, `Review queue · ${PRODUCT}`);
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Audit log' }).click();
+  await titleBecomes(page, `Audit log · ${PRODUCT}`);
+  t.equal(await focusedHeading(page), 'Audit log', 'the new page’s heading has focus');
+  t.same(await accessibilityFindings(page), [], 'no serious or critical axe violation with the heading focused');
+
+  await nav.getByRole('link', { name: 'All services' }).click();
+  await titleBecomes(page, `All services · ${PRODUCT}`);
+  t.equal(await focusedHeading(page), 'All services');
+  await page.close();
+});
+
+t.test('offers "Skip to content" as the first Tab stop, and it moves focus to the page', async (t) => {
+  const page = await signedIn();
+  await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+  await page.keyboard.press('Tab');
+  t.equal(await page.locator(':focus').textContent(), 'Skip to content', 'the skip link is the first Tab stop');
+  await page.keyboard.press('Enter');
+  t.equal(await page.locator('main:focus').count(), 1, 'the page has focus');
+  await page.close();
+});
+
+t.test('sends a reviewer from an unknown address to the review queue, which exists', async (t) => {
+  const page = await signedIn('/admin/no-such-page');
+  await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+  await titleBecomes(page, `Not found · ${PRODUCT}`);
+  t.equal(await page.getByRole('link', { name: /dashboard/i }).count(), 0, 'no link to a dashboard the admin lacks');
+  await page.getByRole('main').getByRole('link', { name: 'Go to the review queue' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+  t.match(new URL(page.url()).pathname, /^\/admin\/?$/);
+  await page.close();
+});
+
+t.test('shows the portal’s icon in the browser tab', async (t) => {
+  const page = await signedIn();
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  t.equal(href, '/admin/favicon.svg', 'the icon lives under the admin portal’s base');
+  const icon = await page.request.get(new URL(href ?? '', page.url()).href);
+  t.equal(icon.status(), 200, 'the icon is served');
+  t.match(icon.headers()['content-type'], /^image\/svg\+xml/);
+  t.ok((await icon.body()).length < 1024, 'and it is tiny');
+  await page.close();
+});
