@@ -7,6 +7,7 @@ import {
   saveScreenshot,
   signedInPage,
   signIn,
+  submittedService,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
@@ -16,22 +17,6 @@ const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(
 
 async function expectAccessible(t: Test, page: Page, where: string) {
   t.same(await accessibilityFindings(page), [], `no serious or critical accessibility violation on ${where}`);
-}
-
-/** A service of the developer, registered and submitted through the API (what the developer SPA's tests cover). */
-async function submittedService(name: string, scopes = ['system/Patient.rs']): Promise<{ id: string; name: string }> {
-  const developer = portal().accounts.developer;
-  const created = await developer.api('POST', '/backend-services', {
-    name,
-    description: `${name}: nightly export for care management`,
-    authMethod: 'client_secret',
-    scopeVersion: 'v2',
-    scopes,
-  });
-  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
-  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-  return { id: created.body.id, name };
 }
 
 t.test('shows a developer a clear not-authorized page instead of the admin portal', async (t) => {
@@ -47,8 +32,8 @@ t.test('shows a developer a clear not-authorized page instead of the admin porta
 });
 
 t.test('approves a submitted service, after which the developer sees production constants', async (t) => {
-  const older = await submittedService('Claims export', ['system/*.rs', 'system/Observation.cud']);
-  const newer = await submittedService('Care gaps');
+  const older = await submittedService(portal(), 'Claims export', ['system/*.rs', 'system/Observation.cud']);
+  const newer = await submittedService(portal(), 'Care gaps');
   const page = await signedIn(portal().accounts.admin, '/admin/');
   const queue = page.getByRole('table', { name: 'Services under review' });
   await queue.waitFor();
@@ -94,7 +79,7 @@ t.test('approves a submitted service, after which the developer sees production 
 });
 
 t.test('rejects a service with a reason the developer then sees', async (t) => {
-  const service = await submittedService('Member roster');
+  const service = await submittedService(portal(), 'Member roster');
   const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   await page.getByRole('heading', { name: service.name }).waitFor();
   await page.getByRole('button', { name: 'Reject' }).click();
@@ -114,7 +99,7 @@ t.test('rejects a service with a reason the developer then sees', async (t) => {
 });
 
 t.test('deactivates an active service once its name is typed', async (t) => {
-  const service = await submittedService('Quality measures');
+  const service = await submittedService(portal(), 'Quality measures');
   t.equal((await portal().accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {})).status, 200);
   const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   await page.getByRole('textbox', { name: 'Reason' }).fill('Contract ended');
@@ -135,7 +120,7 @@ t.test('deactivates an active service once its name is typed', async (t) => {
 });
 
 t.test('tells the admin who decides second that another admin decided first', async (t) => {
-  const service = await submittedService('Prior authorization');
+  const service = await submittedService(portal(), 'Prior authorization');
   const first = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   const second = await portal().newPage();
   await signIn(second, portal(), portal().accounts.admin, `/admin/services/${service.id}`);
@@ -156,7 +141,7 @@ t.test('tells the admin who decides second that another admin decided first', as
 });
 
 t.test('searches all services by owner and lists the audit log, filtered and exported as CSV', async (t) => {
-  const service = await submittedService('Audit trail sample');
+  const service = await submittedService(portal(), 'Audit trail sample');
   const page = await signedIn(portal().accounts.admin, '/admin/services');
   const table = page.getByRole('table', { name: 'All services' });
   await table.waitFor();

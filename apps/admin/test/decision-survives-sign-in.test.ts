@@ -1,29 +1,20 @@
-import { accessibilityFindings, type Page, portalForTests, signedInPage } from '@payerbox/browser-testing';
+import {
+  accessibilityFindings,
+  type Page,
+  portalForTests,
+  signedInPage,
+  submittedService,
+} from '@payerbox/browser-testing';
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['admin'] });
-
-/** A service of the developer, registered and submitted through the API. */
-async function submittedService(name: string): Promise<{ id: string; name: string }> {
-  const developer = portal().accounts.developer;
-  const created = await developer.api('POST', '/backend-services', {
-    name,
-    authMethod: 'client_secret',
-    scopeVersion: 'v2',
-    scopes: ['system/Patient.rs'],
-  });
-  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
-  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-  return { id: created.body.id, name };
-}
 
 /** The drafts this tab keeps in sessionStorage (evaluated in the page: the test's TypeScript has no DOM types). */
 const storedDraftKeys = (page: Page) =>
   page.evaluate<string[]>(`Object.keys(sessionStorage).filter((key) => key.startsWith('payerbox:draft:'))`);
 
 t.test('brings back a reject reason after the session ended and the admin signed in again', async (t) => {
-  const service = await submittedService('Member roster');
+  const service = await submittedService(portal(), 'Member roster');
   const admin = portal().accounts.admin;
   const page = await signedInPage(portal(), admin, `/admin/services/${service.id}`);
   await page.getByRole('heading', { name: service.name }).waitFor();

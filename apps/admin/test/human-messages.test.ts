@@ -5,6 +5,7 @@ import {
   portalForTests,
   saveScreenshot,
   signedInPage,
+  submittedService,
 } from '@payerbox/browser-testing';
 import t from 'tap';
 
@@ -14,21 +15,6 @@ const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(
 
 // JSON-schema wording (Ajv's messages, the validation problem's title and detail) that must never reach a user.
 const SCHEMA_WORDING = /must NOT|must match|must have required|fewer than|does not match the schema|Invalid request/;
-
-/** A service of the developer, registered and submitted through the API. */
-async function submittedService(name: string): Promise<{ id: string; name: string }> {
-  const developer = portal().accounts.developer;
-  const created = await developer.api('POST', '/backend-services', {
-    name,
-    authMethod: 'client_secret',
-    scopeVersion: 'v2',
-    scopes: ['system/Patient.rs'],
-  });
-  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
-  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-  return { id: created.body.id, name };
-}
 
 function countDecisions(page: Page, decision: string): () => number {
   let count = 0;
@@ -48,7 +34,7 @@ async function reasonError(page: Page): Promise<string> {
 }
 
 t.test('asks for a reason in a sentence, then asks before rejecting, as for deactivating', async (t) => {
-  const service = await submittedService('Care gaps feed');
+  const service = await submittedService(portal(), 'Care gaps feed');
   const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   const rejects = countDecisions(page, 'reject');
   await page.getByRole('textbox', { name: 'Reason' }).fill('   ');
@@ -75,7 +61,7 @@ t.test('asks for a reason in a sentence, then asks before rejecting, as for deac
 });
 
 t.test('asks for a deactivation reason in a sentence before sending', async (t) => {
-  const service = await submittedService('Risk adjustment');
+  const service = await submittedService(portal(), 'Risk adjustment');
   t.equal((await portal().accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {})).status, 200);
   const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   const deactivations = countDecisions(page, 'deactivate');
@@ -87,7 +73,7 @@ t.test('asks for a deactivation reason in a sentence before sending', async (t) 
 });
 
 t.test('shows the API’s refusal of a reason next to the field, in words', async (t) => {
-  const service = await submittedService('Encounter alerts');
+  const service = await submittedService(portal(), 'Encounter alerts');
   const page = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);
   // Text-direction controls pass the browser's check; the API refuses them.
   await page.getByRole('textbox', { name: 'Reason' }).fill('Scopes \u202etoo broad');

@@ -1,4 +1,10 @@
-import { accessibilityFindings, type Page, portalForTests, signedInPage } from '@payerbox/browser-testing';
+import {
+  accessibilityFindings,
+  focusedHeading,
+  portalForTests,
+  signedInPage,
+  titleBecomes,
+} from '@payerbox/browser-testing';
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['admin'] });
@@ -6,21 +12,6 @@ const portal = portalForTests(t, { apps: ['admin'] });
 const PRODUCT = 'Payerbox Admin Portal';
 
 const signedIn = (path = '/admin/') => signedInPage(portal(), portal().accounts.admin, path);
-
-// The function handed to waitForFunction runs in the page; the tests are compiled without the DOM's types.
-declare const document: { readonly title: string };
-
-/** Resolves once the window's title is `title` (fails after the page's timeout). */
-async function titleBecomes(page: Page, title: string): Promise<void> {
-  await page.waitForFunction((expected) => document.title === expected, title);
-}
-
-/** The text of the focused element once it is the page's main heading. */
-async function focusedHeading(page: Page): Promise<string> {
-  const heading = page.locator('h1:focus');
-  await heading.waitFor();
-  return (await heading.textContent()) ?? '';
-}
 
 t.test('names each page in the window title and moves focus to its heading on navigation', async (t) => {
   const page = await signedIn();

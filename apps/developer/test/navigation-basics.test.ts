@@ -1,10 +1,12 @@
 import {
   accessibilityFindings,
+  focusedHeading,
   type JwksServer,
   type Page,
   portalForTests,
   signedInPage,
   startJwksServer,
+  titleBecomes,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
@@ -31,21 +33,6 @@ async function draft(name: string): Promise<string> {
   });
   if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
   return created.body.id as string;
-}
-
-// The function handed to waitForFunction runs in the page; the tests are compiled without the DOM's types.
-declare const document: { readonly title: string };
-
-/** Resolves once the window's title is `title` (fails after the page's timeout). */
-async function titleBecomes(page: Page, title: string): Promise<void> {
-  await page.waitForFunction((expected) => document.title === expected, title);
-}
-
-/** The text of the focused element once it is the page's main heading. */
-async function focusedHeading(page: Page): Promise<string> {
-  const heading = page.locator('h1:focus');
-  await heading.waitFor();
-  return (await heading.textContent()) ?? '';
 }
 
 const suffix = () => Math.random().toString(16).slice(2, 8);

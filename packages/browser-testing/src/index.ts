@@ -19,6 +19,7 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
+export { focusedHeading, submittedService, titleBecomes } from './page-facts.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,

@@ -1,0 +1,40 @@
+import type { Page } from 'playwright-core';
+import type { BrowserPortal } from './portal.ts';
+
+// The function handed to waitForFunction runs in the page; this package is compiled without the DOM's types.
+declare const document: { readonly title: string };
+
+/** Resolves once the window's title is `title` (fails after the page's timeout). */
+export async function titleBecomes(page: Page, title: string): Promise<void> {
+  await page.waitForFunction((expected) => document.title === expected, title);
+}
+
+/** The text of the focused element once it is the page's main heading. */
+export async function focusedHeading(page: Page): Promise<string> {
+  const heading = page.locator('h1:focus');
+  await heading.waitFor();
+  return (await heading.textContent()) ?? '';
+}
+
+/**
+ * A service of the portal's developer, registered and submitted through the API, for tests of what an admin does
+ * with it (the developer SPA's own tests cover registering through the form).
+ */
+export async function submittedService(
+  portal: BrowserPortal,
+  name: string,
+  scopes: readonly string[] = ['system/Patient.rs'],
+): Promise<{ id: string; name: string }> {
+  const developer = portal.accounts.developer;
+  const created = await developer.api('POST', '/backend-services', {
+    name,
+    description: `${name}: nightly export for care management`,
+    authMethod: 'client_secret',
+    scopeVersion: 'v2',
+    scopes,
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
+  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+  return { id: created.body.id, name };
+}
