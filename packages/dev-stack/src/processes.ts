@@ -87,3 +87,39 @@ export async function peakRssMb(owner: ManagedProcess): Promise<number | undefin
     return undefined;
   }
 }
+
+/** What a command printed, and how it exited. */
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to its exit, collecting its output; killed after `timeoutMs`. `env` is its whole environment (merge
+ * `process.env` in to inherit it). No stdin: bash reads its rc files when stdin is a socket, as Node's pipes are.
+ */
+export function runToExit(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly timeoutMs: number },
+): Promise<CommandResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}

@@ -1,9 +1,9 @@
 // The README's Quick start walkthrough, run as written against the start command: the block is read from README.md,
 // so the test fails as soon as the block stops working.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { REPO_ROOT } from '../src/paths.ts';
+import { runToExit } from '../src/processes.ts';
 import { startPortal } from './helpers/start-portal.ts';
 
 /** The ```sh block that follows the "Sign in: open the developer portal" paragraph of the README. */
@@ -16,25 +16,11 @@ async function walkthrough(): Promise<string> {
 
 /** Runs `script` with bash in `cwd`, with nothing but PATH and HOME from this process; its exit code and output. */
 function bash(script: string, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    // -u: a variable the block uses without setting it is an error, not an empty string.
-    const child = spawn('bash', ['-u', '-c', script], {
-      cwd,
-      // No stdin: bash reads bashrc files when its stdin is a socket, as Node's pipes are.
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
+  // -u: a variable the block uses without setting it is an error, not an empty string.
+  return runToExit('bash', ['-u', '-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    timeoutMs: 120_000,
   });
 }
 

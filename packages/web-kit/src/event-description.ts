@@ -30,7 +30,8 @@ export function describeEventStatus(event: EventStatusFields): string {
   return describeTransition(event) ?? kept;
 }
 
-const FIELD_LABELS: Record<string, string> = {
+/** How sentences name each field of the API's service bodies. */
+export const FIELD_LABELS: Readonly<Record<string, string>> = {
   name: 'name',
   description: 'description',
   authMethod: 'authentication method',

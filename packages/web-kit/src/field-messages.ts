@@ -6,6 +6,7 @@
  * picks a sentence. The browser's own checks use the same sentences, so a field reads the same whichever side refused
  * it. Anything not recognised gets a generic sentence naming the field: never the raw text.
  */
+import { FIELD_LABELS } from './event-description.ts';
 
 /** The rule a field breaks: a JSON-schema keyword, or one of the service's own checks. */
 export type FieldRule =
@@ -71,13 +72,7 @@ export function recogniseRule(message: string): RecognisedRule {
 
 /** How a sentence names each field of the API's request bodies. */
 const FIELD_NOUNS: Record<string, string> = {
-  name: 'name',
-  description: 'description',
-  authMethod: 'authentication method',
-  jwksUri: 'JWKS URI',
-  scopeVersion: 'scope version',
-  scopes: 'scopes',
-  organizationId: 'organization',
+  ...FIELD_LABELS,
   reason: 'reason',
   note: 'note',
   expiresInDays: 'expiry in days',

@@ -1,11 +1,11 @@
 // Running the service page's example scripts as a developer would: written to a file in a fresh folder (with jose
 // installed), then run with node or bash.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '@payerbox/dev-stack/processes';
 import type { Test } from 'tap';
 
 export const CURL = '/usr/bin/curl';
@@ -28,19 +28,7 @@ export async function scriptFolder(t: Test, name: string, script: string): Promi
   return folder;
 }
 
-/** Runs `command` in `cwd` until it exits (killed after a timeout); its exit code and output. */
+/** Runs `command` in `cwd` until it exits (killed after a timeout), with this process's environment and `env`. */
 export function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, timeout: SCRIPT_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runToExit(command, args, { cwd, env: { ...process.env, ...env }, timeoutMs: SCRIPT_TIMEOUT_MS });
 }
