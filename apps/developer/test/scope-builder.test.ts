@@ -91,3 +91,30 @@ t.test(
     await page.close();
   },
 );
+
+t.test('each resource type says what its records hold, and typing what a service needs finds the type', async (t) => {
+  const page = await signedInPage(portal(), portal().accounts.developer, '/services/new');
+  const select = page.getByRole('combobox', { name: 'Resource 1' });
+  await select.click();
+  await select.fill('insurance');
+  // Found by its description: neither name contains "insurance".
+  await page.getByRole('option', { name: 'Coverage', exact: true }).waitFor();
+  await page.getByRole('option', { name: 'InsurancePlan', exact: true }).waitFor();
+  t.notOk(
+    await page.getByRole('option', { name: 'Observation', exact: true }).count(),
+    'types that do not match stay out',
+  );
+  t.match(
+    await page.getByRole('listbox').textContent(),
+    /insurance or payment coverage/,
+    'the options show their descriptions',
+  );
+  await page.getByRole('option', { name: 'Coverage', exact: true }).click();
+  const description = page.getByTestId('resource-description');
+  t.match(await description.textContent(), /insurance or payment coverage: plan, subscriber, payer and period/);
+  t.equal(
+    await description.getByRole('link', { name: 'Coverage in the FHIR R4 specification' }).getAttribute('href'),
+    'https://hl7.org/fhir/R4/coverage.html',
+  );
+  t.same(await accessibilityFindings(page), [], 'axe finds no serious or critical violation');
+});

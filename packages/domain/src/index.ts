@@ -1,5 +1,6 @@
 export * from './bulk-export.ts';
 export * from './configuration-changes.ts';
+export * from './fhir-resource-descriptions.ts';
 export * from './fhir-resource-types.ts';
 export * from './jwks.ts';
 export * from './lifecycle.ts';

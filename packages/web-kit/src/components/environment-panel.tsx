@@ -72,11 +72,18 @@ export function EnvironmentPanel(props: {
  * FHIR base, and the panels say so.
  */
 export function ServiceEnvironments(props: {
-  service: Pick<BackendService, 'environments' | 'organization' | 'organizationId'>;
+  service: Pick<BackendService, 'status' | 'environments' | 'organization' | 'organizationId'>;
 }) {
-  const { environments, organization, organizationId } = props.service;
+  const { status, environments, organization, organizationId } = props.service;
   // The id alone when the cached organizations no longer list it: the binding applies all the same.
   const path = organization ? organizationPath(organization) : (organizationId ?? undefined);
+  // Rejected at review: no production client was ever made, and none will be for this service.
+  const productionAbsent =
+    status === 'rejected'
+      ? 'This service was rejected at review, so it has no production client and never will.'
+      : path
+        ? `Production URLs appear once the service is approved; they use the FHIR base of ${path}.`
+        : 'Production URLs appear once the service is approved.';
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <EnvironmentPanel
@@ -92,11 +99,7 @@ export function ServiceEnvironments(props: {
       <EnvironmentPanel
         title="Production"
         environment={environments.production}
-        absent={
-          path
-            ? `Production URLs appear once the service is approved; they use the FHIR base of ${path}.`
-            : 'Production URLs appear once the service is approved.'
-        }
+        absent={productionAbsent}
         note={path && `Bound to ${path}: the client reaches that organization's and its sub-organizations' data.`}
       />
     </SimpleGrid>

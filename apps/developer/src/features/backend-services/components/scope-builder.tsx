@@ -4,7 +4,10 @@ import {
   Button,
   Checkbox,
   Code,
+  type ComboboxItem,
+  type ComboboxLikeRenderOptionInput,
   Group,
+  type OptionsFilter,
   Paper,
   SegmentedControl,
   Select,
@@ -14,6 +17,7 @@ import {
 import {
   broadAccessOf,
   describeBroadAccess,
+  describeResourceType,
   FHIR_R4_RESOURCE_TYPES,
   grantsOf,
   type Permission,
@@ -40,6 +44,29 @@ const RESOURCE_OPTIONS = [
   { value: '*', label: 'All resources' },
   ...FHIR_R4_RESOURCE_TYPES.map((type) => ({ value: type, label: type })),
 ];
+
+/**
+ * A resource option with what its records hold under its name, so a developer can tell Claim from ClaimResponse. The
+ * line is hidden from the option's accessible name (which stays the type); the chosen type's line is read out below
+ * the select.
+ */
+const renderResourceOption = ({ option }: ComboboxLikeRenderOptionInput<ComboboxItem>) => (
+  <div>
+    <Text size="sm">{option.label}</Text>
+    <Text size="xs" c="dimmed" aria-hidden>
+      {describeResourceType(option.value)}
+    </Text>
+  </div>
+);
+
+/** Typing finds a type by its name or by what it holds: "insurance" offers Coverage and InsurancePlan. */
+const filterResources: OptionsFilter = ({ options, search }) => {
+  const words = search.trim().toLowerCase();
+  if (!words) return options;
+  return (options as ComboboxItem[]).filter((option) =>
+    `${option.label} ${describeResourceType(option.value) ?? ''}`.toLowerCase().includes(words),
+  );
+};
 
 const SMART_SCOPES_SPEC = 'https://build.fhir.org/ig/HL7/smart-app-launch/scopes-and-launch-context.html';
 
@@ -117,6 +144,9 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
               onChange={(resource) => setRow(row.key, { resource })}
               error={problems.get(row.key)}
               searchable
+              filter={filterResources}
+              renderOption={renderResourceOption}
+              maxDropdownHeight={320}
               w={240}
             />
             <Checkbox.Group
@@ -144,15 +174,24 @@ export function ScopeBuilder(props: { value: ScopeDraft; onChange: (draft: Scope
               </Button>
             )}
           </Group>
-          {row.resource && row.resource !== '*' && (
-            <Anchor
-              href={`https://hl7.org/fhir/R4/${row.resource.toLowerCase()}.html`}
-              target="_blank"
-              rel="noreferrer"
-              size="xs"
-            >
-              {`${row.resource} in the FHIR R4 specification`}
-            </Anchor>
+          {row.resource && (
+            <Text size="xs" c="dimmed" mt={6} data-testid="resource-description">
+              {describeResourceType(row.resource)}
+              {row.resource !== '*' && (
+                <>
+                  {' · '}
+                  <Anchor
+                    href={`https://hl7.org/fhir/R4/${row.resource.toLowerCase()}.html`}
+                    target="_blank"
+                    rel="noreferrer"
+                    size="xs"
+                    underline="always"
+                  >
+                    {`${row.resource} in the FHIR R4 specification`}
+                  </Anchor>
+                </>
+              )}
+            </Text>
           )}
         </Paper>
       ))}

@@ -73,7 +73,7 @@ export function ServiceForm(props: ServiceFormProps) {
 }
 
 interface ServiceFormProps {
-  initial?: BackendService;
+  initial?: BackendService | undefined;
   /** From {@link useServiceDraft}; the caller clears it once the form is sent. */
   draft: PersistedDraft<ServiceFormValues>;
   submitLabel: string;

@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import { RejectedNextSteps } from './rejected-next-steps.tsx';
 import { ServiceActions } from './service-actions.tsx';
 import { TokenExamples } from './token-examples.tsx';
 
@@ -24,7 +25,8 @@ const STATUS_MEANING: Record<BackendService['status'], string> = {
   under_review:
     'Under Review: submitted and waiting for an administrator. The sandbox client keeps working; withdraw the service to change it.',
   active: 'Active: approved and live in production. Production constants are below.',
-  rejected: 'Rejected: declined at review, or deactivated after going live. Its clients cannot get tokens.',
+  rejected:
+    'Rejected: declined at review, or deactivated after going live. Its clients cannot get tokens; what you can do next is below.',
 };
 
 function Details(props: { service: BackendService }) {
@@ -73,6 +75,7 @@ function ServiceView(props: { service: BackendService }) {
           {service.rejectionReason}
         </Alert>
       )}
+      {service.status === 'rejected' && <RejectedNextSteps service={service} />}
       {service.reviewNote && service.status === 'active' && (
         <Alert color="green" title="Note from the reviewer">
           {service.reviewNote}
