@@ -1,7 +1,14 @@
 import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import { actionLabel } from '@payerbox/web-kit';
 import { type FormEvent, useState } from 'react';
-import { AUDIT_ACTIONS, type AuditAction, type AuditView, hasFilters, NO_FILTERS } from '../api/queries.ts';
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditView,
+  hasFilters,
+  NO_FILTERS,
+  paramsFromView,
+} from '../api/queries.ts';
 
 const ACTION_OPTIONS = [
   { value: '', label: 'Any action' },
@@ -16,12 +23,20 @@ const DAY_WIDTH = { base: '100%', xs: 170 };
 
 /**
  * The audit log's filters as a form: nothing is asked of the API until it is applied (Enter or "Apply filters"), so
- * each applied set of filters is one step in the browser's history. The parent remounts it when the address changes,
- * so it always starts from the filters on screen.
+ * each applied set of filters is one step in the browser's history.
  */
 export function AuditFilterForm(props: { view: AuditView; onApply: (view: AuditView) => void }) {
   const [draft, setDraft] = useState(props.view);
   const [rangeError, setRangeError] = useState<string | undefined>();
+  // When the address changes (Back, a row's "Only this …", a link), the fields show its filters. Adjusted while
+  // rendering rather than by remounting, so that the button that applied them keeps the keyboard focus.
+  const shown = paramsFromView(props.view).toString();
+  const [shownBefore, setShownBefore] = useState(shown);
+  if (shown !== shownBefore) {
+    setShownBefore(shown);
+    setDraft(props.view);
+    setRangeError(undefined);
+  }
   const set = (field: keyof AuditView) => (event: { currentTarget: { value: string } }) => {
     const value = event.currentTarget.value;
     setDraft((current) => ({ ...current, [field]: value }));

@@ -94,7 +94,7 @@ export function AuditLogPage() {
           Export CSV
         </Button>
       </Group>
-      <AuditFilterForm key={paramsFromView(view).toString()} view={view} onApply={apply} />
+      <AuditFilterForm view={view} onApply={apply} />
       {events.isPending ? (
         <FullPageLoader label="Loading the audit log" />
       ) : events.isError && items.length === 0 ? (
