@@ -158,12 +158,12 @@ t.test('searches all services by owner and lists the audit log, filtered and exp
     .first()
     .getByRole('button', { name: 'Only this service' })
     .click();
-  await page.waitForURL(`**/admin/audit-log?serviceId=${service.id}`);
+  await page.waitForURL(`**/admin/audit-log?${new URLSearchParams({ service: service.name })}`);
   // The previous rows stay on screen until the filtered page arrives.
   await events.locator('tbody tr').filter({ hasNotText: service.name }).first().waitFor({ state: 'detached' });
   t.same(
     (await events.locator('tbody tr td:nth-child(3)').allTextContents()).sort(),
-    ['create', 'submit'],
+    ['Registered', 'Submitted for review'],
     'only this service’s events',
   );
   await saveScreenshot(page, 'admin-audit-log');

@@ -545,7 +545,7 @@ export interface paths {
         };
         /**
          * Every lifecycle event, newest first
-         * @description The append-only audit trail of every service, filtered by service, actor or action.
+         * @description The append-only audit trail of every service, filtered by service (id, part of the name or client id), actor (id or part of the e-mail address), action and a date range; filters combine with AND.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -595,7 +595,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. illegal_transition; each is always sent with the same status
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
             detail?: string;
             instance?: string;
             requestId?: string;
@@ -3760,6 +3760,16 @@ export interface operations {
                 serviceId?: string;
                 actorId?: string;
                 action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "approve" | "reject" | "deactivate" | "rotate_secret" | "resync";
+                /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
+                service?: string;
+                /** @description The service's client id, exactly */
+                clientId?: string;
+                /** @description Part of the actor's e-mail address, any case (`alex@` finds alex@payer.example); `%` and `_` match themselves. Events of the system (no actor) never match */
+                actorEmail?: string;
+                /** @description Only events at or after this instant (ISO 8601 with a time zone: 2026-11-01T00:00:00Z) */
+                from?: string;
+                /** @description Only events before this instant (exclusive); at or after `from`, else 400 invalid_date_range */
+                to?: string;
                 /** @description Page size */
                 limit?: number;
                 /** @description nextCursor of the previous page */
@@ -3780,7 +3790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceEventPage"];
                 };
             };
-            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `invalid_date_range` (The date range ends before it starts: `from` is after `to`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3853,6 +3863,16 @@ export interface operations {
                 serviceId?: string;
                 actorId?: string;
                 action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "approve" | "reject" | "deactivate" | "rotate_secret" | "resync";
+                /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
+                service?: string;
+                /** @description The service's client id, exactly */
+                clientId?: string;
+                /** @description Part of the actor's e-mail address, any case (`alex@` finds alex@payer.example); `%` and `_` match themselves. Events of the system (no actor) never match */
+                actorEmail?: string;
+                /** @description Only events at or after this instant (ISO 8601 with a time zone: 2026-11-01T00:00:00Z) */
+                from?: string;
+                /** @description Only events before this instant (exclusive); at or after `from`, else 400 invalid_date_range */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -3875,7 +3895,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            /** @description Bad Request: `invalid_date_range` (The date range ends before it starts: `from` is after `to`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -9,6 +9,7 @@ import * as serviceSearch from './migrations/2026-11-23-0007-service-search.ts';
 import * as principalChanges from './migrations/2026-11-23-0008-principal-changes.ts';
 import * as eventServiceStatus from './migrations/2026-11-24-0009-event-service-status.ts';
 import * as rateLimitWindows from './migrations/2026-11-24-0010-rate-limit-windows.ts';
+import * as auditFilters from './migrations/2026-12-05-0011-audit-filters.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-0008-principal-changes': principalChanges,
   '2026-11-24-0009-event-service-status': eventServiceStatus,
   '2026-11-24-0010-rate-limit-windows': rateLimitWindows,
+  '2026-12-05-0011-audit-filters': auditFilters,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -30,6 +30,25 @@ export function describeEventStatus(event: EventStatusFields): string {
   return describeTransition(event) ?? kept;
 }
 
+/** Each action of the audit trail in words, as the timeline and the audit log name it. */
+export const ACTION_LABELS: Readonly<Record<string, string>> = {
+  create: 'Registered',
+  edit: 'Edited',
+  delete: 'Deleted',
+  submit: 'Submitted for review',
+  withdraw: 'Withdrawn to draft',
+  approve: 'Approved',
+  reject: 'Rejected',
+  deactivate: 'Deactivated',
+  rotate_secret: 'Client secret rotated',
+  resync: 'Provisioning retried',
+};
+
+/** An action in words ("Submitted for review"), or the raw action for one this build does not know. */
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
 /** How sentences name each field of the API's service bodies. */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
   name: 'name',
@@ -43,11 +62,15 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
 
 const VALUE_LABELS: Record<string, string> = { jwks_uri: 'JWKS URI', client_secret: 'Client secret' };
 
-// Fields whose values fit on one line of the timeline; the others are named only.
+// Fields whose values fit on one line of the timeline; the others are named only there (the audit log shows them all).
 const SHORT_FIELDS = ['name', 'authMethod', 'scopeVersion'];
 
 function fieldLabel(field: string): string {
   return FIELD_LABELS[field] ?? field;
+}
+
+function capitalised(text: string): string {
+  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
 function valueLabel(value: unknown): string {
@@ -59,25 +82,77 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
+/** "Scopes added: a, b" and "Scopes removed: c": a scope list is a set, so what changed is what came and went. */
+function scopeLines(change: { from?: unknown; to?: unknown }): string[] {
+  const before = stringList(change.from);
+  const after = stringList(change.to);
+  const added = after.filter((scope) => !before.includes(scope));
+  const removed = before.filter((scope) => !after.includes(scope));
+  return [
+    ...(added.length > 0 ? [`Scopes added: ${added.join(', ')}`] : []),
+    ...(removed.length > 0 ? [`Scopes removed: ${removed.join(', ')}`] : []),
+  ];
+}
+
+/** Which changed fields an edit spells out: the short ones (the timeline), or every one (the audit log). */
+export type EditValues = 'short' | 'all';
+
 /**
- * An edit event's detail in words: "Changed name, scopes", the before → after of short fields, and what became of
- * the client secret. Edits recorded before changes were compared listed the fields sent instead: those read
- * "Sent …".
+ * An edit event's detail in words: "Changed name, scopes", the scopes added and removed, the before → after of the
+ * other fields (only the short ones unless `values` is `all`), and what became of the client secret. Edits recorded
+ * before changes were compared listed the fields sent instead: those read "Sent …".
  */
-export function describeEdit(detail: Record<string, unknown>): string[] {
+export function describeEdit(detail: Record<string, unknown>, values: EditValues = 'short'): string[] {
   const fields = stringList(detail.changed);
   const changes = detail.changes;
   if (typeof changes !== 'object' || changes === null) {
     return fields.length > 0 ? [`Sent ${fields.map(fieldLabel).join(', ')}`] : [];
   }
   const lines = fields.length > 0 ? [`Changed ${fields.map(fieldLabel).join(', ')}`] : [];
-  for (const field of SHORT_FIELDS) {
-    const change = (changes as Record<string, { from?: unknown; to?: unknown } | undefined>)[field];
-    if (!change) continue;
-    const label = fieldLabel(field);
-    lines.push(`${label[0]?.toUpperCase()}${label.slice(1)}: ${valueLabel(change.from)} → ${valueLabel(change.to)}`);
+  for (const [field, change] of Object.entries(changes as Record<string, { from?: unknown; to?: unknown } | null>)) {
+    if (typeof change !== 'object' || change === null) continue;
+    if (field === 'scopes') lines.push(...scopeLines(change));
+    else if (values === 'all' || SHORT_FIELDS.includes(field)) {
+      lines.push(`${capitalised(fieldLabel(field))}: ${valueLabel(change.from)} → ${valueLabel(change.to)}`);
+    }
   }
   if (detail.secret === 'issued') lines.push('A client secret was issued');
   if (detail.secret === 'removed') lines.push('The client secret was removed');
+  return lines;
+}
+
+/** What the actor wrote with a decision: an approval's note or a rejection's or deactivation's reason. */
+export function eventText(detail: Record<string, unknown>): { label: 'Note' | 'Reason'; text: string } | undefined {
+  if (typeof detail.reason === 'string' && detail.reason !== '') return { label: 'Reason', text: detail.reason };
+  if (typeof detail.note === 'string' && detail.note !== '') return { label: 'Note', text: detail.note };
+  return undefined;
+}
+
+const ENVIRONMENT_LABELS: Record<string, string> = { sandbox: 'Sandbox', production: 'Production' };
+
+// Members described above; any other is shown as "member: value" so nothing an event records is hidden.
+const DESCRIBED = new Set(['changed', 'changes', 'secret', 'note', 'reason', 'environments']);
+
+/**
+ * Everything an event's detail says, in words, one line each, for the audit log: an edit's changes (every field, as
+ * before → after), the note or reason, the environments a provisioning retry re-armed, and any other member as
+ * "member: value" (or "member: old → new"), never raw JSON.
+ */
+export function describeDetail(detail: Record<string, unknown>): string[] {
+  const lines = describeEdit(detail, 'all');
+  const text = eventText(detail);
+  if (text) lines.push(`${text.label}: “${text.text}”`);
+  if (Array.isArray(detail.environments)) {
+    const environments = stringList(detail.environments).map((name) => ENVIRONMENT_LABELS[name] ?? name);
+    lines.push(environments.length > 0 ? `Environments: ${environments.join(', ')}` : 'No environment to provision');
+  }
+  for (const [member, value] of Object.entries(detail)) {
+    if (DESCRIBED.has(member)) continue;
+    const change = value as { from?: unknown; to?: unknown } | null;
+    const isChange = typeof change === 'object' && change !== null && 'from' in change && 'to' in change;
+    lines.push(
+      `${capitalised(fieldLabel(member))}: ${isChange ? `${valueLabel(change.from)} → ${valueLabel(change.to)}` : valueLabel(value)}`,
+    );
+  }
   return lines;
 }

@@ -43,10 +43,15 @@ export {
   ToneBadge,
 } from './components/status-badge.tsx';
 export {
+  ACTION_LABELS,
+  actionLabel,
+  describeDetail,
   describeEdit,
   describeEventStatus,
   describeTransition,
+  type EditValues,
   type EventStatusFields,
+  eventText,
   statusLabel,
 } from './event-description.ts';
 export {

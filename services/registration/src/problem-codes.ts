@@ -10,6 +10,7 @@ export const PROBLEM_CODES = {
     meaning: 'The request cannot be read: invalid JSON, a malformed URL or HTTP message',
   },
   invalid_cursor: { status: 400, meaning: '`cursor` is not a `nextCursor` this list gave out' },
+  invalid_date_range: { status: 400, meaning: 'The date range ends before it starts: `from` is after `to`' },
   unknown_organization: { status: 400, meaning: 'No organization has this `organizationId` (OrgBAC); with `errors`' },
   jwks_invalid: { status: 400, meaning: 'The JWKS URI does not serve a usable key set; with the `jwksReport`' },
   sign_in_failed: { status: 400, meaning: 'The identity provider did not complete the sign-in' },

@@ -1,28 +1,9 @@
 import { Stack, Text, Timeline, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { describeEdit, describeTransition } from '../event-description.ts';
+import { actionLabel, describeEdit, describeTransition, eventText } from '../event-description.ts';
 import { formatDateTime } from '../format.ts';
 import { QueryView } from './page-states.tsx';
-
-const ACTION_LABELS: Record<string, string> = {
-  create: 'Registered',
-  edit: 'Edited',
-  delete: 'Deleted',
-  submit: 'Submitted for review',
-  withdraw: 'Withdrawn to draft',
-  approve: 'Approved',
-  reject: 'Rejected',
-  deactivate: 'Deactivated',
-  rotate_secret: 'Client secret rotated',
-  resync: 'Provisioning retried',
-};
-
-/** What the actor wrote (a reason or a note), quoted in the timeline. */
-function quotedText(detail: Record<string, unknown>): string | undefined {
-  const text = detail.reason ?? detail.note;
-  return typeof text === 'string' && text !== '' ? text : undefined;
-}
 
 /** The service's audit trail, oldest first, as a timeline. */
 export function EventTimeline(props: { events: readonly ServiceEvent[] }) {
@@ -32,9 +13,9 @@ export function EventTimeline(props: { events: readonly ServiceEvent[] }) {
       {props.events.map((event) => {
         // An action that kept the status (an edit, a rotation) is no transition: no arrow.
         const transition = describeTransition(event);
-        const quoted = quotedText(event.detail);
+        const quoted = eventText(event.detail)?.text;
         return (
-          <Timeline.Item key={event.id} title={ACTION_LABELS[event.action] ?? event.action}>
+          <Timeline.Item key={event.id} title={actionLabel(event.action)}>
             <Text size="sm" c="dimmed">
               {formatDateTime(event.createdAt)}
               {event.actor ? ` · ${event.actor.name}` : ''}

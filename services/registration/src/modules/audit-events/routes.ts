@@ -16,6 +16,37 @@ const EventFilters = {
   serviceId: Type.Optional(Uuid),
   actorId: Type.Optional(Uuid),
   action: Type.Optional(StringEnum([...LIFECYCLE_ACTIONS, 'resync'])),
+  service: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards",
+    }),
+  ),
+  clientId: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: "The service's client id, exactly" }),
+  ),
+  actorEmail: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 254,
+      description:
+        "Part of the actor's e-mail address, any case (`alex@` finds alex@payer.example); `%` and `_` match " +
+        'themselves. Events of the system (no actor) never match',
+    }),
+  ),
+  from: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only events at or after this instant (ISO 8601 with a time zone: 2026-11-01T00:00:00Z)',
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only events before this instant (exclusive); at or after `from`, else 400 invalid_date_range',
+    }),
+  ),
 };
 
 /** Admin: the whole audit trail. Registered under /api/v1/admin. */
@@ -29,11 +60,13 @@ export const auditEventRoutes =
           operationId: 'listAuditEvents',
           tags,
           summary: 'Every lifecycle event, newest first',
-          description: 'The append-only audit trail of every service, filtered by service, actor or action.',
+          description:
+            'The append-only audit trail of every service, filtered by service (id, part of the name or client ' +
+            'id), actor (id or part of the e-mail address), action and a date range; filters combine with AND.',
           querystring: Type.Object({ ...EventFilters, ...PageQuery }, { additionalProperties: false }),
           response: {
             200: jsonResponse(Ref(ServiceEventPageSchema), 'A page of events'),
-            ...problemResponses('invalid_cursor'),
+            ...problemResponses('invalid_cursor', 'invalid_date_range'),
           },
         },
         config: { examples: { responses: { 200: EVENT_PAGE_EXAMPLES } } },
@@ -51,6 +84,7 @@ export const auditEventRoutes =
           description: 'Streamed, however many events match; the same filters as the list.',
           querystring: Type.Object(EventFilters, { additionalProperties: false }),
           response: {
+            ...problemResponses('invalid_date_range'),
             200: {
               description:
                 `CSV (RFC 4180: CRLF line ends, a header row ${EXPORT_COLUMNS.join(',')}; detail is compact JSON). ` +

@@ -1,20 +1,56 @@
 import type { Database } from '@payerbox/db';
 import type { Kysely } from 'kysely';
+import { ProblemError, problems } from '../../errors.ts';
 import { BIGINT_KEY, type PageRequest, readPage, toPage } from '../../pagination.ts';
 import type { ServiceEventView } from '../backend-services/schemas.ts';
 import { csvRecord } from './csv.ts';
 import { type EventFilter, type EventRecord, listEvents } from './repository.ts';
 
-/** The filters of the audit trail (list and export). */
-export type EventQuery = Omit<EventFilter, 'before' | 'limit'>;
+/** The filters of the audit trail (list and export) as the repository takes them. */
+type EventQuery = Omit<EventFilter, 'before' | 'limit'>;
+
+/** The filters of the audit trail as the API receives them: the date range as ISO 8601 text. */
+export type AuditEventQuery = Omit<EventQuery, 'from' | 'to'> & { readonly from?: string; readonly to?: string };
+
+/**
+ * An instant of the date range, or a validation problem for text the schema's `date-time` format accepts but no clock
+ * shows (a leap second, `23:59:60`) or PostgreSQL cannot store (the year 0).
+ */
+function instant(text: string, name: 'from' | 'to'): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1) {
+    throw problems.validation(
+      [{ path: `/querystring/${name}`, message: 'must be a date and time that exists, from the year 1 on' }],
+      `\`${name}\` is not a date and time that exists.`,
+    );
+  }
+  return date;
+}
+
+/** The repository's filters, the range read as instants; a range that ends before it starts is a problem. */
+function eventQuery(query: AuditEventQuery): EventQuery {
+  const { from, to, ...rest } = query;
+  const start = from === undefined ? undefined : instant(from, 'from');
+  const end = to === undefined ? undefined : instant(to, 'to');
+  if (start && end && start > end) {
+    throw new ProblemError({
+      status: 400,
+      code: 'invalid_date_range',
+      title: 'Invalid date range',
+      detail: `The date range ends before it starts: from (${from}) is after to (${to}).`,
+      errors: [{ path: '/querystring/to', message: 'must not be before from' }],
+    });
+  }
+  return { ...rest, ...(start && { from: start }), ...(end && { to: end }) };
+}
 
 export async function listEventPage(
   db: Kysely<Database>,
-  filter: EventQuery & PageRequest,
+  query: AuditEventQuery & PageRequest,
 ): Promise<{ items: ServiceEventView[]; nextCursor: string | null }> {
-  const { cursor, limit, ...rest } = filter;
+  const { cursor, limit, ...filter } = query;
   const window = readPage({ cursor, limit }, BIGINT_KEY);
-  const rows = await listEvents(db, { ...rest, ...window });
+  const rows = await listEvents(db, { ...eventQuery(filter), ...window });
   const page = toPage(rows, window.limit, (row) => row.id);
   return {
     items: page.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
@@ -63,9 +99,10 @@ function exportRecord(event: EventRecord): string {
  */
 export async function exportEvents(
   db: Kysely<Database>,
-  filter: EventQuery,
+  query: AuditEventQuery,
   batchSize: number = EXPORT_BATCH_SIZE,
 ): Promise<AsyncGenerator<string>> {
+  const filter = eventQuery(query);
   const first = await listEvents(db, { ...filter, limit: batchSize });
   return (async function* () {
     yield csvRecord(EXPORT_COLUMNS);

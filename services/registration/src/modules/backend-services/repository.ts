@@ -18,6 +18,7 @@ import {
   type Transaction,
 } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { containsPattern } from '../../like-pattern.ts';
 import type { TimestampKey } from '../../pagination.ts';
 import { preparedQuery } from '../../prepared-query.ts';
 import { type OrganizationPlacement, organizationPlacements } from '../organizations/repository.ts';
@@ -120,10 +121,6 @@ export interface ServiceListFilter {
   readonly limit: number;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** The list's own conditions (owner, status, keyset position) on a query over live services. */
 function withListFilter<O>(
   query: SelectQueryBuilder<Database, 'backendServices', O>,
@@ -154,7 +151,7 @@ function clientIdContains(eb: ExpressionBuilder<Database, 'backendServices'>, q:
     .slice(0, CLIENT_ID_WINDOW);
   if (window.length < 3 || window === q) return eb('backendServices.clientId', 'ilike', pattern);
   return eb.and([
-    eb('backendServices.clientId', 'ilike', `%${escapeLike(window)}%`),
+    eb('backendServices.clientId', 'ilike', containsPattern(window)),
     // Not the indexed expression, so it is checked on the rows the window found.
     eb(sql<string>`${sql.ref('backendServices.clientId')} || ''`, 'ilike', pattern),
   ]);
@@ -168,7 +165,7 @@ function clientIdContains(eb: ExpressionBuilder<Database, 'backendServices'>, q:
  * reads every service when few match.
  */
 function searchMatches(db: Db, filter: ServiceListFilter, q: string) {
-  const pattern = `%${escapeLike(q)}%`;
+  const pattern = containsPattern(q);
   const newestMatching = (match: (eb: ExpressionBuilder<Database, 'backendServices'>) => Expression<SqlBool>) =>
     withListFilter(db.selectFrom('backendServices').select('backendServices.id'), filter)
       .where('backendServices.deletedAt', 'is', null)

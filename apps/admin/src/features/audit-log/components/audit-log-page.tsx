@@ -1,7 +1,8 @@
-import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ServiceEvent } from '@payerbox/api-client';
-import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
 import {
+  actionLabel,
+  describeDetail,
   describeEventStatus,
   ErrorAlert,
   FullPageLoader,
@@ -10,91 +11,80 @@ import {
   useApi,
 } from '@payerbox/web-kit';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { type AuditAction, type AuditFilter, auditQueries, exportUrl } from '../api/queries.ts';
+import {
+  type AuditView,
+  apiFilter,
+  auditQueries,
+  exportUrl,
+  hasFilters,
+  NO_FILTERS,
+  paramsFromView,
+  viewFromParams,
+} from '../api/queries.ts';
+import { AuditFilterForm } from './audit-filter-form.tsx';
 
-// Every lifecycle action, and the admin's provisioning retry.
-const ACTIONS: readonly AuditAction[] = [...LIFECYCLE_ACTIONS, 'resync'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A UUID filter field: applied when it holds a UUID or nothing, explained otherwise. */
-function IdFilter(props: { label: string; value: string; onApply: (value: string) => void }) {
-  const [text, setText] = useState(props.value);
-  const valid = text.trim() === '' || UUID.test(text.trim());
-  return (
-    <TextInput
-      label={props.label}
-      placeholder="UUID"
-      value={text}
-      onChange={(e) => {
-        const next = e.currentTarget.value;
-        setText(next);
-        if (next.trim() === '' || UUID.test(next.trim())) props.onApply(next.trim());
-      }}
-      error={valid ? undefined : 'Enter an id (a UUID), or pick one from a row below'}
-      w={340}
-    />
-  );
-}
-
-function EventRow(props: { event: ServiceEvent; onFilter: (key: 'serviceId' | 'actorId', value: string) => void }) {
+function EventRow(props: { event: ServiceEvent; onFilter: (filter: Partial<AuditView>) => void }) {
   const { event } = props;
-  const detail = Object.keys(event.detail).length ? JSON.stringify(event.detail) : '';
   return (
     <Table.Tr>
-      <Table.Td>{formatDateTime(event.createdAt)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.createdAt)}</Table.Td>
       <Table.Td>
         <Stack gap={0} align="flex-start">
           <Anchor component={Link} to={`/services/${event.serviceId}`} size="sm">
             {event.serviceName}
           </Anchor>
-          <Button variant="subtle" size="compact-xs" onClick={() => props.onFilter('serviceId', event.serviceId)}>
+          <Button variant="subtle" size="compact-xs" onClick={() => props.onFilter({ service: event.serviceName })}>
             Only this service
           </Button>
         </Stack>
       </Table.Td>
-      <Table.Td>{event.action}</Table.Td>
+      <Table.Td>{actionLabel(event.action)}</Table.Td>
       <Table.Td>{describeEventStatus(event)}</Table.Td>
       <Table.Td>
         {event.actor ? (
           <Stack gap={0} align="flex-start">
             <Text size="sm">{event.actor.name}</Text>
-            <Button variant="subtle" size="compact-xs" onClick={() => props.onFilter('actorId', event.actor?.id ?? '')}>
+            <Text size="xs" c="dimmed">
+              {event.actor.email}
+            </Text>
+            <Button
+              variant="subtle"
+              size="compact-xs"
+              onClick={() => props.onFilter({ actorEmail: event.actor?.email ?? '' })}
+            >
               Only this actor
             </Button>
           </Stack>
         ) : (
-          'system'
+          'System'
         )}
       </Table.Td>
-      <Table.Td>
-        <Text size="xs" ff="monospace" style={{ wordBreak: 'break-word' }}>
-          {detail}
-        </Text>
+      <Table.Td style={{ minWidth: 220 }}>
+        {describeDetail(event.detail).map((line) => (
+          <Text key={line} size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {line}
+          </Text>
+        ))}
       </Table.Td>
     </Table.Tr>
   );
 }
 
-/** Every audit event, newest first, filtered by service, actor and action (kept in the address), exported as CSV. */
+/**
+ * Every audit event, newest first, filtered by part of the service name, the client id, part of the actor's e-mail,
+ * the action and a range of days. The filters live in the address (a link reproduces the view, Back undoes a
+ * filter), and the CSV export asks for the same events.
+ */
 export function AuditLogPage() {
   const api = useApi();
   const [params, setParams] = useSearchParams();
-  const filter: AuditFilter = {
-    ...(params.get('serviceId') && { serviceId: params.get('serviceId') ?? '' }),
-    ...(params.get('actorId') && { actorId: params.get('actorId') ?? '' }),
-    ...(params.get('action') && { action: params.get('action') as AuditAction }),
-  };
-  const setFilter = (key: keyof AuditFilter, value: string | null) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
+  const view = viewFromParams(params);
+  const filter = apiFilter(view);
+  const apply = (next: AuditView) => setParams(paramsFromView(next));
   const events = useInfiniteQuery({ ...auditQueries.list(api, filter), placeholderData: keepPreviousData });
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const filtered = hasFilters(view);
 
   return (
     <Stack>
@@ -104,35 +94,22 @@ export function AuditLogPage() {
           Export CSV
         </Button>
       </Group>
-      <Group align="flex-start">
-        <IdFilter
-          key={`service-${filter.serviceId ?? ''}`}
-          label="Service id"
-          value={filter.serviceId ?? ''}
-          onApply={(value) => setFilter('serviceId', value)}
-        />
-        <IdFilter
-          key={`actor-${filter.actorId ?? ''}`}
-          label="Actor id"
-          value={filter.actorId ?? ''}
-          onApply={(value) => setFilter('actorId', value)}
-        />
-        <Select
-          label="Action"
-          placeholder="Any action"
-          data={ACTIONS.map((action) => ({ value: action, label: action }))}
-          value={filter.action ?? null}
-          onChange={(value) => setFilter('action', value)}
-          clearable
-          w={200}
-        />
-      </Group>
+      <AuditFilterForm view={view} onApply={apply} />
       {events.isPending ? (
         <FullPageLoader label="Loading the audit log" />
       ) : events.isError && items.length === 0 ? (
         <ErrorAlert error={events.error} onRetry={() => events.refetch()} title="Could not load the audit log" />
       ) : items.length === 0 ? (
-        <Text c="dimmed">No event matches this filter.</Text>
+        filtered ? (
+          <Group gap="sm">
+            <Text>No event matches these filters.</Text>
+            <Button variant="default" size="xs" onClick={() => apply(NO_FILTERS)}>
+              Clear the filters
+            </Button>
+          </Group>
+        ) : (
+          <Text c="dimmed">No events yet.</Text>
+        )
       ) : (
         <>
           <ScrollTable striped withTableBorder aria-label="Audit events">
@@ -148,7 +125,7 @@ export function AuditLogPage() {
             </Table.Thead>
             <Table.Tbody>
               {items.map((event) => (
-                <EventRow key={event.id} event={event} onFilter={setFilter} />
+                <EventRow key={event.id} event={event} onFilter={(change) => apply({ ...view, ...change })} />
               ))}
             </Table.Tbody>
           </ScrollTable>
