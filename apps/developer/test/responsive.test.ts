@@ -1,13 +1,16 @@
 import {
-  accessibilityFindings,
+  accessibilityInEachScheme,
+  canvasBeforeScripts,
+  documentColorScheme,
+  emulateColorScheme,
   expectedNavigationVisit,
   followNavigationLink,
   type JwksServer,
   layoutFindings,
   type Page,
   portalForTests,
-  saveScreenshot,
   signedInPage,
+  signedInPageInScheme,
   startJwksServer,
   VIEWPORTS,
   type Viewport,
@@ -63,12 +66,25 @@ async function servicesInEachStatus(): Promise<{ underReview: string }> {
 
 let services: Promise<{ underReview: string }> | undefined;
 
-/** The checks every page gets at every size: layout, accessibility and a screenshot. */
+/** The checks every page gets at every size: layout, then accessibility and a screenshot in each colour scheme. */
 async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
   t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
-  t.same(await accessibilityFindings(page), [], `${name} at ${viewport.name}: no serious or critical axe violation`);
-  await saveScreenshot(page, `developer-${name}-${viewport.name}`);
+  t.same(
+    await accessibilityInEachScheme(page, `developer-${name}-${viewport.name}`),
+    { light: [], dark: [] },
+    `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
+  );
 }
+
+t.test("follows the operating system's colour scheme from the first paint on, and when it changes", async (t) => {
+  const page = await signedInPageInScheme(portal(), portal().accounts.developer, '/', 'dark');
+  await page.getByRole('heading', { name: 'Backend Services', level: 1 }).waitFor();
+  t.match(await canvasBeforeScripts(page), { dark: true }, 'the browser paints a dark canvas before the app runs');
+  t.match(await documentColorScheme(page), { attribute: 'dark', dark: true }, 'a dark system: a dark page');
+  await emulateColorScheme(page, 'light');
+  t.match(await documentColorScheme(page), { attribute: 'light', dark: false }, 'switched to light: a light page');
+  await page.close();
+});
 
 for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole developer portal in a ${viewport.name} window`, async (t) => {
