@@ -4,6 +4,8 @@ import {
   documentColorScheme,
   emulateColorScheme,
   expectedNavigationVisit,
+  focusIsWithin,
+  focusRingContrast,
   followNavigationLink,
   type JwksServer,
   layoutFindings,
@@ -76,15 +78,23 @@ async function checkPage(t: Test, page: Page, viewport: Viewport, name: string):
   );
 }
 
-t.test("follows the operating system's colour scheme from the first paint on, and when it changes", async (t) => {
-  const page = await signedInPageInScheme(portal(), portal().accounts.developer, '/', 'dark');
-  await page.getByRole('heading', { name: 'Backend Services', level: 1 }).waitFor();
-  t.match(await canvasBeforeScripts(page), { dark: true }, 'the browser paints a dark canvas before the app runs');
-  t.match(await documentColorScheme(page), { attribute: 'dark', dark: true }, 'a dark system: a dark page');
-  await emulateColorScheme(page, 'light');
-  t.match(await documentColorScheme(page), { attribute: 'light', dark: false }, 'switched to light: a light page');
-  await page.close();
-});
+t.test(
+  "follows the operating system's colour scheme from the first paint on, and when it changes, with focus rings that stand out in the dark",
+  async (t) => {
+    const page = await signedInPageInScheme(portal(), portal().accounts.developer, '/', 'dark');
+    await page.getByRole('heading', { name: 'Backend Services', level: 1 }).waitFor();
+    t.match(await canvasBeforeScripts(page), { dark: true }, 'the browser paints a dark canvas before the app runs');
+    t.match(await documentColorScheme(page), { attribute: 'dark', dark: true }, 'a dark system: a dark page');
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    for (let presses = 0; presses < 10 && !(await focusIsWithin(signOut)); presses += 1)
+      await page.keyboard.press('Tab');
+    t.ok(await focusIsWithin(signOut), 'the keyboard reaches Sign out');
+    t.ok((await focusRingContrast(page)) >= 3, 'its focus ring stands out from the dark page by at least 3:1');
+    await emulateColorScheme(page, 'light');
+    t.match(await documentColorScheme(page), { attribute: 'light', dark: false }, 'switched to light: a light page');
+    await page.close();
+  },
+);
 
 for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole developer portal in a ${viewport.name} window`, async (t) => {

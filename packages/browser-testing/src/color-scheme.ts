@@ -92,6 +92,24 @@ export async function signedInPageInScheme(
   return page;
 }
 
+/**
+ * The contrast ratio (WCAG 2.2) between the outline drawn around the focused element and the body's background: what a
+ * keyboard user has to spot the focus by (1.4.11 asks 3:1). NaN when the focused element draws no outline.
+ */
+export async function focusRingContrast(page: Page): Promise<number> {
+  const { outline, background } = await page.evaluate(() => {
+    const window = globalThis as any;
+    const focused = window.document.activeElement;
+    const style = window.getComputedStyle(focused);
+    return {
+      outline: style.outlineStyle === 'none' ? '' : (style.outlineColor as string),
+      background: window.getComputedStyle(window.document.body).backgroundColor as string,
+    };
+  });
+  const [lighter, darker] = [luminance(outline), luminance(background)].sort((a, b) => b - a);
+  return ((lighter ?? Number.NaN) + 0.05) / ((darker ?? Number.NaN) + 0.05);
+}
+
 /** Where {@link CANVAS_BEFORE_SCRIPTS} keeps what it saw on `window`. */
 const CANVAS_MARK = '__payerboxCanvasBeforeScripts';
 

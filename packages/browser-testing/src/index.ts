@@ -17,6 +17,7 @@ export {
   type DocumentColorScheme,
   documentColorScheme,
   emulateColorScheme,
+  focusRingContrast,
   signedInPageInScheme,
 } from './color-scheme.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
