@@ -52,7 +52,7 @@ let services: Promise<{ waiting: string }> | undefined;
 async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
   t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
   t.same(
-    await accessibilityInEachScheme(page, `admin-${name}-${viewport.name}`),
+    await accessibilityInEachScheme(page, { screenshot: `admin-${name}-${viewport.name}` }),
     { light: [], dark: [] },
     `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
   );

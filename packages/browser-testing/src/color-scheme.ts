@@ -34,19 +34,23 @@ export async function emulateColorScheme(page: Page, scheme: ColorScheme): Promi
 
 /**
  * In each colour scheme in turn, switched on the loaded page as the operating system would (no second load): axe's
- * serious and critical findings ({@link accessibilityFindings}) and a screenshot named `<screenshot>-<scheme>`.
- * Answers the findings by scheme, `{ light: [], dark: [] }` when there are none; leaves the page in the last scheme.
+ * serious and critical findings ({@link accessibilityFindings}) and, given `screenshot`, a screenshot named
+ * `<screenshot>-<scheme>`. Answers the findings by scheme, `{ light: [], dark: [] }` when there are none, and leaves the
+ * page in the scheme it was in.
  */
 export async function accessibilityInEachScheme(
   page: Page,
-  screenshot: string,
+  options: { readonly screenshot?: string } = {},
 ): Promise<Record<ColorScheme, string[]>> {
+  const before = (await documentColorScheme(page)).attribute;
   const findings: Partial<Record<ColorScheme, string[]>> = {};
   for (const scheme of COLOR_SCHEMES) {
     await emulateColorScheme(page, scheme);
     findings[scheme] = await accessibilityFindings(page);
-    await saveScreenshot(page, `${screenshot}-${scheme}`);
+    if (options.screenshot !== undefined) await saveScreenshot(page, `${options.screenshot}-${scheme}`);
   }
+  const restore = COLOR_SCHEMES.find((scheme) => scheme === before);
+  if (restore !== undefined) await emulateColorScheme(page, restore);
   return findings as Record<ColorScheme, string[]>;
 }
 
