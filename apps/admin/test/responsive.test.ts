@@ -1,12 +1,15 @@
 import {
-  accessibilityFindings,
+  accessibilityInEachScheme,
+  canvasBeforeScripts,
+  documentColorScheme,
+  emulateColorScheme,
   expectedNavigationVisit,
   followNavigationLink,
   layoutFindings,
   type Page,
   portalForTests,
-  saveScreenshot,
   signedInPage,
+  signedInPageInScheme,
   VIEWPORTS,
   type Viewport,
 } from '@payerbox/browser-testing';
@@ -45,12 +48,25 @@ async function servicesToReview(): Promise<{ waiting: string }> {
 
 let services: Promise<{ waiting: string }> | undefined;
 
-/** The checks every page gets at every size: layout, accessibility and a screenshot. */
+/** The checks every page gets at every size: layout, then accessibility and a screenshot in each colour scheme. */
 async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
   t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
-  t.same(await accessibilityFindings(page), [], `${name} at ${viewport.name}: no serious or critical axe violation`);
-  await saveScreenshot(page, `admin-${name}-${viewport.name}`);
+  t.same(
+    await accessibilityInEachScheme(page, { screenshot: `admin-${name}-${viewport.name}` }),
+    { light: [], dark: [] },
+    `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
+  );
 }
+
+t.test("follows the operating system's colour scheme from the first paint on, and when it changes", async (t) => {
+  const page = await signedInPageInScheme(portal(), portal().accounts.admin, '/admin/', 'dark');
+  await page.getByRole('heading', { name: 'Review queue', level: 1 }).waitFor();
+  t.match(await canvasBeforeScripts(page), { dark: true }, 'the browser paints a dark canvas before the app runs');
+  t.match(await documentColorScheme(page), { attribute: 'dark', dark: true }, 'a dark system: a dark page');
+  await emulateColorScheme(page, 'light');
+  t.match(await documentColorScheme(page), { attribute: 'light', dark: false }, 'switched to light: a light page');
+  await page.close();
+});
 
 for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole admin portal in a ${viewport.name} window`, async (t) => {

@@ -1,13 +1,18 @@
 import {
-  accessibilityFindings,
+  accessibilityInEachScheme,
+  canvasBeforeScripts,
+  documentColorScheme,
+  emulateColorScheme,
   expectedNavigationVisit,
+  focusIsWithin,
+  focusRingContrast,
   followNavigationLink,
   type JwksServer,
   layoutFindings,
   type Page,
   portalForTests,
-  saveScreenshot,
   signedInPage,
+  signedInPageInScheme,
   startJwksServer,
   VIEWPORTS,
   type Viewport,
@@ -63,12 +68,33 @@ async function servicesInEachStatus(): Promise<{ underReview: string }> {
 
 let services: Promise<{ underReview: string }> | undefined;
 
-/** The checks every page gets at every size: layout, accessibility and a screenshot. */
+/** The checks every page gets at every size: layout, then accessibility and a screenshot in each colour scheme. */
 async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
   t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
-  t.same(await accessibilityFindings(page), [], `${name} at ${viewport.name}: no serious or critical axe violation`);
-  await saveScreenshot(page, `developer-${name}-${viewport.name}`);
+  t.same(
+    await accessibilityInEachScheme(page, { screenshot: `developer-${name}-${viewport.name}` }),
+    { light: [], dark: [] },
+    `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
+  );
 }
+
+t.test(
+  "follows the operating system's colour scheme from the first paint on, and when it changes, with focus rings that stand out in the dark",
+  async (t) => {
+    const page = await signedInPageInScheme(portal(), portal().accounts.developer, '/', 'dark');
+    await page.getByRole('heading', { name: 'Backend Services', level: 1 }).waitFor();
+    t.match(await canvasBeforeScripts(page), { dark: true }, 'the browser paints a dark canvas before the app runs');
+    t.match(await documentColorScheme(page), { attribute: 'dark', dark: true }, 'a dark system: a dark page');
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    for (let presses = 0; presses < 10 && !(await focusIsWithin(signOut)); presses += 1)
+      await page.keyboard.press('Tab');
+    t.ok(await focusIsWithin(signOut), 'the keyboard reaches Sign out');
+    t.ok((await focusRingContrast(page)) >= 3, 'its focus ring stands out from the dark page by at least 3:1');
+    await emulateColorScheme(page, 'light');
+    t.match(await documentColorScheme(page), { attribute: 'light', dark: false }, 'switched to light: a light page');
+    await page.close();
+  },
+);
 
 for (const viewport of Object.values(VIEWPORTS)) {
   t.test(`uses the whole developer portal in a ${viewport.name} window`, async (t) => {

@@ -8,6 +8,18 @@ export {
   seriousAccessibilityViolations,
   type Violation,
 } from './accessibility.ts';
+export {
+  accessibilityInEachScheme,
+  CANVAS_BEFORE_SCRIPTS,
+  COLOR_SCHEMES,
+  type ColorScheme,
+  canvasBeforeScripts,
+  type DocumentColorScheme,
+  documentColorScheme,
+  emulateColorScheme,
+  focusRingContrast,
+  signedInPageInScheme,
+} from './color-scheme.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
   expectedNavigationVisit,
