@@ -1,5 +1,5 @@
 import {
-  accessibilityFindings,
+  accessibilityInEachScheme,
   portalForTests,
   saveScreenshot,
   signedInPage,
@@ -25,7 +25,11 @@ t.test(
     const production = page.getByRole('region', { name: 'Production' });
     await production.getByText('This service was rejected at review, so it has no production client').waitFor();
     t.notOk(await production.getByText('appear once', { exact: false }).count(), 'no promise of production URLs');
-    t.same(await accessibilityFindings(page), [], 'axe finds no serious or critical violation');
+    t.same(
+      await accessibilityInEachScheme(page),
+      { light: [], dark: [] },
+      'axe finds no serious or critical violation',
+    );
     await saveScreenshot(page, 'developer-service-rejected');
 
     await nextSteps.getByRole('link', { name: 'Start a new service from this one' }).click();
