@@ -44,19 +44,19 @@ update provisioning_jobs as j
          limit $3
          for update skip locked) as due
  where j.id = due.id
-returning j.id, j.service_id, j.environment, j.reason, j.attempts, j.generation
+returning j.id, j.service_id, j.environment, j.reason, j.attempts, j.generation, j.locked_by
 
 -- lockServiceRowShared
 select "id" from "backend_services" where "id" = $1 for share
 
 -- deleteIfCurrent
-delete from "provisioning_jobs" where "id" = $1 and "generation" = $2
+delete from "provisioning_jobs" where "id" = $1 and "generation" = $2 and "locked_by" = $3
 
 -- releaseLease
-update "provisioning_jobs" set "locked_by" = $1, "locked_until" = $2 where "id" = $3
+update "provisioning_jobs" set "locked_by" = $1, "locked_until" = $2 where "id" = $3 and "locked_by" = $4
 
 -- rescheduleIfCurrent
-update "provisioning_jobs" set "locked_by" = $1, "locked_until" = $2, "last_error" = $3, "run_at" = $4 where "id" = $5 and "generation" = $6
+update "provisioning_jobs" set "locked_by" = $1, "locked_until" = $2, "last_error" = $3, "run_at" = $4 where "id" = $5 and "generation" = $6 and "locked_by" = $7
 
 -- recordConverged (ready)
 update "service_environments" set "state" = $1, "last_error" = $2, "updated_at" = $3, "verified_at" = $4, "provisioned_at" = coalesce("provisioned_at", $5) where "service_id" = $6 and "environment" = $7

@@ -39,8 +39,9 @@ export async function claimJobs(
 }
 
 /**
- * Removes a finished job if no change re-armed it since it was claimed; a re-armed job is released instead, to run
- * again at once. Answers whether this outcome is the current one (and may be recorded).
+ * Removes a finished job if no change re-armed it since it was claimed and its lease was not taken over; a re-armed
+ * job is released instead, to run again at once, and a job taken over is left to its new holder. Answers whether this
+ * outcome is the current one (and may be recorded).
  */
 async function removeIfCurrent(trx: Transaction<Database>, job: ClaimedJob): Promise<boolean> {
   const removed = await deleteIfCurrent(trx, job).executeTakeFirst();
@@ -66,7 +67,7 @@ export async function completeJob(db: Kysely<Database>, job: ClaimedJob, state: 
 export async function retryJob(db: Kysely<Database>, job: ClaimedJob, error: string, delayMs: number): Promise<void> {
   await withServiceLocked(db, job.serviceId, async (trx) => {
     const rescheduled = await rescheduleIfCurrent(trx, job, error, delayMs).executeTakeFirst();
-    // A newer change re-armed the job: it runs again at once, with fresh attempts.
+    // A newer change re-armed the job (it runs again at once, with fresh attempts) or another worker took it over.
     if (rescheduled.numUpdatedRows === 0n) {
       await releaseLease(trx, job).execute();
       return;

@@ -44,6 +44,7 @@ const compiler = new Kysely<Database>({
 const job = {
   id: '1',
   generation: 1,
+  lockedBy: 'worker',
   serviceId: '00000000-0000-7000-8000-000000000000',
   environment: 'sandbox',
 } as const;

@@ -8,10 +8,15 @@ import { PROVISIONING_CHANNEL, type WakeHint } from './channel.ts';
 /** The reason of jobs the drift check queues (they verify before they write). */
 export const DRIFT_CHECK = 'drift-check';
 
-/** Which job a worker holds: its row and the generation it claimed. */
+/** Which job a worker holds: its row, the generation it claimed and the lease's holder. */
 export interface JobKey {
   readonly id: string;
   readonly generation: number;
+  /**
+   * The worker the claim leased the job to. A worker whose lease lapsed and was taken over no longer holds the job:
+   * what it reports afterwards must not touch the job its successor holds.
+   */
+  readonly lockedBy: string;
 }
 
 /** The environment a job provisions. */
@@ -77,7 +82,7 @@ export function claimDueJobs(values: { readonly workerId: string; readonly limit
              limit ${values.limit}
              for update skip locked) as due
      where j.id = due.id
-    returning j.id, j.service_id, j.environment, j.reason, j.attempts, j.generation`;
+    returning j.id, j.service_id, j.environment, j.reason, j.attempts, j.generation, j.locked_by`;
 }
 
 /** The service row's shared lock, taken before a worker touches its job or environment rows (see service-lock.ts). */
@@ -85,23 +90,32 @@ export function lockServiceRowShared(db: Kysely<Database>, serviceId: string) {
   return db.selectFrom('backendServices').select('id').where('id', '=', serviceId).forShare();
 }
 
-/** Deletes the job if it is still the generation claimed. */
+/** Deletes the job if it is still the generation claimed and still leased to its claimer. */
 export function deleteIfCurrent(db: Kysely<Database>, job: JobKey) {
-  return db.deleteFrom('provisioningJobs').where('id', '=', job.id).where('generation', '=', job.generation);
+  return db
+    .deleteFrom('provisioningJobs')
+    .where('id', '=', job.id)
+    .where('generation', '=', job.generation)
+    .where('lockedBy', '=', job.lockedBy);
 }
 
-/** Gives up the lease: the job is due again at once. */
+/** Gives up the lease, if the claimer still holds it: the job is due again at once. */
 export function releaseLease(db: Kysely<Database>, job: JobKey) {
-  return db.updateTable('provisioningJobs').set({ lockedBy: null, lockedUntil: null }).where('id', '=', job.id);
+  return db
+    .updateTable('provisioningJobs')
+    .set({ lockedBy: null, lockedUntil: null })
+    .where('id', '=', job.id)
+    .where('lockedBy', '=', job.lockedBy);
 }
 
-/** Puts the job back in the queue after `delayMs` with its error, if it is still the generation claimed. */
+/** Puts the job back in the queue after `delayMs` with its error, if it is still the generation and lease claimed. */
 export function rescheduleIfCurrent(db: Kysely<Database>, job: JobKey, error: string, delayMs: number) {
   return db
     .updateTable('provisioningJobs')
     .set({ lockedBy: null, lockedUntil: null, lastError: error, runAt: new Date(Date.now() + delayMs) })
     .where('id', '=', job.id)
-    .where('generation', '=', job.generation);
+    .where('generation', '=', job.generation)
+    .where('lockedBy', '=', job.lockedBy);
 }
 
 function environmentOf(db: Kysely<Database>, target: JobTarget) {

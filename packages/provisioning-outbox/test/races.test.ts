@@ -62,3 +62,49 @@ t.test('a job re-armed while it runs is released, not rescheduled or failed, by 
     t.match(await sandboxEnvironment(db, serviceId), { state: 'pending', lastError: null }, 'the environment pending');
   }
 });
+t.test(
+  "a lease taken over from a worker that held it: the first worker's late completion neither deletes nor releases " +
+    'the job the second worker holds',
+  async (t) => {
+    const db = await outboxDatabase(t);
+    const serviceId = await createdService(db);
+    const [first] = await claimJobs(db, 'worker-a', 10, LEASE_MS);
+    if (!first) throw new Error('the queued job was not claimed');
+    t.match(await sandboxJob(db, serviceId), { lockedBy: 'worker-a', leased: true }, 'worker A holds the lease');
+    t.same(await claimJobs(db, 'worker-b', 10, LEASE_MS), [], 'so worker B cannot claim the job');
+
+    // Worker A stalls past its lease (a long garbage collection, a partitioned network): the lease lapses.
+    await db
+      .updateTable('provisioningJobs')
+      .set({ lockedUntil: new Date(Date.now() - 1_000) })
+      .where('id', '=', first.id)
+      .execute();
+    const [second] = await claimJobs(db, 'worker-b', 10, LEASE_MS);
+    t.match(
+      second,
+      { id: first.id, generation: first.generation, attempts: first.attempts + 1 },
+      'worker B takes the lapsed lease over',
+    );
+    if (!second) return;
+
+    t.equal(await completeJob(db, first, 'ready'), false, "worker A's late completion is not recorded");
+    t.match(
+      await sandboxJob(db, serviceId),
+      { id: first.id, generation: first.generation, attempts: second.attempts, lockedBy: 'worker-b', leased: true },
+      'the job is still there, leased to worker B',
+    );
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'pending' }, 'the environment stays pending');
+    await retryJob(db, first, 'a late failure of worker A', 0);
+    await failJob(db, first, 'a late failure of worker A');
+    t.match(
+      await sandboxJob(db, serviceId),
+      { lockedBy: 'worker-b', leased: true, lastError: null },
+      "nor do worker A's late retry or failure touch it",
+    );
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'pending', lastError: null });
+
+    t.equal(await completeJob(db, second, 'ready'), true, "worker B's completion is recorded");
+    t.equal(await sandboxJob(db, serviceId), undefined);
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'ready' });
+  },
+);
