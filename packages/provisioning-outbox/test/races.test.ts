@@ -2,7 +2,14 @@
 // the race needs, so nothing depends on timing.
 import t from 'tap';
 import { claimJobs, completeJob, failJob, retryJob } from '../src/index.ts';
-import { changeService, createdService, outboxDatabase, sandboxEnvironment, sandboxJob } from './helpers/outbox.ts';
+import {
+  changeService,
+  createdService,
+  lockWaiter,
+  outboxDatabase,
+  sandboxEnvironment,
+  sandboxJob,
+} from './helpers/outbox.ts';
 
 /** Long enough never to lapse by itself during a test: a lease lapses only when a test says so. */
 const LEASE_MS = 600_000;
@@ -15,7 +22,11 @@ t.test(
     const serviceId = await createdService(db);
     const [running] = await claimJobs(db, 'worker-a', 10, LEASE_MS);
     if (!running) throw new Error('the queued job was not claimed');
-    t.match(await sandboxJob(db, serviceId), { lockedBy: 'worker-a', generation: running.generation, leased: true });
+    t.match(
+      await sandboxJob(db, serviceId),
+      { lockedBy: 'worker-a', generation: running.generation, leased: true },
+      'worker A runs the job under a lease',
+    );
 
     await changeService(db, serviceId, 'update');
     t.match(
@@ -37,7 +48,7 @@ t.test(
     if (!rerun) return;
     t.equal(await completeJob(db, rerun, 'ready'), true, 'the run of the newer generation is recorded');
     t.equal(await sandboxJob(db, serviceId), undefined, 'and the job is done');
-    t.match(await sandboxEnvironment(db, serviceId), { state: 'ready', lastError: null });
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'ready', lastError: null }, 'the environment is ready');
   },
 );
 
@@ -46,7 +57,7 @@ t.test('a job re-armed while it runs is released, not rescheduled or failed, by 
   const retried = await createdService(db);
   const failed = await createdService(db);
   const running = await claimJobs(db, 'worker-a', 10, LEASE_MS);
-  t.equal(running.length, 2);
+  t.equal(running.length, 2, 'a worker runs both jobs');
   await changeService(db, retried, 'update');
   await changeService(db, failed, 'update');
   for (const job of running) {
@@ -101,10 +112,48 @@ t.test(
       { lockedBy: 'worker-b', leased: true, lastError: null },
       "nor do worker A's late retry or failure touch it",
     );
-    t.match(await sandboxEnvironment(db, serviceId), { state: 'pending', lastError: null });
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'pending', lastError: null }, 'nor the environment');
 
     t.equal(await completeJob(db, second, 'ready'), true, "worker B's completion is recorded");
-    t.equal(await sandboxJob(db, serviceId), undefined);
-    t.match(await sandboxEnvironment(db, serviceId), { state: 'ready' });
+    t.equal(await sandboxJob(db, serviceId), undefined, 'the job is done');
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'ready' }, 'the environment is ready');
+  },
+);
+
+t.test(
+  'a completion that arrives while a change holds the service lock waits at the service row, then releases the job ' +
+    'the change re-armed',
+  async (t) => {
+    const db = await outboxDatabase(t);
+    const serviceId = await createdService(db);
+    const [running] = await claimJobs(db, 'worker-a', 10, LEASE_MS);
+    if (!running) throw new Error('the queued job was not claimed');
+
+    let commit = () => {};
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let rearmed = () => {};
+    const rearming = new Promise<void>((resolve) => {
+      rearmed = resolve;
+    });
+    const change = changeService(db, serviceId, 'update', async () => {
+      rearmed();
+      await committing;
+    });
+    await rearming;
+    const completion = completeJob(db, running, 'ready');
+    const waiting = await lockWaiter(db);
+    t.match(waiting, /for share/, "the worker's completion waits for the service row's lock, before any job row");
+
+    commit();
+    await change;
+    t.equal(await completion, false, 'once the change committed, the completion sees the newer generation');
+    t.match(
+      await sandboxJob(db, serviceId),
+      { generation: running.generation + 1, lockedBy: null, due: true },
+      'and releases the job to run again',
+    );
+    t.match(await sandboxEnvironment(db, serviceId), { state: 'pending' }, 'the environment stays pending');
   },
 );

@@ -47,8 +47,16 @@ export async function createdService(db: Kysely<Database>): Promise<string> {
   return id;
 }
 
-/** Changes the service as the API does: locks its row, then re-arms its sandbox job, and commits. */
-export async function changeService(db: Kysely<Database>, serviceId: string, reason: string): Promise<void> {
+/**
+ * Changes the service as the API does: locks its row, then re-arms its sandbox job, and commits; `beforeCommit` runs
+ * with the lock held and the job re-armed.
+ */
+export async function changeService(
+  db: Kysely<Database>,
+  serviceId: string,
+  reason: string,
+  beforeCommit: () => Promise<void> = async () => {},
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const locked = await lockServiceForChange(
       trx.selectFrom('backendServices').select('id').where('id', '=', serviceId),
@@ -60,7 +68,25 @@ export async function changeService(db: Kysely<Database>, serviceId: string, rea
       'existing',
     );
     await sql`with ${request} select 1`.execute(trx);
+    await beforeCommit();
   });
+}
+
+/**
+ * The statement of the one session of this database that waits for a row lock, once there is one: a state PostgreSQL
+ * shows, looked at until it shows it (a lock wait has no notification).
+ */
+export async function lockWaiter(db: Kysely<Database>): Promise<string> {
+  for (;;) {
+    const waiting = await db
+      .selectNoFrom(
+        sql<string>`(select query from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock')`.as('query'),
+      )
+      .executeTakeFirstOrThrow();
+    if (waiting.query !== null) return waiting.query;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The service's sandbox job as it is stored, if there is one. */
