@@ -1,5 +1,6 @@
 import { createDb } from '@payerbox/db';
 import { freePort } from '@payerbox/db/embedded';
+import { PROVISIONING_CHANNEL } from '@payerbox/provisioning-outbox';
 import { sql } from 'kysely';
 import { percentile } from './bench-stats.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
@@ -126,7 +127,7 @@ async function drainRate(
     provisioners = await startProvisioners(stack, entry, workers);
     const started = performance.now();
     await sql`with released as (update provisioning_jobs set run_at = now() returning 1)
-              select pg_notify('provisioning_jobs', 'bench')`.execute(db);
+              select pg_notify(${sql.lit(PROVISIONING_CHANNEL)}, 'bench')`.execute(db);
     await until(async () => {
       const row = await db
         .selectFrom('serviceEnvironments')

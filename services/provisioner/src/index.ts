@@ -1,5 +1,4 @@
 export { loadProvisionerConfig, type ProvisionerConfig } from './config.ts';
 export { createProvisionerMetrics, type ProvisionerMetrics } from './metrics.ts';
 export { type MetricsServer, startMetricsServer } from './metrics-server.ts';
-export { queueDepth } from './queue.ts';
 export { createWorker, type Worker, type WorkerOptions } from './worker.ts';

@@ -1,9 +1,9 @@
 import type { RequestObservation } from '@payerbox/aidbox';
 import type { Database } from '@payerbox/db';
 import type { Environment } from '@payerbox/domain';
+import { dueJobs } from '@payerbox/provisioning-outbox';
 import type { Kysely } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { dueJobs } from './queue.ts';
 import type { JobOutcome } from './worker.ts';
 
 export interface ProvisionerMetrics {

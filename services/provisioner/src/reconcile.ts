@@ -9,9 +9,9 @@ import {
 } from '@payerbox/aidbox';
 import type { Database, ProvisioningState } from '@payerbox/db';
 import { assertNever, type Environment, environmentTarget, organizationInEnvironment } from '@payerbox/domain';
+import { type ClaimedJob, DRIFT_CHECK } from '@payerbox/provisioning-outbox';
 import { type Keyring, open } from '@payerbox/secret-box';
 import type { Kysely } from 'kysely';
-import { type ClaimedJob, DRIFT_CHECK } from './queue.ts';
 
 export interface ReconcileDeps {
   readonly db: Kysely<Database>;

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { AidboxError } from '@payerbox/aidbox';
 import { listenForNotifications, type NotificationListener } from '@payerbox/db';
+import {
+  type ClaimedJob,
+  claimJobs,
+  completeJob,
+  failJob,
+  PROVISIONING_CHANNEL,
+  queueDriftChecks,
+  retryJob,
+} from '@payerbox/provisioning-outbox';
 import type { Logger } from 'pino';
 import { backoffDelay } from './backoff.ts';
-import { type ClaimedJob, claimJobs, completeJob, failJob, queueDriftChecks, retryJob } from './queue.ts';
 import { PermanentError, type ReconcileDeps, reconcile } from './reconcile.ts';
 
 export interface WorkerOptions extends ReconcileDeps {
@@ -156,7 +164,7 @@ export function createWorker(options: WorkerOptions): Worker {
       // A lost listener only costs latency: polling goes on while it reconnects.
       listener = await listenForNotifications({
         databaseUrl: options.databaseUrl,
-        channel: 'provisioning_jobs',
+        channel: PROVISIONING_CHANNEL,
         onNotification: nudge,
         onError: (error) => log.warn({ error: error.message }, 'listener lost; polling continues'),
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import t from 'tap';
-import { reviewQueueQuery } from '../src/modules/backend-services/repository.ts';
+import { reviewQueueQuery } from '../src/modules/backend-services/repository-reads.ts';
 import { readTimestampPage } from '../src/pagination.ts';
 import { buildTestApp, createService, createUser, type TestUser } from './helpers/app.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';

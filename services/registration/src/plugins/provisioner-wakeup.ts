@@ -1,6 +1,6 @@
+import { wakeProvisioner } from '@payerbox/provisioning-outbox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { sql } from 'kysely';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +44,7 @@ export function coalescingWakeup(send: () => Promise<void>, onError: (error: unk
 }
 
 /**
- * Wakes the provisioner (LISTEN provisioning_jobs) after provisioning was queued, from outside the queuing
+ * Wakes the provisioner (LISTEN on the outbox's channel) after provisioning was queued, from outside the queuing
  * transaction. A NOTIFY inside it would take PostgreSQL's database-wide notification lock at commit and hold it
  * through the commit's WAL flush, serializing every create and lifecycle change behind one another's disk writes.
  * The wake-up is only a hint: the jobs are rows, and a worker that misses one (a failed send, a crash between commit
@@ -54,7 +54,7 @@ export const provisionerWakeupPlugin = fp(
   async (app: FastifyInstance) => {
     const wakeup = coalescingWakeup(
       async () => {
-        await sql`select pg_notify('provisioning_jobs', '')`.execute(app.db);
+        await wakeProvisioner(app.db);
       },
       (error) =>
         app.log.warn(

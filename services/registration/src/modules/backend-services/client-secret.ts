@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '@payerbox/db';
 import { type Keyring, open, seal } from '@payerbox/secret-box';
 import type { Kysely } from 'kysely';
-import type { ServiceChanges } from './repository.ts';
+import type { ServiceChanges } from './repository-writes.ts';
 
 /**
  * Client secrets are 256 random bits behind the prefix `pbx_cs_`, so that secret scanners can recognise a leaked one.

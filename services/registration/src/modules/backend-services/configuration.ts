@@ -1,6 +1,6 @@
 import { type ServiceConfiguration, validateScopes } from '@payerbox/domain';
 import { type FieldError, problems } from '../../errors.ts';
-import type { LockedService } from './repository.ts';
+import type { LockedService } from './repository-writes.ts';
 import type { UpdateBackendService } from './schemas.ts';
 
 export interface Configuration {

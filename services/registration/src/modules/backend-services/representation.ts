@@ -7,7 +7,7 @@ import {
   type Environment,
   organizationInEnvironment,
 } from '@payerbox/domain';
-import type { ServiceRecord } from './repository.ts';
+import type { ServiceRecord } from './repository-reads.ts';
 import type { BackendService, BulkExport } from './schemas.ts';
 
 /** What the deployment tells developers about its Aidbox environments (configuration). */

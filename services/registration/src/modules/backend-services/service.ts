@@ -21,16 +21,8 @@ import type { AuthenticatedUser } from '../users/repository.ts';
 import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
 import { checkConfiguration, editedConfiguration, organizationFieldErrors } from './configuration.ts';
 import { type IfMatch, ifMatchAccepts } from './if-match.ts';
-import {
-  findService,
-  insertServiceRecordingChange,
-  listReviewQueue,
-  listServices,
-  lockService,
-  provisionedEnvironments,
-  recordChange,
-  type ServiceChanges,
-} from './repository.ts';
+import { findService, listReviewQueue, listServices, provisionedEnvironments } from './repository-reads.ts';
+import { insertServiceRecordingChange, lockService, recordChange, type ServiceChanges } from './repository-writes.ts';
 import { type EnvironmentSettings, toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
 import { inQueueingTransaction, lifecycleChange, mustFind, runTransition, UNCHANGED } from './transitions.ts';
@@ -304,7 +296,7 @@ export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser
     const locked = await lockService(trx, id);
     if (!locked) throw problems.notFound('The backend service');
     const environments = await provisionedEnvironments(trx, id);
-    await recordChange(trx, id, {
+    await recordChange(trx, locked, {
       actorId: admin.id,
       action: 'resync',
       ...eventStatuses(locked.status, locked.status),

@@ -8,21 +8,19 @@ import {
   statusesAllowing,
   transition,
 } from '@payerbox/domain';
+import type { ServiceLock } from '@payerbox/provisioning-outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { problems } from '../../errors.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
+import { type EnvironmentRow, findService, provisionedEnvironments, type ServiceRecord } from './repository-reads.ts';
 import {
   type ChangeRecord,
-  type EnvironmentRow,
-  findService,
   type LockedService,
   lockService,
-  provisionedEnvironments,
   recordChange,
   type ServiceChanges,
-  type ServiceRecord,
   updateService,
-} from './repository.ts';
+} from './repository-writes.ts';
 import { toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
 import type { ChangeContext } from './service.ts';
@@ -55,17 +53,18 @@ export function lifecycleChange(
   };
 }
 
-/** Writes the audit event and queues provisioning for a change, in the caller's transaction. */
+/** Writes the audit event and queues provisioning for a change, in the caller's transaction (which locked the service). */
 export async function recordEffects(
   trx: Transaction<Database>,
-  effect: LifecycleEffect & { readonly id: string },
+  service: ServiceLock,
+  effect: LifecycleEffect,
 ): Promise<EnvironmentRow[]> {
   let environments = environmentsToReconcile(effect.action);
   if (effect.action === 'rotate_secret') {
-    const provisioned = await provisionedEnvironments(trx, effect.id);
+    const provisioned = await provisionedEnvironments(trx, service.id);
     environments = environments.filter((env) => provisioned.includes(env));
   }
-  return recordChange(trx, effect.id, lifecycleChange(effect, environments));
+  return recordChange(trx, service, lifecycleChange(effect, environments));
 }
 
 /**
@@ -107,7 +106,7 @@ export interface TransitionRequest {
 /** Writes an action's changes with the status it leads to, its audit event and its jobs; answers how many it queued. */
 async function applyAction(
   trx: Transaction<Database>,
-  locked: LockedService,
+  locked: LockedService & ServiceLock,
   request: TransitionRequest,
   to: ServiceStatusColumn | null,
   requested: ServiceChanges,
@@ -116,8 +115,7 @@ async function applyAction(
   if (to === null) changes.deletedAt = new Date();
   else if (to !== locked.status) changes.status = to;
   await updateService(trx, locked.id, changes);
-  const environments = await recordEffects(trx, {
-    id: locked.id,
+  const environments = await recordEffects(trx, locked, {
     action: request.action,
     actorId: request.user.id,
     from: locked.status,
