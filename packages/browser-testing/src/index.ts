@@ -10,8 +10,10 @@ export {
 } from './accessibility.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
+  currentNavigationItems,
   expectedNavigationVisit,
   followNavigationLink,
+  inDocumentOrder,
   layoutFindings,
   type NavigationVisit,
   navigationInView,

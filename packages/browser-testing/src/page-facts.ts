@@ -24,12 +24,14 @@ export async function submittedService(
   portal: BrowserPortal,
   name: string,
   scopes: readonly string[] = ['system/Patient.rs'],
+  /** A key set URL (e.g. `startJwksServer`'s): the service authenticates with it instead of a client secret. */
+  jwksUri?: string,
 ): Promise<{ id: string; name: string }> {
   const developer = portal.accounts.developer;
   const created = await developer.api('POST', '/backend-services', {
     name,
     description: `${name}: nightly export for care management`,
-    authMethod: 'client_secret',
+    ...(jwksUri === undefined ? { authMethod: 'client_secret' } : { authMethod: 'jwks_uri', jwksUri }),
     scopeVersion: 'v2',
     scopes,
   });

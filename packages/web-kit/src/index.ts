@@ -32,6 +32,7 @@ export {
   nameColumn,
   ownerColumn,
   ServiceTable,
+  serviceNameColumn,
   statusColumn,
 } from './components/service-table.tsx';
 export { ShownOnceDialog, type ShownValue } from './components/shown-once-dialog.tsx';
@@ -60,6 +61,7 @@ export {
 } from './field-messages.ts';
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
+export { type NavItemState, navItemState } from './nav-items.ts';
 export {
   flattenOrganizations,
   type OrganizationEntry,

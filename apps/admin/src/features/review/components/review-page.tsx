@@ -7,6 +7,7 @@ import {
   formatAge,
   formatDateTime,
   JwksReportView,
+  type NavItemState,
   organizationPath,
   QueryView,
   ServiceEnvironments,
@@ -17,7 +18,7 @@ import {
 } from '@payerbox/web-kit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { reviewQueries } from '../api/queries.ts';
 import { DecisionPanel } from './decision-panel.tsx';
 import { ScopeMatrix } from './scope-matrix.tsx';
@@ -104,7 +105,6 @@ function Review(props: { service: BackendService }) {
         <Text>{service.description ?? 'No description.'}</Text>
       </Stack>
       <Overview service={service} />
-      <DecisionPanel service={service} />
       <Card withBorder component="section" aria-label="Scopes">
         <Stack gap="sm">
           <Title order={2} size="h3">
@@ -129,6 +129,8 @@ function Review(props: { service: BackendService }) {
           </Stack>
         </Card>
       )}
+      {/* After the evidence (overview, scopes, the live JWKS check), so a reviewer reads it before deciding. */}
+      <DecisionPanel service={service} />
       <Title order={2} size="h3">
         Environments
       </Title>
@@ -144,10 +146,12 @@ export function ReviewPage() {
   const { id = '' } = useParams();
   const api = useApi();
   const query = useQuery(reviewQueries.detail(api, id));
+  // Back to the list the service was opened from: the queue says so in the link's state (see serviceNameColumn).
+  const fromQueue = (useLocation().state as Partial<NavItemState> | null)?.navItem === '/';
   return (
     <Stack>
-      <Anchor component={Link} to="/" size="sm">
-        ← Review queue
+      <Anchor component={Link} to={fromQueue ? '/' : '/services'} size="sm">
+        {fromQueue ? '← Review queue' : '← All services'}
       </Anchor>
       <QueryView query={query} label="the service" notFound="There is no such service.">
         {(service) => <Review service={service} />}
