@@ -1,6 +1,6 @@
 // Browser test harness for the SPAs: the portal on loopback with its development identity provider, Debian's Chromium
 // through playwright-core, sign-in through the real login form, axe-core checks, screenshots and a loopback JWKS.
-export type { BrowserContext, Locator, Page } from 'playwright-core';
+export type { BrowserContext, Locator, Page, Response } from 'playwright-core';
 export {
   type AccessibilityOptions,
   accessibilityFindings,
@@ -21,7 +21,7 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
-export { focusedHeading, submittedService, titleBecomes } from './page-facts.ts';
+export { focusedHeading, shownSupportReference, submittedService, titleBecomes } from './page-facts.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { BrowserPortal } from './portal.ts';
 
 // The function handed to waitForFunction runs in the page; this package is compiled without the DOM's types.
@@ -39,4 +39,15 @@ export async function submittedService(
   const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
   if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
   return { id: created.body.id, name };
+}
+
+/**
+ * The request id an error on screen gives for support ("Reference: <id> – quote it when you contact support.") inside
+ * `scope`, once it shows.
+ */
+export async function shownSupportReference(scope: Locator): Promise<string> {
+  const line = scope.getByText(/^Reference: \S+ – quote it when you contact support\.$/);
+  await line.waitFor();
+  const text = (await line.textContent()) ?? '';
+  return /^Reference: (\S+) –/.exec(text)?.[1] ?? '';
 }

@@ -1,5 +1,5 @@
 export { useApi } from './api.tsx';
-export { ApiError, describeError, fieldErrors, unwrap } from './api-error.ts';
+export { ApiError, describeError, fieldErrors, supportReference, unwrap } from './api-error.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
@@ -43,6 +43,7 @@ export {
   type Tone,
   ToneBadge,
 } from './components/status-badge.tsx';
+export { SupportReference } from './components/support-reference.tsx';
 export {
   describeEdit,
   describeEventStatus,
