@@ -880,13 +880,20 @@ export interface components {
         };
         CreateApiToken: {
             name: string;
-            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower) */
+            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower). The list of tokens says both (`lifetimeDays`); above the maximum is refused. */
             expiresInDays?: number;
         };
         ApiTokenList: {
             items: components["schemas"]["ApiToken"][];
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
+            /** @description A new token's lifetime in days on this deployment (API_TOKEN_MAX_DAYS), for forms to show */
+            lifetimeDays: {
+                /** @description What a new token lasts without expiresInDays */
+                default: number;
+                /** @description The most expiresInDays this deployment accepts */
+                maximum: number;
+            };
         };
         Session: {
             user: components["schemas"]["Me"];

@@ -21,7 +21,7 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
-export { focusedHeading, shownSupportReference, submittedService, titleBecomes } from './page-facts.ts';
+export { describedBy, focusedHeading, shownSupportReference, submittedService, titleBecomes } from './page-facts.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,

@@ -51,3 +51,16 @@ export async function shownSupportReference(scope: Locator): Promise<string> {
   const text = (await line.textContent()) ?? '';
   return /^Reference: (\S+) –/.exec(text)?.[1] ?? '';
 }
+
+/**
+ * The text an input's `aria-describedby` points at of one kind: its hint (`description`) or its error message
+ * (`error`), as Mantine names them (`<id>-description`, `<id>-error`); empty when it has none.
+ */
+export async function describedBy(input: Locator, kind: 'description' | 'error'): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '')
+    .split(/\s+/)
+    .filter((id) => id.endsWith(`-${kind}`));
+  const page = input.page();
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ');
+}
