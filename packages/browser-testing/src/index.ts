@@ -21,7 +21,14 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
-export { describedBy, focusedHeading, shownSupportReference, submittedService, titleBecomes } from './page-facts.ts';
+export {
+  describedBy,
+  focusedHeading,
+  shownSupportReference,
+  submittedService,
+  titleBecomes,
+  watchRestoredPage,
+} from './page-facts.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,
@@ -32,4 +39,4 @@ export {
   type TestHooks,
 } from './portal.ts';
 export { SCREENSHOT_DIR, saveScreenshot } from './screenshots.ts';
-export { signedInPage, signIn } from './sign-in.ts';
+export { pressBack, signedInPage, signIn, signOut } from './sign-in.ts';

@@ -64,3 +64,26 @@ export async function describedBy(input: Locator, kind: 'description' | 'error')
   const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
   return texts.join(' ');
 }
+
+const RESTORED_KEY = 'browser-testing:restored-page-text';
+
+/**
+ * Starts recording what the page shows at the moment the back/forward cache brings it back (the text of its body
+ * once every earlier `pageshow` listener, the app's included, has run), in the tab's sessionStorage so it outlives the
+ * page's navigations. Call on the page before leaving it; `restored()` reads the record from any later page of the
+ * same origin in the tab: null when the page was never restored from the cache (it was loaded again instead).
+ */
+export async function watchRestoredPage(page: Page): Promise<{ restored(): Promise<string | null> }> {
+  // Runs in the page (no DOM types here): the untyped globalThis stands for window.
+  await page.evaluate((key) => {
+    const window = globalThis as any;
+    window.sessionStorage.removeItem(key);
+    window.addEventListener('pageshow', (event: any) => {
+      if (event.persisted) window.sessionStorage.setItem(key, window.document.body.innerText);
+    });
+  }, RESTORED_KEY);
+  return {
+    restored: () =>
+      page.evaluate((key) => (globalThis as any).sessionStorage.getItem(key) as string | null, RESTORED_KEY),
+  };
+}
