@@ -79,6 +79,8 @@ export async function watchRestoredPage(page: Page): Promise<{ restored(): Promi
     const window = globalThis as any;
     window.sessionStorage.removeItem(key);
     window.addEventListener('pageshow', (event: any) => {
+      // What is rendered, as a person sees it: textContent would add the text of Mantine's <style> elements.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
       if (event.persisted) window.sessionStorage.setItem(key, window.document.body.innerText);
     });
   }, RESTORED_KEY);
