@@ -7,6 +7,7 @@ export { CountedTextInput } from './components/counted-text-input.tsx';
 export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';
+export { JwksCheckSection, jwksCheckQuery } from './components/jwks-check-section.tsx';
 export { JwksReportView } from './components/jwks-report-view.tsx';
 export {
   ErrorAlert,

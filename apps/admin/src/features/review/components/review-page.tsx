@@ -3,10 +3,9 @@ import type { BackendService } from '@payerbox/api-client';
 import {
   DetailsTable,
   ErrorAlert,
-  FullPageLoader,
   formatAge,
   formatDateTime,
-  JwksReportView,
+  JwksCheckSection,
   type NavItemState,
   organizationPath,
   QueryView,
@@ -22,24 +21,6 @@ import { Link, useLocation, useParams } from 'react-router';
 import { reviewQueries } from '../api/queries.ts';
 import { DecisionPanel } from './decision-panel.tsx';
 import { ScopeMatrix } from './scope-matrix.tsx';
-
-function LiveJwksCheck(props: { jwksUri: string }) {
-  const api = useApi();
-  const check = useQuery(reviewQueries.jwksCheck(api, props.jwksUri));
-  if (check.isPending) return <FullPageLoader label="Checking the JWKS URI" />;
-  if (check.isError)
-    return <ErrorAlert error={check.error} onRetry={() => check.refetch()} title="JWKS check failed" />;
-  return (
-    <Stack gap="xs">
-      <JwksReportView report={check.data} />
-      <Group>
-        <Button size="xs" variant="light" loading={check.isFetching} onClick={() => check.refetch()}>
-          Check again
-        </Button>
-      </Group>
-    </Stack>
-  );
-}
 
 function Overview(props: { service: BackendService }) {
   const { service } = props;
@@ -118,17 +99,7 @@ function Review(props: { service: BackendService }) {
           <ScopeMatrix service={service} />
         </Stack>
       </Card>
-      {service.jwksUri && (
-        <Card withBorder component="section" aria-label="JWKS URI">
-          <Stack gap="sm">
-            <Title order={2} size="h3">
-              JWKS URI
-            </Title>
-            <Code>{service.jwksUri}</Code>
-            <LiveJwksCheck jwksUri={service.jwksUri} />
-          </Stack>
-        </Card>
-      )}
+      {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
       {/* After the evidence (overview, scopes, the live JWKS check), so a reviewer reads it before deciding. */}
       <DecisionPanel service={service} />
       <Title order={2} size="h3">
