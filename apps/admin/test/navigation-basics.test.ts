@@ -1,8 +1,12 @@
 import {
   accessibilityFindings,
+  currentNavigationItems,
   focusedHeading,
+  inDocumentOrder,
   portalForTests,
   signedInPage,
+  startJwksServer,
+  submittedService,
   titleBecomes,
 } from '@payerbox/browser-testing';
 import t from 'tap';
@@ -12,6 +16,8 @@ const portal = portalForTests(t, { apps: ['admin'] });
 const PRODUCT = 'Payerbox Admin Portal';
 
 const signedIn = (path = '/admin/') => signedInPage(portal(), portal().accounts.admin, path);
+
+const suffix = () => Math.random().toString(16).slice(2, 8);
 
 t.test('names each page in the window title and moves focus to its heading on navigation', async (t) => {
   const page = await signedIn();
@@ -61,3 +67,36 @@ t.test('shows the portal’s icon in the browser tab', async (t) => {
   t.ok((await icon.body()).length < 1024, 'and it is tiny');
   await page.close();
 });
+
+t.test(
+  'keeps "Review queue" current on a service opened from the queue, whose evidence comes before the decision',
+  async (t) => {
+    const jwks = await startJwksServer();
+    t.teardown(() => jwks.close());
+    const service = await submittedService(portal(), `Evidence first ${suffix()}`, ['system/Patient.rs'], jwks.url);
+    const page = await signedIn();
+    await page.getByRole('table', { name: 'Services under review' }).getByRole('link', { name: service.name }).click();
+    await page.getByRole('heading', { level: 1, name: service.name }).waitFor();
+    t.same(await currentNavigationItems(page), ['Review queue'], 'the queue is the current navigation item');
+
+    const main = page.getByRole('main');
+    const jwksReport = main.getByRole('region', { name: 'JWKS check report' });
+    await jwksReport.getByText('The key set passes').waitFor();
+    t.ok(
+      await inDocumentOrder(
+        main.getByRole('table', { name: 'Service overview' }),
+        main.getByRole('region', { name: 'Scopes', exact: true }),
+        jwksReport,
+        main.getByRole('region', { name: 'Decision' }),
+      ),
+      'the overview, the scopes and the JWKS check come before the decision',
+    );
+    await main.getByRole('link', { name: '← Review queue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+
+    await page.goto(`${portal().url}/admin/services/${service.id}`);
+    await page.getByRole('heading', { level: 1, name: service.name }).waitFor();
+    t.same(await currentNavigationItems(page), ['All services'], 'opened by its address, it is one of all services');
+    await page.close();
+  },
+);

@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  describedBy,
   focusIsWithin,
   type Page,
   type PortalAccount,
@@ -9,7 +10,10 @@ import {
 } from '@payerbox/browser-testing';
 import t from 'tap';
 
-const portal = portalForTests(t, { apps: ['developer'] });
+/** Not the default (365), so the token form's hint can only be right by asking this portal. */
+const TOKEN_MAX_DAYS = 180;
+
+const portal = portalForTests(t, { apps: ['developer'], config: { API_TOKEN_MAX_DAYS: String(TOKEN_MAX_DAYS) } });
 
 const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(), account, path);
 
@@ -29,9 +33,7 @@ function countRequests(page: Page, method: string, pathEnd: string): () => numbe
 async function errorOf(page: Page, label: string): Promise<string> {
   const input = page.getByRole('textbox', { name: label });
   await input.and(page.locator('[aria-invalid="true"]')).waitFor();
-  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter((id) => id.endsWith('-error'));
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
-  return texts.join(' ');
+  return describedBy(input, 'error');
 }
 
 async function scopeRow(page: Page, resource: string, operation: string) {
@@ -143,3 +145,29 @@ t.test('asks for an API token name in a sentence and counts its characters', asy
   t.same(await accessibilityFindings(page), [], 'no serious or critical accessibility violation');
   await page.close();
 });
+
+t.test(
+  'states the portal’s real token lifetime limit and says so next to the field when a value is above it',
+  async (t) => {
+    const page = await signedIn(portal().accounts.developer, '/api-tokens');
+    const days = page.getByRole('textbox', { name: 'Expires in (days)' });
+    await days.and(page.locator('[aria-describedby]')).waitFor();
+    t.equal(await describedBy(days, 'description'), `1 to ${TOKEN_MAX_DAYS}`, 'the hint is this portal’s limit');
+    t.equal(await days.inputValue(), '90', 'the default lifetime is filled in');
+
+    const creates = countRequests(page, 'POST', '/api-tokens');
+    await page.getByRole('textbox', { name: 'Token name' }).fill('Nightly export');
+    await days.fill(String(TOKEN_MAX_DAYS + 1));
+    t.equal(await errorOf(page, 'Expires in (days)'), `A token can last at most ${TOKEN_MAX_DAYS} days.`);
+    await page.getByRole('button', { name: 'Create token' }).click();
+    t.ok(await focusIsWithin(days), 'Create token moves focus to the lifetime');
+    t.equal(await days.inputValue(), String(TOKEN_MAX_DAYS + 1), 'the typed value is kept, not cut down');
+    t.equal(creates(), 0, 'nothing is sent');
+
+    await days.fill(String(TOKEN_MAX_DAYS));
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('dialog', { name: 'Your new API token' }).waitFor();
+    t.equal(creates(), 1, 'a lifetime at the limit is accepted');
+    await page.close();
+  },
+);

@@ -283,7 +283,7 @@ export interface paths {
         put?: never;
         /**
          * Fetch a JWKS URI and report, key by key and environment by environment, whether it can serve SMART Backend Services
-         * @description The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing report whose first `documentProblems` entry says what happened. Each key is judged against the algorithms each environment advertises (GET /api/v1/environments; a production Aidbox as documented takes RS384 only): `usableIn` says where it can sign assertions, and the set fails unless every environment has a key it accepts. At most 20 checks a minute per user.
+         * @description The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing report whose first `documentProblems` entry says what happened. `findings` says every problem as sentences for people, the worst first (a published private key leads), each with a stable `code`. Each key is judged against the algorithms each environment advertises (GET /api/v1/environments; a production Aidbox as documented takes RS384 only): `usableIn` says where it can sign assertions, and the set fails unless every environment has a key it accepts. At most 20 checks a minute per user.
          */
         post: operations["checkJwks"];
         delete?: never;
@@ -655,6 +655,16 @@ export interface components {
             /** @description What makes the whole set fail, e.g. an environment that can use none of its keys */
             documentProblems: string[];
             keys: components["schemas"]["JwksKeyReport"][];
+            /** @description Every problem as sentences, the worst first (a published private key, then a URL that cannot be fetched, then the set, then single keys); empty when the set passes. The first is the headline. */
+            findings: {
+                /**
+                 * @description Stable, for programs: why the URL could not be fetched (the safe fetcher’s codes, `http_status`), or what is wrong with the set (`private_key_published`, `secret_key_published`, `not_json`, `not_a_key_set`, `key_set_problem`, `key_problem`)
+                 * @enum {string}
+                 */
+                code: "invalid_url" | "scheme_not_allowed" | "credentials_in_url" | "fragment_in_url" | "dns_failed" | "address_blocked" | "network_unreachable" | "connection_refused" | "connection_reset" | "tls_failed" | "redirect_refused" | "timeout" | "too_large" | "connection_failed" | "http_status" | "private_key_published" | "secret_key_published" | "not_json" | "not_a_key_set" | "key_set_problem" | "key_problem";
+                /** @description What is wrong, and what to do, as sentences to show a person */
+                message: string;
+            }[];
         };
         JwksCheckRequest: {
             /**
@@ -880,13 +890,20 @@ export interface components {
         };
         CreateApiToken: {
             name: string;
-            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower) */
+            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower). The list of tokens says both (`lifetimeDays`); above the maximum is refused. */
             expiresInDays?: number;
         };
         ApiTokenList: {
             items: components["schemas"]["ApiToken"][];
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
+            /** @description A new token's lifetime in days on this deployment (API_TOKEN_MAX_DAYS), for forms to show */
+            lifetimeDays: {
+                /** @description What a new token lasts without expiresInDays */
+                default: number;
+                /** @description The most expiresInDays this deployment accepts */
+                maximum: number;
+            };
         };
         Session: {
             user: components["schemas"]["Me"];

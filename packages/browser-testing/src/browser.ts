@@ -17,9 +17,18 @@ const CHROMIUM_ARGS = [
 const LAUNCH_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** Launches headless Chromium through playwright-core; fails after 30 s. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE_PATH, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS });
+/**
+ * Launches headless Chromium through playwright-core; fails after 30 s. Playwright turns the back/forward cache off
+ * (`--disable-back-forward-cache`); `backForwardCache` keeps it on as in a person's browser, where Back can show a
+ * page exactly as it was left, scripts and all, without loading it again.
+ */
+export function launchChromium(options: { backForwardCache?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: EXECUTABLE_PATH,
+    args: CHROMIUM_ARGS,
+    timeout: LAUNCH_TIMEOUT_MS,
+    ...(options.backForwardCache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
+  });
 }
 
 /** Closes the browser, giving up (and reporting) after 10 s so a wedged browser cannot hang a test run's teardown. */

@@ -1,6 +1,6 @@
 // Browser test harness for the SPAs: the portal on loopback with its development identity provider, Debian's Chromium
 // through playwright-core, sign-in through the real login form, axe-core checks, screenshots and a loopback JWKS.
-export type { BrowserContext, Locator, Page } from 'playwright-core';
+export type { BrowserContext, Locator, Page, Response } from 'playwright-core';
 export {
   type AccessibilityOptions,
   accessibilityFindings,
@@ -22,8 +22,10 @@ export {
 } from './color-scheme.ts';
 export { type JwksServer, startJwksServer } from './jwks-server.ts';
 export {
+  currentNavigationItems,
   expectedNavigationVisit,
   followNavigationLink,
+  inDocumentOrder,
   layoutFindings,
   type NavigationVisit,
   navigationInView,
@@ -31,7 +33,14 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
-export { focusedHeading, submittedService, titleBecomes } from './page-facts.ts';
+export {
+  describedBy,
+  focusedHeading,
+  shownSupportReference,
+  submittedService,
+  titleBecomes,
+  watchRestoredPage,
+} from './page-facts.ts';
 export {
   type BrowserPortal,
   type BrowserPortalOptions,
@@ -42,4 +51,4 @@ export {
   type TestHooks,
 } from './portal.ts';
 export { SCREENSHOT_DIR, saveScreenshot } from './screenshots.ts';
-export { signedInPage, signIn } from './sign-in.ts';
+export { pressBack, signedInPage, signIn, signOut } from './sign-in.ts';

@@ -13,12 +13,17 @@ export interface JwksServer {
   readonly kid: string;
   /** The served public key: `kty`, `n`, `e`, `kid`, `alg: 'RS384'`, `use: 'sig'`. */
   readonly publicJwk: JWK;
+  /** The same key with its private part (`d`, `p`, `q`, …): what a key set must never publish. */
+  readonly privateJwk: JWK;
+  /** Serves `document` (any JSON) from now on instead of `{ keys: [publicJwk] }`; `serve()` goes back to that. */
+  serve(document?: unknown): void;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
 
 /**
  * Starts a key set server on 127.0.0.1 with one fresh RS384 key pair. `GET /jwks.json` answers `{ keys: [publicJwk] }`
+ * (or what `serve` gave it)
  * with `Cache-Control: public, max-age=300` (consumers such as the Aidbox emulator cache by it); other paths answer
  * 404. The caller closes it.
  */
@@ -26,7 +31,9 @@ export async function startJwksServer(): Promise<JwksServer> {
   const { publicKey, privateKey } = await generateKeyPair('RS384', { extractable: true });
   const kid = randomBytes(8).toString('base64url');
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS384', use: 'sig' };
-  const body = JSON.stringify({ keys: [publicJwk] });
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'RS384', use: 'sig' };
+  const published = JSON.stringify({ keys: [publicJwk] });
+  let body = published;
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
@@ -58,6 +65,10 @@ export async function startJwksServer(): Promise<JwksServer> {
     privateKey,
     kid,
     publicJwk,
+    privateJwk,
+    serve: (document) => {
+      body = document === undefined ? published : JSON.stringify(document);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

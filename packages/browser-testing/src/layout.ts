@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** A window size a test runs its journeys at, with a name for screenshots and messages (`390x844`). */
 export interface Viewport {
@@ -125,4 +125,30 @@ export function expectedNavigationVisit(viewport: Viewport): { visit: Navigation
         visit: { shownAtFirst: true, throughBurger: false, shownAfter: true },
         meaning: 'a wide window shows the navigation beside the page, without a burger',
       };
+}
+
+/** The names of the main navigation's links marked as the current page (`aria-current="page"`): one, on any page. */
+export async function currentNavigationItems(page: Page, name = 'Main'): Promise<string[]> {
+  const links = page.getByRole('navigation', { name, exact: true }).locator('a[aria-current="page"]');
+  return (await links.allTextContents()).map((text) => text.trim());
+}
+
+/**
+ * Whether the elements come in this order in the document (each one before the next, which is the order a screen
+ * reader and the Tab key meet them, and the order the page shows them in a single column).
+ */
+export async function inDocumentOrder(...locators: Locator[]): Promise<boolean> {
+  for (let index = 1; index < locators.length; index++) {
+    const [earlier, later] = [locators[index - 1], locators[index]];
+    if (!earlier || !later) continue;
+    const next = await later.elementHandle();
+    // Node.DOCUMENT_POSITION_FOLLOWING (4): `later` follows `earlier`.
+    const follows = await earlier.evaluate(
+      (element: any, other: any) => (element.compareDocumentPosition(other) & 4) !== 0,
+      next,
+    );
+    await next?.dispose();
+    if (!follows) return false;
+  }
+  return true;
 }

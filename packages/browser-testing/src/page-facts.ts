@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { BrowserPortal } from './portal.ts';
 
 // The function handed to waitForFunction runs in the page; this package is compiled without the DOM's types.
@@ -24,12 +24,14 @@ export async function submittedService(
   portal: BrowserPortal,
   name: string,
   scopes: readonly string[] = ['system/Patient.rs'],
+  /** A key set URL (e.g. `startJwksServer`'s): the service authenticates with it instead of a client secret. */
+  jwksUri?: string,
 ): Promise<{ id: string; name: string }> {
   const developer = portal.accounts.developer;
   const created = await developer.api('POST', '/backend-services', {
     name,
     description: `${name}: nightly export for care management`,
-    authMethod: 'client_secret',
+    ...(jwksUri === undefined ? { authMethod: 'client_secret' } : { authMethod: 'jwks_uri', jwksUri }),
     scopeVersion: 'v2',
     scopes,
   });
@@ -37,4 +39,53 @@ export async function submittedService(
   const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
   if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
   return { id: created.body.id, name };
+}
+
+/**
+ * The request id an error on screen gives for support ("Reference: <id> – quote it when you contact support.") inside
+ * `scope`, once it shows.
+ */
+export async function shownSupportReference(scope: Locator): Promise<string> {
+  const line = scope.getByText(/^Reference: \S+ – quote it when you contact support\.$/);
+  await line.waitFor();
+  const text = (await line.textContent()) ?? '';
+  return /^Reference: (\S+) –/.exec(text)?.[1] ?? '';
+}
+
+/**
+ * The text an input's `aria-describedby` points at of one kind: its hint (`description`) or its error message
+ * (`error`), as Mantine names them (`<id>-description`, `<id>-error`); empty when it has none.
+ */
+export async function describedBy(input: Locator, kind: 'description' | 'error'): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '')
+    .split(/\s+/)
+    .filter((id) => id.endsWith(`-${kind}`));
+  const page = input.page();
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ');
+}
+
+const RESTORED_KEY = 'browser-testing:restored-page-text';
+
+/**
+ * Starts recording what the page shows at the moment the back/forward cache brings it back (the text of its body
+ * once every earlier `pageshow` listener, the app's included, has run), in the tab's sessionStorage so it outlives the
+ * page's navigations. Call on the page before leaving it; `restored()` reads the record from any later page of the
+ * same origin in the tab: null when the page was never restored from the cache (it was loaded again instead).
+ */
+export async function watchRestoredPage(page: Page): Promise<{ restored(): Promise<string | null> }> {
+  // Runs in the page (no DOM types here): the untyped globalThis stands for window.
+  await page.evaluate((key) => {
+    const window = globalThis as any;
+    window.sessionStorage.removeItem(key);
+    window.addEventListener('pageshow', (event: any) => {
+      // What is rendered, as a person sees it: textContent would add the text of Mantine's <style> elements.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+      if (event.persisted) window.sessionStorage.setItem(key, window.document.body.innerText);
+    });
+  }, RESTORED_KEY);
+  return {
+    restored: () =>
+      page.evaluate((key) => (globalThis as any).sessionStorage.getItem(key) as string | null, RESTORED_KEY),
+  };
 }

@@ -74,6 +74,11 @@ export interface BrowserPortalOptions {
   readonly orgbac?: boolean;
   /** The client assertion algorithms each emulator advertises (both RS384 and ES384 unless given). */
   readonly assertionAlgorithms?: LocalStackOptions['assertionAlgorithms'];
+  /**
+   * Keep Chromium's back/forward cache on, as in a person's browser (Playwright turns it off): for tests of what Back
+   * shows. Default false.
+   */
+  readonly backForwardCache?: boolean;
 }
 
 const PAGE_TIMEOUT_MS = 15_000;
@@ -246,7 +251,7 @@ export async function startBrowserPortal(options: BrowserPortalOptions): Promise
       accounts,
       async newPage(pageOptions = {}) {
         if (closing !== undefined) throw new Error('the browser portal is closed');
-        browser ??= launchChromium();
+        browser ??= launchChromium({ backForwardCache: options.backForwardCache ?? false });
         const context = await (await browser).newContext({
           viewport: { width: 1280, height: 900 },
           locale: 'en-US',

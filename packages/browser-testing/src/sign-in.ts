@@ -155,3 +155,26 @@ export async function signedInPage(
   await signIn(page, portal, account, path);
   return page;
 }
+
+/**
+ * Signs out as a person does (the header's Sign out) and resolves once the browser has left the portal for the
+ * identity provider's end-of-session page, the portal's session gone.
+ */
+export async function signOut(page: Page, portal: BrowserPortal): Promise<void> {
+  const issuerOrigin = new URL(portal.issuer).origin;
+  const left = nextPage(page, (url) => url.origin === issuerOrigin);
+  try {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await within(left.promise, () => `Sign out did not lead to the identity provider; the page is at ${page.url()}`);
+  } finally {
+    left.dispose();
+  }
+}
+
+/**
+ * Presses the browser's Back and resolves once the previous page is committed. With the back/forward cache on, that
+ * page may come back as it was left, which fires no `load` (hence not `page.goBack()`'s default wait).
+ */
+export async function pressBack(page: Page): Promise<void> {
+  await page.goBack({ waitUntil: 'commit' });
+}

@@ -30,6 +30,8 @@ const KEY_TO_ADD: Record<SigningAlgorithm, string> = {
 const MIN_RSA_BITS = 2048;
 const P384_COORDINATE_BYTES = 48;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
+const PRIVATE_MATERIAL = 'contains private key material';
+const SYMMETRIC_KEY = 'is a symmetric (oct) key';
 
 export interface KeyReport {
   readonly index: number;
@@ -51,10 +53,32 @@ export interface KeyReport {
   readonly notes: string[];
 }
 
+/**
+ * What a key set's findings are about, worst first: a published private or secret key (anyone can sign as the
+ * service), a document that is no key set at all, a problem of the set as a whole, a problem of one key.
+ */
+export const KEY_SET_FINDING_CODES = [
+  'private_key_published',
+  'secret_key_published',
+  'not_json',
+  'not_a_key_set',
+  'key_set_problem',
+  'key_problem',
+] as const;
+export type KeySetFindingCode = (typeof KEY_SET_FINDING_CODES)[number];
+
+/** One problem of a key set as a sentence a person reads, with a code that stays the same for programs. */
+export interface Finding<Code extends string = KeySetFindingCode> {
+  readonly code: Code;
+  readonly message: string;
+}
+
 export interface KeySetReport {
   readonly verdict: 'pass' | 'fail';
   readonly documentProblems: string[];
   readonly keys: KeyReport[];
+  /** Every problem above as a sentence, the worst first (empty when the set passes). */
+  readonly findings: Finding[];
 }
 
 type Jwk = Record<string, unknown>;
@@ -167,9 +191,9 @@ function checkKey(key: unknown, index: number, advertised: AdvertisedAlgorithms)
   const alg = impliedAlgorithm(jwk);
   const privateMembers = PRIVATE_MEMBERS.filter((member) => member in jwk);
   if (privateMembers.length > 0) {
-    problems.push(`contains private key material (${privateMembers.join(', ')}): publish only the public key`);
+    problems.push(`${PRIVATE_MATERIAL} (${privateMembers.join(', ')}): publish only the public key`);
   }
-  if (kty === 'oct' || 'k' in jwk) problems.push('is a symmetric (oct) key; a JWKS URI must publish public keys only');
+  if (kty === 'oct' || 'k' in jwk) problems.push(`${SYMMETRIC_KEY}; a JWKS URI must publish public keys only`);
   if (!text(jwk.kid)) problems.push('has no kid; every key needs a unique kid');
 
   const modulus = kty === 'RSA' ? base64urlBytes(jwk.n) : null;
@@ -211,6 +235,54 @@ function checkKey(key: unknown, index: number, advertised: AdvertisedAlgorithms)
   return { report, signing };
 }
 
+/** How a sentence names a key: by its kid, else by its place in the set. */
+function keyName(key: KeyReport): string {
+  return key.kid ? `the key "${key.kid}"` : `key ${key.index + 1} of the set`;
+}
+
+const sentence = (text: string): string =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
+/**
+ * The report's problems as sentences, worst first: a key published with its private part (or a shared secret) means
+ * anyone who read the set can sign as the service, so it leads, saying what to do; then the set's problems, then
+ * each key's other problems.
+ */
+function findingsOf(documentProblems: readonly string[], keys: readonly KeyReport[], raw: readonly unknown[]) {
+  const compromised: Finding[] = [];
+  const rest: Finding[] = [];
+  for (const key of keys) {
+    const jwk = raw[key.index];
+    const members = jwk !== null && typeof jwk === 'object' ? PRIVATE_MEMBERS.filter((member) => member in jwk) : [];
+    if (members.length > 0) {
+      compromised.push({
+        code: 'private_key_published',
+        message:
+          `This key set publishes a private key: ${keyName(key)} includes its ` +
+          `private part (${members.join(', ')}). Treat it as compromised: make a new key pair, publish only its ` +
+          'public key, and stop using the old one.',
+      });
+    } else if (key.kty === 'oct' || (jwk !== null && typeof jwk === 'object' && 'k' in jwk)) {
+      compromised.push({
+        code: 'secret_key_published',
+        message:
+          `This key set publishes a secret key: ${keyName(key)} is a symmetric ` +
+          '(oct) key anyone can read. Treat it as compromised, remove it, and publish only public keys.',
+      });
+    }
+  }
+  for (const problem of documentProblems)
+    rest.push({ code: 'key_set_problem', message: sentence(`the key set ${problem}`) });
+  for (const key of keys) {
+    for (const problem of key.problems) {
+      // Said above, with what to do.
+      if (problem.startsWith(PRIVATE_MATERIAL) || problem.startsWith(SYMMETRIC_KEY)) continue;
+      rest.push({ code: 'key_problem', message: sentence(`${keyName(key)}: ${problem}`) });
+    }
+  }
+  return [...compromised, ...rest];
+}
+
 /**
  * Checks a parsed JWKS document (whatever JSON it turned out to be) against what each environment advertises. It
  * fails when a key is broken or unsafe, or when some environment has no key it accepts.
@@ -223,7 +295,8 @@ export function checkKeySet(document: unknown, advertised: AdvertisedAlgorithms)
       : undefined;
   if (!Array.isArray(rawKeys)) {
     documentProblems.push('is not a JWK Set: it has no "keys" array');
-    return { verdict: 'fail', documentProblems, keys: [] };
+    const message = 'What the URL serves is JSON but not a JWK Set: it has no "keys" array.';
+    return { verdict: 'fail', documentProblems, keys: [], findings: [{ code: 'not_a_key_set', message }] };
   }
   if (rawKeys.length === 0) documentProblems.push('has no keys');
   const checked = rawKeys.map((key, index) => checkKey(key, index, advertised));
@@ -249,10 +322,16 @@ export function checkKeySet(document: unknown, advertised: AdvertisedAlgorithms)
     }
   }
   const failed = documentProblems.length > 0 || keys.some((key) => key.problems.length > 0);
-  return { verdict: failed ? 'fail' : 'pass', documentProblems, keys };
+  return {
+    verdict: failed ? 'fail' : 'pass',
+    documentProblems,
+    keys,
+    findings: findingsOf(documentProblems, keys, rawKeys),
+  };
 }
 
 /** The report for a body that is not JSON at all. */
 export function notJsonReport(): KeySetReport {
-  return { verdict: 'fail', documentProblems: ['is not JSON'], keys: [] };
+  const message = 'What the URL serves is not JSON, so it cannot be a key set: check that the URL names the key set.';
+  return { verdict: 'fail', documentProblems: ['is not JSON'], keys: [], findings: [{ code: 'not_json', message }] };
 }

@@ -59,6 +59,23 @@ t.test('refuses private key material', async (t) => {
   t.match(oth.keys[0]?.problems[0], /private key material \(oth\)/);
 });
 
+t.test('leads its findings with a published private key, saying it is compromised and what to do', async (t) => {
+  const { kid: _kid, ...noKid } = rsa2048;
+  const report = checkKeySet({ keys: [noKid, { ...rsa(2048).privateJwk, kid: 'leaked' }, p384] });
+  t.same(
+    report.findings.map((finding) => finding.code),
+    ['private_key_published', 'key_problem'],
+    'the private key first, the missing kid after it',
+  );
+  t.match(
+    report.findings[0]?.message,
+    /^This key set publishes a private key: the key "leaked" includes its private part/,
+  );
+  t.match(report.findings[0]?.message, /Treat it as compromised: make a new key pair, publish only its public key/);
+  t.match(report.findings[1]?.message, /^Key 1 of the set: has no kid; every key needs a unique kid\.$/);
+  t.same(checkKeySet({ keys: [rsa2048] }).findings, [], 'a passing set has none');
+});
+
 t.test('refuses symmetric keys', async (t) => {
   const report = checkKeySet({ keys: [rsa2048, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac', alg: 'HS256' }] });
   t.equal(report.verdict, 'fail');

@@ -1,19 +1,21 @@
 /** Why a fetch of a user-supplied URL did not produce a response. Stable: callers map them to their own reports. */
-export type SafeFetchErrorCode =
-  | 'invalid_url'
-  | 'scheme_not_allowed'
-  | 'credentials_in_url'
-  | 'fragment_in_url'
-  | 'dns_failed'
-  | 'address_blocked'
-  | 'network_unreachable'
-  | 'connection_refused'
-  | 'connection_reset'
-  | 'tls_failed'
-  | 'redirect_refused'
-  | 'timeout'
-  | 'too_large'
-  | 'connection_failed';
+export const SAFE_FETCH_ERROR_CODES = [
+  'invalid_url',
+  'scheme_not_allowed',
+  'credentials_in_url',
+  'fragment_in_url',
+  'dns_failed',
+  'address_blocked',
+  'network_unreachable',
+  'connection_refused',
+  'connection_reset',
+  'tls_failed',
+  'redirect_refused',
+  'timeout',
+  'too_large',
+  'connection_failed',
+] as const;
+export type SafeFetchErrorCode = (typeof SAFE_FETCH_ERROR_CODES)[number];
 
 /**
  * The one error a safe fetch ends in. Its message completes the sentence "the URL …" (`could not be reached: …`), so
@@ -51,7 +53,8 @@ function connectFailure(cause: unknown): { code: SafeFetchErrorCode; phrase: str
     return { code: 'network_unreachable', phrase: 'has no network route from the portal' };
   if (code && RESET.has(code)) return { code: 'connection_reset', phrase: 'reset the connection' };
   if (code === 'ETIMEDOUT') return { code: 'timeout', phrase: 'did not accept the connection in time' };
-  return { code: 'connection_failed', phrase: `could not be connected to (${code ?? describe(cause)})` };
+  // The system's own code (EINVAL, …) stays in `cause` for the logs: it means nothing to the person who typed the URL.
+  return { code: 'connection_failed', phrase: 'could not be connected to' };
 }
 
 // OpenSSL's and Node's names for certificate problems, as a person would say them.
@@ -74,11 +77,7 @@ function tlsFailure(cause: unknown): string {
   const code = errnoCode(cause);
   if (code && CERTIFICATE_PROBLEMS[code]) return CERTIFICATE_PROBLEMS[code];
   if (code && RESET.has(code)) return 'the server closed the connection during the TLS handshake';
-  return `the TLS handshake failed (${code ?? describe(cause)})`;
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  return 'the TLS handshake failed';
 }
 
 /**
@@ -113,7 +112,7 @@ export function classifyFailure(
           cause,
         });
       }
-      return new SafeFetchError('connection_failed', `could not be fetched (${code ?? describe(cause)})`, { cause });
+      return new SafeFetchError('connection_failed', 'could not be fetched: the connection failed', { cause });
     }
   }
 }

@@ -1,6 +1,6 @@
 export { type AddressVerdict, checkAddress } from './address-policy.ts';
 export { type Connector, type DialTarget, tcpConnector } from './connect.ts';
-export { SafeFetchError, type SafeFetchErrorCode } from './errors.ts';
+export { SAFE_FETCH_ERROR_CODES, SafeFetchError, type SafeFetchErrorCode } from './errors.ts';
 export {
   createSafeFetcher,
   type Resolver,

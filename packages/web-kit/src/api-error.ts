@@ -5,13 +5,19 @@ import { apiFieldMessage } from './field-messages.ts';
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem | undefined;
+  /**
+   * The id the portal logged the request under (its `x-request-id` header, else the problem's `requestId`), for the
+   * user to quote to support; undefined when the answer carried none.
+   */
+  readonly requestId: string | undefined;
 
-  constructor(status: number, body: unknown) {
+  constructor(status: number, body: unknown, requestId?: string | null) {
     const problem = isProblem(body) ? body : undefined;
     super(problem?.detail ?? problem?.title ?? `The portal answered ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
+    this.requestId = requestId || problem?.requestId || undefined;
   }
 
   get code(): string | undefined {
@@ -31,7 +37,7 @@ interface FetchResult<T> {
  */
 export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<NonNullable<T>> {
   const { data, error, response } = await call;
-  if (!response.ok) throw new ApiError(response.status, error);
+  if (!response.ok) throw new ApiError(response.status, error, response.headers.get('x-request-id'));
   return data as NonNullable<T>;
 }
 
@@ -73,4 +79,9 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof TypeError) return 'The portal could not be reached. Check your connection and try again.';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The request id a failure carries for support (see {@link ApiError.requestId}); undefined for any other error. */
+export function supportReference(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.requestId : undefined;
 }

@@ -1,5 +1,5 @@
 export { useApi } from './api.tsx';
-export { ApiError, describeError, fieldErrors, unwrap } from './api-error.ts';
+export { ApiError, describeError, fieldErrors, supportReference, unwrap } from './api-error.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
@@ -7,6 +7,7 @@ export { CountedTextInput } from './components/counted-text-input.tsx';
 export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';
+export { JwksCheckSection, jwksCheckQuery } from './components/jwks-check-section.tsx';
 export { JwksReportView } from './components/jwks-report-view.tsx';
 export {
   ErrorAlert,
@@ -32,6 +33,7 @@ export {
   nameColumn,
   ownerColumn,
   ServiceTable,
+  serviceNameColumn,
   statusColumn,
 } from './components/service-table.tsx';
 export { ShownOnceDialog, type ShownValue } from './components/shown-once-dialog.tsx';
@@ -42,6 +44,7 @@ export {
   type Tone,
   ToneBadge,
 } from './components/status-badge.tsx';
+export { SupportReference } from './components/support-reference.tsx';
 export {
   ACTION_LABELS,
   actionLabel,
@@ -65,6 +68,7 @@ export {
 } from './field-messages.ts';
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
+export { type NavItemState, navItemState } from './nav-items.ts';
 export {
   flattenOrganizations,
   type OrganizationEntry,

@@ -106,6 +106,17 @@ t.test('answers 404 for an unknown token id and 400 for one that is not a uuid',
   t.same(errorPaths(problem), ['/params/id']);
 });
 
+t.test('states the configured lifetime limit with the list of tokens, so a form can show it', async (t) => {
+  const app = await buildTestApp(t, { API_TOKEN_MAX_DAYS: '30' });
+  const dev = await createUser(app);
+  const list = await dev.request('GET', TOKENS);
+  t.equal(list.statusCode, 200);
+  t.same(list.json().lifetimeDays, { default: 30, maximum: 30 }, 'the default never exceeds the maximum');
+  const defaults = await buildTestApp(t);
+  const other = await createUser(defaults);
+  t.same((await other.request('GET', TOKENS)).json().lifetimeDays, { default: 90, maximum: 365 }, 'out of the box');
+});
+
 t.test('refuses expiresInDays above the configured maximum', async (t) => {
   const app = await buildTestApp(t, { API_TOKEN_MAX_DAYS: '30' });
   const dev = await createUser(app);

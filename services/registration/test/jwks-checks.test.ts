@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { JWKS_CHECKS_PER_MINUTE } from '../src/modules/jwks-checks/routes.ts';
 import { buildTestApp, createService, createUser, DEVELOPMENT, serviceInput } from './helpers/app.ts';
@@ -54,6 +56,66 @@ t.test('reports what is wrong with a failing key set', async (t) => {
     t.equal(report.verdict, 'fail', path);
     t.match(JSON.stringify(report), problem, path);
   }
+});
+
+t.test('leads the report with a published private key, in a sentence that says it is compromised', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  jwks.reply('/private.json', { body: { keys: [TEST_KEYS.rsa, TEST_KEYS.rsaPrivate] } });
+  const report = (await dev.request('POST', CHECKS, { jwksUri: jwks.url('/private.json') })).json();
+  t.equal(report.findings[0]?.code, 'private_key_published', 'the worst problem comes first, with a stable code');
+  t.match(
+    report.findings[0]?.message,
+    /^This key set publishes a private key: the key "rsa-private" includes its private part \(d, p, q, dp, dq, qi\)\. Treat it as compromised: make a new key pair, publish only its public key, and stop using the old one\.$/,
+  );
+  const created = await dev.request(
+    'POST',
+    BASE,
+    serviceInput({ authMethod: 'jwks_uri', jwksUri: jwks.url('/private.json') }),
+  );
+  const problem = expectProblem(t, created, 400, 'jwks_invalid');
+  t.match(problem.detail, /^This key set publishes a private key/, 'a refused save leads with it too');
+});
+
+t.test('says a refused connection in words, never as a system error code', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  // A loopback port nothing listens on: taken from the system, then let go.
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  const jwksUri = `http://127.0.0.1:${port}/jwks.json`;
+  const report = (await dev.request('POST', CHECKS, { jwksUri })).json();
+  t.equal(report.verdict, 'fail');
+  t.same(
+    report.findings.map((finding: { code: string }) => finding.code),
+    ['connection_refused'],
+  );
+  t.equal(
+    report.findings[0]?.message,
+    `The key set URL ${jwksUri} could not be reached: 127.0.0.1 refused the connection. Nothing accepts connections ` +
+      'at that address and port: check the URL and that the server is running.',
+  );
+  t.notMatch(JSON.stringify(report), /ECONNREFUSED|connect E[A-Z]+/, 'no system error code anywhere in the report');
+});
+
+t.test('says an answer other than 200, and a body that is not JSON, as sentences about the URL', async (t) => {
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const dev = await createUser(app);
+  const jwks = await startJwksServer(t);
+  jwks.reply('/html', { body: '<html>sign in</html>', headers: { 'content-type': 'text/html' } });
+  const missing = (await dev.request('POST', CHECKS, { jwksUri: jwks.url('/missing') })).json();
+  t.same(missing.findings, [
+    {
+      code: 'http_status',
+      message: `The server at ${jwks.url('/missing')} answered HTTP 404 instead of the key set (HTTP 200): check the URL.`,
+    },
+  ]);
+  const html = (await dev.request('POST', CHECKS, { jwksUri: jwks.url('/html') })).json();
+  t.equal(html.findings[0]?.code, 'not_json');
+  t.match(html.findings[0]?.message, /^What the URL serves is not JSON/);
 });
 
 t.test('never fetches a key set from the portal network in production mode', async (t) => {

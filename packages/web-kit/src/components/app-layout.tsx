@@ -11,14 +11,12 @@ import {
 } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useRef } from 'react';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
+import { activeNavItem, type NavItem } from '../nav-items.ts';
 import { usePageHeading } from '../page-heading.ts';
 import { useSession } from '../session.tsx';
 
-export interface NavItem {
-  readonly to: string;
-  readonly label: string;
-}
+export type { NavItem } from '../nav-items.ts';
 
 /**
  * Below Mantine's `md` (62em, 992 px) the navigation is a drawer behind the burger button: a tablet held upright
@@ -46,6 +44,7 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
   useEffect(() => nav.close(), [location.pathname]);
   const mainRef = useRef<HTMLElement>(null);
   usePageHeading(mainRef, props.productName);
+  const active = activeNavItem(props.nav, location);
   return (
     <AppShell
       header={{ height: 56 }}
@@ -96,14 +95,16 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
         {props.nav.map((item) => (
           <MantineNavLink
             key={item.to}
-            component={NavLink}
+            // A plain Link: the router's NavLink would mark "All services" current on a page the queue opened.
+            component={Link}
             to={item.to}
+            aria-current={item.to === active ? 'page' : undefined}
             label={item.label}
             // Without a colour NavLink keeps Mantine's own shade 8 text, 3.9:1 on its hover tint; named, the theme's
             // resolver darkens it like every light variant.
             color={theme.primaryColor}
             onClick={nav.close}
-            active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
+            active={item.to === active}
           />
         ))}
         {/* The header has no room for the name on narrow windows; the navigation says who is signed in there. */}

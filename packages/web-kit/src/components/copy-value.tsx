@@ -6,7 +6,7 @@ import { useEffect } from 'react';
  * A small Copy button named after what it copies ("Copy Token URL"); says Copied for a moment after. `onCopied` runs
  * only once the clipboard took the value (a refused clipboard is not a copy).
  */
-function CopyAction(props: { label: string; value: string; onCopied?: (() => void) | undefined }) {
+export function CopyAction(props: { label: string; value: string; onCopied?: (() => void) | undefined }) {
   const clipboard = useClipboard({ timeout: 1500 });
   const { onCopied } = props;
   useEffect(() => {

@@ -20,25 +20,33 @@ function verdictOf(key: KeyReport): { label: string; tone: Tone } {
   return { label: sandbox ? 'Sandbox only' : 'Production only', tone: 'yellow' };
 }
 
-/** The JWKS check's report, key by key: what the token server will accept and why a key is refused or ignored. */
+/**
+ * The JWKS check's report: a failing set leads with its worst problem as the API words it (a published private key
+ * before anything else), then the others, then key by key what the token server will accept and why a key is refused
+ * or ignored.
+ */
 export function JwksReportView(props: { report: JwksReport }) {
   const { report } = props;
   const passed = report.verdict === 'pass';
+  const [headline, ...others] = report.findings;
   return (
     <Stack gap="xs" aria-label="JWKS check report" component="section">
-      <Alert color={passed ? 'green' : 'red'} title={passed ? 'The key set passes' : 'The key set fails'}>
+      <Alert
+        color={passed ? 'green' : 'red'}
+        title={passed ? 'The key set passes' : (headline?.message ?? 'The key set fails')}
+      >
+        {others.length > 0 && (
+          <List size="sm" aria-label="More problems" mb="xs">
+            {others.map((finding) => (
+              <List.Item key={finding.message}>{finding.message}</List.Item>
+            ))}
+          </List>
+        )}
         <Text size="sm">
           Checked {formatDateTime(report.checkedAt)}: HTTP {report.httpStatus ?? 'no answer'}
           {report.contentType ? `, ${report.contentType}` : ''}
           {report.cacheControl ? `, Cache-Control ${report.cacheControl}` : ''}.
         </Text>
-        {report.documentProblems.length > 0 && (
-          <List size="sm">
-            {report.documentProblems.map((problem) => (
-              <List.Item key={problem}>{problem}</List.Item>
-            ))}
-          </List>
-        )}
       </Alert>
       {report.keys.length > 0 && (
         <ScrollTable withTableBorder striped aria-label="Keys in the key set">

@@ -3,6 +3,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext } from 'react';
 import { Link } from 'react-router';
 import { ApiError, describeError } from '../api-error.ts';
+import { SupportReference } from './support-reference.tsx';
 
 /** A spinner with an accessible name, centred in the page. */
 export function FullPageLoader(props: { label: string }) {
@@ -19,6 +20,7 @@ export function ErrorAlert(props: { error: unknown; onRetry?: () => void; title?
     <Alert color="red" title={props.title ?? 'Something went wrong'} role="alert">
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{describeError(props.error)}</Text>
+        <SupportReference error={props.error} />
         {props.onRetry && (
           <Button size="xs" variant="light" color="red" onClick={props.onRetry}>
             Try again
@@ -48,13 +50,17 @@ const HomeLinkContext = createContext<HomeLink>({ to: '/', label: 'Back to the d
 /** Sets the link of every not-found page below it (the router's, a page's, the route error's). */
 export const HomeLinkProvider = HomeLinkContext.Provider;
 
-/** The page for an address that names nothing (or something the user may not see). */
-export function NotFoundPage(props: { what?: string }) {
+/**
+ * The page for an address that names nothing (or something the user may not see); `error`, the API's answer that
+ * said so, adds its reference for support.
+ */
+export function NotFoundPage(props: { what?: string; error?: unknown }) {
   const home = useContext(HomeLinkContext);
   return (
     <Stack align="center" py="xl" gap="sm">
       <Title order={1}>Not found</Title>
       <Text>{props.what ?? 'There is no page at this address.'}</Text>
+      <SupportReference error={props.error} />
       <Anchor component={Link} to={home.to}>
         {home.label}
       </Anchor>
@@ -76,7 +82,7 @@ export function QueryView<T>(props: {
   if (query.isError) {
     // A malformed id in the address (400) names nothing either.
     if (query.error instanceof ApiError && [400, 404].includes(query.error.status) && props.notFound) {
-      return <NotFoundPage what={props.notFound} />;
+      return <NotFoundPage what={props.notFound} error={query.error} />;
     }
     return <ErrorAlert error={query.error} onRetry={() => query.refetch()} title={`Could not load ${props.label}`} />;
   }

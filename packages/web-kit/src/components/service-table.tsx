@@ -3,6 +3,7 @@ import type { BackendService } from '@payerbox/api-client';
 import type { UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { navItemState } from '../nav-items.ts';
 import { ErrorAlert, FullPageLoader } from './page-states.tsx';
 import { ScrollTable } from './scroll-table.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -13,15 +14,27 @@ export interface Column {
   readonly cell: (service: BackendService) => ReactNode;
 }
 
-/** The service's name, linking to its page (`/services/<id>` within the SPA). */
-export const nameColumn: Column = {
-  header: 'Name',
-  cell: (service) => (
-    <Anchor component={Link} to={`/services/${service.id}`}>
-      {service.name}
-    </Anchor>
-  ),
-};
+/**
+ * The service's name, linking to its page (`/services/<id>` within the SPA); with `navItem`, the page opened this way
+ * belongs to that navigation item (see {@link navItemState}).
+ */
+export function serviceNameColumn(navItem?: string): Column {
+  return {
+    header: 'Name',
+    cell: (service) => (
+      <Anchor
+        component={Link}
+        to={`/services/${service.id}`}
+        {...(navItem !== undefined && { state: navItemState(navItem) })}
+      >
+        {service.name}
+      </Anchor>
+    ),
+  };
+}
+
+/** The service's name, linking to its page; the page belongs to the navigation item its address is under. */
+export const nameColumn: Column = serviceNameColumn();
 
 /** The owner's name and e-mail. */
 export const ownerColumn: Column = {

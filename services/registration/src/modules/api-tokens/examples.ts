@@ -23,5 +23,8 @@ export const CREATED_TOKEN_EXAMPLES = {
 } satisfies Record<string, NamedExample>;
 
 export const TOKEN_LIST_EXAMPLES = {
-  list: { summary: 'One active token', value: { items: [TOKEN], nextCursor: null } },
+  list: {
+    summary: 'One active token',
+    value: { items: [TOKEN], nextCursor: null, lifetimeDays: { default: 90, maximum: 365 } },
+  },
 } satisfies Record<string, NamedExample>;

@@ -31,7 +31,7 @@ export const apiTokenRoutes =
         },
         config: { examples: { responses: { 200: TOKEN_LIST_EXAMPLES } } },
       },
-      async (request) => listApiTokenPage(app.db, currentUser(request).id, request.query),
+      async (request) => listApiTokenPage(app.db, currentUser(request).id, request.query, options.maxDays),
     );
 
     app.post(

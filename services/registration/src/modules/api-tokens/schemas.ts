@@ -36,7 +36,9 @@ export const CreateApiTokenSchema = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 3650,
-        description: 'Lifetime in days; 90 by default (or the configured maximum, when lower)',
+        description:
+          'Lifetime in days; 90 by default (or the configured maximum, when lower). The list of tokens says both ' +
+          '(`lifetimeDays`); above the maximum is refused.',
       }),
     ),
   },
@@ -44,7 +46,17 @@ export const CreateApiTokenSchema = Type.Object(
 );
 
 export const ApiTokenListSchema = Type.Object(
-  { items: Type.Array(Ref(ApiTokenSchema)), nextCursor: NextCursor },
+  {
+    items: Type.Array(Ref(ApiTokenSchema)),
+    nextCursor: NextCursor,
+    lifetimeDays: Type.Object(
+      {
+        default: Type.Integer({ minimum: 1, description: 'What a new token lasts without expiresInDays' }),
+        maximum: Type.Integer({ minimum: 1, description: 'The most expiresInDays this deployment accepts' }),
+      },
+      { description: "A new token's lifetime in days on this deployment (API_TOKEN_MAX_DAYS), for forms to show" },
+    ),
+  },
   { $id: 'ApiTokenList' },
 );
 

@@ -19,6 +19,11 @@ function toView(record: ApiTokenRecord) {
   };
 }
 
+/** A new token's lifetime in days: what it lasts unless asked otherwise, and the most it may (API_TOKEN_MAX_DAYS). */
+export function tokenLifetimeDays(maxDays: number): { default: number; maximum: number } {
+  return { default: Math.min(DEFAULT_LIFETIME_DAYS, maxDays), maximum: maxDays };
+}
+
 /** Creates a token and returns it once; only its hash is kept. */
 export async function createApiToken(
   db: Kysely<Database>,
@@ -26,7 +31,7 @@ export async function createApiToken(
   input: { name: string; expiresInDays?: number },
   maxDays: number,
 ) {
-  const days = input.expiresInDays ?? Math.min(DEFAULT_LIFETIME_DAYS, maxDays);
+  const days = input.expiresInDays ?? tokenLifetimeDays(maxDays).default;
   if (days > maxDays) {
     throw problems.validation([{ path: '/body/expiresInDays', message: `must be at most ${maxDays}` }]);
   }
@@ -42,11 +47,12 @@ export async function createApiToken(
   return { ...toView(record), token };
 }
 
-export async function listApiTokenPage(db: Kysely<Database>, userId: string, query: PageRequest) {
+/** A page of the user's tokens, with the lifetime a new one may have (so a form states the deployment's real limit). */
+export async function listApiTokenPage(db: Kysely<Database>, userId: string, query: PageRequest, maxDays: number) {
   const window = readPage(query, UUID_KEY);
   const rows = await listTokens(db, userId, window);
   const page = toPage(rows, window.limit, (row) => row.id);
-  return { items: page.items.map(toView), nextCursor: page.nextCursor };
+  return { items: page.items.map(toView), nextCursor: page.nextCursor, lifetimeDays: tokenLifetimeDays(maxDays) };
 }
 
 export async function revokeApiToken(db: Kysely<Database>, userId: string, id: string): Promise<void> {

@@ -53,6 +53,7 @@ export const JWKS_REPORT_EXAMPLES = {
       cacheControl: 'max-age=3600',
       documentProblems: [],
       keys: [RSA_KEY, EC_KEY],
+      findings: [],
     },
   },
   noKeyForProduction: {
@@ -68,6 +69,14 @@ export const JWKS_REPORT_EXAMPLES = {
           'bits for RS384',
       ],
       keys: [{ ...EC_KEY, index: 0 }],
+      findings: [
+        {
+          code: 'key_set_problem',
+          message:
+            'The key set has no key that production can use (production advertises only RS384): add an RSA key of ' +
+            'at least 2048 bits for RS384.',
+        },
+      ],
     },
   },
   unreachable: {
@@ -80,6 +89,14 @@ export const JWKS_REPORT_EXAMPLES = {
       cacheControl: null,
       documentProblems: ['the URL could not be fetched securely: its certificate has expired'],
       keys: [],
+      findings: [
+        {
+          code: 'tls_failed',
+          message:
+            `The key set URL ${URI} could not be fetched securely: its certificate has expired. The server must ` +
+            'present a valid certificate for its host name.',
+        },
+      ],
     },
   },
   privateKey: {
@@ -104,6 +121,14 @@ export const JWKS_REPORT_EXAMPLES = {
           usableIn: NOWHERE,
           problems: ['contains private key material (d): publish only the public key'],
           notes: [],
+        },
+      ],
+      findings: [
+        {
+          code: 'private_key_published',
+          message:
+            'This key set publishes a private key: the key "claims-sync-2026-11" includes its private part (d). ' +
+            'Treat it as compromised: make a new key pair, publish only its public key, and stop using the old one.',
         },
       ],
     },

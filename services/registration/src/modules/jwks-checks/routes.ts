@@ -22,7 +22,9 @@ export const jwksCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The same check create, edit and submit run. The URL is fetched through the SSRF-safe fetcher (https, ' +
           'public addresses only, no redirects, 5 s, 64 KiB). Whatever goes wrong, from DNS to TLS, is a failing ' +
-          'report whose first `documentProblems` entry says what happened. Each key is judged against the algorithms ' +
+          'report whose first `documentProblems` entry says what happened. `findings` says every problem as ' +
+          'sentences for people, the worst first (a published private key leads), each with a stable `code`. ' +
+          'Each key is judged against the algorithms ' +
           'each environment advertises (GET /api/v1/environments; a production Aidbox as documented takes RS384 ' +
           'only): `usableIn` says where it can sign assertions, and the set fails unless every environment has a ' +
           'key it accepts. At most 20 checks a minute per user.',

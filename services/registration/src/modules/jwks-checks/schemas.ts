@@ -1,3 +1,5 @@
+import { KEY_SET_FINDING_CODES } from '@payerbox/domain';
+import { SAFE_FETCH_ERROR_CODES } from '@payerbox/safe-fetch';
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, Ref, StringEnum } from '../../schemas/primitives.ts';
 
@@ -7,6 +9,9 @@ export const JwksUriSchema = Type.String({
   pattern: '^https?://',
   description: 'https URL of the public JWK Set the service signs its client assertions with',
 });
+
+/** Why the key set's URL gave no key set: the safe fetcher's reasons, or an answer other than 200. */
+export const JWKS_FETCH_FINDING_CODES = [...SAFE_FETCH_ERROR_CODES, 'http_status'] as const;
 
 export const JwksKeyReportSchema = Type.Object(
   {
@@ -50,6 +55,22 @@ export const JwksReportSchema = Type.Object(
       description: 'What makes the whole set fail, e.g. an environment that can use none of its keys',
     }),
     keys: Type.Array(Ref(JwksKeyReportSchema)),
+    findings: Type.Array(
+      Type.Object({
+        code: StringEnum([...JWKS_FETCH_FINDING_CODES, ...KEY_SET_FINDING_CODES], {
+          description:
+            'Stable, for programs: why the URL could not be fetched (the safe fetcher’s codes, `http_status`), or ' +
+            'what is wrong with the set (`private_key_published`, `secret_key_published`, `not_json`, ' +
+            '`not_a_key_set`, `key_set_problem`, `key_problem`)',
+        }),
+        message: Type.String({ description: 'What is wrong, and what to do, as sentences to show a person' }),
+      }),
+      {
+        description:
+          'Every problem as sentences, the worst first (a published private key, then a URL that cannot be ' +
+          'fetched, then the set, then single keys); empty when the set passes. The first is the headline.',
+      },
+    ),
   },
   { $id: 'JwksReport' },
 );

@@ -3,7 +3,10 @@ import { type SafeFetch, SafeFetchError } from '@payerbox/safe-fetch';
 import { ProblemError } from '../../errors.ts';
 import type { JwksReport } from './schemas.ts';
 
-function report(jwksUri: string, keySet: KeySetReport, http: Partial<JwksReport> = {}): JwksReport {
+/** The domain's judgement of a set, or (for a URL that gave none) the same fields with the fetcher's finding. */
+type Judgement = KeySetReport | Pick<JwksReport, 'verdict' | 'documentProblems' | 'keys' | 'findings'>;
+
+function report(jwksUri: string, keySet: Judgement, http: Partial<JwksReport> = {}): JwksReport {
   return {
     jwksUri,
     checkedAt: new Date().toISOString(),
@@ -15,8 +18,29 @@ function report(jwksUri: string, keySet: KeySetReport, http: Partial<JwksReport>
   };
 }
 
-function failed(jwksUri: string, problem: string, http: Partial<JwksReport> = {}): JwksReport {
-  return report(jwksUri, { verdict: 'fail', documentProblems: [problem], keys: [] }, http);
+/** A report for a URL that gave no key set: `problem` completes "the URL …", `finding` says it to a person. */
+function failed(
+  jwksUri: string,
+  problem: string,
+  finding: JwksReport['findings'][number],
+  http: Partial<JwksReport> = {},
+): JwksReport {
+  return report(jwksUri, { verdict: 'fail', documentProblems: [problem], keys: [], findings: [finding] }, http);
+}
+
+/**
+ * The fetcher's reason as a sentence about the URL (its message completes "the URL …" and names no system error
+ * code); a refused connection also says what that usually means.
+ */
+function fetchFinding(jwksUri: string, error: SafeFetchError): JwksReport['findings'][number] {
+  const hint: Partial<Record<SafeFetchError['code'], string>> = {
+    connection_refused:
+      ' Nothing accepts connections at that address and port: check the URL and that the server is running.',
+    dns_failed: ' Check the host name for typos.',
+    timeout: ' Check that the server is up and reachable from the internet.',
+    tls_failed: ' The server must present a valid certificate for its host name.',
+  };
+  return { code: error.code, message: `The key set URL ${jwksUri} ${error.message}.${hint[error.code] ?? ''}` };
 }
 
 /** What a key set check needs: the SSRF-safe fetcher, and what each Aidbox environment advertises. */
@@ -38,7 +62,8 @@ export async function checkJwksUri(ctx: JwksCheckContext, jwksUri: string): Prom
   try {
     response = await ctx.safeFetch(jwksUri, 'application/jwk-set+json, application/json');
   } catch (error) {
-    if (error instanceof SafeFetchError) return failed(jwksUri, `the URL ${error.message}`);
+    if (error instanceof SafeFetchError)
+      return failed(jwksUri, `the URL ${error.message}`, fetchFinding(jwksUri, error));
     throw error;
   }
   const http = {
@@ -46,7 +71,15 @@ export async function checkJwksUri(ctx: JwksCheckContext, jwksUri: string): Prom
     contentType: response.headers['content-type'] ?? null,
     cacheControl: response.headers['cache-control'] ?? null,
   };
-  if (response.status !== 200) return failed(jwksUri, `the server answered HTTP ${response.status}, not 200`, http);
+  if (response.status !== 200) {
+    const message = `The server at ${jwksUri} answered HTTP ${response.status} instead of the key set (HTTP 200): check the URL.`;
+    return failed(
+      jwksUri,
+      `the server answered HTTP ${response.status}, not 200`,
+      { code: 'http_status', message },
+      http,
+    );
+  }
   let document: unknown;
   try {
     document = JSON.parse(response.body.toString('utf8'));
@@ -59,11 +92,13 @@ export async function checkJwksUri(ctx: JwksCheckContext, jwksUri: string): Prom
 /** The problem a failing key set answers with: 400, the whole report in `jwksReport`. */
 export function jwksProblem(jwksReport: JwksReport): ProblemError {
   const first = jwksReport.documentProblems[0] ?? jwksReport.keys.flatMap((key) => key.problems)[0] ?? 'has problems';
+  // The headline: the worst problem as a sentence (a published private key before anything else).
+  const headline = jwksReport.findings[0]?.message;
   return new ProblemError({
     status: 400,
     code: 'jwks_invalid',
     title: 'The JWKS URI does not serve a usable key set',
-    detail: `The key set at ${jwksReport.jwksUri}: ${first}. See jwksReport for every key.`,
+    detail: `${headline ?? `The key set at ${jwksReport.jwksUri}: ${first}.`} See jwksReport for every key.`,
     errors: [{ path: '/body/jwksUri', message: first }],
     extensions: { jwksReport },
   });

@@ -28,12 +28,4 @@ export const reviewQueries = {
         return [...page.items].reverse();
       },
     }),
-  /** The JWKS check, re-run live when the review opens (the key set may have changed since the developer checked). */
-  jwksCheck: (api: ApiClient, jwksUri: string) =>
-    queryOptions({
-      queryKey: ['jwks-check', jwksUri] as const,
-      queryFn: () => unwrap(api.POST('/api/v1/jwks-checks', { body: { jwksUri } })),
-      staleTime: 0,
-      retry: false,
-    }),
 };

@@ -9,6 +9,7 @@ import {
   fieldMessage,
   type PersistedDraft,
   STATUS_LABELS,
+  SupportReference,
   unwrap,
   useApi,
   usePersistedDraft,
@@ -35,6 +36,7 @@ function DecisionError(props: { error: unknown }) {
         {current
           ? `This service is now ${STATUS_LABELS[current] ?? current}, so your decision was not applied. The page shows its current state.`
           : 'The service changed while you were looking at it; the page shows its current state.'}
+        <SupportReference error={error} />
       </Alert>
     );
   }

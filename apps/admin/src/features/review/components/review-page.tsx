@@ -3,10 +3,10 @@ import type { BackendService } from '@payerbox/api-client';
 import {
   DetailsTable,
   ErrorAlert,
-  FullPageLoader,
   formatAge,
   formatDateTime,
-  JwksReportView,
+  JwksCheckSection,
+  type NavItemState,
   organizationPath,
   QueryView,
   ServiceEnvironments,
@@ -17,28 +17,10 @@ import {
 } from '@payerbox/web-kit';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { reviewQueries } from '../api/queries.ts';
 import { DecisionPanel } from './decision-panel.tsx';
 import { ScopeMatrix } from './scope-matrix.tsx';
-
-function LiveJwksCheck(props: { jwksUri: string }) {
-  const api = useApi();
-  const check = useQuery(reviewQueries.jwksCheck(api, props.jwksUri));
-  if (check.isPending) return <FullPageLoader label="Checking the JWKS URI" />;
-  if (check.isError)
-    return <ErrorAlert error={check.error} onRetry={() => check.refetch()} title="JWKS check failed" />;
-  return (
-    <Stack gap="xs">
-      <JwksReportView report={check.data} />
-      <Group>
-        <Button size="xs" variant="light" loading={check.isFetching} onClick={() => check.refetch()}>
-          Check again
-        </Button>
-      </Group>
-    </Stack>
-  );
-}
 
 function Overview(props: { service: BackendService }) {
   const { service } = props;
@@ -104,7 +86,6 @@ function Review(props: { service: BackendService }) {
         <Text>{service.description ?? 'No description.'}</Text>
       </Stack>
       <Overview service={service} />
-      <DecisionPanel service={service} />
       <Card withBorder component="section" aria-label="Scopes">
         <Stack gap="sm">
           <Title order={2} size="h3">
@@ -118,17 +99,9 @@ function Review(props: { service: BackendService }) {
           <ScopeMatrix service={service} />
         </Stack>
       </Card>
-      {service.jwksUri && (
-        <Card withBorder component="section" aria-label="JWKS URI">
-          <Stack gap="sm">
-            <Title order={2} size="h3">
-              JWKS URI
-            </Title>
-            <Code>{service.jwksUri}</Code>
-            <LiveJwksCheck jwksUri={service.jwksUri} />
-          </Stack>
-        </Card>
-      )}
+      {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
+      {/* After the evidence (overview, scopes, the live JWKS check), so a reviewer reads it before deciding. */}
+      <DecisionPanel service={service} />
       <Title order={2} size="h3">
         Environments
       </Title>
@@ -144,10 +117,12 @@ export function ReviewPage() {
   const { id = '' } = useParams();
   const api = useApi();
   const query = useQuery(reviewQueries.detail(api, id));
+  // Back to the list the service was opened from: the queue says so in the link's state (see serviceNameColumn).
+  const fromQueue = (useLocation().state as Partial<NavItemState> | null)?.navItem === '/';
   return (
     <Stack>
-      <Anchor component={Link} to="/" size="sm">
-        ← Review queue
+      <Anchor component={Link} to={fromQueue ? '/' : '/services'} size="sm">
+        {fromQueue ? '← Review queue' : '← All services'}
       </Anchor>
       <QueryView query={query} label="the service" notFound="There is no such service.">
         {(service) => <Review service={service} />}

@@ -4,16 +4,17 @@ import {
   type Column,
   formatAge,
   formatDateTime,
-  nameColumn,
   ownerColumn,
   ServiceTable,
+  serviceNameColumn,
   useApi,
 } from '@payerbox/web-kit';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { adminListQueries } from '../api/queries.ts';
 
 const COLUMNS: readonly Column[] = [
-  nameColumn,
+  // A service opened from here is reviewed on behalf of the queue: "Review queue" stays the current navigation item.
+  serviceNameColumn('/'),
   ownerColumn,
   authMethodColumn,
   { header: 'Submitted', cell: (s) => formatDateTime(s.submittedAt) },

@@ -1,5 +1,5 @@
 import { Button, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
-import type { ApiToken } from '@payerbox/api-client';
+import type { ApiToken, components } from '@payerbox/api-client';
 import {
   ConfirmDialog,
   CountedTextInput,
@@ -42,24 +42,39 @@ function tokenState(token: ApiToken): { label: string; color: Tone } {
 /** What the token form keeps across a sign-in round trip: the name and lifetime typed, never the issued token. */
 interface TokenDraft {
   readonly name: string;
-  readonly days: number | string;
+  /** null until the developer types one: the portal's default lifetime applies. */
+  readonly days: number | string | null;
 }
 
-const NO_TOKEN_DRAFT: TokenDraft = { name: '', days: 90 };
+const NO_TOKEN_DRAFT: TokenDraft = { name: '', days: null };
+
+/** The lifetime limits of this deployment, as the API states them with the list of tokens (`lifetimeDays`). */
+type Lifetime = components['schemas']['ApiTokenList']['lifetimeDays'];
+
+/** The lifetime the browser refuses before sending: the sentence the API's refusal would get, next to the field. */
+function daysError(days: number | string | null, lifetime: Lifetime | undefined): string | undefined {
+  if (typeof days !== 'number') return undefined;
+  if (days < 1) return fieldMessage('expiresInDays', 'minimum', 1);
+  if (lifetime && days > lifetime.maximum) return fieldMessage('expiresInDays', 'maximum', lifetime.maximum);
+  return undefined;
+}
 
 function CreateTokenForm() {
   const draft = usePersistedDraft('create-api-token', NO_TOKEN_DRAFT);
+  // The same query as the list below (one request): its answer says how long a token may last here.
+  const lifetime = useQuery(apiTokenQueries.list(useApi())).data?.lifetimeDays;
   // A discarded draft starts the fields over.
-  return <CreateTokenFields key={draft.generation} draft={draft} />;
+  return <CreateTokenFields key={draft.generation} draft={draft} lifetime={lifetime} />;
 }
 
-function CreateTokenFields(props: { draft: PersistedDraft<TokenDraft> }) {
+function CreateTokenFields(props: { draft: PersistedDraft<TokenDraft>; lifetime: Lifetime | undefined }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const { draft } = props;
+  const { draft, lifetime } = props;
   const [name, setName] = useState(draft.restored?.name ?? NO_TOKEN_DRAFT.name);
   const nameInputId = useId();
-  const [days, setDays] = useState<number | string>(draft.restored?.days ?? NO_TOKEN_DRAFT.days);
+  const daysInputId = useId();
+  const [days, setDays] = useState<number | string | null>(draft.restored?.days ?? NO_TOKEN_DRAFT.days);
   const { save } = draft;
   useEffect(() => save({ name, days }), [save, name, days]);
   const [issued, setIssued] = useState<string>();
@@ -82,11 +97,17 @@ function CreateTokenFields(props: { draft: PersistedDraft<TokenDraft> }) {
   const [refused, setRefused] = useState(false);
   const errors = fieldErrors(create.error);
   const nameError = (refused ? tokenNameError(name) : undefined) ?? errors.name;
+  // A lifetime over the limit is said at once: the hint beside it states the limit.
+  const lifetimeError = daysError(days, lifetime) ?? errors.expiresInDays;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (tokenNameError(name)) {
       setRefused(true);
       document.getElementById(nameInputId)?.focus();
+      return;
+    }
+    if (daysError(days, lifetime)) {
+      document.getElementById(daysInputId)?.focus();
       return;
     }
     create.mutate();
@@ -109,13 +130,16 @@ function CreateTokenFields(props: { draft: PersistedDraft<TokenDraft> }) {
             style={{ flex: 1 }}
           />
           <NumberInput
+            id={daysInputId}
             label="Expires in (days)"
-            description="1 to 3650"
+            {...(lifetime && { description: `1 to ${lifetime.maximum}`, max: lifetime.maximum })}
             min={1}
-            max={3650}
-            value={days}
-            onChange={setDays}
-            error={errors.expiresInDays}
+            // Never cut a typed value down silently: a value over the limit stays and says so.
+            clampBehavior="none"
+            allowDecimal={false}
+            value={days ?? lifetime?.default ?? ''}
+            onChange={(value) => setDays(typeof value === 'bigint' ? Number(value) : value)}
+            error={lifetimeError}
             w={160}
           />
         </Group>

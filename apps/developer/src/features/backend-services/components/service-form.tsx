@@ -11,6 +11,7 @@ import {
   JwksReportView,
   organizationsQuery,
   type PersistedDraft,
+  SupportReference,
   unwrap,
   useApi,
   usePersistedDraft,
@@ -213,6 +214,7 @@ function ServiceFields(props: ServiceFormProps) {
             {check.isError && Object.keys(checkErrors).length === 0 && (
               <Alert color="red" role="alert">
                 {describeError(check.error)}
+                <SupportReference error={check.error} />
               </Alert>
             )}
             {report && <JwksReportView report={report} />}
@@ -237,12 +239,14 @@ function ServiceFields(props: ServiceFormProps) {
         {organizations.isError && (
           <Alert color="red" role="alert" title="Organizations could not be loaded">
             {describeError(organizations.error)}
+            <SupportReference error={organizations.error} />
           </Alert>
         )}
         <ScopeBuilder value={scopeDraft} onChange={setScopeDraft} {...(errors.scopes && { error: errors.scopes })} />
         {(errors.form || otherError) && (
           <Alert color="red" role="alert" title="Not saved">
             {errors.form ?? otherError}
+            <SupportReference error={props.error} />
           </Alert>
         )}
         <Group>

@@ -3,6 +3,7 @@ import type { BackendService } from '@payerbox/api-client';
 import {
   DetailsTable,
   formatDateTime,
+  JwksCheckSection,
   organizationPath,
   QueryView,
   ServiceEnvironments,
@@ -83,6 +84,7 @@ function ServiceView(props: { service: BackendService }) {
       )}
       <ServiceActions service={service} />
       <Details service={service} />
+      {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
       <Title order={2} size="h3">
         Environments
       </Title>
