@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  currentNavigationItems,
   focusedHeading,
   type JwksServer,
   type Page,
@@ -136,9 +137,11 @@ t.test('opens a newly created service at the top of its page', async (t) => {
     (await page.evaluate<number>('document.scrollingElement.scrollTop')) > 0,
     'the form is scrolled down to its Create button',
   );
+  t.same(await currentNavigationItems(page), ['Backend Services'], 'Register New is a Backend Services page');
   await create.click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
   t.equal(await page.evaluate<number>('document.scrollingElement.scrollTop'), 0, 'the service page starts at its top');
+  t.same(await currentNavigationItems(page), ['Backend Services'], 'so is a service page');
   await page.close();
 });
 

@@ -4,6 +4,8 @@ import type { Location } from 'react-router';
 export interface NavItem {
   readonly to: string;
   readonly label: string;
+  /** Other addresses whose pages belong to this item: the developer's `/services/…` pages to "Backend Services" at `/`. */
+  readonly also?: readonly string[];
 }
 
 /**
@@ -23,8 +25,18 @@ export function navItemState(to: string): NavItemState {
 export function activeNavItem(nav: readonly NavItem[], location: Location): string | undefined {
   const named = (location.state as Partial<NavItemState> | null)?.navItem;
   if (nav.some((item) => item.to === named)) return named;
-  const under = (item: NavItem) => (item.to === '/' ? location.pathname === '/' : isUnder(location.pathname, item.to));
-  return nav.filter(under).sort((a, b) => b.to.length - a.to.length)[0]?.to;
+  const depth = (item: NavItem) =>
+    Math.max(...[item.to, ...(item.also ?? [])].map((prefix) => matchedLength(location.pathname, prefix)));
+  return nav
+    .map((item) => ({ to: item.to, depth: depth(item) }))
+    .filter((item) => item.depth >= 0)
+    .sort((a, b) => b.depth - a.depth)[0]?.to;
+}
+
+/** How long a prefix of `path` `prefix` is (the longer, the closer the item), or -1 when `path` is not under it. */
+function matchedLength(path: string, prefix: string): number {
+  if (prefix === '/') return path === '/' ? 1 : -1;
+  return isUnder(path, prefix) ? prefix.length : -1;
 }
 
 function isUnder(path: string, prefix: string): boolean {

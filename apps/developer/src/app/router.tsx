@@ -2,7 +2,7 @@ import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
 import { createBrowserRouter, ScrollRestoration } from 'react-router';
 
 const NAV = [
-  { to: '/', label: 'Backend Services' },
+  { to: '/', label: 'Backend Services', also: ['/services'] },
   { to: '/api-tokens', label: 'API tokens' },
 ];
 
