@@ -157,8 +157,8 @@ export async function signedInPage(
 }
 
 /**
- * Signs out as a person does (the header's Sign out) and resolves once the browser has left the portal for the
- * identity provider's end-of-session page, the portal's session gone.
+ * Signs out as a person does (the header's Sign out) and resolves once the identity provider's end-of-session page has
+ * loaded, the portal's session gone.
  */
 export async function signOut(page: Page, portal: BrowserPortal): Promise<void> {
   const issuerOrigin = new URL(portal.issuer).origin;
@@ -166,6 +166,9 @@ export async function signOut(page: Page, portal: BrowserPortal): Promise<void> 
   try {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await within(left.promise, () => `Sign out did not lead to the identity provider; the page is at ${page.url()}`);
+    // Committed is not done: Back pressed while that page still loads can find no page to act on (CDP: "Not attached
+    // to an active page"), so wait until it has loaded, as a person would before pressing Back.
+    await page.waitForLoadState('load');
   } finally {
     left.dispose();
   }
