@@ -35,9 +35,12 @@ const COLUMNS = [
   { table: 'provisioning_jobs', column: 'environment', values: ENVIRONMENTS },
 ] as const;
 
-t.test("the database accepts exactly the domain's statuses, auth methods, scope versions and environments", async (t) => {
-  const db = testDb(t);
-  for (const { table, column, values } of COLUMNS) {
-    t.same(await allowedValues(db, table, column), values, `${table}.${column}`);
-  }
-});
+t.test(
+  "the database accepts exactly the domain's statuses, auth methods, scope versions and environments",
+  async (t) => {
+    const db = testDb(t);
+    for (const { table, column, values } of COLUMNS) {
+      t.same(await allowedValues(db, table, column), values, `${table}.${column}`);
+    }
+  },
+);
