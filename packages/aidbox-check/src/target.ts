@@ -4,9 +4,10 @@
  * when they are not set, the `aidbox` section of the development credentials file `pnpm start` writes.
  */
 import { readFile } from 'node:fs/promises';
+import type { Environment } from '@payerbox/domain';
 
-export const ENVIRONMENTS = ['sandbox', 'production'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+// The portal's environments are the domain's: a check covers exactly those the provisioner serves.
+export { ENVIRONMENTS, type Environment } from '@payerbox/domain';
 
 export interface Credential {
   readonly clientId: string;

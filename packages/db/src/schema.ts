@@ -1,3 +1,4 @@
+import type { AuthMethod, Environment, ScopeVersion, ServiceStatus } from '@payerbox/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Timestamps are read as `Date`, written as `Date` or SQL `now()`, and default on insert. */
@@ -5,10 +6,13 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type UserRole = 'developer' | 'admin';
-export type AuthMethod = 'jwks_uri' | 'client_secret';
-export type ScopeVersionColumn = 'v1' | 'v2';
-export type ServiceStatusColumn = 'draft' | 'under_review' | 'active' | 'rejected';
-export type EnvironmentColumn = 'sandbox' | 'production';
+
+// The lifecycle's words are the domain's: the columns take exactly its lists (the migrations' CHECK constraints
+// spell the same values, and a test compares them), so a new status or environment is declared once.
+export type { AuthMethod } from '@payerbox/domain';
+export type ScopeVersionColumn = ScopeVersion;
+export type ServiceStatusColumn = ServiceStatus;
+export type EnvironmentColumn = Environment;
 export type ProvisioningState = 'pending' | 'ready' | 'failed' | 'disabled' | 'removed';
 
 export interface UsersTable {

@@ -1,3 +1,4 @@
+import { AUTH_METHOD_LABELS } from './auth-methods.ts';
 import { STATUS_LABELS } from './components/status-badge.tsx';
 
 /**
@@ -60,7 +61,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   organizationId: 'organization',
 };
 
-const VALUE_LABELS: Record<string, string> = { jwks_uri: 'JWKS URI', client_secret: 'Client secret' };
+// The values an edit names in words rather than as sent: the authentication methods.
+const VALUE_LABELS: Record<string, string> = AUTH_METHOD_LABELS;
 
 // Fields whose values fit on one line of the timeline; the others are named only there (the audit log shows them all).
 const SHORT_FIELDS = ['name', 'authMethod', 'scopeVersion'];

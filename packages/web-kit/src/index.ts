@@ -1,5 +1,6 @@
 export { useApi } from './api.tsx';
 export { ApiError, describeError, fieldErrors, supportReference, unwrap } from './api-error.ts';
+export { AUTH_METHOD_DETAILS, AUTH_METHOD_LABELS } from './auth-methods.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
@@ -79,5 +80,6 @@ export {
 export { cursorParam, type KeysetPage, keysetQueryOptions } from './paged-query.ts';
 export { DraftNotices, type PersistedDraft, usePersistedDraft } from './persisted-draft.tsx';
 export { PortalProviders } from './providers.tsx';
+export { isProvisioning, PROVISIONING_POLL_MS, pollWhileProvisioning } from './provisioning-poll.ts';
 export { createQueryClient, isRetryable } from './query-client.ts';
 export { type PortalApp, SessionGate, type SessionValue, signInUrl, useSession } from './session.tsx';

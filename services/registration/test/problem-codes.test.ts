@@ -21,6 +21,19 @@ t.test("the README's table lists exactly the problem codes the service can send,
   t.same(listed, declared);
 });
 
+/** The README table's rows as `[code, status, meaning]`, in the table's order. */
+async function readmeProblemRows(): Promise<[string, number, string][]> {
+  const readme = await readFile(README, 'utf8');
+  const section = readme.split('\n### Problem codes\n')[1]?.split('\n#')[0] ?? '';
+  const rows = [...section.matchAll(/^\| `([a-z_]+)` +\| (\d{3}) +\| (.*?) *\|$/gm)];
+  return rows.map(([, code, status, meaning]) => [code ?? '', Number(status), meaning ?? '']);
+}
+
+t.test("the README's table gives each problem code the list's meaning, in the list's order", async (t) => {
+  const listed = Object.entries(PROBLEM_CODES).map(([code, { status, meaning }]) => [code, status, meaning]);
+  t.same(await readmeProblemRows(), listed);
+});
+
 t.test('the OpenAPI document declares the problem code as an enum of every code', async (t) => {
   const spec = JSON.parse(await renderOpenApi()) as {
     components: { schemas: { Problem: { properties: { code: { enum?: string[] } } } } };

@@ -3,6 +3,7 @@ import type { BackendService } from '@payerbox/api-client';
 import type { UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { AUTH_METHOD_LABELS } from '../auth-methods.ts';
 import { navItemState } from '../nav-items.ts';
 import { ErrorAlert, FullPageLoader } from './page-states.tsx';
 import { ScrollTable } from './scroll-table.tsx';
@@ -118,5 +119,5 @@ export const clientIdColumn: Column = {
 /** The authentication method in the product's words. */
 export const authMethodColumn: Column = {
   header: 'Authentication',
-  cell: (service) => (service.authMethod === 'jwks_uri' ? 'JWKS URI' : 'Client secret'),
+  cell: (service) => AUTH_METHOD_LABELS[service.authMethod],
 };

@@ -1,4 +1,4 @@
-import { LIFECYCLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import { AUTH_METHODS, LIFECYCLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
 import { type Static, Type } from 'typebox';
 import { NextCursor, PageQuery } from '../../schemas/common.ts';
 import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
@@ -7,7 +7,7 @@ import { ServiceOrganizationSchema } from '../organizations/schemas.ts';
 import { UserSummarySchema } from '../users/schemas.ts';
 
 export const ServiceStatusSchema = StringEnum(SERVICE_STATUSES, { $id: 'ServiceStatus' });
-export const AuthMethodSchema = StringEnum(['jwks_uri', 'client_secret'], {
+export const AuthMethodSchema = StringEnum(AUTH_METHODS, {
   $id: 'AuthMethod',
   description: 'jwks_uri: SMART Backend Services private_key_jwt (ONC (g)(10)); client_secret: portal-generated secret',
 });

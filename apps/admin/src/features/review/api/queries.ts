@@ -1,13 +1,6 @@
-import type { ApiClient, BackendService } from '@payerbox/api-client';
-import { unwrap } from '@payerbox/web-kit';
+import type { ApiClient } from '@payerbox/api-client';
+import { pollWhileProvisioning, unwrap } from '@payerbox/web-kit';
 import { queryOptions } from '@tanstack/react-query';
-
-const PROVISIONING_POLL_MS = 1_000;
-
-function isProvisioning(service: BackendService | undefined): boolean {
-  const { sandbox, production } = service?.environments ?? {};
-  return sandbox?.state === 'pending' || production?.state === 'pending';
-}
 
 /** The query-options factories of the review page's endpoints. */
 export const reviewQueries = {
@@ -15,7 +8,7 @@ export const reviewQueries = {
     queryOptions({
       queryKey: ['admin', 'backend-services', 'detail', id] as const,
       queryFn: () => unwrap(api.GET('/api/v1/admin/backend-services/{id}', { params: { path: { id } } })),
-      refetchInterval: (query) => (isProvisioning(query.state.data) ? PROVISIONING_POLL_MS : false),
+      refetchInterval: pollWhileProvisioning,
     }),
   events: (api: ApiClient, serviceId: string) =>
     queryOptions({

@@ -1,6 +1,7 @@
 import { Anchor, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import {
+  AUTH_METHOD_DETAILS,
   DetailsTable,
   ErrorAlert,
   formatAge,
@@ -27,7 +28,7 @@ function Overview(props: { service: BackendService }) {
   const rows: [string, ReactNode][] = [
     ['Owner', `${service.owner.name} <${service.owner.email}>`],
     ['Client ID', <Code key="id">{service.clientId}</Code>],
-    ['Authentication', service.authMethod === 'jwks_uri' ? 'JWKS URI (private_key_jwt)' : 'Client secret'],
+    ['Authentication', AUTH_METHOD_DETAILS[service.authMethod]],
     [
       'Organization',
       service.organization

@@ -1,16 +1,14 @@
 import type { ApiClient, BackendService } from '@payerbox/api-client';
-import { cursorParam, keysetQueryOptions, type ServiceListFilter, unwrap } from '@payerbox/web-kit';
+import {
+  cursorParam,
+  keysetQueryOptions,
+  pollWhileProvisioning,
+  type ServiceListFilter,
+  unwrap,
+} from '@payerbox/web-kit';
 import { queryOptions } from '@tanstack/react-query';
 
 export type ServiceStatus = BackendService['status'];
-
-/** While an environment is being provisioned the page polls, so its state updates live. */
-const PROVISIONING_POLL_MS = 1_000;
-
-export function isProvisioning(service: BackendService | undefined): boolean {
-  const { sandbox, production } = service?.environments ?? {};
-  return sandbox?.state === 'pending' || production?.state === 'pending';
-}
 
 /** The query-options factories of the backend-services endpoints (one per endpoint, used by every component). */
 export const serviceQueries = {
@@ -25,7 +23,7 @@ export const serviceQueries = {
     queryOptions({
       queryKey: [...serviceQueries.all, 'detail', id] as const,
       queryFn: () => unwrap(api.GET('/api/v1/backend-services/{id}', { params: { path: { id } } })),
-      refetchInterval: (query) => (isProvisioning(query.state.data) ? PROVISIONING_POLL_MS : false),
+      refetchInterval: pollWhileProvisioning,
     }),
   events: (api: ApiClient, id: string) =>
     queryOptions({

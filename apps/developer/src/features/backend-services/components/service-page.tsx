@@ -1,6 +1,7 @@
 import { Alert, Anchor, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import {
+  AUTH_METHOD_DETAILS,
   DetailsTable,
   formatDateTime,
   JwksCheckSection,
@@ -34,7 +35,7 @@ function Details(props: { service: BackendService }) {
   const { service } = props;
   const rows: [string, ReactNode][] = [
     ['Client ID', <Code key="id">{service.clientId}</Code>],
-    ['Authentication', service.authMethod === 'jwks_uri' ? 'JWKS URI (private_key_jwt)' : 'Client secret'],
+    ['Authentication', AUTH_METHOD_DETAILS[service.authMethod]],
     ...(service.jwksUri ? [['JWKS URI', <Code key="jwks">{service.jwksUri}</Code>] as [string, ReactNode]] : []),
     [
       `Scopes (${service.scopeVersion})`,
