@@ -9,7 +9,8 @@
 export const SERVICE_STATUSES = ['draft', 'under_review', 'active', 'rejected'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 
-export const LIFECYCLE_ACTIONS = [
+/** The actions a service's `availableActions` can offer (the portals' buttons follow them). */
+export const AVAILABLE_ACTIONS = [
   'create',
   'edit',
   'delete',
@@ -20,6 +21,14 @@ export const LIFECYCLE_ACTIONS = [
   'deactivate',
   'rotate_secret',
 ] as const;
+export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
+
+/**
+ * Every action, as its change record (audit event) names it: the available ones and `resync`, an administrator's
+ * repair that reconciles the service again in whatever status it is in. The admin portal offers resync on every
+ * service itself, so it is not among the available actions.
+ */
+export const LIFECYCLE_ACTIONS = [...AVAILABLE_ACTIONS, 'resync'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** Who performs an action: the developer who owns the service, or an administrator. */
@@ -41,8 +50,11 @@ interface TransitionRule {
   /** The resulting state; `same` keeps the current one. */
   readonly to: LifecycleState | 'same';
   readonly actor: Actor;
-  /** The environments the provisioner must reconcile after this action. */
-  readonly reconcile: readonly Environment[];
+  /**
+   * The environments the provisioner must reconcile after this action; `provisioned`: every environment the service
+   * is provisioned in at the time (a new secret or a repair goes wherever the client exists, and nowhere else).
+   */
+  readonly reconcile: readonly Environment[] | 'provisioned';
   /** Whether the action needs a free-text reason from the actor. */
   readonly reasonRequired: boolean;
 }
@@ -66,8 +78,14 @@ const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
     from: ['draft', 'under_review', 'active'],
     to: 'same',
     actor: 'owner',
-    // Every environment the service is provisioned in; the caller filters by what exists.
-    reconcile: ['sandbox', 'production'],
+    reconcile: 'provisioned',
+    reasonRequired: false,
+  },
+  resync: {
+    from: ['draft', 'under_review', 'active', 'rejected'],
+    to: 'same',
+    actor: 'admin',
+    reconcile: 'provisioned',
     reasonRequired: false,
   },
 };
@@ -99,9 +117,22 @@ export function requiresReason(action: LifecycleAction): boolean {
   return TRANSITIONS[action].reasonRequired;
 }
 
-/** The environments the provisioner must reconcile after `action`. */
-export function environmentsToReconcile(action: LifecycleAction): readonly Environment[] {
-  return TRANSITIONS[action].reconcile;
+/** Whether the environments to reconcile after `action` are those the service is provisioned in. */
+export function reconcilesProvisionedEnvironments(action: LifecycleAction): boolean {
+  return TRANSITIONS[action].reconcile === 'provisioned';
+}
+
+/**
+ * The environments the provisioner must reconcile after `action`, in {@link ENVIRONMENTS} order. `provisioned` are
+ * the environments the service is provisioned in; only an action that reconciles those reads it (see
+ * {@link reconcilesProvisionedEnvironments}).
+ */
+export function environmentsToReconcile(
+  action: LifecycleAction,
+  provisioned: readonly Environment[] = [],
+): readonly Environment[] {
+  const { reconcile } = TRANSITIONS[action];
+  return reconcile === 'provisioned' ? ENVIRONMENTS.filter((env) => provisioned.includes(env)) : reconcile;
 }
 
 /** Whether an action makes sense for a service that authenticates this way (only secrets can be rotated). */
@@ -110,8 +141,8 @@ export function appliesToAuthMethod(action: LifecycleAction, authMethod: AuthMet
 }
 
 /** The actions `actor` may take on a service in `status` now (drives buttons in the SPAs). */
-export function availableActions(status: ServiceStatus, actor: Actor, authMethod: AuthMethod): LifecycleAction[] {
-  return LIFECYCLE_ACTIONS.filter(
+export function availableActions(status: ServiceStatus, actor: Actor, authMethod: AuthMethod): AvailableAction[] {
+  return AVAILABLE_ACTIONS.filter(
     (action) => transition(status, action, actor).ok && appliesToAuthMethod(action, authMethod),
   );
 }

@@ -31,6 +31,10 @@ t.test('follows the lifecycle table of the design', async (t) => {
     ['draft', 'rotate_secret', 'owner', 'draft'],
     ['under_review', 'rotate_secret', 'owner', 'under_review'],
     ['active', 'rotate_secret', 'owner', 'active'],
+    ['draft', 'resync', 'admin', 'draft'],
+    ['under_review', 'resync', 'admin', 'under_review'],
+    ['active', 'resync', 'admin', 'active'],
+    ['rejected', 'resync', 'admin', 'rejected'],
   ];
   for (const [from, action, actor, to] of legal) {
     t.same(transition(from, action, actor), { ok: true, from, to }, `${from} --${action}--> ${to}`);

@@ -10,6 +10,7 @@ import { apiTokenRoutes } from './modules/api-tokens/routes.ts';
 import { API_TOKEN_SCHEMAS } from './modules/api-tokens/schemas.ts';
 import { auditEventRoutes } from './modules/audit-events/routes.ts';
 import { EXPORT_BATCH_SIZE } from './modules/audit-events/service.ts';
+import { serviceTimelineRoutes } from './modules/audit-events/timeline-routes.ts';
 import { authRoutes, SessionSchema } from './modules/auth/routes.ts';
 import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
@@ -187,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         v1.addHook('onRequest', v1.authenticate);
         await v1.register(userRoutes);
         await v1.register(backendServiceRoutes);
+        await v1.register(serviceTimelineRoutes);
         await v1.register(jwksCheckRoutes);
         await v1.register(aidboxEnvironmentRoutes);
         await v1.register(organizationRoutes);

@@ -15,7 +15,7 @@ const tags = ['admin'];
 const EventFilters = {
   serviceId: Type.Optional(Uuid),
   actorId: Type.Optional(Uuid),
-  action: Type.Optional(StringEnum([...LIFECYCLE_ACTIONS, 'resync'])),
+  action: Type.Optional(StringEnum(LIFECYCLE_ACTIONS)),
   service: Type.Optional(
     Type.String({
       minLength: 1,

@@ -5,6 +5,8 @@ import { problemResponses } from '../../openapi/problem-responses.ts';
 import { currentUser } from '../../plugins/authentication.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { approveService, deactivateService, rejectService, resyncService } from './commands.ts';
+import { serviceContext } from './context.ts';
 import {
   ADMIN_PAGE_EXAMPLES,
   ADMIN_SERVICE_EXAMPLES,
@@ -22,8 +24,7 @@ import {
   ReasonBodySchema,
   ServiceIdParams,
 } from './schemas.ts';
-import { getService, listServicePage, resyncService, reviewQueuePage, serviceContext } from './service.ts';
-import { runTransition } from './transitions.ts';
+import { getService, listServicePage, reviewQueuePage } from './service.ts';
 
 const tags = ['admin'];
 const decisionResponses = {
@@ -115,18 +116,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         request.body ??= {};
       },
     },
-    async (request) => {
-      const note = request.body.note?.trim() || null;
-      const reviewer = currentUser(request);
-      return runTransition(ctx, {
-        id: request.params.id,
-        action: 'approve',
-        actor: 'admin',
-        user: reviewer,
-        changes: () => ({ reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id }),
-        detail: note ? { note } : {},
-      });
-    },
+    async (request) => approveService(ctx, currentUser(request), request.params.id, request.body),
   );
 
   app.post(
@@ -157,6 +147,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
   const reasonedDecisions = [
     {
       action: 'reject',
+      command: rejectService,
       operationId: 'rejectBackendService',
       summary: 'Reject a service under review (reason required); its sandbox client is disabled',
       description:
@@ -165,6 +156,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
     {
       action: 'deactivate',
+      command: deactivateService,
       operationId: 'deactivateBackendService',
       summary: 'Deactivate an active service (reason required); production and sandbox clients are disabled',
       description:
@@ -188,19 +180,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         },
         config: { examples: { request: decision.request, responses: { 200: REJECTED_EXAMPLES } } },
       },
-      async (request) => {
-        const reason = request.body.reason.trim();
-        const reviewer = currentUser(request);
-        return runTransition(ctx, {
-          id: request.params.id,
-          action: decision.action,
-          actor: 'admin',
-          user: reviewer,
-          reason,
-          changes: () => ({ rejectionReason: reason, reviewedAt: new Date(), reviewedBy: reviewer.id }),
-          detail: { reason },
-        });
-      },
+      async (request) => decision.command(ctx, currentUser(request), request.params.id, request.body),
     );
   }
 };

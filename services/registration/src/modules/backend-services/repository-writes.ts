@@ -7,6 +7,7 @@ import type {
   NewBackendService,
   ServiceStatusColumn,
 } from '@payerbox/db';
+import type { LifecycleAction } from '@payerbox/domain';
 import { lockServiceForChange, provisioningRequestCtes, type ServiceLock } from '@payerbox/provisioning-outbox';
 import { type InferResult, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { preparedQuery } from '../../prepared-query.ts';
@@ -96,7 +97,7 @@ export async function updateService(trx: Transaction<Database>, id: string, chan
 export interface ChangeRecord {
   readonly actorId: string | null;
   /** The audit event's action, also the provisioning jobs' reason. */
-  readonly action: string;
+  readonly action: LifecycleAction;
   /** How the event records the status: see eventStatuses in packages/domain. */
   readonly fromStatus: string | null;
   readonly toStatus: string | null;

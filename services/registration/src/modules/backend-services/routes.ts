@@ -3,13 +3,12 @@ import { Type } from 'typebox';
 import { ETAG_HEADER, jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
 import { currentUser } from '../../plugins/authentication.ts';
-import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
-import { listEventPage } from '../audit-events/service.ts';
+import { createService, deleteService, editService, rotateSecret, submitService, withdrawService } from './commands.ts';
+import { type ServiceContext, serviceContext } from './context.ts';
 import {
   CREATE_EXAMPLES,
   CREATED_EXAMPLES,
-  EVENT_PAGE_EXAMPLES,
   ISSUED_SECRET_EXAMPLES,
   PAGE_EXAMPLES,
   SERVICE_EXAMPLES,
@@ -24,21 +23,10 @@ import {
   IfMatchHeaders,
   IssuedClientSecretSchema,
   ListServicesQuery,
-  ServiceEventPageSchema,
   ServiceIdParams,
   UpdateBackendServiceSchema,
 } from './schemas.ts';
-import {
-  createService,
-  editService,
-  getService,
-  listServicePage,
-  rotateSecret,
-  type ServiceContext,
-  serviceContext,
-  submitService,
-} from './service.ts';
-import { runTransition } from './transitions.ts';
+import { getService, listServicePage } from './service.ts';
 
 const tags = ['backend-services'];
 /** What a configuration can be refused for beyond its schema: the key set, the organization (OrgBAC). */
@@ -198,12 +186,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await runTransition(ctx, {
-        id: request.params.id,
-        action: 'delete',
-        actor: 'owner',
-        user: currentUser(request),
-      });
+      await deleteService(ctx, currentUser(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -242,14 +225,7 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { examples: { responses: { 200: { draft: SERVICE_EXAMPLES.draft } } } },
     },
-    async (request) =>
-      runTransition(ctx, {
-        id: request.params.id,
-        action: 'withdraw',
-        actor: 'owner',
-        user: currentUser(request),
-        changes: () => ({ submittedAt: null }),
-      }),
+    async (request) => withdrawService(ctx, currentUser(request), request.params.id),
   );
 
   app.post(
@@ -273,31 +249,6 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const issued = await rotateSecret(ctx, currentUser(request), request.params.id);
       return reply.header('cache-control', 'no-store').send(issued);
-    },
-  );
-
-  app.get(
-    '/backend-services/:id/events',
-    {
-      schema: {
-        operationId: 'listBackendServiceEvents',
-        tags,
-        summary: "The service's timeline, newest first",
-        description:
-          'Every lifecycle event of the service: who did what and when, status changes, review notes and reasons, ' +
-          'and for edits the fields that changed with their values before and after.',
-        params: ServiceIdParams,
-        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: {
-          200: jsonResponse(Ref(ServiceEventPageSchema), 'A page of events'),
-          ...problemResponses('not_found', 'invalid_cursor'),
-        },
-      },
-      config: { examples: { responses: { 200: EVENT_PAGE_EXAMPLES } } },
-    },
-    async (request) => {
-      await getService(ctx, request.params.id, { user: currentUser(request), actor: 'owner' });
-      return listEventPage(app.db, { serviceId: request.params.id, ...request.query });
     },
   );
 };

@@ -1,4 +1,4 @@
-import { AUTH_METHODS, LIFECYCLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import { AUTH_METHODS, AVAILABLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
 import { type Static, Type } from 'typebox';
 import { NextCursor, PageQuery } from '../../schemas/common.ts';
 import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
@@ -124,7 +124,7 @@ export const BackendServiceSchema = Type.Object(
       sandbox: Nullable(Ref(EnvironmentStatusSchema)),
       production: Nullable(Ref(EnvironmentStatusSchema)),
     }),
-    availableActions: Type.Array(StringEnum(LIFECYCLE_ACTIONS), {
+    availableActions: Type.Array(StringEnum(AVAILABLE_ACTIONS), {
       description: 'What the caller may do now (drives the buttons in the portal)',
     }),
     clientSecret: Type.Optional(

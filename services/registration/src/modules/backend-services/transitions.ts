@@ -4,6 +4,7 @@ import {
   environmentsToReconcile,
   eventStatuses,
   type LifecycleAction,
+  reconcilesProvisionedEnvironments,
   requiresReason,
   statusesAllowing,
   transition,
@@ -12,7 +13,8 @@ import type { ServiceLock } from '@payerbox/provisioning-outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { problems } from '../../errors.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
-import { type EnvironmentRow, findService, provisionedEnvironments, type ServiceRecord } from './repository-reads.ts';
+import type { ChangeContext } from './context.ts';
+import { findService, provisionedEnvironments, type ServiceRecord } from './repository-reads.ts';
 import {
   type ChangeRecord,
   type LockedService,
@@ -23,7 +25,6 @@ import {
 } from './repository-writes.ts';
 import { toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
-import type { ChangeContext } from './service.ts';
 
 export async function mustFind(db: Kysely<Database> | Transaction<Database>, id: string): Promise<ServiceRecord> {
   const record = await findService(db, id);
@@ -53,18 +54,17 @@ export function lifecycleChange(
   };
 }
 
-/** Writes the audit event and queues provisioning for a change, in the caller's transaction (which locked the service). */
-export async function recordEffects(
+/**
+ * The environments to reconcile after `action` by the lifecycle table, reading where the service is provisioned
+ * only for an action whose rule depends on it (a secret rotation, a resync).
+ */
+async function environmentsAfter(
   trx: Transaction<Database>,
-  service: ServiceLock,
-  effect: LifecycleEffect,
-): Promise<EnvironmentRow[]> {
-  let environments = environmentsToReconcile(effect.action);
-  if (effect.action === 'rotate_secret') {
-    const provisioned = await provisionedEnvironments(trx, service.id);
-    environments = environments.filter((env) => provisioned.includes(env));
-  }
-  return recordChange(trx, service, lifecycleChange(effect, environments));
+  serviceId: string,
+  action: LifecycleAction,
+): Promise<readonly EnvironmentColumn[]> {
+  const provisioned = reconcilesProvisionedEnvironments(action) ? await provisionedEnvironments(trx, serviceId) : [];
+  return environmentsToReconcile(action, provisioned);
 }
 
 /**
@@ -96,8 +96,11 @@ export interface TransitionRequest {
    * action that keeps the status).
    */
   readonly changes?: (locked: LockedService) => ServiceChanges | typeof UNCHANGED;
-  /** The audit event's detail; a function when it is decided under the lock (it runs after `changes`). */
-  readonly detail?: Record<string, unknown> | (() => Record<string, unknown>);
+  /**
+   * The audit event's detail; a function when it is decided under the lock (it runs after `changes`, and gets the
+   * environments the action reconciles).
+   */
+  readonly detail?: Record<string, unknown> | ((environments: readonly EnvironmentColumn[]) => Record<string, unknown>);
   readonly reason?: string;
   /** Checked after the lock and the status rule: may refuse with a problem. */
   readonly precondition?: (locked: LockedService) => void;
@@ -114,15 +117,13 @@ async function applyAction(
   const changes: ServiceChanges = { ...requested };
   if (to === null) changes.deletedAt = new Date();
   else if (to !== locked.status) changes.status = to;
-  await updateService(trx, locked.id, changes);
-  const environments = await recordEffects(trx, locked, {
-    action: request.action,
-    actorId: request.user.id,
-    from: locked.status,
-    to,
-    detail: (typeof request.detail === 'function' ? request.detail() : request.detail) ?? {},
-  });
-  return environments.length;
+  // An action that changes no field (a resync) leaves the row, and so its version, as it is.
+  if (Object.keys(changes).length > 0) await updateService(trx, locked.id, changes);
+  const environments = await environmentsAfter(trx, locked.id, request.action);
+  const detail = typeof request.detail === 'function' ? request.detail(environments) : request.detail;
+  const effect = { action: request.action, actorId: request.user.id, from: locked.status, to, detail: detail ?? {} };
+  const queued = await recordChange(trx, locked, lifecycleChange(effect, environments));
+  return queued.length;
 }
 
 /**

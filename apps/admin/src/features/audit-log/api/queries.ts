@@ -8,8 +8,8 @@ type ListQuery = NonNullable<operations['listAuditEvents']['parameters']['query'
 export type AuditFilter = Pick<ListQuery, 'service' | 'clientId' | 'actorEmail' | 'action' | 'from' | 'to'>;
 export type AuditAction = NonNullable<AuditFilter['action']>;
 
-/** Every lifecycle action, and the admin's provisioning retry. */
-export const AUDIT_ACTIONS: readonly AuditAction[] = [...LIFECYCLE_ACTIONS, 'resync'];
+/** Every lifecycle action, the admin's provisioning retry (resync) among them. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = LIFECYCLE_ACTIONS;
 
 /**
  * The filters as a person sets them and the address keeps them: texts as typed, the action, and the date range as

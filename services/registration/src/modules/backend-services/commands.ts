@@ -1,0 +1,273 @@
+// The lifecycle commands: one per action of the lifecycle table (packages/domain), each deciding the fields it
+// changes, recording its audit event and queuing provisioning in one transaction (through transitions.ts). Routes
+// translate HTTP to a command and its result back, and decide nothing.
+import { randomBytes } from 'node:crypto';
+import type { Database } from '@payerbox/db';
+import { type ConfigurationChanges, configurationChanges } from '@payerbox/domain';
+import type { Kysely, Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { ProblemError, problems } from '../../errors.ts';
+import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
+import { requirePassingJwks } from '../jwks-checks/service.ts';
+import type { AuthenticatedUser } from '../users/repository.ts';
+import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
+import { checkConfiguration, editedConfiguration, organizationFieldErrors } from './configuration.ts';
+import type { ChangeContext, ServiceContext } from './context.ts';
+import { type IfMatch, ifMatchAccepts } from './if-match.ts';
+import { insertServiceRecordingChange, type ServiceChanges } from './repository-writes.ts';
+import { toView } from './representation.ts';
+import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
+import { getService } from './service.ts';
+import { lifecycleChange, runTransition, UNCHANGED } from './transitions.ts';
+
+/** A representation that may carry a secret issued by this very request (shown once). */
+export type ServiceWithSecret = BackendService & { clientSecret?: string };
+
+/** client_id: 128 random bits in hex behind a prefix; valid as an OAuth client_id and as a FHIR resource id. */
+function newClientId(): string {
+  return `bs-${randomBytes(16).toString('hex')}`;
+}
+
+export interface CreateResult {
+  readonly service: ServiceWithSecret;
+  /** True when an Idempotency-Key matched an earlier request and its response is returned again. */
+  readonly replayed: boolean;
+}
+
+const idempotencyKeyReused = () =>
+  new ProblemError({
+    status: 422,
+    code: 'idempotency_key_reused',
+    title: 'Idempotency-Key reused',
+    detail: 'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+  });
+
+/** create: registers a draft and queues its sandbox client; a client_secret service gets its secret (shown once). */
+export async function createService(
+  ctx: ServiceContext,
+  owner: AuthenticatedUser,
+  input: CreateBackendService,
+  idempotencyKey: string | undefined,
+): Promise<CreateResult> {
+  const scopes = checkConfiguration(
+    {
+      authMethod: input.authMethod,
+      jwksUri: input.jwksUri ?? null,
+      scopeVersion: input.scopeVersion,
+      scopes: input.scopes,
+    },
+    organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'create'),
+  );
+  // The key set and the organization are checked before the transaction opens: no row lock or connection waits on
+  // a remote server.
+  if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx, input.jwksUri);
+  const organization =
+    ctx.organizations && input.organizationId ? await ctx.organizations.require(input.organizationId) : null;
+  const id = uuidv7();
+  const secret = input.authMethod === 'client_secret' ? generateClientSecret() : undefined;
+  const insert = async (db: Kysely<Database> | Transaction<Database>): Promise<BackendService> => {
+    const { inserted, environments } = await insertServiceRecordingChange(
+      db,
+      {
+        id,
+        clientId: newClientId(),
+        ownerId: owner.id,
+        name: input.name.trim(),
+        description: input.description || null,
+        authMethod: input.authMethod,
+        jwksUri: input.jwksUri ?? null,
+        scopeVersion: input.scopeVersion,
+        scopes,
+        organizationId: input.organizationId ?? null,
+        status: 'draft',
+        ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
+      },
+      lifecycleChange({ action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} }),
+    );
+    // Built from what the statement returned: no second read of the row just written.
+    const owned = { id: owner.id, email: owner.email, name: owner.name };
+    return toView({ ...inserted, owner: owned, environments, organization }, 'owner', ctx.environmentSettings);
+  };
+  // Without an Idempotency-Key the single statement is atomic by itself: no transaction, no extra round trips.
+  const result: { service: BackendService; replayed: boolean; secret: string | undefined } = idempotencyKey
+    ? await ctx.db.transaction().execute(async (trx) => {
+        const scope = { userId: owner.id, operation: 'createBackendService', key: idempotencyKey };
+        const claim = await claimIdempotencyKey(trx, scope, requestHash(input));
+        if (claim.kind === 'replay')
+          return { service: claim.body as BackendService, replayed: true, secret: undefined };
+        if (claim.kind === 'mismatch') throw idempotencyKeyReused();
+        const service = await insert(trx);
+        // The stored response never holds the secret; a replay reads it back from its sealed copy.
+        await storeIdempotentResponse(trx, scope, 201, service);
+        return { service, replayed: false, secret };
+      })
+    : { service: await insert(ctx.db), replayed: false, secret };
+  // Committed: the sandbox job is there for the worker to claim (a replay queued nothing new).
+  if (!result.replayed) ctx.wakeProvisioner();
+  const shown = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
+  return { service: shown ? { ...result.service, clientSecret: shown } : result.service, replayed: result.replayed };
+}
+
+/**
+ * edit: changes a draft. Switching to client_secret issues a secret (returned once); switching to jwks_uri erases it.
+ * A new JWKS URI is checked before anything is written. The event records only the fields whose stored value changed;
+ * an edit that changes none (every sent field equals the stored value) writes nothing and answers the service as it is.
+ */
+export async function editService(
+  ctx: ServiceContext,
+  user: AuthenticatedUser,
+  id: string,
+  ifMatch: IfMatch,
+  input: UpdateBackendService,
+): Promise<ServiceWithSecret> {
+  if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
+    await requirePassingJwks(ctx, input.jwksUri);
+  }
+  const organizationErrors = organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'edit');
+  // A new organization must exist (read from Aidbox again if the cache does not know it); like the key set, before
+  // the transaction. A draft may move to another organization; a service past draft cannot be edited at all.
+  if (ctx.organizations && typeof input.organizationId === 'string' && organizationErrors.length === 0) {
+    await ctx.organizations.require(input.organizationId);
+  }
+  let issued: string | undefined;
+  let edit: ConfigurationChanges | undefined;
+  const view = await runTransition(ctx, {
+    id,
+    action: 'edit',
+    actor: 'owner',
+    user,
+    precondition: (locked) => {
+      if (!ifMatchAccepts(ifMatch, locked.version)) throw problems.versionMismatch(locked.version);
+    },
+    // Compared under the row lock: what is recorded as changed is what this very update changes.
+    changes: (locked) => {
+      const next = editedConfiguration(locked, input, organizationErrors);
+      edit = configurationChanges(locked, next);
+      if (edit.changed.length === 0) return UNCHANGED;
+      const changes: ServiceChanges = { ...next };
+      if (edit.secret === 'issued') {
+        issued = generateClientSecret();
+        Object.assign(changes, sealedSecretColumns(ctx.keyring, locked.id, issued));
+      }
+      if (edit.secret === 'removed') Object.assign(changes, NO_SECRET_COLUMNS);
+      return changes;
+    },
+    detail: () => ({ ...edit }),
+  });
+  if (!view) throw new Error('edit never deletes');
+  return issued ? { ...view, clientSecret: issued } : view;
+}
+
+/** delete: removes a draft (a tombstone); its sandbox client is removed in the background. */
+export async function deleteService(ctx: ChangeContext, user: AuthenticatedUser, id: string): Promise<void> {
+  await runTransition(ctx, { id, action: 'delete', actor: 'owner', user });
+}
+
+/** submit: sends a draft to review; a JWKS service's key set must still pass its check. */
+export async function submitService(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
+  const current = await getService(ctx, id, { user, actor: 'owner' });
+  if (current.status === 'draft' && current.authMethod === 'jwks_uri' && current.jwksUri) {
+    await requirePassingJwks(ctx, current.jwksUri);
+  }
+  return runTransition(ctx, {
+    id,
+    action: 'submit',
+    actor: 'owner',
+    user,
+    precondition: (locked) => {
+      if (locked.jwksUri !== current.jwksUri || locked.authMethod !== current.authMethod) {
+        throw new ProblemError({
+          status: 409,
+          code: 'changed_during_check',
+          title: 'The service changed while its key set was checked',
+          detail: 'Submit again to check the current configuration.',
+        });
+      }
+    },
+    changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null }),
+  });
+}
+
+/** withdraw: takes a service back from review; it is an editable draft again. */
+export async function withdrawService(ctx: ChangeContext, user: AuthenticatedUser, id: string) {
+  return runTransition(ctx, { id, action: 'withdraw', actor: 'owner', user, changes: () => ({ submittedAt: null }) });
+}
+
+/** approve: makes a service under review active, with the reviewer's optional note (blank is none). */
+export async function approveService(
+  ctx: ChangeContext,
+  reviewer: AuthenticatedUser,
+  id: string,
+  input: { readonly note?: string | undefined },
+) {
+  const note = input.note?.trim() || null;
+  return runTransition(ctx, {
+    id,
+    action: 'approve',
+    actor: 'admin',
+    user: reviewer,
+    changes: () => ({ reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id }),
+    detail: note ? { note } : {},
+  });
+}
+
+/** A decision that ends in `rejected` with a reason the developer reads (reject, deactivate). */
+function decideWithReason(action: 'reject' | 'deactivate') {
+  return async (ctx: ChangeContext, reviewer: AuthenticatedUser, id: string, input: { readonly reason: string }) => {
+    const reason = input.reason.trim();
+    return runTransition(ctx, {
+      id,
+      action,
+      actor: 'admin',
+      user: reviewer,
+      reason,
+      changes: () => ({ rejectionReason: reason, reviewedAt: new Date(), reviewedBy: reviewer.id }),
+      detail: { reason },
+    });
+  };
+}
+
+/** reject: declines a service under review; its sandbox client is disabled. */
+export const rejectService = decideWithReason('reject');
+
+/** deactivate: ends an active service's access; its production and sandbox clients are disabled. */
+export const deactivateService = decideWithReason('deactivate');
+
+/** rotate_secret: issues a new client secret, returned once; it goes into every environment the service is in. */
+export async function rotateSecret(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
+  const clientSecret = generateClientSecret();
+  await runTransition(ctx, {
+    id,
+    action: 'rotate_secret',
+    actor: 'owner',
+    user,
+    precondition: (locked) => {
+      if (locked.authMethod !== 'client_secret') {
+        throw new ProblemError({
+          status: 409,
+          code: 'not_a_secret_client',
+          title: 'This service has no client secret',
+          detail: 'The service authenticates with its JWKS URI (private_key_jwt); rotate its keys at that URL instead.',
+        });
+      }
+    },
+    changes: (locked) => sealedSecretColumns(ctx.keyring, locked.id, clientSecret),
+  });
+  return { clientSecret };
+}
+
+/**
+ * resync: re-arms the provisioning of every environment the service is provisioned in, whatever its status, and
+ * audits it; the service itself (and its version) stays as it is.
+ */
+export async function resyncService(ctx: ChangeContext, admin: AuthenticatedUser, id: string): Promise<BackendService> {
+  const view = await runTransition(ctx, {
+    id,
+    action: 'resync',
+    actor: 'admin',
+    user: admin,
+    detail: (environments) => ({ environments }),
+  });
+  if (!view) throw new Error('resync never deletes');
+  return view;
+}

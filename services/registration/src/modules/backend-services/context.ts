@@ -1,0 +1,40 @@
+import type { Database } from '@payerbox/db';
+import type { Keyring } from '@payerbox/secret-box';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { JwksCheckContext } from '../jwks-checks/service.ts';
+import type { OrganizationDirectory } from '../organizations/service.ts';
+import type { EnvironmentSettings } from './representation.ts';
+
+/** What the backend-service operations need from the app. */
+export interface ServiceContext extends JwksCheckContext {
+  readonly db: Kysely<Database>;
+  readonly keyring: Keyring;
+  readonly environmentSettings: EnvironmentSettings;
+  /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
+  readonly organizations: OrganizationDirectory | undefined;
+  /** Wakes the provisioner; called after a transaction that queued provisioning committed. */
+  readonly wakeProvisioner: () => void;
+}
+
+/** The context from the app's decorations. */
+export function serviceContext(app: FastifyInstance): ServiceContext {
+  return {
+    db: app.db,
+    keyring: app.config.secretKeyring,
+    safeFetch: app.safeFetch,
+    advertisedAlgorithms: () => app.aidboxEnvironments.advertisedAlgorithms(),
+    environmentSettings: {
+      aidboxPublicUrls: app.config.aidboxPublicUrls,
+      sandboxSampleGroupIds: app.config.sandboxSampleGroupIds,
+    },
+    organizations: app.organizations,
+    wakeProvisioner: app.wakeProvisioner,
+  };
+}
+
+/** The part of the context that reading needs. */
+export type ViewContext = Pick<ServiceContext, 'db' | 'environmentSettings'>;
+
+/** The part of the context that lifecycle changes need. */
+export type ChangeContext = Pick<ServiceContext, 'db' | 'environmentSettings' | 'wakeProvisioner'>;
