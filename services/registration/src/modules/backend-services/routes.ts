@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ETAG_HEADER, jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
-import { currentUser } from '../../plugins/authentication.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { listEventPage } from '../audit-events/service.ts';
+import { currentUser } from '../users/current-user.ts';
 import {
   CREATE_EXAMPLES,
   CREATED_EXAMPLES,
