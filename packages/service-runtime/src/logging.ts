@@ -2,8 +2,17 @@
 // the same level handling and the same redaction list. Errors go under pino's `err` key, which both loggers'
 // standard serializers render with type, message and stack.
 
-/** Headers that carry credentials, masked wherever a request, a response or a log call shows headers. */
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', '"set-cookie"', '"x-csrf-token"', '"proxy-authorization"'];
+/**
+ * Headers that carry credentials, masked wherever a request, a response or a log call shows headers. Written as
+ * path segments: a name with a hyphen needs brackets (pino ignores a quoted name after a dot, `headers."set-cookie"`).
+ */
+const CREDENTIAL_HEADERS = [
+  '.authorization',
+  '.cookie',
+  '["set-cookie"]',
+  '["x-csrf-token"]',
+  '["proxy-authorization"]',
+];
 /** Fields that carry credentials, masked at the top of a log object and up to two levels down. */
 const CREDENTIAL_FIELDS = [
   'clientSecret',
@@ -23,7 +32,7 @@ const CREDENTIAL_FIELDS = [
 export const LOG_REDACTION = {
   paths: [
     ...new Set([
-      ...CREDENTIAL_HEADERS.flatMap((h) => [`req.headers.${h}`, `res.headers.${h}`, `headers.${h}`]),
+      ...CREDENTIAL_HEADERS.flatMap((h) => [`req.headers${h}`, `res.headers${h}`, `headers${h}`]),
       ...CREDENTIAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
     ]),
   ],
