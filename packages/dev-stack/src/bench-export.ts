@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { accessPolicyResource, clientResource, type ServiceSpec } from '@payerbox/aidbox';
 import { exportRequest, readExportFile, tokenWithSecret } from '@payerbox/aidbox-check';
-import { freePort } from '@payerbox/db/embedded';
 import { percentile } from './bench-stats.ts';
+import { freePort } from './embedded-postgres.ts';
 import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
 
 /** Synthetic members of the exported emulator: six resources each (Patient, Coverage, Claim, EOB, Encounter, Observation). */

@@ -1,8 +1,8 @@
 import { createDb } from '@payerbox/db';
-import { freePort } from '@payerbox/db/embedded';
 import { PROVISIONING_CHANNEL } from '@payerbox/provisioning-outbox';
 import { sql } from 'kysely';
 import { percentile } from './bench-stats.ts';
+import { freePort } from './embedded-postgres.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
 import { type ManagedProcess, peakRssMb, runProcess, waitForHttp } from './processes.ts';
 

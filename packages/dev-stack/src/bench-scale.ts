@@ -3,8 +3,7 @@
 // is explained with the same parameters.
 import { loadavg } from 'node:os';
 import { createDb, type Database, type ServiceStatusColumn } from '@payerbox/db';
-import { listServicesQuery, reviewQueueQuery } from '@payerbox/registration/backend-services/repository-reads';
-import { encodeCursor } from '@payerbox/registration/pagination';
+import { encodeCursor, listServicesQuery, reviewQueueQuery } from '@payerbox/registration/test-support';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { executionTime, type ScaleCaseResult, type ScaleReport, type ScaleSeeding } from './bench-scale-report.ts';
 import { growServices, NAME_WORD, type SeededService, seededService, settle } from './bench-scale-seed.ts';

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
  * process on SIGTERM/SIGINT, which would cut the start command's own orderly shutdown short.
  */
 function embeddedPostgres() {
-  return import('@payerbox/db/embedded');
+  return import('./embedded-postgres.ts');
 }
 
 export interface ProvidedDatabase {

@@ -16,8 +16,7 @@ import {
 import { createDb } from '@payerbox/db';
 import { createWorker, type Worker } from '@payerbox/provisioner';
 import { buildApp, loadConfig } from '@payerbox/registration';
-import { createApiToken } from '@payerbox/registration/api-tokens/service';
-import { upsertUserByEmail } from '@payerbox/registration/users/repository';
+import { createApiToken, upsertUserByEmail } from '@payerbox/registration/test-support';
 import { generateKeyringSpec, parseKeyring } from '@payerbox/secret-box';
 import { pino } from 'pino';
 import { throwawayDatabase } from './database.ts';

@@ -14,9 +14,9 @@ import {
 } from '@payerbox/aidbox-emulator/portal-aidbox';
 import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
-import { seedDevelopmentAccounts } from '@payerbox/registration/dev-seed';
 import { developmentDatabase } from './database.ts';
 import { developmentKeyring } from './dev-secrets.ts';
+import { seedDevelopmentAccounts } from './dev-seed.ts';
 import { DATA_DIR } from './paths.ts';
 import { type ManagedProcess, runProcess, waitForHttp } from './processes.ts';
 import { ensureSpaBuilt } from './spa-build.ts';

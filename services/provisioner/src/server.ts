@@ -3,6 +3,7 @@
 import { createAidboxClient } from '@payerbox/aidbox';
 import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
+import { exitGracefullyOnSignal, serviceLoggerOptions } from '@payerbox/service-runtime';
 import { pino } from 'pino';
 import { loadProvisionerConfig } from './config.ts';
 import { createProvisionerMetrics } from './metrics.ts';
@@ -11,15 +12,7 @@ import { createWorker } from './worker.ts';
 
 async function main(): Promise<void> {
   const config = loadProvisionerConfig(process.env);
-  // The worker never logs credentials; these paths mask them should a log call ever include one.
-  const logger = pino({
-    level: config.logLevel,
-    name: 'provisioner',
-    redact: {
-      paths: ['clientSecret', '*.clientSecret', 'secret', '*.secret', 'authorization', '*.authorization'],
-      censor: '[redacted]',
-    },
-  });
+  const logger = pino(serviceLoggerOptions({ level: config.logLevel, name: 'provisioner' }));
   const db = createDb({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   await migrateToLatest(db);
   const metrics = createProvisionerMetrics(db);
@@ -49,32 +42,21 @@ async function main(): Promise<void> {
   // worker runs without it rather than leaving the queue unserved.
   const listener = await startMetricsServer({ registry: metrics.registry, ...config.metrics }).catch(
     (error: unknown) => {
-      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'metrics listener failed');
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'metrics listener failed');
       return undefined;
     },
   );
   if (listener) logger.info({ url: listener.url }, 'metrics listening');
   await worker.start();
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: finishing the jobs in hand');
-    listener?.markDraining();
+  exitGracefullyOnSignal({
+    log: logger,
+    graceMs: config.shutdownGraceMs,
+    stoppingMessage: 'stopping: finishing the jobs in hand',
     // A job still running after the grace period is cut off; its lease hands it to another worker later.
-    const grace = setTimeout(() => {
-      logger.error('shutdown grace period over: exiting with jobs still in hand');
-      process.exit(1);
-    }, config.shutdownGraceMs);
-    grace.unref();
-    await worker.stop();
-    await listener?.close();
-    await db.destroy();
-    logger.info('stopped cleanly');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+    overdueMessage: 'shutdown grace period over: exiting with jobs still in hand',
+    stoppedMessage: 'stopped cleanly',
+    steps: [() => listener?.markDraining(), () => worker.stop(), () => listener?.close(), () => db.destroy()],
+  });
 }
 
 main().catch((error: unknown) => {

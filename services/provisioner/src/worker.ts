@@ -99,19 +99,19 @@ export function createWorker(options: WorkerOptions): Worker {
         setTimeout(nudge, delay).unref();
         stats.retried++;
         options.onJobFinished?.(job.environment, 'retried');
-        log.warn({ job: job.id, env: job.environment, attempt: job.attempts, delay, error: message }, 'retrying');
+        log.warn({ job: job.id, env: job.environment, attempt: job.attempts, delay, err: message }, 'retrying');
       } else {
         await failJob(options.db, job, message);
         stats.failed++;
         options.onJobFinished?.(job.environment, 'failed');
-        log.error({ job: job.id, service: job.serviceId, env: job.environment, error: message }, 'gave up');
+        log.error({ job: job.id, service: job.serviceId, env: job.environment, err: message }, 'gave up');
       }
     }
   }
 
   function track(job: ClaimedJob): void {
     const done = handle(job)
-      .catch((error: unknown) => log.error({ job: job.id, error: describe(error) }, 'could not record the outcome'))
+      .catch((error: unknown) => log.error({ job: job.id, err: describe(error) }, 'could not record the outcome'))
       .finally(() => {
         inFlight.delete(done);
         nudge();
@@ -130,7 +130,7 @@ export function createWorker(options: WorkerOptions): Worker {
           claimed = jobs.length;
           for (const job of jobs) track(job);
         } catch (error) {
-          log.error({ error: describe(error) }, 'could not claim jobs');
+          log.error({ err: describe(error) }, 'could not claim jobs');
         }
       }
       // More may be due right away when a full batch came back; otherwise sleep until woken or the poll interval.
@@ -152,7 +152,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const queued = await queueDriftChecks(options.db, options.resyncIntervalMs, DRIFT_BATCH);
       if (queued > 0) log.info({ queued }, 'queued drift checks');
     } catch (error) {
-      log.error({ error: describe(error) }, 'could not queue drift checks');
+      log.error({ err: describe(error) }, 'could not queue drift checks');
     }
   }
 
@@ -166,7 +166,7 @@ export function createWorker(options: WorkerOptions): Worker {
         databaseUrl: options.databaseUrl,
         channel: PROVISIONING_CHANNEL,
         onNotification: nudge,
-        onError: (error) => log.warn({ error: error.message }, 'listener lost; polling continues'),
+        onError: (error) => log.warn({ err: error.message }, 'listener lost; polling continues'),
       });
       resyncTimer = setInterval(() => void resyncPass(), options.resyncIntervalMs);
       resyncTimer.unref();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Resolver } from '@payerbox/safe-fetch';
+import { serviceLoggerOptions } from '@payerbox/service-runtime';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { aidboxEnvironmentRoutes } from './modules/aidbox-environments/routes.ts';
@@ -86,14 +87,12 @@ function loggableUrl(url: string): string {
 }
 
 /**
- * JSON logs with credentials masked. The default request serializer logs no headers or bodies; the redaction
- * paths still mask every credential-carrying header and field, should a log call ever include them.
+ * JSON logs with credentials masked (the services' shared settings and redaction list). The request serializer
+ * logs no headers or bodies, and masks credential-like query parameters of the URL.
  */
 export function loggerOptions(config: Config, stream?: BuildOptions['logStream']) {
-  const headers = ['authorization', 'cookie', '"set-cookie"', '"x-csrf-token"', '"proxy-authorization"'];
-  const fields = ['clientSecret', 'client_secret', 'clientAssertion', 'client_assertion', 'password', 'token'];
   return {
-    level: config.logLevel,
+    ...serviceLoggerOptions({ level: config.logLevel }),
     ...(stream ? { stream } : {}),
     serializers: {
       req: (req: FastifyRequest) => ({
@@ -103,13 +102,6 @@ export function loggerOptions(config: Config, stream?: BuildOptions['logStream']
         remoteAddress: req.ip,
         remotePort: req.socket.remotePort ?? 0,
       }),
-    },
-    redact: {
-      paths: [
-        ...headers.flatMap((h) => [`req.headers.${h}`, `res.headers.${h}`, `headers.${h}`]),
-        ...fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
-      ],
-      censor: '[redacted]',
     },
   };
 }

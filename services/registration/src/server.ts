@@ -1,5 +1,6 @@
 // Entry point of the registration service: reads configuration, migrates, listens, shuts down gracefully.
 import { createDb, migrateToLatest } from '@payerbox/db';
+import { exitGracefullyOnSignal } from '@payerbox/service-runtime';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -12,29 +13,25 @@ async function main(): Promise<void> {
     await migrationDb.destroy();
   }
   const app = await buildApp(config);
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
-    // Fastify stops accepting connections, fails readiness, waits for in-flight requests, then runs onClose hooks
-    // (the pool). A request still running after the grace period is cut off: the orchestrator would kill us anyway.
-    const grace = setTimeout(() => {
-      app.log.error('shutdown grace period over: exiting with requests still in flight');
-      process.exit(1);
-    }, config.shutdownGraceMs);
-    grace.unref();
-    // A keep-alive connection whose request finishes during the drain would otherwise hold close() open until the
-    // client hangs up: close each connection as soon as it falls idle.
-    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
-    idle.unref();
-    await app.close();
-    clearInterval(idle);
-    app.log.info('shut down cleanly');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  exitGracefullyOnSignal({
+    log: app.log,
+    graceMs: config.shutdownGraceMs,
+    stoppingMessage: 'shutting down: finishing in-flight requests',
+    overdueMessage: 'shutdown grace period over: exiting with requests still in flight',
+    stoppedMessage: 'shut down cleanly',
+    steps: [
+      // Fastify stops accepting connections, fails readiness, waits for in-flight requests, then runs onClose hooks
+      // (the pool).
+      async () => {
+        // A keep-alive connection whose request finishes during the drain would otherwise hold close() open until
+        // the client hangs up: close each connection as soon as it falls idle.
+        const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+        idle.unref();
+        await app.close();
+        clearInterval(idle);
+      },
+    ],
+  });
   await app.listen({ host: config.host, port: config.port });
 }
 

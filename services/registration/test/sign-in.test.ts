@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '@payerbox/db/embedded';
 import { type DevAccount, startDevIdentityProvider } from '@payerbox/dev-identity-provider';
 import { passLoginForm, UserAgent } from '@payerbox/dev-identity-provider/user-agent';
+import { freePort } from '@payerbox/dev-stack/embedded-postgres';
 import t, { type Test } from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 

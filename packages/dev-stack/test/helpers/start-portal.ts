@@ -2,9 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@payerbox/db/embedded';
 import type { Test } from 'tap';
 import { throwawayDatabase } from '../../src/database.ts';
+import { freePort } from '../../src/embedded-postgres.ts';
 import { runProcess } from '../../src/processes.ts';
 
 export interface StartedPortal {

@@ -178,9 +178,3 @@ function refererOrigin(referer: string | undefined): string | undefined {
     return undefined;
   }
 }
-
-/** The signed-in user of a route behind `authenticate` (a programming error if absent). */
-export function currentUser(request: FastifyRequest): AuthenticatedUser {
-  if (!request.user) throw new Error('currentUser() used on a route without authentication');
-  return request.user;
-}

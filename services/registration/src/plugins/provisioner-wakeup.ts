@@ -58,7 +58,7 @@ export const provisionerWakeupPlugin = fp(
       },
       (error) =>
         app.log.warn(
-          { error: error instanceof Error ? error.message : String(error) },
+          { err: error instanceof Error ? error.message : String(error) },
           'could not wake the provisioner; it finds the queued jobs when it next polls',
         ),
     );

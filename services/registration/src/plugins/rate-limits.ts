@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../errors.ts';
 import { sessionCookie } from '../modules/auth/session-cookie.ts';
-import { currentUser, SAFE_METHODS } from './authentication.ts';
+import { currentUser } from '../modules/users/current-user.ts';
+import { SAFE_METHODS } from './authentication.ts';
 import { postgresRateLimitStore, ReservingCounter, WindowCounter } from './rate-limit-store.ts';
 
 const MINUTE_MS = 60_000;

@@ -19,7 +19,7 @@ export async function startTokenCache(app: FastifyInstance): Promise<TokenCache 
     channel: PRINCIPAL_CHANGES_CHANNEL,
     onNotification: (userId) => cache.invalidateUser(userId),
     onListeningChange: (listening) => cache.setTrusted(listening),
-    onError: (error) => app.log.warn({ error: error.message }, 'token cache: lost the principal-changes listener'),
+    onError: (error) => app.log.warn({ err: error.message }, 'token cache: lost the principal-changes listener'),
   });
   app.addHook('onClose', () => listener.close());
   return cache;

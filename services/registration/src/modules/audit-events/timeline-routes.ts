@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
-import { currentUser } from '../../plugins/authentication.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { serviceContext } from '../backend-services/context.ts';
 import { EVENT_PAGE_EXAMPLES } from '../backend-services/examples.ts';
 import { ServiceEventPageSchema, ServiceIdParams } from '../backend-services/schemas.ts';
 import { getService } from '../backend-services/service.ts';
+import { currentUser } from '../users/current-user.ts';
 import { listEventPage } from './service.ts';
 
 /**

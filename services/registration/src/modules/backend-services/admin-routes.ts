@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
-import { currentUser } from '../../plugins/authentication.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { currentUser } from '../users/current-user.ts';
 import { approveService, deactivateService, rejectService, resyncService } from './commands.ts';
 import { serviceContext } from './context.ts';
 import {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ETAG_HEADER, jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
-import { currentUser } from '../../plugins/authentication.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { currentUser } from '../users/current-user.ts';
 import { createService, deleteService, editService, rotateSecret, submitService, withdrawService } from './commands.ts';
 import { type ServiceContext, serviceContext } from './context.ts';
 import {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { jsonResponse } from '../../openapi/json-response.ts';
-import { currentUser } from '../../plugins/authentication.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { currentUser } from './current-user.ts';
 import { MeSchema } from './schemas.ts';
 
 /** Registered under /api/v1. */

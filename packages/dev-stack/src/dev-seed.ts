@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Database, UserRole } from '@payerbox/db';
+import { createApiToken, hashToken, upsertUserByEmail } from '@payerbox/registration/test-support';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { createApiToken } from '../api-tokens/service.ts';
-import { hashToken } from '../api-tokens/token-format.ts';
-import { upsertUserByEmail } from './repository.ts';
 
 export const DEV_ACCOUNTS = {
   developer: { email: 'developer@example.com', name: 'Dana Developer', role: 'developer' },

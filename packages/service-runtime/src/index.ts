@@ -1,0 +1,2 @@
+export { exitGracefullyOnSignal, type GracefulShutdownOptions, type ShutdownLog } from './graceful-shutdown.ts';
+export { LOG_REDACTION, serviceLoggerOptions } from './logging.ts';
