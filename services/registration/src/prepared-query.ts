@@ -10,7 +10,7 @@ class StandIn {
 /**
  * Every call of a shape is checked against a build with its own values until the shape has run this many times on a
  * database handle (a test's calls, in practice), then one call in {@link CHECK_ONE_IN}: a check costs a build and a
- * compile, which the layer exists to save (measured on the service read: about 300 µs while the process warms up,
+ * compile, which the layer exists to save (measured on the service read: 300 to 500 µs while the process warms up,
  * against a call of about 140 µs; one call in a thousand makes it a fraction of a microsecond).
  */
 const CHECKED_CALLS = 100;
