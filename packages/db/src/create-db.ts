@@ -1,6 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PreparingClient } from './prepared-statements.ts';
+import { namingPool } from './prepared-statements.ts';
 import type { Database } from './schema.ts';
 
 export interface DbConfig {
@@ -9,6 +9,12 @@ export interface DbConfig {
   readonly poolSize?: number;
   /** Statement timeout in milliseconds, so that no request can hold a connection forever. */
   readonly statementTimeoutMs?: number;
+  /**
+   * Runs the texts registered with `prepareStatement` as named prepared statements (the default); false runs every
+   * query unnamed, for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode
+   * before 1.21, or without `max_prepared_statements`).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 // bigint (int8) ids and counts come back as strings by default; they stay strings (ids never do arithmetic).
@@ -22,14 +28,13 @@ export function createDb(config: DbConfig): Kysely<Database> {
     statement_timeout: config.statementTimeoutMs ?? 15_000,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
-    // Runs the hot queries as named prepared statements (see prepareStatement).
-    Client: PreparingClient,
   });
   // An idle client whose server went away (a restart, a failover) emits 'error' on the pool; without a listener that
   // would crash the process. The pool drops the broken client and opens a new one on the next query.
   pool.on('error', () => {});
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    // Runs the hot queries as named prepared statements (see prepareStatement), unless switched off.
+    dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : namingPool(pool) }),
     plugins: [new CamelCasePlugin()],
   });
 }

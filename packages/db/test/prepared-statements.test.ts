@@ -2,10 +2,10 @@ import { CompiledQuery, sql } from 'kysely';
 import t from 'tap';
 import { createDb, prepareStatement } from '../src/index.ts';
 
-function oneConnection() {
+function oneConnection(options: { readonly preparedStatements?: boolean } = {}) {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`');
-  const db = createDb({ databaseUrl: url, poolSize: 1 });
+  const db = createDb({ databaseUrl: url, poolSize: 1, ...options });
   t.teardown(() => db.destroy());
   return db;
 }
@@ -37,6 +37,17 @@ t.test('any other text runs unnamed, as before', async (t) => {
   const { rows } = await db.executeQuery<{ double: number }>(CompiledQuery.raw(text, [21]));
   t.same(rows, [{ double: 42 }]);
   t.notOk((await preparedOnTheConnection(db)).includes(text));
+});
+
+t.test('with prepared statements switched off, a registered text runs unnamed', async (t) => {
+  const db = oneConnection({ preparedStatements: false });
+  const text = 'select cast($1 as int) - 1 as "previous"';
+  prepareStatement(text);
+  for (const value of [1, 43]) {
+    const { rows } = await db.executeQuery<{ previous: number }>(CompiledQuery.raw(text, [value]));
+    t.same(rows, [{ previous: value - 1 }]);
+  }
+  t.same(await preparedOnTheConnection(db), [], 'nothing prepared on the connection');
 });
 
 t.test('a failing prepared statement reports its error and leaves the connection usable', async (t) => {

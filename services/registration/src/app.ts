@@ -160,7 +160,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(textInputPlugin);
     await app.register(metricsPlugin, { token: config.metricsToken });
     await app.register(openapiPlugin);
-    await app.register(databasePlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
+    await app.register(databasePlugin, {
+      databaseUrl: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      preparedStatements: config.databasePreparedStatements,
+    });
     await app.register(provisionerWakeupPlugin);
     await app.register(authenticationPlugin);
     await app.register(rateLimitsPlugin);

@@ -15,6 +15,8 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** `false` runs the hot statements unnamed, for a pooler that cannot keep prepared statements (see the README). */
+  DATABASE_PREPARED_STATEMENTS: StringEnum(['true', 'false'], { default: 'true' }),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Origin the portal is reached at; used for absolute links. */
   PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
@@ -111,6 +113,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** Whether the hot statements run as named prepared statements (false: unnamed, for transaction-mode poolers). */
+  readonly databasePreparedStatements: boolean;
   readonly logLevel: string;
   readonly publicUrl: string;
   readonly apiTokenMaxDays: number;
@@ -263,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: valid.PORT,
     databaseUrl: valid.DATABASE_URL,
     databasePoolSize: valid.DATABASE_POOL_SIZE,
+    databasePreparedStatements: valid.DATABASE_PREPARED_STATEMENTS === 'true',
     logLevel: valid.LOG_LEVEL,
     publicUrl: valid.PUBLIC_URL,
     apiTokenMaxDays: valid.API_TOKEN_MAX_DAYS,

@@ -31,6 +31,12 @@ export const UNMET_ADDRESS_LIMITS = {
   ANONYMOUS_RATE_LIMIT_PER_ADDRESS: '10000000',
 } as const;
 
+/** DATABASE_PREPARED_STATEMENTS as the test run was started with, when it was. */
+function preparedStatementsSetting(): { DATABASE_PREPARED_STATEMENTS?: string } {
+  const value = process.env.DATABASE_PREPARED_STATEMENTS;
+  return value === undefined ? {} : { DATABASE_PREPARED_STATEMENTS: value };
+}
+
 let aidboxes: Promise<{ sandbox: AidboxEmulator; production: AidboxEmulator }> | undefined;
 
 /**
@@ -65,6 +71,8 @@ export async function buildTestApp(
     SANDBOX_AIDBOX_URL: sandbox.url,
     PRODUCTION_AIDBOX_URL: production.url,
     ...UNMET_ADDRESS_LIMITS,
+    // Lets a run choose plain queries for every app, as behind a transaction-mode pooler (see the README).
+    ...preparedStatementsSetting(),
     ...env,
   });
   const app = await buildApp(config, { resolveHost: testResolver, ...options });
