@@ -1,5 +1,6 @@
 export { createDb, type DbConfig } from './create-db.ts';
 export { MigrationError, migrateToLatest } from './migrate.ts';
 export { type ListenOptions, listenForNotifications, type NotificationListener } from './notification-listener.ts';
+export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 export { prepareStatement } from './prepared-statements.ts';
 export * from './schema.ts';

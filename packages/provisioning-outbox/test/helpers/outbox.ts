@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createDb, type Database, migrateToLatest } from '@payerbox/db';
+import { createDb, createOwnDatabase, type Database } from '@payerbox/db';
 import { type Kysely, sql } from 'kysely';
 import type { Test } from 'tap';
 import { lockServiceForChange, provisioningRequestCtes } from '../../src/index.ts';
@@ -11,18 +11,12 @@ import { lockServiceForChange, provisioningRequestCtes } from '../../src/index.t
 export async function outboxDatabase(t: Test): Promise<Kysely<Database>> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`, which provides a database');
-  const name = `payerbox_outbox_${randomBytes(6).toString('hex')}`;
-  const server = createDb({ databaseUrl: url, poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(server);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: own.toString(), poolSize: 4 });
+  const own = await createOwnDatabase(url, 'payerbox_outbox');
+  const db = createDb({ databaseUrl: own.url, poolSize: 4 });
   t.teardown(async () => {
     await db.destroy();
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(server);
-    await server.destroy();
+    await own.drop();
   });
-  await migrateToLatest(db);
   return db;
 }
 

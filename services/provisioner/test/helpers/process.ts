@@ -11,9 +11,9 @@ import {
   provisionerAidboxEnv,
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
-import { createDb, type Database, type EnvironmentColumn, migrateToLatest } from '@payerbox/db';
+import { createDb, createOwnDatabase, type Database, type EnvironmentColumn } from '@payerbox/db';
 import { generateKeyringSpec } from '@payerbox/secret-box';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Test } from 'tap';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
@@ -30,19 +30,13 @@ export function testDatabaseUrl(): string {
  * claims every due job it sees, so it must not share a database with suites that queue jobs of their own.
  */
 export async function throwawayDb(t: Test): Promise<{ db: Kysely<Database>; url: string }> {
-  const name = `payerbox_prov_${randomBytes(6).toString('hex')}`;
-  const admin = createDb({ databaseUrl: testDatabaseUrl(), poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: url.toString(), poolSize: 2 });
-  await migrateToLatest(db);
+  const own = await createOwnDatabase(testDatabaseUrl(), 'payerbox_prov');
+  const db = createDb({ databaseUrl: own.url, poolSize: 2 });
   t.teardown(async () => {
     await db.destroy();
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-    await admin.destroy();
+    await own.drop();
   });
-  return { db, url: url.toString() };
+  return { db, url: own.url };
 }
 
 export interface Emulators {

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createDb, migrateToLatest } from '@payerbox/db';
-import { sql } from 'kysely';
+import { createOwnDatabase } from '@payerbox/db';
 import type { Test } from 'tap';
 import { testDatabaseUrl } from './app.ts';
 
@@ -9,20 +7,7 @@ import { testDatabaseUrl } from './app.ts';
  * deployment (the cached organizations), which other suites running in parallel must not see or change.
  */
 export async function isolatedDatabaseUrl(t: Test): Promise<string> {
-  const name = `payerbox_isolated_${randomBytes(6).toString('hex')}`;
-  const admin = createDb({ databaseUrl: testDatabaseUrl(), poolSize: 1 });
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  t.teardown(async () => {
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-    await admin.destroy();
-  });
-  const db = createDb({ databaseUrl: url.toString(), poolSize: 1 });
-  try {
-    await migrateToLatest(db);
-  } finally {
-    await db.destroy();
-  }
-  return url.toString();
+  const own = await createOwnDatabase(testDatabaseUrl(), 'payerbox_isolated');
+  t.teardown(own.drop);
+  return own.url;
 }
