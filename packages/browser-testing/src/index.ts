@@ -36,6 +36,7 @@ export {
 export {
   describedBy,
   focusedHeading,
+  shownAfterBackFromSignOut,
   shownSupportReference,
   submittedService,
   titleBecomes,

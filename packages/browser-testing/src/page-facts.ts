@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { BrowserPortal } from './portal.ts';
+import { pressBack, signOut } from './sign-in.ts';
 
 // The function handed to waitForFunction runs in the page; this package is compiled without the DOM's types.
 declare const document: { readonly title: string };
@@ -88,4 +89,25 @@ export async function watchRestoredPage(page: Page): Promise<{ restored(): Promi
     restored: () =>
       page.evaluate((key) => (globalThis as any).sessionStorage.getItem(key) as string | null, RESTORED_KEY),
   };
+}
+
+/**
+ * Signs out of the portal page `page` shows, presses Back, and answers what the page showed when the back/forward
+ * cache brought it back (null when it was loaded again instead). Resolves only once Back has led the browser to sign
+ * in again (`/api/auth/login`) and back to a page of the portal that `backAt` accepts: with the identity provider's
+ * own session alive (its "Sign out?" question unanswered), that new sign-in may succeed at once, so what must not
+ * show is the page as it was left, before it.
+ */
+export async function shownAfterBackFromSignOut(
+  page: Page,
+  portal: BrowserPortal,
+  backAt: (url: URL) => boolean,
+): Promise<string | null> {
+  const watch = await watchRestoredPage(page);
+  await signOut(page, portal);
+  const signingIn = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/auth/login');
+  await pressBack(page);
+  await signingIn;
+  await page.waitForURL((url) => url.origin === portal.url && backAt(url));
+  return watch.restored();
 }
