@@ -1,25 +1,18 @@
 import {
   accessibilityFindings,
   focusIsWithin,
-  type JwksServer,
+  jwksServerForTests,
   type Page,
   type PortalAccount,
   portalForTests,
   saveScreenshot,
   signedInPage,
-  startJwksServer,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
 // Production advertises RS384 only, as Aidbox documents; the sandbox RS384 and ES384, as Payerbox does.
 const portal = portalForTests(t, { apps: ['developer'], assertionAlgorithms: { production: ['RS384'] } });
-let jwks: JwksServer;
-t.before(async () => {
-  jwks = await startJwksServer();
-});
-t.teardown(async () => {
-  await jwks?.close();
-});
+const jwks = jwksServerForTests(t);
 
 const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(), account, path);
 
@@ -66,11 +59,11 @@ t.test('registers a JWKS URI service after checking its key set, and watches the
   await name.fill('Claims sync');
   await page.getByRole('textbox', { name: 'Description' }).fill('Nightly claims export');
   t.ok(await page.getByRole('radio', { name: 'JWKS URI' }).isChecked(), 'JWKS URI is the default method');
-  await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks.url);
+  await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks().url);
   await page.getByRole('button', { name: 'Check' }).click();
   const report = page.getByRole('region', { name: 'JWKS check report' });
   await report.getByText('The key set passes').waitFor();
-  t.match(await report.textContent(), jwks.kid, 'the report lists the key by its kid');
+  t.match(await report.textContent(), jwks().kid, 'the report lists the key by its kid');
 
   await scopeRow(page, 1, 'Patient', ['Read', 'Search']);
   t.same(await scopePreview(page), ['system/Patient.rs']);
@@ -111,7 +104,7 @@ t.test(
     const created = await developer.api('POST', '/backend-services', {
       name: 'Prior auth bridge',
       authMethod: 'jwks_uri',
-      jwksUri: jwks.url,
+      jwksUri: jwks().url,
       scopeVersion: 'v2',
       scopes: ['system/Claim.rs'],
     });

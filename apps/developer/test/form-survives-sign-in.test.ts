@@ -1,24 +1,17 @@
 import {
   accessibilityFindings,
-  type JwksServer,
+  jwksServerForTests,
   type Page,
   type PortalAccount,
   portalForTests,
   saveScreenshot,
   signedInPage,
-  startJwksServer,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
 // The shortest session the portal allows (5 minutes), so that every session is inside the end-of-session warning.
 const portal = portalForTests(t, { apps: ['developer'], config: { SESSION_ABSOLUTE_MINUTES: '5' } });
-let jwks: JwksServer;
-t.before(async () => {
-  jwks = await startJwksServer();
-});
-t.teardown(async () => {
-  await jwks?.close();
-});
+const jwks = jwksServerForTests(t);
 
 const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(), account, path);
 
@@ -70,7 +63,7 @@ t.test('brings back what was typed in Register New after the session ended and t
   const jwksUri = page.getByRole('textbox', { name: 'JWKS URI' });
   await name.fill('Claims sync');
   await description.fill('Nightly claims export');
-  await jwksUri.fill(jwks.url);
+  await jwksUri.fill(jwks().url);
   await pickScope(page, 'Patient', ['Read', 'Search']);
   await warning.waitFor();
   t.match(await warning.textContent(), /Send this form before then/, 'a form with input warns of the session’s end');
@@ -85,7 +78,7 @@ t.test('brings back what was typed in Register New after the session ended and t
   await restored.waitFor();
   t.equal(await name.inputValue(), 'Claims sync');
   t.equal(await description.inputValue(), 'Nightly claims export');
-  t.equal(await jwksUri.inputValue(), jwks.url);
+  t.equal(await jwksUri.inputValue(), jwks().url);
   t.same(await scopePreview(page), ['system/Patient.rs'], 'the scopes come back as they were ticked');
   await saveScreenshot(page, 'developer-register-restored');
   t.same(await accessibilityFindings(page), [], 'no serious or critical accessibility violation on the restored form');

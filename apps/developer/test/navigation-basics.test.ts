@@ -2,23 +2,16 @@ import {
   accessibilityFindings,
   currentNavigationItems,
   focusedHeading,
-  type JwksServer,
+  jwksServerForTests,
   type Page,
   portalForTests,
   signedInPage,
-  startJwksServer,
   titleBecomes,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
-let jwks: JwksServer;
-t.before(async () => {
-  jwks = await startJwksServer();
-});
-t.teardown(async () => {
-  await jwks?.close();
-});
+const jwks = jwksServerForTests(t);
 
 const PRODUCT = 'Payerbox Developer Portal';
 
@@ -28,7 +21,7 @@ async function draft(name: string): Promise<string> {
     name,
     description: `${name}: a service of the navigation test`,
     authMethod: 'jwks_uri',
-    jwksUri: jwks.url,
+    jwksUri: jwks().url,
     scopeVersion: 'v2',
     scopes: ['system/Patient.rs'],
   });
@@ -122,7 +115,7 @@ t.test('opens a newly created service at the top of its page', async (t) => {
     viewport: { width: 1280, height: 640 },
   });
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
-  await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks.url);
+  await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks().url);
   await page.getByRole('button', { name: 'Check' }).click();
   await page.getByRole('region', { name: 'JWKS check report' }).getByText('The key set passes').waitFor();
   const resource = page.getByRole('combobox', { name: 'Resource 1' });

@@ -7,26 +7,19 @@ import {
   focusIsWithin,
   focusRingContrast,
   followNavigationLink,
-  type JwksServer,
+  jwksServerForTests,
   layoutFindings,
   type Page,
   portalForTests,
   signedInPage,
   signedInPageInScheme,
-  startJwksServer,
   VIEWPORTS,
   type Viewport,
 } from '@payerbox/browser-testing';
 import t, { type Test } from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
-let jwks: JwksServer;
-t.before(async () => {
-  jwks = await startJwksServer();
-});
-t.teardown(async () => {
-  await jwks?.close();
-});
+const jwks = jwksServerForTests(t);
 
 // Names long enough to wrap in the dashboard's Name column, which is what squeezed the status badges to "UNDER…".
 const LONG_NAMES = {
@@ -43,7 +36,7 @@ async function servicesInEachStatus(): Promise<{ underReview: string }> {
       name,
       description: `${name}: a service of the responsive layout test`,
       authMethod: 'jwks_uri',
-      jwksUri: jwks.url,
+      jwksUri: jwks().url,
       scopeVersion: 'v2',
       scopes: ['system/Patient.rs', 'system/Observation.r'],
     });
@@ -118,7 +111,7 @@ for (const viewport of Object.values(VIEWPORTS)) {
 
     await page.goto(`${portal().url}/services/new`);
     await page.getByRole('heading', { name: 'Register a Backend Service' }).waitFor();
-    await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks.url);
+    await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks().url);
     await page.getByRole('button', { name: 'Check' }).click();
     const keys = page.getByRole('table', { name: 'Keys in the key set' });
     await keys.getByText('Usable', { exact: true }).waitFor();

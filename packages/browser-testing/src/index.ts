@@ -20,7 +20,7 @@ export {
   focusRingContrast,
   signedInPageInScheme,
 } from './color-scheme.ts';
-export { type JwksServer, startJwksServer } from './jwks-server.ts';
+export { type JwksServer, jwksServerForTests, startJwksServer } from './jwks-server.ts';
 export {
   currentNavigationItems,
   expectedNavigationVisit,

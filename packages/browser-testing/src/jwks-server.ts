@@ -76,3 +76,21 @@ export async function startJwksServer(): Promise<JwksServer> {
       }),
   };
 }
+
+/** A key set served for a whole test file: started before its tests, closed after them. */
+export function jwksServerForTests(t: {
+  before(fn: () => Promise<void>): void;
+  teardown(fn: () => Promise<void>): void;
+}): () => JwksServer {
+  let server: JwksServer | undefined;
+  t.before(async () => {
+    server = await startJwksServer();
+  });
+  t.teardown(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('the key set server is not running (used outside the tests?)');
+    return server;
+  };
+}
