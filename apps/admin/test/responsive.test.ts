@@ -1,19 +1,16 @@
 import {
-  accessibilityInEachScheme,
   canvasBeforeScripts,
+  checkPageAtSize,
   documentColorScheme,
   emulateColorScheme,
   expectedNavigationVisit,
   followNavigationLink,
-  layoutFindings,
-  type Page,
   portalForTests,
   signedInPage,
   signedInPageInScheme,
   VIEWPORTS,
-  type Viewport,
 } from '@payerbox/browser-testing';
-import t, { type Test } from 'tap';
+import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['admin'] });
 
@@ -48,16 +45,6 @@ async function servicesToReview(): Promise<{ waiting: string }> {
 
 let services: Promise<{ waiting: string }> | undefined;
 
-/** The checks every page gets at every size: layout, then accessibility and a screenshot in each colour scheme. */
-async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
-  t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
-  t.same(
-    await accessibilityInEachScheme(page, { screenshot: `admin-${name}-${viewport.name}` }),
-    { light: [], dark: [] },
-    `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
-  );
-}
-
 t.test("follows the operating system's colour scheme from the first paint on, and when it changes", async (t) => {
   const page = await signedInPageInScheme(portal(), portal().accounts.admin, '/admin/', 'dark');
   await page.getByRole('heading', { name: 'Review queue', level: 1 }).waitFor();
@@ -78,25 +65,25 @@ for (const viewport of Object.values(VIEWPORTS)) {
       .getByRole('table', { name: 'Services under review' })
       .getByRole('link', { name: LONG_NAMES.waiting })
       .waitFor();
-    await checkPage(t, page, viewport, 'review-queue');
+    await checkPageAtSize(t, page, { app: 'admin', page: 'review-queue', viewport });
 
     const visit = await followNavigationLink(page, 'All services');
     const expected = expectedNavigationVisit(viewport);
     t.same(visit, expected.visit, expected.meaning);
     const list = page.getByRole('table', { name: 'All services' });
     for (const status of ['Under Review', 'Active']) await list.getByText(status, { exact: true }).waitFor();
-    await checkPage(t, page, viewport, 'services');
+    await checkPageAtSize(t, page, { app: 'admin', page: 'services', viewport });
 
     await page.goto(`${portal().url}/admin/services/${waiting}`);
     await page.getByRole('heading', { name: LONG_NAMES.waiting }).waitFor();
     await page.getByRole('table', { name: 'Scopes by resource and operation' }).waitFor();
     await page.getByRole('region', { name: 'Sandbox' }).getByText('Ready', { exact: true }).waitFor();
-    await checkPage(t, page, viewport, 'review');
+    await checkPageAtSize(t, page, { app: 'admin', page: 'review', viewport });
 
     await followNavigationLink(page, 'Audit log');
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     await page.getByRole('table', { name: 'Audit events' }).getByText(LONG_NAMES.active).first().waitFor();
-    await checkPage(t, page, viewport, 'audit-log');
+    await checkPageAtSize(t, page, { app: 'admin', page: 'audit-log', viewport });
     await page.close();
   });
 }

@@ -1,6 +1,6 @@
 import {
-  accessibilityInEachScheme,
   canvasBeforeScripts,
+  checkPageAtSize,
   documentColorScheme,
   emulateColorScheme,
   expectedNavigationVisit,
@@ -8,15 +8,12 @@ import {
   focusRingContrast,
   followNavigationLink,
   jwksServerForTests,
-  layoutFindings,
-  type Page,
   portalForTests,
   signedInPage,
   signedInPageInScheme,
   VIEWPORTS,
-  type Viewport,
 } from '@payerbox/browser-testing';
-import t, { type Test } from 'tap';
+import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
 const jwks = jwksServerForTests(t);
@@ -61,16 +58,6 @@ async function servicesInEachStatus(): Promise<{ underReview: string }> {
 
 let services: Promise<{ underReview: string }> | undefined;
 
-/** The checks every page gets at every size: layout, then accessibility and a screenshot in each colour scheme. */
-async function checkPage(t: Test, page: Page, viewport: Viewport, name: string): Promise<void> {
-  t.same(await layoutFindings(page), [], `${name} at ${viewport.name}: no sideways scrolling and no cut badge`);
-  t.same(
-    await accessibilityInEachScheme(page, { screenshot: `developer-${name}-${viewport.name}` }),
-    { light: [], dark: [] },
-    `${name} at ${viewport.name}: no serious or critical axe violation in the light or the dark scheme`,
-  );
-}
-
 t.test(
   "follows the operating system's colour scheme from the first paint on, and when it changes, with focus rings that stand out in the dark",
   async (t) => {
@@ -100,14 +87,14 @@ for (const viewport of Object.values(VIEWPORTS)) {
     for (const status of ['Draft', 'Under Review', 'Active']) {
       await table.getByText(status, { exact: true }).waitFor();
     }
-    await checkPage(t, page, viewport, 'dashboard');
+    await checkPageAtSize(t, page, { app: 'developer', page: 'dashboard', viewport });
 
     const visit = await followNavigationLink(page, 'API tokens');
     await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
     const expected = expectedNavigationVisit(viewport);
     t.same(visit, expected.visit, expected.meaning);
     await page.getByRole('table', { name: 'Your API tokens' }).waitFor();
-    await checkPage(t, page, viewport, 'api-tokens');
+    await checkPageAtSize(t, page, { app: 'developer', page: 'api-tokens', viewport });
 
     await page.goto(`${portal().url}/services/new`);
     await page.getByRole('heading', { name: 'Register a Backend Service' }).waitFor();
@@ -115,12 +102,12 @@ for (const viewport of Object.values(VIEWPORTS)) {
     await page.getByRole('button', { name: 'Check' }).click();
     const keys = page.getByRole('table', { name: 'Keys in the key set' });
     await keys.getByText('Usable', { exact: true }).waitFor();
-    await checkPage(t, page, viewport, 'register');
+    await checkPageAtSize(t, page, { app: 'developer', page: 'register', viewport });
 
     await page.goto(`${portal().url}/services/${underReview}`);
     await page.getByRole('heading', { name: LONG_NAMES.underReview }).waitFor();
     await page.getByRole('region', { name: 'Token request examples' }).waitFor();
-    await checkPage(t, page, viewport, 'service');
+    await checkPageAtSize(t, page, { app: 'developer', page: 'service', viewport });
     await page.close();
   });
 }

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { accessibilityFindings } from './accessibility.ts';
+import { layoutFindings, type Viewport } from './layout.ts';
 import type { BrowserPortal, PortalAccount } from './portal.ts';
 import { saveScreenshot } from './screenshots.ts';
 import { signIn } from './sign-in.ts';
@@ -149,4 +150,23 @@ export async function canvasBeforeScripts(
   if (background === undefined)
     throw new Error('the canvas was not seen before the scripts: install CANVAS_BEFORE_SCRIPTS');
   return { background, dark: luminance(background) < 0.18 };
+}
+
+/**
+ * The checks the responsive tests give every page at every size, as assertions of `t` named after the page: no
+ * layout finding ({@link layoutFindings}), then no axe finding in either colour scheme, with a screenshot per scheme
+ * named `<app>-<page>-<size>-<scheme>`.
+ */
+export async function checkPageAtSize(
+  t: { same(found: unknown, wanted: unknown, message: string): unknown },
+  page: Page,
+  where: { readonly app: string; readonly page: string; readonly viewport: Viewport },
+): Promise<void> {
+  const at = `${where.page} at ${where.viewport.name}`;
+  t.same(await layoutFindings(page), [], `${at}: no sideways scrolling and no cut badge`);
+  t.same(
+    await accessibilityInEachScheme(page, { screenshot: `${where.app}-${where.page}-${where.viewport.name}` }),
+    { light: [], dark: [] },
+    `${at}: no serious or critical axe violation in the light or the dark scheme`,
+  );
 }

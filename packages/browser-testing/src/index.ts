@@ -14,6 +14,7 @@ export {
   COLOR_SCHEMES,
   type ColorScheme,
   canvasBeforeScripts,
+  checkPageAtSize,
   type DocumentColorScheme,
   documentColorScheme,
   emulateColorScheme,
