@@ -16,9 +16,12 @@ export const AVAILABLE_ACTIONS = [
   'delete',
   'submit',
   'withdraw',
+  'return',
   'approve',
   'reject',
   'deactivate',
+  'retire',
+  'copy',
   'rotate_secret',
 ] as const;
 export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
@@ -62,9 +65,13 @@ interface TransitionRule {
 const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
   create: { from: ['none'], to: 'draft', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
   edit: { from: ['draft'], to: 'draft', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
-  delete: { from: ['draft'], to: 'none', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  // A deleted draft's sandbox client is removed; a deleted rejected service's clients stay disabled (see
+  // environmentTarget), so reconciling its sandbox again changes nothing there.
+  delete: { from: ['draft', 'rejected'], to: 'none', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
   submit: { from: ['draft'], to: 'under_review', actor: 'owner', reconcile: [], reasonRequired: false },
   withdraw: { from: ['under_review'], to: 'draft', actor: 'owner', reconcile: [], reasonRequired: false },
+  // Returned for changes: the reviewer's reason goes to the developer, who edits the draft and submits again.
+  return: { from: ['under_review'], to: 'draft', actor: 'admin', reconcile: [], reasonRequired: true },
   approve: { from: ['under_review'], to: 'active', actor: 'admin', reconcile: ['production'], reasonRequired: false },
   reject: { from: ['under_review'], to: 'rejected', actor: 'admin', reconcile: ['sandbox'], reasonRequired: true },
   deactivate: {
@@ -74,6 +81,17 @@ const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
     reconcile: ['sandbox', 'production'],
     reasonRequired: true,
   },
+  // The owner's own way out of production, with the effect of an admin's deactivate; the reason is optional.
+  retire: {
+    from: ['active'],
+    to: 'rejected',
+    actor: 'owner',
+    reconcile: ['sandbox', 'production'],
+    reasonRequired: false,
+  },
+  // Starting again from a rejected service: the source stays as it is; the copy is a `create` of a new service
+  // (its event names the source), so no event carries this action.
+  copy: { from: ['rejected'], to: 'same', actor: 'owner', reconcile: [], reasonRequired: false },
   rotate_secret: {
     from: ['draft', 'under_review', 'active'],
     to: 'same',
@@ -112,7 +130,7 @@ export function actorFor(action: LifecycleAction): Actor {
   return TRANSITIONS[action].actor;
 }
 
-/** Whether the action needs a reason (reject, deactivate). */
+/** Whether the action needs a reason (return, reject, deactivate). */
 export function requiresReason(action: LifecycleAction): boolean {
   return TRANSITIONS[action].reasonRequired;
 }
@@ -192,7 +210,7 @@ export function describeStatus(status: ServiceStatus): string {
     case 'active':
       return 'Approved and live in production';
     case 'rejected':
-      return 'Declined at review, or deactivated after going live';
+      return 'Declined at review, or deactivated or retired after going live';
     default:
       return assertNever(status);
   }
@@ -209,14 +227,16 @@ export type EnvironmentTarget = 'active' | 'disabled' | 'absent';
 /**
  * The desired state of one environment for a service (design.md, "Lifecycle" side effects): the sandbox client lives
  * from creation until the draft is deleted and is disabled once rejected; the production client exists from approval
- * and is disabled on deactivation. `deleted` is a deleted draft's tombstone.
+ * and is disabled on deactivation or retirement. `deleted` is a tombstone: a deleted draft's clients are removed, but
+ * a deleted rejected service's stay disabled, as rejection left them. Keeping them is the fail-safe: a disabled client
+ * grants nothing, its client id stays taken, and the tombstone stays what the audit trail and the admins see.
  */
 export function environmentTarget(
   environment: Environment,
   status: ServiceStatus,
   deleted: boolean,
 ): EnvironmentTarget {
-  if (deleted) return 'absent';
+  if (deleted && status !== 'rejected') return 'absent';
   switch (environment) {
     case 'sandbox':
       return status === 'rejected' ? 'disabled' : 'active';

@@ -3,12 +3,14 @@ import t from 'tap';
 import {
   type Actor,
   availableActions,
+  environmentsToReconcile,
   environmentTarget,
   eventStatuses,
   isTerminal,
   LIFECYCLE_ACTIONS,
   type LifecycleAction,
   type LifecycleState,
+  requiresReason,
   SERVICE_STATUSES,
   statusesAllowing,
   transition,
@@ -23,11 +25,15 @@ t.test('follows the lifecycle table of the design', async (t) => {
     ['none', 'create', 'owner', 'draft'],
     ['draft', 'edit', 'owner', 'draft'],
     ['draft', 'delete', 'owner', 'none'],
+    ['rejected', 'delete', 'owner', 'none'],
     ['draft', 'submit', 'owner', 'under_review'],
     ['under_review', 'withdraw', 'owner', 'draft'],
+    ['under_review', 'return', 'admin', 'draft'],
     ['under_review', 'approve', 'admin', 'active'],
     ['under_review', 'reject', 'admin', 'rejected'],
     ['active', 'deactivate', 'admin', 'rejected'],
+    ['active', 'retire', 'owner', 'rejected'],
+    ['rejected', 'copy', 'owner', 'rejected'],
     ['draft', 'rotate_secret', 'owner', 'draft'],
     ['under_review', 'rotate_secret', 'owner', 'under_review'],
     ['active', 'rotate_secret', 'owner', 'active'],
@@ -70,10 +76,10 @@ t.test('no sequence of actions reaches an undefined state', async (t) => {
   t.pass('property held');
 });
 
-t.test('rejected is terminal: no sequence of actions leaves it', async (t) => {
-  t.ok(isTerminal('rejected'));
+t.test('rejected leads only out of the dashboard: no sequence of actions makes it another status', async (t) => {
+  t.notOk(isTerminal('rejected'), 'it can be deleted');
   t.notOk(isTerminal('draft'));
-  t.same(availableActions('rejected', 'owner', 'client_secret'), []);
+  t.same(availableActions('rejected', 'owner', 'client_secret'), ['delete', 'copy']);
   t.same(availableActions('rejected', 'admin', 'client_secret'), []);
   fc.assert(
     fc.property(fc.array(fc.tuple(actions, actors), { maxLength: 40 }), (steps) => {
@@ -82,16 +88,25 @@ t.test('rejected is terminal: no sequence of actions leaves it', async (t) => {
         const result = transition(state, action, actor);
         if (result.ok) state = result.to;
       }
-      return state === 'rejected';
+      return state === 'rejected' || state === 'none';
     }),
   );
+});
+
+t.test('offers the ways forward where they apply: return to admins, retire to owners of active services', async (t) => {
+  t.same(availableActions('under_review', 'admin', 'client_secret'), ['return', 'approve', 'reject']);
+  t.same(availableActions('active', 'owner', 'client_secret'), ['retire', 'rotate_secret']);
+  t.ok(requiresReason('return'));
+  t.notOk(requiresReason('retire'));
+  t.same(environmentsToReconcile('retire'), ['sandbox', 'production']);
+  t.same(environmentsToReconcile('return'), []);
 });
 
 t.test('offers secret rotation only to client-secret services', async (t) => {
   t.same(availableActions('draft', 'owner', 'client_secret'), ['edit', 'delete', 'submit', 'rotate_secret']);
   t.same(availableActions('draft', 'owner', 'jwks_uri'), ['edit', 'delete', 'submit']);
-  t.same(availableActions('active', 'owner', 'jwks_uri'), []);
-  t.same(availableActions('under_review', 'admin', 'jwks_uri'), ['approve', 'reject']);
+  t.same(availableActions('active', 'owner', 'jwks_uri'), ['retire']);
+  t.same(availableActions('under_review', 'admin', 'jwks_uri'), ['return', 'approve', 'reject']);
 });
 
 t.test('names the statuses an action is legal from', async (t) => {
@@ -105,6 +120,8 @@ t.test('derives what each environment must look like', async (t) => {
   t.equal(environmentTarget('sandbox', 'active', false), 'active');
   t.equal(environmentTarget('sandbox', 'rejected', false), 'disabled');
   t.equal(environmentTarget('sandbox', 'draft', true), 'absent');
+  t.equal(environmentTarget('sandbox', 'rejected', true), 'disabled', "a deleted rejected service's stay disabled");
+  t.equal(environmentTarget('production', 'rejected', true), 'disabled');
   t.equal(environmentTarget('production', 'under_review', false), 'absent');
   t.equal(environmentTarget('production', 'active', false), 'active');
   t.equal(environmentTarget('production', 'rejected', false), 'disabled');
