@@ -164,6 +164,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backend-services/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start again from a rejected service: a new draft with its configuration
+         * @description Only a rejected service can be copied (409 naming its status otherwise); it stays as it is. The copy is registered as `POST /api/v1/backend-services` registers one: status `draft`, a new id and client id, the same name, description, auth method, JWKS URI (its key set checked again), scopes and organization, its sandbox client queued; a `client_secret` copy gets a new secret in `clientSecret`, shown only here. Its `create` event names the source (`copiedFrom`). No body is needed. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["copyBackendService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/backend-services/{id}": {
         parameters: {
             query?: never;
@@ -179,8 +199,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a draft (its sandbox client is removed)
-         * @description Only drafts can be deleted (409 otherwise); the sandbox client is removed in the background.
+         * Delete a draft (its sandbox client is removed), or remove a rejected service from the dashboard
+         * @description Only drafts and rejected services can be deleted (409 otherwise). A draft's sandbox client is removed in the background; a rejected service's clients stay disabled. Either answers 404 to its owner from then on; its events stay in the audit trail, and admins still see a removed rejected service (`deletedAt`).
          */
         delete: operations["deleteBackendService"];
         options?: never;
@@ -226,6 +246,26 @@ export interface paths {
          * @description Only a service under review can be withdrawn; it becomes an editable draft again.
          */
         post: operations["withdrawBackendService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire an active service (status rejected); production and sandbox clients are disabled
+         * @description The owner's own way out, with the effect of an admin's deactivate: production access ends as soon as the provisioner has disabled the client and removed its access policy. The optional reason is kept as `rejectionReason`. Only an active service can be retired (409 naming its status otherwise).
+         */
+        post: operations["retireBackendService"];
         delete?: never;
         options?: never;
         head?: never;
@@ -385,7 +425,7 @@ export interface paths {
         };
         /**
          * All backend services, newest first; filter by status, search by name, client id or owner e-mail
-         * @description Every owner's services. `q` matches a part of the name, the client id or the owner's e-mail (at least three characters search an index; shorter text still works, more slowly).
+         * @description Every owner's services, with the rejected ones their owners removed from the dashboard (`deletedAt` set; deleted drafts are not listed). `q` matches a part of the name, the client id or the owner's e-mail (at least three characters search an index; shorter text still works, more slowly).
          */
         get: operations["adminListBackendServices"];
         put?: never;
@@ -425,7 +465,7 @@ export interface paths {
         };
         /**
          * Any service, with the actions an admin may take on it
-         * @description As the owner sees it, with `availableActions` for an admin (approve, reject, deactivate).
+         * @description As the owner sees it, with `availableActions` for an admin (return, approve, reject, deactivate). A rejected service its owner removed from the dashboard is still here, with `deletedAt` and no actions.
          */
         get: operations["adminGetBackendService"];
         put?: never;
@@ -470,6 +510,26 @@ export interface paths {
          * @description Makes the provisioner apply the service's current configuration again in every environment it has, whatever their state: use it after a `failed` environment's cause is fixed, or to repair drift. Audited.
          */
         post: operations["resyncBackendService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backend-services/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a service under review for changes (reason required): status draft again
+         * @description Instead of rejecting: the developer can edit the draft and submit it again. The reason is shown to the developer as `returnReason` until the next submit. Of two concurrent decisions exactly one wins; the other answers 409.
+         */
+        post: operations["returnBackendService"];
         delete?: never;
         options?: never;
         head?: never;
@@ -788,14 +848,19 @@ export interface components {
             submittedAt: string | null;
             reviewedAt: string | null;
             reviewNote: string | null;
+            /** @description Why the service was rejected, deactivated or retired (a retirement's reason is the owner's own) */
             rejectionReason: string | null;
+            /** @description Why an admin returned the submission for changes; cleared when it is submitted again */
+            returnReason: string | null;
+            /** @description When the owner removed the rejected service from the dashboard; only admins see a removed service (null for every other) */
+            deletedAt: string | null;
             environments: {
                 sandbox: components["schemas"]["EnvironmentStatus"] | null;
                 production: components["schemas"]["EnvironmentStatus"] | null;
             };
             /** @description What the caller may do now (drives the buttons in the portal) */
-            availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "approve" | "reject" | "deactivate" | "rotate_secret")[];
-            /** @description Only in the response that issues a secret (create, or a switch to client_secret); it is never shown again */
+            availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret")[];
+            /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
             clientSecret?: string;
         };
         CreateBackendService: {
@@ -843,7 +908,7 @@ export interface components {
             toStatus: string | null;
             /** @description The status the service is in after the event, for every event; null once it is deleted */
             serviceStatus: components["schemas"]["ServiceStatus"] | null;
-            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; reject, deactivate: { reason }; resync: { environments } */
+            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments } */
             detail: {
                 [key: string]: unknown;
             };
@@ -1572,6 +1637,131 @@ export interface operations {
             };
         };
     };
+    copyBackendService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body within 24 hours return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The copy, registered */
+            201: {
+                headers: {
+                    /** @description The new service */
+                    location?: string;
+                    /** @description The version as a strong entity tag ("3"); send it as If-Match to edit */
+                    etag?: string;
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    /** @description `true` when an earlier request with the same Idempotency-Key is answered again */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description Bad Request: `jwks_invalid` (The JWKS URI does not serve a usable key set; with the `jwksReport`); `unknown_organization` (No organization has this `organizationId` (OrgBAC); with `errors`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_key_reused` (The `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `organizations_unavailable` (The organizations were never read and Aidbox does not answer (OrgBAC)); `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getBackendService: {
         parameters: {
             query?: never;
@@ -2097,6 +2287,136 @@ export interface operations {
             };
             /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retireBackendService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the service is retired, kept as its rejectionReason */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Retired */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3417,6 +3737,136 @@ export interface operations {
             };
         };
     };
+    returnBackendService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Shown to the developer */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The service as decided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     rejectBackendService: {
         parameters: {
             query?: never;
@@ -3776,7 +4226,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "approve" | "reject" | "deactivate" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */
@@ -3879,7 +4329,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "approve" | "reject" | "deactivate" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */

@@ -53,6 +53,8 @@ export interface BackendServicesTable {
   version: Generated<number>;
   reviewNote: string | null;
   rejectionReason: string | null;
+  /** Why an admin returned the submission for changes; cleared when it is submitted again. */
+  returnReason: string | null;
   submittedAt: NullableTimestamp;
   reviewedAt: NullableTimestamp;
   reviewedBy: string | null;

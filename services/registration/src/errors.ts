@@ -65,6 +65,13 @@ export const problems = {
   validation(errors: readonly FieldError[], detail = 'The request does not match the schema.'): ProblemError {
     return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail, errors });
   },
+  /** An action that needs a reason (return, reject, deactivate) got none, or only blanks. */
+  reasonRequired(action: string): ProblemError {
+    return problems.validation(
+      [{ path: '/body/reason', message: 'is required' }],
+      `Cannot ${action} a service without a reason: send the reason the developer will read in \`reason\`.`,
+    );
+  },
   unauthenticated(detail: string, code: ProblemCodeWithStatus<401> = 'unauthenticated'): ProblemError {
     return new ProblemError({
       status: 401,

@@ -151,7 +151,7 @@ t.test("gets any owner's service by id", async (t) => {
   const response = await admin.request('GET', `${ADMIN}/${service.id}`);
   t.equal(response.statusCode, 200);
   t.match(response.json(), { id: service.id, status: 'under_review', owner: { id: dev.id, email: dev.email } });
-  t.same([...response.json().availableActions].sort(), ['approve', 'reject']);
+  t.same([...response.json().availableActions].sort(), ['approve', 'reject', 'return']);
   expectProblem(t, await admin.request('GET', `${ADMIN}/00000000-0000-7000-8000-000000000000`), 404, 'not_found');
   expectProblem(t, await admin.request('GET', `${ADMIN}/nope`), 400, 'validation_failed');
 });
@@ -198,7 +198,11 @@ t.test('rejects with a reason the developer reads as rejectionReason', async (t)
   t.match(response.json(), { status: 'rejected', rejectionReason: 'Scopes too broad.', reviewNote: null });
   t.ok(response.json().reviewedAt);
   const seenByOwner = (await dev.request('GET', `/api/v1/backend-services/${service.id}`)).json();
-  t.match(seenByOwner, { status: 'rejected', rejectionReason: 'Scopes too broad.', availableActions: [] });
+  t.match(seenByOwner, {
+    status: 'rejected',
+    rejectionReason: 'Scopes too broad.',
+    availableActions: ['delete', 'copy'],
+  });
 });
 
 t.test('deactivates an active service with a reason, queueing both environments', async (t) => {

@@ -7,7 +7,7 @@ import { fetchService, type ServiceView, type Status, serviceEvents, serviceInSt
 const BASE = '/api/v1/backend-services';
 const ADMIN = '/api/v1/admin/backend-services';
 
-type Action = 'edit' | 'delete' | 'submit' | 'withdraw' | 'approve' | 'reject' | 'deactivate';
+type Action = 'edit' | 'delete' | 'submit' | 'withdraw' | 'return' | 'approve' | 'reject' | 'deactivate' | 'retire';
 
 /** Performs an action through its HTTP endpoint, as the user the design gives it to. */
 function perform(
@@ -29,8 +29,11 @@ function perform(
     case 'submit':
     case 'withdraw':
       return owner.request('POST', `${BASE}/${service.id}/${action}`);
+    case 'retire':
+      return owner.request('POST', `${BASE}/${service.id}/retire`, { reason: 'moved to another platform' });
     case 'approve':
       return admin.request('POST', `${ADMIN}/${service.id}/approve`, {});
+    case 'return':
     case 'reject':
     case 'deactivate':
       return admin.request('POST', `${ADMIN}/${service.id}/${action}`, { reason: 'does not meet the policy' });
@@ -38,14 +41,24 @@ function perform(
 }
 
 const STATUSES: Status[] = ['draft', 'under_review', 'active', 'rejected'];
-const ACTIONS: Action[] = ['edit', 'delete', 'submit', 'withdraw', 'approve', 'reject', 'deactivate'];
+const ACTIONS: Action[] = [
+  'edit',
+  'delete',
+  'submit',
+  'withdraw',
+  'return',
+  'approve',
+  'reject',
+  'deactivate',
+  'retire',
+];
 
 /** The design's lifecycle table: status -> action -> resulting status (`gone` when deleted). */
 const LEGAL: Record<Status, Partial<Record<Action, Status | 'gone'>>> = {
   draft: { edit: 'draft', delete: 'gone', submit: 'under_review' },
-  under_review: { withdraw: 'draft', approve: 'active', reject: 'rejected' },
-  active: { deactivate: 'rejected' },
-  rejected: {},
+  under_review: { withdraw: 'draft', return: 'draft', approve: 'active', reject: 'rejected' },
+  active: { deactivate: 'rejected', retire: 'rejected' },
+  rejected: { delete: 'gone' },
 };
 
 for (const status of STATUSES) {
@@ -95,9 +108,9 @@ t.test('offers the owner and the admin exactly the actions the lifecycle allows'
   const admin = await createUser(app, 'admin');
   const expected: Record<Status, { owner: string[]; admin: string[] }> = {
     draft: { owner: ['delete', 'edit', 'rotate_secret', 'submit'], admin: [] },
-    under_review: { owner: ['rotate_secret', 'withdraw'], admin: ['approve', 'reject'] },
-    active: { owner: ['rotate_secret'], admin: ['deactivate'] },
-    rejected: { owner: [], admin: [] },
+    under_review: { owner: ['rotate_secret', 'withdraw'], admin: ['approve', 'reject', 'return'] },
+    active: { owner: ['retire', 'rotate_secret'], admin: ['deactivate'] },
+    rejected: { owner: ['copy', 'delete'], admin: [] },
   };
   for (const status of STATUSES) {
     const service = await serviceInStatus(owner, admin, status);
@@ -117,6 +130,7 @@ t.test('refuses admin actions to a developer with 403, even on their own service
   const attempts: [string, unknown][] = [
     [`${ADMIN}/${review.id}/approve`, {}],
     [`${ADMIN}/${review.id}/reject`, { reason: 'self-review' }],
+    [`${ADMIN}/${review.id}/return`, { reason: 'self-review' }],
     [`${ADMIN}/${active.id}/deactivate`, { reason: 'self-review' }],
   ];
   for (const [url, body] of attempts) {
@@ -145,12 +159,12 @@ t.test("does not let an admin act as the owner of someone else's service", async
   t.equal((await fetchService(owner, review.id)).status, 'under_review');
 });
 
-for (const decision of ['reject', 'deactivate'] as const) {
+for (const decision of ['return', 'reject', 'deactivate'] as const) {
   t.test(`${decision} needs a reason: 400 when it is missing or blank`, async (t) => {
     const app = await buildTestApp(t);
     const owner = await createUser(app);
     const admin = await createUser(app, 'admin');
-    const service = await serviceInStatus(owner, admin, decision === 'reject' ? 'under_review' : 'active');
+    const service = await serviceInStatus(owner, admin, decision === 'deactivate' ? 'active' : 'under_review');
     const url = `${ADMIN}/${service.id}/${decision}`;
     for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: '\n\t' }]) {
       const problem = expectProblem(t, await admin.request('POST', url, body), 400, 'validation_failed');
@@ -161,7 +175,12 @@ for (const decision of ['reject', 'deactivate'] as const) {
 
     const decided = await admin.request('POST', url, { reason: '  Missing a security contact.  ' });
     t.equal(decided.statusCode, 200);
-    t.match(decided.json(), { status: 'rejected', rejectionReason: 'Missing a security contact.' });
+    t.match(
+      decided.json(),
+      decision === 'return'
+        ? { status: 'draft', returnReason: 'Missing a security contact.', rejectionReason: null }
+        : { status: 'rejected', rejectionReason: 'Missing a security contact.', returnReason: null },
+    );
   });
 }
 
@@ -175,7 +194,7 @@ t.test('approve needs no reason', async (t) => {
   t.match(response.json(), { status: 'active', reviewNote: null });
 });
 
-t.test('a deactivated service is rejected and can go nowhere else', async (t) => {
+t.test('a deactivated service is rejected and can go to no other status, only off the dashboard', async (t) => {
   const app = await buildTestApp(t);
   const owner = await createUser(app);
   const admin = await createUser(app, 'admin');
@@ -183,7 +202,7 @@ t.test('a deactivated service is rejected and can go nowhere else', async (t) =>
   const response = await admin.request('POST', `${ADMIN}/${service.id}/deactivate`, { reason: 'key leaked' });
   t.match(response.json(), { status: 'rejected', rejectionReason: 'key leaked' });
   const after = response.json() as ServiceView;
-  for (const action of ACTIONS) {
+  for (const action of ACTIONS.filter((a) => a !== 'delete')) {
     const problem = expectProblem(t, await perform(action, after, { owner, admin }), 409, 'illegal_transition');
     t.equal(problem.currentStatus, 'rejected', action);
   }

@@ -68,7 +68,7 @@ t.test('puts the service submitted first at the head of the queue, whenever it w
   const submittedAt = items.map((s) => String(s.submittedAt));
   t.same(submittedAt, [...submittedAt].sort(), 'the whole queue is ordered by submission time');
   const head = items.find((s) => s.id === b.id);
-  t.same(head?.availableActions, ['approve', 'reject'], 'in the admin view');
+  t.same(head?.availableActions, ['return', 'approve', 'reject'], 'in the admin view');
   t.equal(head?.owner.email, dev.email);
 });
 

@@ -4,8 +4,9 @@ import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
+import { problems } from '../../errors.ts';
 import { currentUser } from '../users/current-user.ts';
-import { approveService, deactivateService, rejectService, resyncService } from './commands.ts';
+import { approveService, deactivateService, rejectService, resyncService, returnService } from './commands.ts';
 import { serviceContext } from './context.ts';
 import {
   ADMIN_PAGE_EXAMPLES,
@@ -15,6 +16,9 @@ import {
   DECIDED_EXAMPLES,
   REJECT_EXAMPLES,
   REJECTED_EXAMPLES,
+  REMOVED_EXAMPLES,
+  RETURN_EXAMPLES,
+  RETURNED_EXAMPLES,
 } from './examples.ts';
 import {
   AdminListServicesQuery,
@@ -44,7 +48,8 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags,
         summary: 'All backend services, newest first; filter by status, search by name, client id or owner e-mail',
         description:
-          "Every owner's services. `q` matches a part of the name, the client id or the owner's e-mail (at least " +
+          "Every owner's services, with the rejected ones their owners removed from the dashboard (`deletedAt` set; " +
+          "deleted drafts are not listed). `q` matches a part of the name, the client id or the owner's e-mail (at least " +
           'three characters search an index; shorter text still works, more slowly).',
         querystring: AdminListServicesQuery,
         response: {
@@ -83,14 +88,16 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         operationId: 'adminGetBackendService',
         tags,
         summary: 'Any service, with the actions an admin may take on it',
-        description: 'As the owner sees it, with `availableActions` for an admin (approve, reject, deactivate).',
+        description:
+          'As the owner sees it, with `availableActions` for an admin (return, approve, reject, deactivate). A ' +
+          'rejected service its owner removed from the dashboard is still here, with `deletedAt` and no actions.',
         params: ServiceIdParams,
         response: {
           200: jsonResponse(Ref(BackendServiceSchema), 'The service'),
           ...problemResponses('not_found'),
         },
       },
-      config: { examples: { responses: { 200: ADMIN_SERVICE_EXAMPLES } } },
+      config: { examples: { responses: { 200: { ...ADMIN_SERVICE_EXAMPLES, ...REMOVED_EXAMPLES } } } },
     },
     async (request) => getService(ctx, request.params.id, { user: currentUser(request), actor: 'admin' }),
   );
@@ -143,8 +150,21 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   );
 
-  // Reject and deactivate differ only in the status they start from; both need a reason the developer will read.
+  // Return, reject and deactivate differ in the status they start from and lead to; each needs a reason the developer
+  // will read.
   const reasonedDecisions = [
+    {
+      action: 'return',
+      command: returnService,
+      operationId: 'returnBackendService',
+      summary: 'Return a service under review for changes (reason required): status draft again',
+      description:
+        'Instead of rejecting: the developer can edit the draft and submit it again. The reason is shown to the ' +
+        'developer as `returnReason` until the next submit. Of two concurrent decisions exactly one wins; the other ' +
+        'answers 409.',
+      request: RETURN_EXAMPLES,
+      responses: RETURNED_EXAMPLES,
+    },
     {
       action: 'reject',
       command: rejectService,
@@ -153,6 +173,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       description:
         'Status `rejected`. The reason is shown to the developer. Of two concurrent decisions exactly one wins.',
       request: REJECT_EXAMPLES,
+      responses: REJECTED_EXAMPLES,
     },
     {
       action: 'deactivate',
@@ -163,6 +184,7 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         'Status `rejected`: its production access ends as soon as the provisioner has disabled the client and ' +
         'removed its access policy. The reason is shown to the developer.',
       request: DEACTIVATE_EXAMPLES,
+      responses: REJECTED_EXAMPLES,
     },
   ] as const;
   for (const decision of reasonedDecisions) {
@@ -178,7 +200,13 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
           body: ReasonBodySchema,
           response: decisionResponses,
         },
-        config: { examples: { request: decision.request, responses: { 200: REJECTED_EXAMPLES } } },
+        config: { examples: { request: decision.request, responses: { 200: decision.responses } } },
+        // Before the schema, so that a missing or blank reason is refused with a sentence about it.
+        preValidation: async (request) => {
+          const body: unknown = request.body;
+          const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
+          if (typeof reason !== 'string' || !reason.trim()) throw problems.reasonRequired(decision.action);
+        },
       },
       async (request) => decision.command(ctx, currentUser(request), request.params.id, request.body),
     );

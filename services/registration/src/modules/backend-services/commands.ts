@@ -3,7 +3,7 @@
 // translate HTTP to a command and its result back, and decide nothing.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@payerbox/db';
-import { type ConfigurationChanges, configurationChanges } from '@payerbox/domain';
+import { type ConfigurationChanges, configurationChanges, statusesAllowing, transition } from '@payerbox/domain';
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
@@ -42,12 +42,16 @@ const idempotencyKeyReused = () =>
     detail: 'This Idempotency-Key was used with a different request body; use a new key for a new request.',
   });
 
-/** create: registers a draft and queues its sandbox client; a client_secret service gets its secret (shown once). */
+/**
+ * create: registers a draft and queues its sandbox client; a client_secret service gets its secret (shown once).
+ * `copiedFrom` names the rejected service a copy starts from (see {@link copyService}); its event records it.
+ */
 export async function createService(
   ctx: ServiceContext,
   owner: AuthenticatedUser,
   input: CreateBackendService,
   idempotencyKey: string | undefined,
+  copiedFrom?: string,
 ): Promise<CreateResult> {
   const scopes = checkConfiguration(
     {
@@ -82,7 +86,13 @@ export async function createService(
         status: 'draft',
         ...(secret && sealedSecretColumns(ctx.keyring, id, secret)),
       },
-      lifecycleChange({ action: 'create', actorId: owner.id, from: null, to: 'draft', detail: {} }),
+      lifecycleChange({
+        action: 'create',
+        actorId: owner.id,
+        from: null,
+        to: 'draft',
+        detail: copiedFrom ? { copiedFrom } : {},
+      }),
     );
     // Built from what the statement returned: no second read of the row just written.
     const owned = { id: owner.id, email: owner.email, name: owner.name };
@@ -92,7 +102,8 @@ export async function createService(
   const result: { service: BackendService; replayed: boolean; secret: string | undefined } = idempotencyKey
     ? await ctx.db.transaction().execute(async (trx) => {
         const scope = { userId: owner.id, operation: 'createBackendService', key: idempotencyKey };
-        const claim = await claimIdempotencyKey(trx, scope, requestHash(input));
+        // A copy's source is part of the request: the same key cannot copy another service (or create one).
+        const claim = await claimIdempotencyKey(trx, scope, requestHash(copiedFrom ? { ...input, copiedFrom } : input));
         if (claim.kind === 'replay')
           return { service: claim.body as BackendService, replayed: true, secret: undefined };
         if (claim.kind === 'mismatch') throw idempotencyKeyReused();
@@ -106,6 +117,33 @@ export async function createService(
   if (!result.replayed) ctx.wakeProvisioner();
   const shown = result.replayed ? await currentClientSecret(ctx.db, ctx.keyring, result.service.id) : result.secret;
   return { service: shown ? { ...result.service, clientSecret: shown } : result.service, replayed: result.replayed };
+}
+
+/**
+ * copy: starts again from a rejected service of the owner's. The source stays as it is; a new draft with its
+ * configuration is created as {@link createService} creates one (new id and client id, a new secret for a
+ * client_secret service, the key set checked again, the sandbox client queued), its event naming the source.
+ */
+export async function copyService(
+  ctx: ServiceContext,
+  owner: AuthenticatedUser,
+  id: string,
+  idempotencyKey: string | undefined,
+): Promise<CreateResult> {
+  const source = await getService(ctx, id, { user: owner, actor: 'owner' });
+  if (!transition(source.status, 'copy', 'owner').ok) {
+    throw problems.illegalTransition('copy', source.status, statusesAllowing('copy'));
+  }
+  const input: CreateBackendService = {
+    name: source.name,
+    authMethod: source.authMethod,
+    scopeVersion: source.scopeVersion,
+    scopes: source.scopes,
+    ...(source.description !== null && { description: source.description }),
+    ...(source.jwksUri !== null && { jwksUri: source.jwksUri }),
+    ...(source.organizationId !== null && { organizationId: source.organizationId }),
+  };
+  return createService(ctx, owner, input, idempotencyKey, source.id);
 }
 
 /**
@@ -158,7 +196,11 @@ export async function editService(
   return issued ? { ...view, clientSecret: issued } : view;
 }
 
-/** delete: removes a draft (a tombstone); its sandbox client is removed in the background. */
+/**
+ * delete: removes a draft, or takes a rejected service off the owner's dashboard; either stays a tombstone in the
+ * audit trail. A draft's sandbox client is removed in the background; a rejected service's clients stay disabled
+ * (environmentTarget in packages/domain), and admins still see it.
+ */
 export async function deleteService(ctx: ChangeContext, user: AuthenticatedUser, id: string): Promise<void> {
   await runTransition(ctx, { id, action: 'delete', actor: 'owner', user });
 }
@@ -184,7 +226,7 @@ export async function submitService(ctx: ServiceContext, user: AuthenticatedUser
         });
       }
     },
-    changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null }),
+    changes: () => ({ submittedAt: new Date(), reviewNote: null, rejectionReason: null, returnReason: null }),
   });
 }
 
@@ -211,6 +253,25 @@ export async function approveService(
   });
 }
 
+/** return: sends a submission back to its owner as an editable draft, with the reason they read until they resubmit. */
+export async function returnService(
+  ctx: ChangeContext,
+  reviewer: AuthenticatedUser,
+  id: string,
+  input: { readonly reason: string },
+) {
+  const reason = input.reason.trim();
+  return runTransition(ctx, {
+    id,
+    action: 'return',
+    actor: 'admin',
+    user: reviewer,
+    reason,
+    changes: () => ({ returnReason: reason, submittedAt: null, reviewedAt: new Date(), reviewedBy: reviewer.id }),
+    detail: { reason },
+  });
+}
+
 /** A decision that ends in `rejected` with a reason the developer reads (reject, deactivate). */
 function decideWithReason(action: 'reject' | 'deactivate') {
   return async (ctx: ChangeContext, reviewer: AuthenticatedUser, id: string, input: { readonly reason: string }) => {
@@ -225,6 +286,27 @@ function decideWithReason(action: 'reject' | 'deactivate') {
       detail: { reason },
     });
   };
+}
+
+/**
+ * retire: the owner ends an active service's access, with the effect of an admin's deactivate (status rejected,
+ * production and sandbox clients disabled); the optional reason (blank is none) is kept as the rejection reason.
+ */
+export async function retireService(
+  ctx: ChangeContext,
+  owner: AuthenticatedUser,
+  id: string,
+  input: { readonly reason?: string | undefined },
+) {
+  const reason = input.reason?.trim() || null;
+  return runTransition(ctx, {
+    id,
+    action: 'retire',
+    actor: 'owner',
+    user: owner,
+    changes: () => ({ rejectionReason: reason }),
+    detail: reason ? { reason } : {},
+  });
 }
 
 /** reject: declines a service under review; its sandbox client is disabled. */

@@ -46,6 +46,8 @@ function service(status: ServiceStatus, viewer: Actor, overrides: Partial<Backen
     reviewedAt: reviewed ? '2026-11-04T16:30:00.000Z' : null,
     reviewNote: status === 'active' ? 'Scopes match the data sharing agreement.' : null,
     rejectionReason: status === 'rejected' ? 'The data sharing agreement does not cover Claim.' : null,
+    returnReason: null,
+    deletedAt: null,
     environments: {
       sandbox: environment(SANDBOX, status === 'rejected' ? 'disabled' : 'ready', '2026-11-02T09:14:05.410Z'),
       production: status === 'active' ? environment(PRODUCTION, 'ready', '2026-11-04T16:30:01.020Z') : null,
@@ -191,4 +193,67 @@ export const DECIDED_EXAMPLES = {
 
 export const REJECTED_EXAMPLES = {
   rejected: { summary: 'Rejected: the sandbox client is disabled', value: service('rejected', 'admin') },
+} satisfies Record<string, NamedExample>;
+
+export const RETURN_EXAMPLES = {
+  reason: {
+    summary: 'What the developer should change before submitting again',
+    value: { reason: 'Narrow system/Claim.rs to the claim types the agreement covers, then submit again.' },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const RETURNED_EXAMPLES = {
+  returned: {
+    summary: 'Returned for changes: an editable draft again, with the reason',
+    value: service('draft', 'admin', {
+      version: 4,
+      submittedAt: null,
+      reviewedAt: '2026-11-04T16:30:00.000Z',
+      returnReason: 'Narrow system/Claim.rs to the claim types the agreement covers, then submit again.',
+    }),
+  },
+} satisfies Record<string, NamedExample>;
+
+export const RETIRE_EXAMPLES = {
+  reason: { summary: 'With a reason', value: { reason: 'We moved the nightly sync to our new platform.' } },
+  none: { summary: 'Without a reason', value: {} },
+} satisfies Record<string, NamedExample>;
+
+export const RETIRED_EXAMPLES = {
+  retired: {
+    summary: 'Retired: production and sandbox clients are being disabled',
+    value: service('rejected', 'owner', {
+      version: 4,
+      rejectionReason: 'We moved the nightly sync to our new platform.',
+      environments: {
+        sandbox: environment(SANDBOX, 'pending', '2026-11-20T08:00:00.000Z'),
+        production: environment(PRODUCTION, 'pending', '2026-11-20T08:00:00.000Z'),
+      },
+    }),
+  },
+} satisfies Record<string, NamedExample>;
+
+const COPY_CLIENT_ID = 'bs-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b';
+
+export const COPIED_EXAMPLES = {
+  secret: {
+    summary: "A new draft with the rejected service's configuration; a client-secret copy's new secret, shown once",
+    value: {
+      ...secretService,
+      id: '0193a5d1-2b3c-7d4e-8f5a-6b7c8d9e0f1a',
+      clientId: COPY_CLIENT_ID,
+      environments: {
+        sandbox: { ...environment(SANDBOX, 'pending', '2026-11-22T09:00:00.000Z'), clientId: COPY_CLIENT_ID },
+        production: null,
+      },
+      clientSecret: 'pbx_cs_Q29weSBvZiBhIHJlamVjdGVkIHNlcnZpY2UgZXhhbXBsZSAwMw',
+    },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const REMOVED_EXAMPLES = {
+  removed: {
+    summary: 'A rejected service its owner removed from the dashboard, as admins still see it',
+    value: service('rejected', 'admin', { version: 4, deletedAt: '2026-11-21T10:00:00.000Z' }),
+  },
 } satisfies Record<string, NamedExample>;

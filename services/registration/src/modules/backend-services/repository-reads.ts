@@ -5,9 +5,15 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { TimestampKey } from '../../pagination.ts';
 import { preparedQuery } from '../../prepared-query.ts';
 import { type OrganizationPlacement, organizationPlacements } from '../organizations/repository.ts';
-import { type ServiceListFilter, searchMatches, withListFilter } from './repository-search.ts';
+import {
+  type ServiceListFilter,
+  searchMatches,
+  type Visibility,
+  visibleService,
+  withListFilter,
+} from './repository-search.ts';
 
-export type { ServiceListFilter } from './repository-search.ts';
+export type { ServiceListFilter, Visibility } from './repository-search.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,10 +32,12 @@ const SERVICE_COLUMNS = [
   'backendServices.version',
   'backendServices.reviewNote',
   'backendServices.rejectionReason',
+  'backendServices.returnReason',
   'backendServices.submittedAt',
   'backendServices.reviewedAt',
   'backendServices.createdAt',
   'backendServices.updatedAt',
+  'backendServices.deletedAt',
 ] as const;
 
 export type ServiceColumn = (typeof SERVICE_COLUMNS)[number] extends `backendServices.${infer C}` ? C : never;
@@ -65,7 +73,7 @@ async function withOrganizations<R extends ServiceRow>(db: Db, rows: R[]): Promi
 }
 
 /** A service with its owner and provisioning state, in one round trip. */
-function selectServices(db: Db) {
+function selectServices(db: Db, visibility: Visibility = 'live') {
   return db
     .selectFrom('backendServices')
     .select(SERVICE_COLUMNS)
@@ -86,21 +94,28 @@ function selectServices(db: Db) {
           .orderBy('environment'),
       ).as('environments'),
     ])
-    .where('backendServices.deletedAt', 'is', null);
+    .where((eb) => visibleService(eb, visibility));
 }
 
 const serviceById = preparedQuery((db, values: { readonly id: string }) =>
   selectServices(db).where('backendServices.id', '=', values.id),
 );
+const serviceByIdWithRemoved = preparedQuery((db, values: { readonly id: string }) =>
+  selectServices(db, 'live_and_removed_rejected').where('backendServices.id', '=', values.id),
+);
 
-export async function findService(db: Db, id: string): Promise<ServiceRecord | undefined> {
-  const rows = await serviceById(db, { id });
+export async function findService(
+  db: Db,
+  id: string,
+  visibility: Visibility = 'live',
+): Promise<ServiceRecord | undefined> {
+  const rows = await (visibility === 'live' ? serviceById : serviceByIdWithRemoved)(db, { id });
   const [record] = await withOrganizations(db, rows as ServiceRow[]);
   return record;
 }
 /** The list's query: newest first, `limit + 1` rows so that the caller knows whether there is a next page. */
 export function listServicesQuery(db: Db, filter: ServiceListFilter) {
-  let query = withListFilter(selectServices(db), filter);
+  let query = withListFilter(selectServices(db, filter.visibility), filter);
   if (filter.q !== undefined) query = query.where('backendServices.id', 'in', searchMatches(db, filter, filter.q));
   return query.orderBy('backendServices.id', 'desc').limit(filter.limit + 1);
 }

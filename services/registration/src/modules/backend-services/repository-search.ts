@@ -21,6 +21,21 @@ export interface ServiceListFilter {
   /** Keyset: only services created before this id (UUIDv7 order). */
   readonly before?: string;
   readonly limit: number;
+  /** Live services only (the default), or also the removed rejected ones (admins). */
+  readonly visibility?: Visibility;
+}
+
+/**
+ * Which services a reader sees. Owners see live services only; an admin also sees a rejected service its owner
+ * removed from the dashboard, for oversight (a deleted draft never reached review and stays hidden from both).
+ */
+export type Visibility = 'live' | 'live_and_removed_rejected';
+
+/** The condition a visible service meets. */
+export function visibleService(eb: ExpressionBuilder<Database, 'backendServices'>, visibility: Visibility = 'live') {
+  const live = eb('backendServices.deletedAt', 'is', null);
+  // The status as a literal, like the review queue's: part of the statement's shape, not a parameter.
+  return visibility === 'live' ? live : eb.or([live, eb('backendServices.status', '=', sql.lit('rejected'))]);
 }
 
 /** The list's own conditions (owner, status, keyset position) on a query over live services. */
@@ -70,7 +85,7 @@ export function searchMatches(db: Db, filter: ServiceListFilter, q: string) {
   const pattern = containsPattern(q);
   const newestMatching = (match: (eb: ExpressionBuilder<Database, 'backendServices'>) => Expression<SqlBool>) =>
     withListFilter(db.selectFrom('backendServices').select('backendServices.id'), filter)
-      .where('backendServices.deletedAt', 'is', null)
+      .where((eb) => visibleService(eb, filter.visibility))
       .where(match)
       .orderBy('backendServices.id', 'desc')
       .limit(filter.limit + 1);

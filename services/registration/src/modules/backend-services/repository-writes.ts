@@ -74,6 +74,7 @@ export type ServiceChanges = Partial<
     | 'status'
     | 'reviewNote'
     | 'rejectionReason'
+    | 'returnReason'
     | 'submittedAt'
     | 'reviewedAt'
     | 'reviewedBy'
@@ -178,10 +179,12 @@ const DEFAULTED_COLUMNS = [
   'version',
   'reviewNote',
   'rejectionReason',
+  'returnReason',
   'submittedAt',
   'reviewedAt',
   'createdAt',
   'updatedAt',
+  'deletedAt',
 ] as const satisfies readonly ServiceColumn[];
 
 type SecretColumn = 'clientSecretCiphertext' | 'clientSecretKeyId' | 'clientSecretIssuedAt';

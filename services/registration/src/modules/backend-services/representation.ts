@@ -85,7 +85,10 @@ export function toView(record: ServiceRecord, viewer: Actor, settings: Environme
     reviewedAt: record.reviewedAt?.toISOString() ?? null,
     reviewNote: record.reviewNote,
     rejectionReason: record.rejectionReason,
+    returnReason: record.returnReason,
+    deletedAt: record.deletedAt?.toISOString() ?? null,
     environments: { sandbox: environment('sandbox'), production: environment('production') },
-    availableActions: availableActions(record.status, viewer, record.authMethod),
+    // A removed service (only admins see one) is past every action.
+    availableActions: record.deletedAt ? [] : availableActions(record.status, viewer, record.authMethod),
   };
 }

@@ -1,16 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ETAG_HEADER, jsonResponse, NO_STORE_HEADER } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { currentUser } from '../users/current-user.ts';
-import { createService, deleteService, editService, rotateSecret, submitService, withdrawService } from './commands.ts';
+import {
+  type CreateResult,
+  copyService,
+  createService,
+  deleteService,
+  editService,
+  retireService,
+  rotateSecret,
+  submitService,
+  withdrawService,
+} from './commands.ts';
 import { type ServiceContext, serviceContext } from './context.ts';
 import {
+  COPIED_EXAMPLES,
   CREATE_EXAMPLES,
   CREATED_EXAMPLES,
   ISSUED_SECRET_EXAMPLES,
   PAGE_EXAMPLES,
+  RETIRE_EXAMPLES,
+  RETIRED_EXAMPLES,
   SERVICE_EXAMPLES,
   UPDATE_EXAMPLES,
 } from './examples.ts';
@@ -23,6 +37,7 @@ import {
   IfMatchHeaders,
   IssuedClientSecretSchema,
   ListServicesQuery,
+  RetireBodySchema,
   ServiceIdParams,
   UpdateBackendServiceSchema,
 } from './schemas.ts';
@@ -34,6 +49,28 @@ const CONFIGURATION_PROBLEMS = ['jwks_invalid', 'unknown_organization', 'organiz
 /** The representation a lifecycle action answers with. */
 const serviceAfter = (what: string) => jsonResponse(Ref(BackendServiceSchema), what);
 const etag = (version: number) => `"${version}"`;
+/** The headers of a response that registers a service (create, copy). */
+const createdHeaders = {
+  location: { description: 'The new service', type: 'string' as const },
+  etag: ETAG_HEADER,
+  'cache-control': NO_STORE_HEADER,
+  'idempotent-replayed': {
+    description: '`true` when an earlier request with the same Idempotency-Key is answered again',
+    type: 'string' as const,
+  },
+};
+
+/** Answers a registered service (create, copy): 201 with where it is; the body may carry the client secret. */
+function sendCreated(reply: FastifyReply, result: CreateResult) {
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  // The body may carry the client secret: no cache may keep it.
+  return reply
+    .code(201)
+    .header('cache-control', 'no-store')
+    .header('location', `/api/v1/backend-services/${result.service.id}`)
+    .header('etag', etag(result.service.version))
+    .send(result.service);
+}
 
 /** The developer's own services. Registered under /api/v1. */
 export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -79,31 +116,46 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         body: Ref(CreateBackendServiceSchema),
         response: {
-          201: jsonResponse(Ref(BackendServiceSchema), 'Registered', {
-            location: { description: 'The new service', type: 'string' },
-            etag: ETAG_HEADER,
-            'cache-control': NO_STORE_HEADER,
-            'idempotent-replayed': {
-              description: '`true` when an earlier request with the same Idempotency-Key is answered again',
-              type: 'string',
-            },
-          }),
+          201: jsonResponse(Ref(BackendServiceSchema), 'Registered', createdHeaders),
           ...problemResponses(...CONFIGURATION_PROBLEMS, 'idempotency_key_reused'),
         },
       },
       config: { examples: { request: CREATE_EXAMPLES, responses: { 201: CREATED_EXAMPLES } } },
     },
-    async (request, reply) => {
-      const result = await createService(ctx, currentUser(request), request.body, request.headers['idempotency-key']);
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      // The body may carry the client secret: no cache may keep it.
-      return reply
-        .code(201)
-        .header('cache-control', 'no-store')
-        .header('location', `/api/v1/backend-services/${result.service.id}`)
-        .header('etag', etag(result.service.version))
-        .send(result.service);
+    async (request, reply) =>
+      sendCreated(
+        reply,
+        await createService(ctx, currentUser(request), request.body, request.headers['idempotency-key']),
+      ),
+  );
+
+  app.post(
+    '/backend-services/:id/copy',
+    {
+      schema: {
+        operationId: 'copyBackendService',
+        tags,
+        summary: 'Start again from a rejected service: a new draft with its configuration',
+        description:
+          'Only a rejected service can be copied (409 naming its status otherwise); it stays as it is. The copy is ' +
+          'registered as `POST /api/v1/backend-services` registers one: status `draft`, a new id and client id, the ' +
+          'same name, description, auth method, JWKS URI (its key set checked again), scopes and organization, its ' +
+          'sandbox client queued; a `client_secret` copy gets a new secret in `clientSecret`, shown only here. Its ' +
+          '`create` event names the source (`copiedFrom`). No body is needed. Send an `Idempotency-Key` to retry safely.',
+        params: ServiceIdParams,
+        headers: IdempotencyHeaders,
+        response: {
+          201: jsonResponse(Ref(BackendServiceSchema), 'The copy, registered', createdHeaders),
+          ...problemResponses('not_found', 'illegal_transition', ...CONFIGURATION_PROBLEMS, 'idempotency_key_reused'),
+        },
+      },
+      config: { examples: { responses: { 201: COPIED_EXAMPLES } } },
     },
+    async (request, reply) =>
+      sendCreated(
+        reply,
+        await copyService(ctx, currentUser(request), request.params.id, request.headers['idempotency-key']),
+      ),
   );
 
   app.get(
@@ -176,8 +228,11 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'deleteBackendService',
         tags,
-        summary: 'Delete a draft (its sandbox client is removed)',
-        description: 'Only drafts can be deleted (409 otherwise); the sandbox client is removed in the background.',
+        summary: 'Delete a draft (its sandbox client is removed), or remove a rejected service from the dashboard',
+        description:
+          "Only drafts and rejected services can be deleted (409 otherwise). A draft's sandbox client is removed in " +
+          "the background; a rejected service's clients stay disabled. Either answers 404 to its owner from then " +
+          'on; its events stay in the audit trail, and admins still see a removed rejected service (`deletedAt`).',
         params: ServiceIdParams,
         response: {
           204: Type.Null({ description: 'Deleted' }),
@@ -226,6 +281,30 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { examples: { responses: { 200: { draft: SERVICE_EXAMPLES.draft } } } },
     },
     async (request) => withdrawService(ctx, currentUser(request), request.params.id),
+  );
+
+  app.post(
+    '/backend-services/:id/retire',
+    {
+      schema: {
+        operationId: 'retireBackendService',
+        tags,
+        summary: 'Retire an active service (status rejected); production and sandbox clients are disabled',
+        description:
+          "The owner's own way out, with the effect of an admin's deactivate: production access ends as soon as the " +
+          'provisioner has disabled the client and removed its access policy. The optional reason is kept as ' +
+          '`rejectionReason`. Only an active service can be retired (409 naming its status otherwise).',
+        params: ServiceIdParams,
+        body: RetireBodySchema,
+        response: { 200: serviceAfter('Retired'), ...problemResponses('not_found', 'illegal_transition') },
+      },
+      config: { examples: { request: RETIRE_EXAMPLES, responses: { 200: RETIRED_EXAMPLES } } },
+      // The reason is optional, so partner tools may send no body at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => retireService(ctx, currentUser(request), request.params.id, request.body),
   );
 
   app.post(

@@ -119,7 +119,17 @@ export const BackendServiceSchema = Type.Object(
     submittedAt: Nullable(DateTime),
     reviewedAt: Nullable(DateTime),
     reviewNote: Nullable(Type.String()),
-    rejectionReason: Nullable(Type.String()),
+    rejectionReason: Nullable(Type.String(), {
+      description: "Why the service was rejected, deactivated or retired (a retirement's reason is the owner's own)",
+    }),
+    returnReason: Nullable(Type.String(), {
+      description: 'Why an admin returned the submission for changes; cleared when it is submitted again',
+    }),
+    deletedAt: Nullable(DateTime, {
+      description:
+        'When the owner removed the rejected service from the dashboard; only admins see a removed service (null ' +
+        'for every other)',
+    }),
     environments: Type.Object({
       sandbox: Nullable(Ref(EnvironmentStatusSchema)),
       production: Nullable(Ref(EnvironmentStatusSchema)),
@@ -130,7 +140,8 @@ export const BackendServiceSchema = Type.Object(
     clientSecret: Type.Optional(
       Type.String({
         description:
-          'Only in the response that issues a secret (create, or a switch to client_secret); it is never shown again',
+          'Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown ' +
+          'again',
       }),
     ),
   },
@@ -196,7 +207,8 @@ export const ServiceEventSchema = Type.Object(
       description:
         'What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: ' +
         '"issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; ' +
-        'reject, deactivate: { reason }; resync: { environments }',
+        'return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; ' +
+        'resync: { environments }',
     }),
     createdAt: DateTime,
   },
@@ -240,6 +252,14 @@ export const ApproveBodySchema = Type.Object(
 );
 export const ReasonBodySchema = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Shown to the developer' }) },
+  { additionalProperties: false },
+);
+export const RetireBodySchema = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'Why the service is retired, kept as its rejectionReason' }),
+    ),
+  },
   { additionalProperties: false },
 );
 

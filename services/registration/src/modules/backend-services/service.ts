@@ -12,16 +12,21 @@ import {
 } from '../../pagination.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import type { ViewContext } from './context.ts';
-import { findService, listReviewQueue, listServices } from './repository-reads.ts';
+import { findService, listReviewQueue, listServices, type Visibility } from './repository-reads.ts';
 import { toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
+
+/** Admins also see the rejected services their owners removed from the dashboard. */
+function visibilityFor(actor: Actor): Visibility {
+  return actor === 'admin' ? 'live_and_removed_rejected' : 'live';
+}
 
 export async function getService(
   ctx: ViewContext,
   id: string,
   viewer: { user: AuthenticatedUser; actor: Actor },
 ): Promise<BackendService> {
-  const record = await findService(ctx.db, id);
+  const record = await findService(ctx.db, id, visibilityFor(viewer.actor));
   if (!record || (viewer.actor === 'owner' && record.ownerId !== viewer.user.id)) {
     throw problems.notFound('The backend service');
   }
@@ -39,6 +44,7 @@ export async function listServicePage(
     ...(viewer.ownerId !== undefined && { ownerId: viewer.ownerId }),
     ...(query.status !== undefined && { status: query.status }),
     ...(query.q !== undefined && { q: query.q }),
+    visibility: visibilityFor(viewer.actor),
   });
   const page = toPage(rows, window.limit, (row) => row.id);
   return {

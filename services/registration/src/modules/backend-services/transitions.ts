@@ -136,7 +136,7 @@ export async function runTransition(
   request: TransitionRequest,
 ): Promise<BackendService | undefined> {
   if (requiresReason(request.action) && !request.reason?.trim()) {
-    throw problems.validation([{ path: '/body/reason', message: 'is required' }]);
+    throw problems.reasonRequired(request.action);
   }
   return inQueueingTransaction(ctx, async (trx) => {
     const locked = await lockService(trx, request.id);
