@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { problems } from '../../errors.ts';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
 import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
-import { problems } from '../../errors.ts';
 import { currentUser } from '../users/current-user.ts';
 import { approveService, deactivateService, rejectService, resyncService, returnService } from './commands.ts';
 import { serviceContext } from './context.ts';
