@@ -293,11 +293,11 @@ t.test('deletes a draft: 204, then 404 and gone from the list', async (t) => {
   );
 });
 
-t.test('refuses to delete a service that is not a draft', async (t) => {
+t.test('refuses to delete a service under review or active (only drafts and rejected services go)', async (t) => {
   const app = await buildTestApp(t);
   const dev = await createUser(app);
   const admin = await createUser(app, 'admin');
-  for (const status of ['under_review', 'active', 'rejected'] as const) {
+  for (const status of ['under_review', 'active'] as const) {
     const service = await serviceInStatus(dev, admin, status);
     const problem = expectProblem(t, await dev.request('DELETE', `${BASE}/${service.id}`), 409, 'illegal_transition');
     t.equal(problem.currentStatus, status);
