@@ -49,7 +49,8 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
         summary: 'All backend services, newest first; filter by status, search by name, client id or owner e-mail',
         description:
           "Every owner's services, with the rejected ones their owners removed from the dashboard (`deletedAt` set; " +
-          "deleted drafts are not listed). `q` matches a part of the name, the client id or the owner's e-mail (at least " +
+          'deleted drafts are not listed, nor removed services in a search). `q` matches a part of the name, the ' +
+          "client id or the owner's e-mail (at least " +
           'three characters search an index; shorter text still works, more slowly).',
         querystring: AdminListServicesQuery,
         response: {

@@ -21,6 +21,17 @@ function visibilityFor(actor: Actor): Visibility {
   return actor === 'admin' ? 'live_and_removed_rejected' : 'live';
 }
 
+/**
+ * The list shows an admin the removed rejected services too, except where that could only cost: a status filter other
+ * than rejected cannot match them, and keeps the live partial index (status, id) that serves it; a search stays on the
+ * live services' trigram indexes (migration 0007), so a removed service is found through the audit trail, whose
+ * service filter covers every service (0011), and opened by id.
+ */
+function listVisibility(actor: Actor, query: { status?: ServiceStatusColumn; q?: string }): Visibility {
+  if (query.q !== undefined || (query.status !== undefined && query.status !== 'rejected')) return 'live';
+  return visibilityFor(actor);
+}
+
 export async function getService(
   ctx: ViewContext,
   id: string,
@@ -44,7 +55,7 @@ export async function listServicePage(
     ...(viewer.ownerId !== undefined && { ownerId: viewer.ownerId }),
     ...(query.status !== undefined && { status: query.status }),
     ...(query.q !== undefined && { q: query.q }),
-    visibility: visibilityFor(viewer.actor),
+    visibility: listVisibility(viewer.actor, query),
   });
   const page = toPage(rows, window.limit, (row) => row.id);
   return {
