@@ -902,7 +902,7 @@ export interface components {
             serviceName: string;
             actor: components["schemas"]["UserSummary"] | null;
             action: string;
-            /** @description Set only when the action changed the status (create: null → draft; delete: draft → null). Null, like toStatus, for an action that keeps the status (edit, rotate_secret, resync): those are not transitions */
+            /** @description Set only when the action changed the status (create: null → draft; delete: draft or rejected → null). Null, like toStatus, for an action that keeps the status (edit, rotate_secret, resync): those are not transitions */
             fromStatus: string | null;
             /** @description See fromStatus */
             toStatus: string | null;

@@ -29,7 +29,8 @@ export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
 /**
  * Every action, as its change record (audit event) names it: the available ones and `resync`, an administrator's
  * repair that reconciles the service again in whatever status it is in. The admin portal offers resync on every
- * service itself, so it is not among the available actions.
+ * service itself, so it is not among the available actions. `copy` is the one action no event names: what it records
+ * is the `create` of the new service (its detail names the source).
  */
 export const LIFECYCLE_ACTIONS = [...AVAILABLE_ACTIONS, 'resync'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];

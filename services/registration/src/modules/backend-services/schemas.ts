@@ -196,8 +196,8 @@ export const ServiceEventSchema = Type.Object(
     action: Type.String(),
     fromStatus: Nullable(Type.String(), {
       description:
-        'Set only when the action changed the status (create: null → draft; delete: draft → null). Null, like ' +
-        'toStatus, for an action that keeps the status (edit, rotate_secret, resync): those are not transitions',
+        'Set only when the action changed the status (create: null → draft; delete: draft or rejected → null). Null, ' +
+        'like toStatus, for an action that keeps the status (edit, rotate_secret, resync): those are not transitions',
     }),
     toStatus: Nullable(Type.String(), { description: 'See fromStatus' }),
     serviceStatus: Nullable(Ref(ServiceStatusSchema), {
