@@ -79,3 +79,28 @@ t.test('a service deactivated after going live says so and still offers a new st
     'the production card shows the switched-off client, not "rejected at review"',
   );
 });
+
+t.test('a rejected service can be removed from the dashboard, and the dashboard says so', async (t) => {
+  const source = await submittedService(portal(), `Removable ${Math.random().toString(16).slice(2, 8)}`);
+  const rejected = await portal().accounts.admin.api('POST', `/admin/backend-services/${source.id}/reject`, {
+    reason: 'Not needed.',
+  });
+  t.equal(rejected.status, 200, 'rejected by the admin');
+  const page = await signedInPage(portal(), portal().accounts.developer, `/services/${source.id}`);
+  await page.getByRole('button', { name: 'Remove', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove this service from your dashboard?' });
+  await dialog.getByText('administrators and the audit trail keep it').waitFor();
+  await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+  const notice = page.getByRole('status').filter({ hasText: 'Service removed' });
+  await notice.getByText(`"${source.name}" is off your dashboard; its clients stay switched off.`).waitFor();
+  t.equal(
+    (await portal().accounts.developer.api('GET', `/backend-services/${source.id}`)).status,
+    404,
+    'gone for its owner',
+  );
+  t.equal(
+    (await portal().accounts.admin.api('GET', `/admin/backend-services/${source.id}`)).status,
+    200,
+    'kept for administrators',
+  );
+});

@@ -19,6 +19,8 @@ import { useDashboardFilter } from './dashboard-filter.ts';
 export interface DashboardNotice {
   /** The name of the service just deleted. */
   readonly deleted: string;
+  /** A rejected service taken off the dashboard (kept for admins and the audit trail), rather than a deleted draft. */
+  readonly removedRejected?: boolean;
 }
 
 function isDashboardNotice(state: unknown): state is DashboardNotice {
@@ -36,12 +38,14 @@ function DeletedNotice(props: { notice: DashboardNotice }) {
     <Alert
       role="status"
       color="green"
-      title="Draft deleted"
+      title={props.notice.removedRejected ? 'Service removed' : 'Draft deleted'}
       withCloseButton
       closeButtonLabel="Dismiss"
       onClose={dismiss}
     >
-      {`"${props.notice.deleted}" and its sandbox client were deleted.`}
+      {props.notice.removedRejected
+        ? `"${props.notice.deleted}" is off your dashboard; its clients stay switched off.`
+        : `"${props.notice.deleted}" and its sandbox client were deleted.`}
     </Alert>
   );
 }

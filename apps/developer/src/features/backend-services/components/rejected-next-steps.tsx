@@ -31,6 +31,10 @@ export function RejectedNextSteps(props: { service: BackendService }) {
           {service.authMethod === 'client_secret' ? ' and client secret' : ''}, works in the sandbox at once, and goes
           through review before production.
         </Text>
+        <Text size="sm">
+          To clear it from your dashboard, Remove it: administrators and the audit trail keep it, and its clients stay
+          switched off.
+        </Text>
         <Group>
           <Button component={Link} to={`/services/new?from=${service.id}`} variant="light">
             Start a new service from this one

@@ -41,7 +41,7 @@ export function ServiceActions(props: { service: BackendService }) {
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: serviceQueries.detail(api, service.id).queryKey });
       void queryClient.invalidateQueries({ queryKey: serviceQueries.all });
-      const notice: DashboardNotice = { deleted: service.name };
+      const notice: DashboardNotice = { deleted: service.name, removedRejected: service.status === 'rejected' };
       void navigate('/', { state: notice });
     },
   });
@@ -54,6 +54,7 @@ export function ServiceActions(props: { service: BackendService }) {
     },
   });
   const can = (action: BackendService['availableActions'][number]) => service.availableActions.includes(action);
+  const rejected = service.status === 'rejected';
   const failed = transition.error;
 
   return (
@@ -88,21 +89,23 @@ export function ServiceActions(props: { service: BackendService }) {
         )}
         {can('delete') && (
           <Button variant="outline" color="red" onClick={() => setConfirming('delete')}>
-            Delete
+            {rejected ? 'Remove' : 'Delete'}
           </Button>
         )}
       </Group>
       {failed && <ErrorAlert error={failed} title="The action did not go through" />}
       <ConfirmDialog
         opened={confirming === 'delete'}
-        title="Delete this draft?"
-        confirmLabel="Delete"
+        title={rejected ? 'Remove this service from your dashboard?' : 'Delete this draft?'}
+        confirmLabel={rejected ? 'Remove' : 'Delete'}
         pending={remove.isPending}
         error={remove.error}
         onConfirm={() => remove.mutate()}
         onClose={() => setConfirming(undefined)}
       >
-        {`"${service.name}" and its sandbox client will be removed. This cannot be undone.`}
+        {rejected
+          ? `"${service.name}" leaves your dashboard; administrators and the audit trail keep it, and its clients stay switched off. This cannot be undone.`
+          : `"${service.name}" and its sandbox client will be removed. This cannot be undone.`}
       </ConfirmDialog>
       <ConfirmDialog
         opened={confirming === 'rotate'}
