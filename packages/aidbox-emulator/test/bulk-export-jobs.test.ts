@@ -101,11 +101,13 @@ t.test('cancelling a completed export deletes its files: their signed URLs answe
 });
 
 t.test('a finished export expires after exportRetentionMs: its status answers 404 and its URLs 403', async (t) => {
-  // The clock starts now: the sample data was stored just before, and an export leaves out what changed after it.
-  const start = Date.now();
-  let now = start;
+  let now = Date.now();
   const aidbox = await startEmulator(t, { exportRetentionMs: 60_000, exportClock: () => now });
   const token = await (await exportClient(aidbox, { types: ['Patient'] })).token();
+  // The export's clock starts once the sample data is stored (stamped with the real time): an export leaves out what
+  // changed after its transactionTime, so a clock started earlier would leave out every Patient.
+  const start = Date.now();
+  now = start;
   const accepted = await kickOff(aidbox, '/fhir/$export?_type=Patient', token);
   const statusUrl = accepted.headers.get('content-location') ?? '';
   const manifest = (await poll(statusUrl, token)).body;
