@@ -40,7 +40,9 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   withdraw: 'Withdrawn to draft',
   approve: 'Approved',
   reject: 'Rejected',
+  return: 'Returned for changes',
   deactivate: 'Deactivated',
+  retire: 'Retired by its owner',
   rotate_secret: 'Client secret rotated',
   resync: 'Provisioning retried',
 };

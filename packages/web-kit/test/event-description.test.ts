@@ -6,6 +6,8 @@ t.test('names every action in words, and an unknown one as it is', async (t) => 
   t.equal(actionLabel('submit'), 'Submitted for review');
   t.equal(actionLabel('rotate_secret'), 'Client secret rotated');
   t.equal(actionLabel('resync'), 'Provisioning retried');
+  t.equal(actionLabel('return'), 'Returned for changes');
+  t.equal(actionLabel('retire'), 'Retired by its owner');
   t.equal(actionLabel('teleport'), 'teleport');
 });
 

@@ -9,7 +9,8 @@ export type AuditFilter = Pick<ListQuery, 'service' | 'clientId' | 'actorEmail' 
 export type AuditAction = NonNullable<AuditFilter['action']>;
 
 /** Every lifecycle action, the admin's provisioning retry (resync) among them. */
-export const AUDIT_ACTIONS: readonly AuditAction[] = LIFECYCLE_ACTIONS;
+// A copy is recorded as the new service's `create` (with `copiedFrom`), so no event ever names `copy`.
+export const AUDIT_ACTIONS: readonly AuditAction[] = LIFECYCLE_ACTIONS.filter((action) => action !== 'copy');
 
 /**
  * The filters as a person sets them and the address keeps them: texts as typed, the action, and the date range as

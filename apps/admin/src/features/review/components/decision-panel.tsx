@@ -18,10 +18,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { reviewQueries } from '../api/queries.ts';
 
-type Decision = 'approve' | 'reject' | 'deactivate';
+type Decision = 'approve' | 'return' | 'reject' | 'deactivate';
 
 const OUTCOMES: Record<Decision, string> = {
   approve: 'Approved. The production client is being created; its state is shown below.',
+  return: 'Returned for changes. The developer sees your reason, can edit the service and submit it again.',
   reject: 'Rejected. The developer sees your reason on the service page.',
   deactivate: 'Deactivated. Its clients can no longer get tokens in any environment.',
 };
@@ -55,9 +56,9 @@ interface DecisionDraft {
 const NO_DECISION_DRAFT: DecisionDraft = { note: '', reason: '' };
 
 /**
- * Approve (optional note), Reject (reason required, confirmed in a dialog) for a service under review; Deactivate an
- * active one (reason required, confirmed by typing the service's name). Shows the outcome, or who won when two admins
- * decide at once.
+ * Approve (optional note), Return for changes or Reject (reason required; Reject confirmed in a dialog) for a service
+ * under review; Deactivate an active one (reason required, confirmed by typing the service's name). Shows the outcome,
+ * or who won when two admins decide at once.
  */
 export function DecisionPanel(props: { service: BackendService }) {
   const draft = usePersistedDraft(`decision:${props.service.id}`, NO_DECISION_DRAFT);
@@ -90,6 +91,8 @@ function DecisionForms(props: { service: BackendService; draft: PersistedDraft<D
               body: note.trim() ? { note: note.trim() } : {},
             }),
           );
+        case 'return':
+          return unwrap(api.POST('/api/v1/admin/backend-services/{id}/return', { params: path, body: { reason } }));
         case 'reject':
           return unwrap(api.POST('/api/v1/admin/backend-services/{id}/reject', { params: path, body: { reason } }));
         case 'deactivate':
@@ -114,6 +117,9 @@ function DecisionForms(props: { service: BackendService; draft: PersistedDraft<D
   const can = (action: Decision) => service.availableActions.includes(action);
   const submit = (decision: Decision) => (event: FormEvent) => {
     event.preventDefault();
+    request(decision);
+  };
+  function request(decision: Decision) {
     if (decision !== 'approve' && reasonError(reason)) {
       setReasonRefused(true);
       document.getElementById(reasonId)?.focus();
@@ -122,7 +128,7 @@ function DecisionForms(props: { service: BackendService; draft: PersistedDraft<D
     // Reject ends the review, like Deactivate ends the service: it is asked for once more.
     if (decision === 'reject') setConfirmingReject(true);
     else decide.mutate(decision);
-  };
+  }
 
   return (
     <Card withBorder component="section" aria-label="Decision">
@@ -186,6 +192,16 @@ function DecisionForms(props: { service: BackendService; draft: PersistedDraft<D
                 />
               )}
               <Group>
+                {can('return') && (
+                  // Not a dead end, so not asked twice: the developer edits the draft and submits it again.
+                  <Button
+                    variant="default"
+                    loading={decide.isPending && decide.variables === 'return'}
+                    onClick={() => request('return')}
+                  >
+                    Return for changes
+                  </Button>
+                )}
                 {can('reject') ? (
                   <Button type="submit" color="red" loading={decide.isPending && decide.variables === 'reject'}>
                     Reject

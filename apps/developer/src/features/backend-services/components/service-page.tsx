@@ -78,6 +78,14 @@ function ServiceView(props: { service: BackendService }) {
         </Alert>
       )}
       {service.status === 'rejected' && <RejectedNextSteps service={service} />}
+      {service.status === 'draft' && service.returnReason && (
+        <Alert color="yellow" title="Returned for changes" data-testid="returned-for-changes">
+          <Text size="sm">{service.returnReason}</Text>
+          <Text size="sm" mt={4}>
+            Edit the service to address it, then submit it for review again.
+          </Text>
+        </Alert>
+      )}
       {service.reviewNote && service.status === 'active' && (
         <Alert color="green" title="Note from the reviewer">
           {service.reviewNote}
