@@ -9,9 +9,10 @@ class StandIn {
 
 /**
  * Every call of a shape is checked against a build with its own values until the shape has run this many times on a
- * database handle (a test's calls, in practice), then one call in {@link CHECK_ONE_IN}: a check costs a build and a
- * compile, which the layer exists to save (measured on the service read: 300 to 500 µs while the process warms up,
- * against a call of about 140 µs; one call in a thousand makes it a fraction of a microsecond).
+ * database (a Kysely instance with its transactions; a test's calls, in practice), then one call in
+ * {@link CHECK_ONE_IN}: a check costs a build and a compile, which the layer exists to save (measured on the service
+ * read: 300 to 500 µs while the process warms up, against a call of about 140 µs; one call in a thousand makes it a
+ * fraction of a microsecond).
  */
 const CHECKED_CALLS = 100;
 const CHECK_ONE_IN = 1000;
@@ -87,8 +88,8 @@ function assertSameStatement<V, Row>(
 }
 
 /**
- * A statement built and compiled once per database handle and shape (which values are present), then run as a named
- * prepared statement with each call's values in their places. On the hottest paths (authentication, reading a
+ * A statement built and compiled once per database (a Kysely instance with its transactions) and shape (which values
+ * are present), then run as a named prepared statement with each call's values in their places. On the hottest paths (authentication, reading a
  * service, creating one) building and compiling a query cost the server more CPU than the database round trip, and
  * parsing and planning it cost PostgreSQL more than running it.
  *
@@ -103,16 +104,20 @@ export function preparedQuery<V extends object, Row>(
   build: Build<V, Row>,
 ) {
   const statement = `the prepared statement defined at ${definitionSite()}`;
-  const templates = new WeakMap<Kysely<Database>, Map<string, Template<Row>>>();
+  // Keyed by the dialect adapter, which a Kysely instance shares with every transaction opened on it: the statement
+  // compiles the same in a transaction, so a lifecycle command's transaction reuses the template instead of building
+  // and checking it again.
+  const templates = new WeakMap<object, Map<string, Template<Row>>>();
   return async (db: Kysely<Database>, values: V): Promise<Row[]> => {
     // Named values; `undefined` leaves one out, which is another shape of the statement.
     const named = values as Readonly<Record<string, unknown>>;
     const present = Object.keys(named).filter((key) => named[key] !== undefined);
     const shape = present.join(',');
-    let byShape = templates.get(db);
+    const handle = db.getExecutor().adapter;
+    let byShape = templates.get(handle);
     if (!byShape) {
       byShape = new Map();
-      templates.set(db, byShape);
+      templates.set(handle, byShape);
     }
     let template = byShape.get(shape);
     if (!template) {

@@ -39,6 +39,24 @@ t.test('runs with each call’s values in their places, prepared once per connec
   t.equal(rows[0]?.count, 2, 'one named statement per shape on the connection');
 });
 
+t.test('a transaction reuses the statement its database built, instead of building it again', async (t) => {
+  const db = oneConnection();
+  let builds = 0;
+  const echo = preparedQuery((_db, values: { readonly first: string }) => {
+    builds += 1;
+    return sql<{ text: string }>`select ${values.first} as text`;
+  });
+  t.same(await echo(db, { first: 'a' }), [{ text: 'a' }]);
+  t.equal(builds, 2, 'built with stand-ins, then with the call’s values to check it');
+  await db.transaction().execute(async (trx) => {
+    t.same(await echo(trx, { first: 'b' }), [{ text: 'b' }]);
+    t.same(await echo(trx, { first: 'c' }), [{ text: 'c' }]);
+  });
+  // Each call in the transaction is still checked (the first hundred are), but no template is built for it.
+  t.equal(builds, 2 + 2, 'only the two checks, no second template');
+  t.equal((await preparedStatements(db)).filter((s) => s === 'select $1 as text').length, 1, 'prepared once');
+});
+
 t.test('a value the statement does not place is an error, not a silently wrong query', async (t) => {
   const db = oneConnection();
   const inspecting = preparedQuery((_db, values: { readonly names: readonly string[] }) => {
