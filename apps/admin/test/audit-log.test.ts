@@ -172,3 +172,28 @@ t.test('says so next to the last day when the range ends before it starts, and a
   t.same(await accessibilityFindings(page), [], 'no serious or critical axe violation');
   await page.close();
 });
+
+t.test(
+  'on a phone the filters fold behind a button that counts them, so the events start on the first screen',
+  async (t) => {
+    const trail = await arrangeTrail();
+    const viewport = { width: 390, height: 844 };
+    const path = `/admin/audit-log?${new URLSearchParams({ service: trail.tag })}`;
+    const page = await signedInPage(portal(), portal().accounts.admin, path, { viewport });
+    const events = page.getByRole('table', { name: 'Audit events' });
+    await rowsOnlyOf(events, trail.tag);
+    const toggle = page.getByRole('button', { name: 'Show filters (1 applied)' });
+    t.equal(await toggle.getAttribute('aria-expanded'), 'false', 'folded at first');
+    t.notOk(await page.getByRole('textbox', { name: 'Service name' }).isVisible(), 'the fields are out of the way');
+    const firstRow = await events.locator('tbody tr').first().boundingBox();
+    t.ok(firstRow && firstRow.y < viewport.height, `the first event starts on the first screen (at ${firstRow?.y} px)`);
+
+    await toggle.click();
+    await page.getByRole('button', { name: 'Hide filters' }).waitFor();
+    await applyFilters(page, { 'Service name': trail.tag, Action: 'Approved' });
+    await events.locator('tbody tr').filter({ hasNotText: 'Approved' }).first().waitFor({ state: 'detached' });
+    t.same(await column(events, 3), ['Approved'], 'the unfolded fields filter as on a wide screen');
+    t.same(await accessibilityFindings(page), [], 'no serious or critical axe violation');
+    await page.close();
+  },
+);
