@@ -68,7 +68,7 @@ export function AuditFilterForm(props: { view: AuditView; onApply: (view: AuditV
         {unfolded ? 'Hide filters' : applied > 0 ? `Show filters (${applied} applied)` : 'Show filters'}
       </Button>
       {/* Always shown from the small breakpoint on; on a phone only once unfolded. */}
-      <Box id="audit-filter-fields" visibleFrom={unfolded ? undefined : 'xs'}>
+      <Box id="audit-filter-fields" {...(!unfolded && { visibleFrom: 'xs' as const })}>
         <Group align="flex-start" gap="sm">
           <TextInput
             label="Service name"
