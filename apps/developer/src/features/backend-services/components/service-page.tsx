@@ -14,8 +14,9 @@ import {
 } from '@payerbox/web-kit';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import { CopiedFromNotice, isCopyNotice } from './copied-from-notice.tsx';
 import { RejectedNextSteps } from './rejected-next-steps.tsx';
 import { ServiceActions } from './service-actions.tsx';
 import { TokenExamples } from './token-examples.tsx';
@@ -28,7 +29,7 @@ const STATUS_MEANING: Record<BackendService['status'], string> = {
     'Under Review: submitted and waiting for an administrator. The sandbox client keeps working; withdraw the service to change it.',
   active: 'Active: approved and live in production. Production constants are below.',
   rejected:
-    'Rejected: declined at review, or deactivated after going live. Its clients cannot get tokens; what you can do next is below.',
+    'Rejected: declined at review, deactivated by an administrator, or retired by you. Its clients cannot get tokens; what you can do next is below.',
 };
 
 function Details(props: { service: BackendService }) {
@@ -60,6 +61,7 @@ function Timeline(props: { id: string }) {
 
 function ServiceView(props: { service: BackendService }) {
   const { service } = props;
+  const { state } = useLocation();
   return (
     <Stack gap="lg">
       <Stack gap="xs">
@@ -72,12 +74,8 @@ function ServiceView(props: { service: BackendService }) {
           {STATUS_MEANING[service.status]}
         </Text>
       </Stack>
-      {service.status === 'rejected' && service.rejectionReason && (
-        <Alert color="red" title="Reason given by the reviewer">
-          {service.rejectionReason}
-        </Alert>
-      )}
       {service.status === 'rejected' && <RejectedNextSteps service={service} />}
+      {service.status === 'draft' && isCopyNotice(state) && <CopiedFromNotice notice={state} service={service} />}
       {service.status === 'draft' && service.returnReason && (
         <Alert color="yellow" title="Returned for changes" data-testid="returned-for-changes">
           <Text size="sm">{service.returnReason}</Text>
