@@ -93,8 +93,10 @@ function StartFromThisOne(props: { service: BackendService; notice: CopyNotice }
 export function RejectedNextSteps(props: { service: BackendService }) {
   const { service } = props;
   const ending = useRejectingAction(service);
-  const reason =
-    ending && service.rejectionReason ? { title: REASON_TITLES[ending], text: service.rejectionReason } : null;
+  // Whose reason it is comes from the audit trail; until it has loaded (or if it cannot be read) the reason still shows.
+  const reason = service.rejectionReason
+    ? { title: ending ? REASON_TITLES[ending] : 'Reason given', text: service.rejectionReason }
+    : null;
   const canCopy = service.availableActions.includes('copy');
   return (
     <>
