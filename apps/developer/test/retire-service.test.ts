@@ -65,6 +65,7 @@ for (const viewport of Object.values(VIEWPORTS)) {
 
       const nextSteps = page.getByTestId('rejected-next-steps');
       await nextSteps.getByText('You retired this service').waitFor();
+      t.ok(await focusIsWithin(nextSteps), 'focus moves to what the developer can do now, the dialog being gone');
       t.match(await nextSteps.textContent(), `its client id ${service.clientId} no longer works`, 'says it in words');
       t.notOk(await nextSteps.getByText('An administrator deactivated').count(), 'not told apart as a deactivation');
       const reason = page.getByTestId('rejection-reason');

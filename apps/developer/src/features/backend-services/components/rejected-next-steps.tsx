@@ -2,7 +2,7 @@ import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import { ErrorAlert, unwrap, useApi } from '@payerbox/web-kit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import type { CopyNotice } from './copied-from-notice.tsx';
@@ -88,10 +88,15 @@ function StartFromThisOne(props: { service: BackendService; notice: CopyNotice }
 /**
  * A Rejected service's reason and what the developer can do with it: it cannot be edited or submitted again, so the
  * way forward is a new service copied from it. Whether it was declined at review, deactivated by an administrator or
- * retired by the developer comes from its audit trail, and the page says which.
+ * retired by the developer comes from its audit trail, and the page says which. `focusOnShow` moves focus to the next
+ * steps (a service that became Rejected while its page was open).
  */
-export function RejectedNextSteps(props: { service: BackendService }) {
-  const { service } = props;
+export function RejectedNextSteps(props: { service: BackendService; focusOnShow?: boolean }) {
+  const { service, focusOnShow = false } = props;
+  const nextSteps = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusOnShow) nextSteps.current?.focus();
+  }, [focusOnShow]);
   const ending = useRejectingAction(service);
   // Whose reason it is comes from the audit trail; until it has loaded (or if it cannot be read) the reason still shows.
   const reason = service.rejectionReason
@@ -105,7 +110,7 @@ export function RejectedNextSteps(props: { service: BackendService }) {
           {reason.text}
         </Alert>
       )}
-      <Alert color="gray" title="What you can do now" data-testid="rejected-next-steps">
+      <Alert ref={nextSteps} tabIndex={-1} color="gray" title="What you can do now" data-testid="rejected-next-steps">
         <Stack gap="xs">
           <HowItEnded service={service} ending={ending} />
           {canCopy && (

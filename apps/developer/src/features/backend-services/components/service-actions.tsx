@@ -15,7 +15,7 @@ type Transition = 'submit' | 'withdraw';
  * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
  * Rotate secret, Retire and Delete (Remove for a rejected service), the last three after a confirmation.
  */
-export function ServiceActions(props: { service: BackendService }) {
+export function ServiceActions(props: { service: BackendService; onRetired?: () => void }) {
   const { service } = props;
   const api = useApi();
   const navigate = useNavigate();
@@ -88,7 +88,15 @@ export function ServiceActions(props: { service: BackendService }) {
             Rotate secret
           </Button>
         )}
-        {can('retire') && <RetireAction service={service} onRetired={refresh} />}
+        {can('retire') && (
+          <RetireAction
+            service={service}
+            onRetired={(retired) => {
+              refresh(retired);
+              props.onRetired?.();
+            }}
+          />
+        )}
         {can('delete') && (
           <Button variant="outline" color="red" onClick={() => setConfirming('delete')}>
             {rejected ? 'Remove' : 'Delete'}

@@ -13,7 +13,7 @@ import {
   useApi,
 } from '@payerbox/web-kit';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import { CopiedFromNotice, isCopyNotice } from './copied-from-notice.tsx';
@@ -62,6 +62,8 @@ function Timeline(props: { id: string }) {
 function ServiceView(props: { service: BackendService }) {
   const { service } = props;
   const { state } = useLocation();
+  // Retired here: the dialog and the Retire button are gone, so focus goes to what the developer can do now.
+  const [retiredHere, setRetiredHere] = useState(false);
   return (
     <Stack gap="lg">
       <Stack gap="xs">
@@ -74,7 +76,7 @@ function ServiceView(props: { service: BackendService }) {
           {STATUS_MEANING[service.status]}
         </Text>
       </Stack>
-      {service.status === 'rejected' && <RejectedNextSteps service={service} />}
+      {service.status === 'rejected' && <RejectedNextSteps service={service} focusOnShow={retiredHere} />}
       {service.status === 'draft' && isCopyNotice(state) && <CopiedFromNotice notice={state} service={service} />}
       {service.status === 'draft' && service.returnReason && (
         <Alert color="yellow" title="Returned for changes" data-testid="returned-for-changes">
@@ -89,7 +91,7 @@ function ServiceView(props: { service: BackendService }) {
           {service.reviewNote}
         </Alert>
       )}
-      <ServiceActions service={service} />
+      <ServiceActions service={service} onRetired={() => setRetiredHere(true)} />
       <Details service={service} />
       {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
       <Title order={2} size="h3">
@@ -120,7 +122,7 @@ export function ServicePage() {
         ← Backend Services
       </Anchor>
       <QueryView query={query} label="the service" notFound="There is no such service among yours.">
-        {(service) => <ServiceView service={service} />}
+        {(service) => <ServiceView key={service.id} service={service} />}
       </QueryView>
     </Stack>
   );
