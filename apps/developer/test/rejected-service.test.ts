@@ -1,5 +1,6 @@
 import {
   checkPageAtSize,
+  jwksServerForTests,
   portalForTests,
   saveScreenshot,
   signedInPage,
@@ -10,6 +11,7 @@ import t from 'tap';
 import { secretTokenRequest } from './helpers/secret-token.ts';
 
 const portal = portalForTests(t, { apps: ['developer'] });
+const jwks = jwksServerForTests(t);
 
 for (const viewport of Object.values(VIEWPORTS)) {
   t.test(
@@ -101,6 +103,30 @@ for (const viewport of Object.values(VIEWPORTS)) {
     },
   );
 }
+
+t.test(
+  'a copy of a rejected JWKS URI service opens as a new draft at once, there being no secret to show',
+  async (t) => {
+    const name = `Risk scores ${Math.random().toString(16).slice(2, 8)}`;
+    const source = await submittedService(portal(), name, ['system/Patient.rs'], jwks().url);
+    const admin = portal().accounts.admin;
+    t.equal(
+      (await admin.api('POST', `/admin/backend-services/${source.id}/reject`, { reason: 'Not now.' })).status,
+      200,
+    );
+    const page = await signedInPage(portal(), portal().accounts.developer, `/services/${source.id}`);
+    const nextSteps = page.getByTestId('rejected-next-steps');
+    t.notMatch(await nextSteps.textContent(), 'client secret', 'no secret is promised');
+    await nextSteps.getByRole('button', { name: 'Start a new service from this one' }).click();
+    await page.getByTestId('copied-from').getByText(`Copied from "${name}"`).waitFor();
+    const copyId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    t.not(copyId, source.id, 'the new draft opens');
+    t.equal(await page.getByRole('dialog').count(), 0, 'no dialog on the way');
+    const copy = (await portal().accounts.developer.api('GET', `/backend-services/${copyId}`)).body;
+    t.match(copy, { status: 'draft', authMethod: 'jwks_uri', jwksUri: jwks().url, name });
+    await page.close();
+  },
+);
 
 t.test('a service deactivated after going live says so and still offers a new start', async (t) => {
   const source = await submittedService(portal(), 'Care gaps');
