@@ -2,11 +2,15 @@ import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ErrorAlert } from './page-states.tsx';
 
-/** Asks before an action that cannot be undone; focus starts on Cancel, and a failure shows inside the dialog. */
+/**
+ * Asks before an action that cannot be undone; focus starts on Cancel, and a failure shows inside the dialog. `fields`
+ * are inputs the action takes (an optional reason), below the sentence that says what happens.
+ */
 export function ConfirmDialog(props: {
   opened: boolean;
   title: string;
   children: ReactNode;
+  fields?: ReactNode;
   confirmLabel: string;
   pending: boolean;
   error?: unknown;
@@ -17,6 +21,7 @@ export function ConfirmDialog(props: {
     <Modal opened={props.opened} onClose={props.onClose} title={props.title} centered>
       <Stack>
         <Text size="sm">{props.children}</Text>
+        {props.fields}
         {props.error ? <ErrorAlert error={props.error} title="That did not work" /> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose} data-autofocus>

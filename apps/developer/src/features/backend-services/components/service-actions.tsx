@@ -6,15 +6,16 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import type { DashboardNotice } from './dashboard-page.tsx';
+import { RetireAction } from './retire-action.tsx';
 import { SecretDialog } from './secret-dialog.tsx';
 
 type Transition = 'submit' | 'withdraw';
 
 /**
  * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
- * Delete and Rotate secret, the last two after a confirmation.
+ * Rotate secret, Retire and Delete (Remove for a rejected service), the last three after a confirmation.
  */
-export function ServiceActions(props: { service: BackendService }) {
+export function ServiceActions(props: { service: BackendService; onRetired?: () => void }) {
   const { service } = props;
   const api = useApi();
   const navigate = useNavigate();
@@ -86,6 +87,15 @@ export function ServiceActions(props: { service: BackendService }) {
           <Button variant="default" onClick={() => setConfirming('rotate')}>
             Rotate secret
           </Button>
+        )}
+        {can('retire') && (
+          <RetireAction
+            service={service}
+            onRetired={(retired) => {
+              refresh(retired);
+              props.onRetired?.();
+            }}
+          />
         )}
         {can('delete') && (
           <Button variant="outline" color="red" onClick={() => setConfirming('delete')}>

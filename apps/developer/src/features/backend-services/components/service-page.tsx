@@ -13,9 +13,10 @@ import {
   useApi,
 } from '@payerbox/web-kit';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { type ReactNode, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import { CopiedFromNotice, isCopyNotice } from './copied-from-notice.tsx';
 import { RejectedNextSteps } from './rejected-next-steps.tsx';
 import { ServiceActions } from './service-actions.tsx';
 import { TokenExamples } from './token-examples.tsx';
@@ -28,7 +29,7 @@ const STATUS_MEANING: Record<BackendService['status'], string> = {
     'Under Review: submitted and waiting for an administrator. The sandbox client keeps working; withdraw the service to change it.',
   active: 'Active: approved and live in production. Production constants are below.',
   rejected:
-    'Rejected: declined at review, or deactivated after going live. Its clients cannot get tokens; what you can do next is below.',
+    'Rejected: declined at review, deactivated by an administrator, or retired by you. Its clients cannot get tokens; what you can do next is below.',
 };
 
 function Details(props: { service: BackendService }) {
@@ -60,6 +61,9 @@ function Timeline(props: { id: string }) {
 
 function ServiceView(props: { service: BackendService }) {
   const { service } = props;
+  const { state } = useLocation();
+  // Retired here: the dialog and the Retire button are gone, so focus goes to what the developer can do now.
+  const [retiredHere, setRetiredHere] = useState(false);
   return (
     <Stack gap="lg">
       <Stack gap="xs">
@@ -72,12 +76,8 @@ function ServiceView(props: { service: BackendService }) {
           {STATUS_MEANING[service.status]}
         </Text>
       </Stack>
-      {service.status === 'rejected' && service.rejectionReason && (
-        <Alert color="red" title="Reason given by the reviewer">
-          {service.rejectionReason}
-        </Alert>
-      )}
-      {service.status === 'rejected' && <RejectedNextSteps service={service} />}
+      {service.status === 'rejected' && <RejectedNextSteps service={service} focusOnShow={retiredHere} />}
+      {service.status === 'draft' && isCopyNotice(state) && <CopiedFromNotice notice={state} service={service} />}
       {service.status === 'draft' && service.returnReason && (
         <Alert color="yellow" title="Returned for changes" data-testid="returned-for-changes">
           <Text size="sm">{service.returnReason}</Text>
@@ -91,7 +91,7 @@ function ServiceView(props: { service: BackendService }) {
           {service.reviewNote}
         </Alert>
       )}
-      <ServiceActions service={service} />
+      <ServiceActions service={service} onRetired={() => setRetiredHere(true)} />
       <Details service={service} />
       {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
       <Title order={2} size="h3">
@@ -122,7 +122,7 @@ export function ServicePage() {
         ← Backend Services
       </Anchor>
       <QueryView query={query} label="the service" notFound="There is no such service among yours.">
-        {(service) => <ServiceView service={service} />}
+        {(service) => <ServiceView key={service.id} service={service} />}
       </QueryView>
     </Stack>
   );
