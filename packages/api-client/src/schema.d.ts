@@ -1032,7 +1032,7 @@ export interface components {
             toStatus: string | null;
             /** @description The status the service is in after the event, for every event; null once it is deleted */
             serviceStatus: components["schemas"]["ServiceStatus"] | null;
-            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments } */
+            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: { changeRequestId, reason } */
             detail: {
                 [key: string]: unknown;
             };

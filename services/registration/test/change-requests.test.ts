@@ -2,7 +2,10 @@
 // withdrawing, approving, rejecting, the review queue, and every illegal combination. What the provisioner then does in
 // Aidbox is tested end to end in packages/dev-stack/test/change-requests.test.ts.
 import { randomUUID } from 'node:crypto';
+import { CompiledQuery, sql } from 'kysely';
 import t, { type Test } from 'tap';
+import { pendingRequestsQuery } from '../src/modules/change-requests/repository.ts';
+import { encodeCursor, readTimestampPage } from '../src/pagination.ts';
 import { buildTestApp, createUser, DEVELOPMENT, type TestUser } from './helpers/app.ts';
 import { listen } from './helpers/http.ts';
 import { startJwksServer } from './helpers/jwks-server.ts';
@@ -333,3 +336,36 @@ t.test(
     t.equal(new Set(seen.map((item) => `${item.kind}:${item.id}`)).size, seen.length, 'no item twice');
   },
 );
+
+t.test('deactivating a service closes its pending request too', async (t) => {
+  const { owner, admin, service } = await setup(t);
+  const request = await pendingRequest(owner, service);
+  const deactivated = await admin.request('POST', `${ADMIN}/${service.id}/deactivate`, { reason: 'Contract ended' });
+  t.equal(deactivated.statusCode, 200);
+  const list = (await admin.request('GET', `${ADMIN}/${service.id}/change-requests`)).json();
+  t.match(list.items[0], { id: request.id, status: 'withdrawn', reason: 'The service was deactivated.' });
+  const queue = (await admin.request('GET', '/api/v1/admin/review-queue?limit=100')).json();
+  t.notOk(
+    queue.items.some((item: { id: string }) => item.id === service.id),
+    'the request left the review queue',
+  );
+});
+
+t.test("reads the queue's change requests through their partial index (created_at, id)", async (t) => {
+  // As for the submissions (review-queue.test.ts): the query must repeat the partial index's predicate, or the queue
+  // would fall back to scanning and sorting every request ever made.
+  const app = await buildTestApp(t);
+  for (const cursor of [undefined, encodeCursor(`2026-11-23T10:00:00.123456Z|${randomUUID()}`)]) {
+    const compiled = pendingRequestsQuery(app.db, readTimestampPage({ limit: 20, cursor })).compile();
+    const plan = await app.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`set local enable_bitmapscan = off`.execute(trx);
+      await sql`set local enable_sort = off`.execute(trx);
+      const result = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+      );
+      return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    t.match(plan, /^Limit .*\n\s*->\s+Index Scan using change_requests_queue_idx on change_requests /, String(cursor));
+  }
+});

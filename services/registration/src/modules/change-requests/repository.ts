@@ -176,13 +176,11 @@ export async function requestStatus(
 export type QueuedChangeRequest = ChangeRequestRecord & { queueKey: TimestampKey };
 
 /**
- * The pending requests, the one waiting longest first, `limit + 1` rows; served by the partial index
- * change_requests_queue_idx (created_at, id).
+ * The review queue's pending requests, the one waiting longest first, `limit + 1` rows. The predicate is the one of the
+ * partial index change_requests_queue_idx (the status as a literal, so that even a generic plan can prove it), which
+ * then serves both the filter and the order.
  */
-export async function listPendingRequests(
-  db: Db,
-  window: { readonly limit: number; readonly after?: TimestampKey },
-): Promise<QueuedChangeRequest[]> {
+export function pendingRequestsQuery(db: Db, window: { readonly limit: number; readonly after?: TimestampKey }) {
   const createdAt = sql.ref('changeRequests.createdAt');
   const id = sql.ref('changeRequests.id');
   let query = selectRequests(db)
@@ -194,11 +192,17 @@ export async function listPendingRequests(
       sql<SqlBool>`(${createdAt}, ${id}) > (cast(${after.at} as timestamptz), cast(${after.id} as uuid))`,
     );
   }
-  const rows = await query
+  return query
     .orderBy('changeRequests.createdAt', 'asc')
     .orderBy('changeRequests.id', 'asc')
-    .limit(window.limit + 1)
-    .execute();
+    .limit(window.limit + 1);
+}
+
+export async function listPendingRequests(
+  db: Db,
+  window: { readonly limit: number; readonly after?: TimestampKey },
+): Promise<QueuedChangeRequest[]> {
+  const rows = await pendingRequestsQuery(db, window).execute();
   return rows.map(({ queueAt, ...row }) => ({ ...row, queueKey: { at: queueAt, id: row.id } }));
 }
 

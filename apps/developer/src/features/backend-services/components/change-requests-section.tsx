@@ -107,7 +107,8 @@ export function ChangeRequestsSection(props: { service: BackendService }) {
   const items = requests.data ?? [];
   const pending = items.find((request) => request.status === 'pending');
   const decided = items.filter((request) => request.status !== 'pending').slice(0, 5);
-  if (requests.isSuccess && items.length === 0 && !isProposalNotice(state)) return null;
+  // Nothing to show until there is a request (most services never have one), or the notice of one just sent.
+  if (!requests.isError && items.length === 0 && !isProposalNotice(state)) return null;
   return (
     <Card withBorder component="section" aria-label="Change requests">
       <Stack gap="sm">
