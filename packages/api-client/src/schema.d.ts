@@ -1049,6 +1049,58 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
         };
+        /** @description A personal access token; the token itself is shown only when created */
+        ApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The first characters of the token, to tell tokens apart */
+            tokenPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        CreatedApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            tokenPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            /** @description Use as "Authorization: Bearer <token>". Shown only in this response. */
+            token: string;
+        };
+        CreateApiToken: {
+            name: string;
+            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower). The list of tokens says both (`lifetimeDays`); above the maximum is refused. */
+            expiresInDays?: number;
+        };
+        ApiTokenList: {
+            items: components["schemas"]["ApiToken"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+            /** @description A new token's lifetime in days on this deployment (API_TOKEN_MAX_DAYS), for forms to show */
+            lifetimeDays: {
+                /** @description What a new token lasts without expiresInDays */
+                default: number;
+                /** @description The most expiresInDays this deployment accepts */
+                maximum: number;
+            };
+        };
+        Session: {
+            user: components["schemas"]["Me"];
+            /** @description Send as X-CSRF-Token with every state-changing request */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         /**
          * @description pending: waiting for an admin (the sandbox runs the proposed configuration); approved: production runs it; rejected (with `reason`) or withdrawn by its owner: the sandbox is back on the approved configuration
          * @enum {string}
@@ -1170,58 +1222,6 @@ export interface components {
             items: components["schemas"]["ReviewQueueItem"][];
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
-        };
-        /** @description A personal access token; the token itself is shown only when created */
-        ApiToken: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description The first characters of the token, to tell tokens apart */
-            tokenPrefix: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-        };
-        CreatedApiToken: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            tokenPrefix: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            lastUsedAt: string | null;
-            revokedAt: string | null;
-            /** @description Use as "Authorization: Bearer <token>". Shown only in this response. */
-            token: string;
-        };
-        CreateApiToken: {
-            name: string;
-            /** @description Lifetime in days; 90 by default (or the configured maximum, when lower). The list of tokens says both (`lifetimeDays`); above the maximum is refused. */
-            expiresInDays?: number;
-        };
-        ApiTokenList: {
-            items: components["schemas"]["ApiToken"][];
-            /** @description Pass as ?cursor= for the next page; null on the last page */
-            nextCursor: string | null;
-            /** @description A new token's lifetime in days on this deployment (API_TOKEN_MAX_DAYS), for forms to show */
-            lifetimeDays: {
-                /** @description What a new token lasts without expiresInDays */
-                default: number;
-                /** @description The most expiresInDays this deployment accepts */
-                maximum: number;
-            };
-        };
-        Session: {
-            user: components["schemas"]["Me"];
-            /** @description Send as X-CSRF-Token with every state-changing request */
-            csrfToken: string;
-            /** Format: date-time */
-            expiresAt: string;
         };
     };
     responses: never;

@@ -149,10 +149,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...AIDBOX_ENVIRONMENT_SCHEMAS,
     ...ORGANIZATION_SCHEMAS,
     ...BACKEND_SERVICE_SCHEMAS,
-    ...CHANGE_REQUEST_SCHEMAS,
-    ...REVIEW_QUEUE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
     SessionSchema,
+    ...CHANGE_REQUEST_SCHEMAS,
+    ...REVIEW_QUEUE_SCHEMAS,
   ];
   for (const schema of schemas) app.addSchema(schema);
   installValidators(app, schemas);
