@@ -1,5 +1,6 @@
 import {
   accessibilityInEachScheme,
+  jwksServerForTests,
   type Page,
   portalForTests,
   saveScreenshot,
@@ -9,12 +10,13 @@ import {
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
+const jwks = jwksServerForTests(t);
 
 const unique = (name: string) => `${name} ${Math.random().toString(16).slice(2, 8)}`;
 
 /** A service approved by the admin account, as the developer account's. */
-async function activeService(name: string, scopes: string[]) {
-  const service = await submittedService(portal(), unique(name), scopes);
+async function activeService(name: string, scopes: string[], jwksUri?: string) {
+  const service = await submittedService(portal(), unique(name), scopes, jwksUri);
   const approved = await portal().accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {});
   if (approved.status !== 200) throw new Error(`approve failed: ${JSON.stringify(approved.body)}`);
   return service;
@@ -122,4 +124,22 @@ t.test('a narrowing change applies at once, and decisions show their note or rea
   const seen = await developer.api('GET', `/backend-services/${service.id}`);
   t.equal(seen.body.scopes.length, 1, 'one scope left');
   t.same(await accessibilityInEachScheme(page), noSeriousViolations, 'axe: decisions and the applied notice');
+});
+
+t.test('a proposed switch to a client secret shows the sandbox secret once, then the pending request', async (t) => {
+  const service = await activeService('Key set service', ['system/Patient.rs'], jwks().url);
+  const page = await signedInPage(portal(), portal().accounts.developer, `/services/${service.id}/propose`);
+  await page.getByRole('radio', { name: 'Client secret' }).check();
+  await page.getByRole('button', { name: 'Review the change' }).click();
+  await page.getByTestId('needs-review').waitFor();
+  const diff = page.getByRole('table', { name: 'Your change' });
+  await diff.getByRole('row').filter({ hasText: 'authentication method' }).getByText('Client secret').waitFor();
+  await page.getByRole('button', { name: 'Send for review' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save your client secret' });
+  await dialog.getByText('pbx_cs_', { exact: false }).first().waitFor();
+  await dialog.getByRole('checkbox', { name: 'I have stored the client secret somewhere safe' }).check();
+  await dialog.getByRole('button', { name: 'I have saved the secret' }).click();
+  await page.getByTestId('pending-change-request').getByText('Pending review').waitFor();
+  const listed = await portal().accounts.developer.api('GET', `/backend-services/${service.id}/change-requests`);
+  t.notOk('clientSecret' in listed.body.items[0], 'the secret is not shown again');
 });
