@@ -35,7 +35,7 @@ t.test('approves a submitted service, after which the developer sees production 
   const older = await submittedService(portal(), 'Claims export', ['system/*.rs', 'system/Observation.cud']);
   const newer = await submittedService(portal(), 'Care gaps');
   const page = await signedIn(portal().accounts.admin, '/admin/');
-  const queue = page.getByRole('table', { name: 'Services under review' });
+  const queue = page.getByRole('table', { name: 'Waiting for review' });
   await queue.waitFor();
   const names = await queue.getByRole('link').allTextContents();
   t.ok(names.indexOf(older.name) < names.indexOf(newer.name), 'the one waiting longest comes first');

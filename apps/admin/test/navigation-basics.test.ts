@@ -75,7 +75,7 @@ t.test(
     t.teardown(() => jwks.close());
     const service = await submittedService(portal(), `Evidence first ${suffix()}`, ['system/Patient.rs'], jwks.url);
     const page = await signedIn();
-    await page.getByRole('table', { name: 'Services under review' }).getByRole('link', { name: service.name }).click();
+    await page.getByRole('table', { name: 'Waiting for review' }).getByRole('link', { name: service.name }).click();
     await page.getByRole('heading', { level: 1, name: service.name }).waitFor();
     t.same(await currentNavigationItems(page), ['Review queue'], 'the queue is the current navigation item');
 

@@ -62,7 +62,7 @@ for (const viewport of Object.values(VIEWPORTS)) {
     const page = await signedInPage(portal(), portal().accounts.admin, '/admin/', { viewport });
 
     await page
-      .getByRole('table', { name: 'Services under review' })
+      .getByRole('table', { name: 'Waiting for review' })
       .getByRole('link', { name: LONG_NAMES.waiting })
       .waitFor();
     await checkPageAtSize(t, page, { app: 'admin', page: 'review-queue', viewport });

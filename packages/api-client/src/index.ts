@@ -17,6 +17,10 @@ export type AidboxEnvironments = Schemas['AidboxEnvironments'];
 export type ApiToken = Schemas['ApiToken'];
 export type Me = Schemas['Me'];
 export type Problem = Schemas['Problem'];
+export type ChangeRequest = Schemas['ChangeRequest'];
+export type ChangedField = Schemas['ChangedField'];
+export type ProposeChange = Schemas['ProposeChange'];
+export type ReviewQueueItem = Schemas['ReviewQueueItem'];
 
 export interface ApiClientOptions {
   /** Origin of the portal; the SPAs use their own origin (`''` or `location.origin`). */

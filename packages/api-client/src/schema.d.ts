@@ -292,6 +292,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backend-services/{id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service's change requests, newest first, with their decisions
+         * @description At most one is `pending`; the others show how they were decided (`reason`, `note`).
+         */
+        get: operations["listBackendServiceChangeRequests"];
+        put?: never;
+        /**
+         * Propose a change to an active service: applied at once when it only narrows access, else reviewed
+         * @description Send any of the configuration fields; the others keep their approved values. They are checked as on create (a new JWKS URI is fetched and checked). A change that only narrows access (a new name or description, fewer scopes or permissions) applies at once: 200 with the service, both environments reconciled. Anything else (added scopes or permissions, another scope version, authentication method, JWKS URI or organization; also a mix) is a pending change request: 201. While it is pending production keeps the approved configuration and the sandbox runs the proposed one; a proposed switch to `client_secret` answers the secret once in `clientSecret`. One pending request per service (409 `change_request_pending`); only active services (409 naming the status otherwise).
+         */
+        post: operations["proposeBackendServiceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/change-requests/{crId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending change request; the sandbox returns to the approved configuration
+         * @description Only a pending request can be withdrawn (409 `change_request_decided` naming its status).
+         */
+        post: operations["withdrawBackendServiceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/backend-services/{id}/events": {
         parameters: {
             query?: never;
@@ -436,26 +480,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/review-queue": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Services under review, the one waiting longest first (by submission time)
-         * @description What waits for a decision: approve, reject or let the developer withdraw it.
-         */
-        get: operations["adminReviewQueue"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/admin/backend-services/{id}": {
         parameters: {
             query?: never;
@@ -576,6 +600,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submissions and change requests waiting for a decision, the one waiting longest first
+         * @description Each item is the service as an admin sees it, with `kind`: `submission` (a service under review: approve, return or reject it) or `change_request` (an active service whose pending request, in `changeRequest`, waits to be approved or rejected). Ordered by `queuedAt` (submission time, or when the request was made), then id; page with `limit` and `nextCursor`.
+         */
+        get: operations["adminReviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backend-services/{id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A service's change requests, newest first
+         * @description Any service, as its owner sees the list.
+         */
+        get: operations["adminListBackendServiceChangeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backend-services/{id}/change-requests/{crId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One change request, with the approved → proposed diff
+         * @description `changes` lists each changed field with its approved and proposed value; `proposed` is the whole configuration.
+         */
+        get: operations["adminGetBackendServiceChangeRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backend-services/{id}/change-requests/{crId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending change request: production runs the proposed configuration
+         * @description The proposed configuration becomes the service's, atomically with its audit event; both environments are reconciled to it. The optional note is shown to the developer. Of two concurrent decisions exactly one wins; the other answers 409 `change_request_decided` naming the status.
+         */
+        post: operations["approveBackendServiceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backend-services/{id}/change-requests/{crId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending change request (reason required); the sandbox returns to the approved configuration
+         * @description The service stays active with its approved configuration. The reason is shown to the developer. Of two concurrent decisions exactly one wins; the other answers 409 `change_request_decided`.
+         */
+        post: operations["rejectBackendServiceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organizations/refresh": {
         parameters: {
             query?: never;
@@ -655,7 +779,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. illegal_transition; each is always sent with the same status
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "change_request_pending" | "change_request_decided" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
             detail?: string;
             instance?: string;
             requestId?: string;
@@ -859,7 +983,7 @@ export interface components {
                 production: components["schemas"]["EnvironmentStatus"] | null;
             };
             /** @description What the caller may do now (drives the buttons in the portal) */
-            availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret")[];
+            availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change")[];
             /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
             clientSecret?: string;
         };
@@ -908,7 +1032,7 @@ export interface components {
             toStatus: string | null;
             /** @description The status the service is in after the event, for every event; null once it is deleted */
             serviceStatus: components["schemas"]["ServiceStatus"] | null;
-            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments } */
+            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: { changeRequestId, reason } */
             detail: {
                 [key: string]: unknown;
             };
@@ -976,6 +1100,128 @@ export interface components {
             csrfToken: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        /**
+         * @description pending: waiting for an admin (the sandbox runs the proposed configuration); approved: production runs it; rejected (with `reason`) or withdrawn by its owner: the sandbox is back on the approved configuration
+         * @enum {string}
+         */
+        ChangeRequestStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        /** @description One field a change request changes, with its approved and proposed value */
+        ChangedField: {
+            /** @enum {string} */
+            field: "authMethod" | "description" | "jwksUri" | "name" | "organizationId" | "scopeVersion" | "scopes";
+            /** @description The approved value */
+            from: unknown;
+            /** @description The proposed value */
+            to: unknown;
+        };
+        /** @description The whole configuration the service would have once approved */
+        ProposedConfiguration: {
+            name: string;
+            description: string | null;
+            authMethod: components["schemas"]["AuthMethod"];
+            jwksUri: string | null;
+            /** @enum {string} */
+            scopeVersion: "v1" | "v2";
+            scopes: string[];
+            organizationId: string | null;
+        };
+        /** @description A proposed change of an active service's configuration */
+        ChangeRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            serviceId: string;
+            status: components["schemas"]["ChangeRequestStatus"];
+            /** @description What it changes, field by field (before → after) */
+            changes: components["schemas"]["ChangedField"][];
+            proposed: components["schemas"]["ProposedConfiguration"];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: components["schemas"]["UserSummary"];
+            /** @description When it was approved, rejected or withdrawn */
+            decidedAt: string | null;
+            decidedBy: components["schemas"]["UserSummary"] | null;
+            /** @description The admin's reason for rejecting it */
+            reason: string | null;
+            /** @description The approving admin's note */
+            note: string | null;
+            /** @description Only in the response that proposes a switch to client_secret: the secret the sandbox runs with now (and, once approved, the service), never shown again */
+            clientSecret?: string;
+        };
+        ChangeRequestPage: {
+            items: components["schemas"]["ChangeRequest"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description The fields to change; the others keep their approved values */
+        ProposeChange: {
+            name?: string;
+            description?: string | null;
+            authMethod?: components["schemas"]["AuthMethod"];
+            jwksUri?: string | null;
+            /** @enum {string} */
+            scopeVersion?: "v1" | "v2";
+            /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
+            scopes?: string[];
+            organizationId?: string | null;
+        };
+        /** @description The service as an admin sees it, with what waits for a decision on it */
+        ReviewQueueItem: {
+            /** Format: uuid */
+            id: string;
+            /** @description OAuth client_id, the same in sandbox and production */
+            clientId: string;
+            name: string;
+            description: string | null;
+            authMethod: components["schemas"]["AuthMethod"];
+            jwksUri: string | null;
+            /** @enum {string} */
+            scopeVersion: "v1" | "v2";
+            scopes: string[];
+            /** @description The organization (OrgBAC) whose data the production client may reach; the sandbox client is not bound to it */
+            organizationId: string | null;
+            /** @description The organization with its place in the hierarchy; null without one, or when the cached organizations do not list it (any more) */
+            organization: components["schemas"]["ServiceOrganization"] | null;
+            status: components["schemas"]["ServiceStatus"];
+            /** @description Send as If-Match when editing */
+            version: number;
+            owner: components["schemas"]["UserSummary"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            submittedAt: string | null;
+            reviewedAt: string | null;
+            reviewNote: string | null;
+            /** @description Why the service was rejected, deactivated or retired (a retirement's reason is the owner's own) */
+            rejectionReason: string | null;
+            /** @description Why an admin returned the submission for changes; cleared when it is submitted again */
+            returnReason: string | null;
+            /** @description When the owner removed the rejected service from the dashboard; only admins see a removed service (null for every other) */
+            deletedAt: string | null;
+            environments: {
+                sandbox: components["schemas"]["EnvironmentStatus"] | null;
+                production: components["schemas"]["EnvironmentStatus"] | null;
+            };
+            /** @description What the caller may do now (drives the buttons in the portal) */
+            availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change")[];
+            /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
+            clientSecret?: string;
+            /**
+             * @description submission: the service itself is under review (approve, return or reject it); change_request: an active service with a pending change request (`changeRequest`; approve or reject the request)
+             * @enum {string}
+             */
+            kind: "submission" | "change_request";
+            /** Format: date-time */
+            queuedAt: string;
+            /** @description The pending request of a change_request item */
+            changeRequest: components["schemas"]["ChangeRequest"] | null;
+        };
+        ReviewQueuePage: {
+            items: components["schemas"]["ReviewQueueItem"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -2562,6 +2808,351 @@ export interface operations {
             };
         };
     };
+    listBackendServiceChangeRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of change requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPage"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    proposeBackendServiceChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeChange"];
+            };
+        };
+        responses: {
+            /** @description Only narrowing: applied at once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description A pending change request */
+            201: {
+                headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Bad Request: `jwks_invalid` (The JWKS URI does not serve a usable key set; with the `jwksReport`); `unknown_organization` (No organization has this `organizationId` (OrgBAC); with `errors`); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `change_request_pending` (The service already has a pending change request; with `changeRequestId`); `changed_during_check` (The service changed while its key set was being checked; retry); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `organizations_unavailable` (The organizations were never read and Aidbox does not answer (OrgBAC)); `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawBackendServiceChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                crId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `change_request_decided` (The change request is no longer pending; with its `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBackendServiceEvents: {
         parameters: {
             query?: {
@@ -3233,96 +3824,6 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description A page of services */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BackendServicePage"];
-                };
-            };
-            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
-            429: {
-                headers: {
-                    /** @description Seconds until the limit allows the request again */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    adminReviewQueue: {
-        parameters: {
-            query?: {
-                /** @description Page size */
-                limit?: number;
-                /** @description nextCursor of the previous page */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of the queue */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4127,6 +4628,573 @@ export interface operations {
             };
         };
     };
+    adminReviewQueue: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQueuePage"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListBackendServiceChangeRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of change requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPage"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetBackendServiceChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                crId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The change request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveBackendServiceChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                crId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `change_request_decided` (The change request is no longer pending; with its `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectBackendServiceChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                crId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Shown to the developer */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token); `forbidden` (Authenticated, but the role does not allow this) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `change_request_decided` (The change request is no longer pending; with its `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refreshOrganizations: {
         parameters: {
             query?: never;
@@ -4226,7 +5294,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */
@@ -4329,7 +5397,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */

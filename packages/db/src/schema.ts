@@ -1,4 +1,11 @@
-import type { AuthMethod, Environment, ScopeVersion, ServiceStatus } from '@payerbox/domain';
+import type {
+  AuthMethod,
+  ChangeRequestStatus,
+  Environment,
+  ScopeVersion,
+  ServiceConfiguration,
+  ServiceStatus,
+} from '@payerbox/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Timestamps are read as `Date`, written as `Date` or SQL `now()`, and default on insert. */
@@ -157,6 +164,36 @@ export interface RateLimitWindowsTable {
   resetsAt: ColumnType<Date, Date | string, Date | string>;
 }
 
+/**
+ * A change request of an active service: the whole proposed configuration (a column per field of the domain's
+ * ServiceConfiguration, so a new field needs its column here too; a test compares), what it changes, and its decision.
+ */
+export interface ChangeRequestsTable {
+  id: string;
+  serviceId: string;
+  status: ChangeRequestStatus;
+  name: ServiceConfiguration['name'];
+  description: ServiceConfiguration['description'];
+  authMethod: ServiceConfiguration['authMethod'];
+  jwksUri: ServiceConfiguration['jwksUri'];
+  scopeVersion: ServiceConfiguration['scopeVersion'];
+  scopes: string[];
+  organizationId: ServiceConfiguration['organizationId'];
+  /** `[{ field, from, to }]` (ChangedField of packages/domain), computed when the request was made. */
+  changes: ColumnType<Array<{ field: string; from: unknown; to: unknown }>, string, never>;
+  /** The sandbox secret of a proposed switch to client_secret, sealed to the service id like the service's own. */
+  clientSecretCiphertext: Buffer | null;
+  clientSecretKeyId: string | null;
+  createdBy: string;
+  createdAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: NullableTimestamp;
+  /** Why an admin rejected it. */
+  reason: string | null;
+  /** The approving admin's note. */
+  note: string | null;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -170,6 +207,7 @@ export interface Database {
   loginRequests: LoginRequestsTable;
   organizations: OrganizationsTable;
   rateLimitWindows: RateLimitWindowsTable;
+  changeRequests: ChangeRequestsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -181,3 +219,4 @@ export type BackendServiceUpdate = Updateable<BackendServicesTable>;
 export type ServiceEvent = Selectable<ServiceEventsTable>;
 export type ServiceEnvironment = Selectable<ServiceEnvironmentsTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
+export type ChangeRequestRow = Selectable<ChangeRequestsTable>;

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AUTH_METHODS, ENVIRONMENTS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import {
+  AUTH_METHODS,
+  CHANGE_REQUEST_STATUSES,
+  CONFIGURATION_FIELDS,
+  ENVIRONMENTS,
+  SCOPE_VERSIONS,
+  SERVICE_STATUSES,
+} from '@payerbox/domain';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { createDb, migrateToLatest } from '../src/index.ts';
@@ -141,6 +148,9 @@ const COLUMNS = [
   { table: 'backend_services', column: 'scope_version', values: SCOPE_VERSIONS },
   { table: 'service_environments', column: 'environment', values: ENVIRONMENTS },
   { table: 'provisioning_jobs', column: 'environment', values: ENVIRONMENTS },
+  { table: 'change_requests', column: 'status', values: CHANGE_REQUEST_STATUSES },
+  { table: 'change_requests', column: 'auth_method', values: AUTH_METHODS },
+  { table: 'change_requests', column: 'scope_version', values: SCOPE_VERSIONS },
 ] as const;
 
 t.test(
@@ -150,5 +160,17 @@ t.test(
     for (const { table, column, values } of COLUMNS) {
       t.same(await allowedValues(db, table, column), values, `${table}.${column}`);
     }
+  },
+);
+
+t.test(
+  'a change request has a column for every field of the configuration, so that any field can be proposed',
+  async (t) => {
+    const db = testDb(t);
+    const { rows } = await sql<{ column: string }>`
+    select column_name as column from information_schema.columns where table_name = 'change_requests'`.execute(db);
+    const columns = new Set(rows.map((row) => row.column));
+    const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    for (const field of CONFIGURATION_FIELDS) t.ok(columns.has(snake(field)), `change_requests.${snake(field)}`);
   },
 );

@@ -1,4 +1,5 @@
 export * from './bulk-export.ts';
+export * from './change-requests.ts';
 export * from './configuration-changes.ts';
 export * from './fhir-resource-descriptions.ts';
 export * from './fhir-resource-types.ts';

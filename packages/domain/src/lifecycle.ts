@@ -23,6 +23,7 @@ export const AVAILABLE_ACTIONS = [
   'retire',
   'copy',
   'rotate_secret',
+  'propose_change',
 ] as const;
 export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
 
@@ -31,8 +32,21 @@ export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
  * repair that reconciles the service again in whatever status it is in. The admin portal offers resync on every
  * service itself, so it is not among the available actions. `copy` is the one action no event names: what it records
  * is the `create` of the new service (its detail names the source).
+ *
+ * The change-request actions (issue 21): `propose_change` is the owner's button on an active service. A proposal that
+ * only narrows access is applied at once and recorded as `apply_change`; any other is a pending change request that
+ * its owner may withdraw (`withdraw_change`) and an admin decides (`approve_change`, `reject_change`). Those three act
+ * on a request, not only on the service's status, so they are offered with the request, not among the available
+ * actions.
  */
-export const LIFECYCLE_ACTIONS = [...AVAILABLE_ACTIONS, 'resync'] as const;
+export const LIFECYCLE_ACTIONS = [
+  ...AVAILABLE_ACTIONS,
+  'resync',
+  'apply_change',
+  'withdraw_change',
+  'approve_change',
+  'reject_change',
+] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** Who performs an action: the developer who owns the service, or an administrator. */
@@ -107,6 +121,26 @@ const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
     reconcile: 'provisioned',
     reasonRequired: false,
   },
+  // A change request of an active service (the service stays active throughout): while it is pending the sandbox runs
+  // the proposed configuration and production the approved one, so proposing, withdrawing and rejecting reconcile
+  // the sandbox, and approving (or a narrowing change applied at once) both environments.
+  propose_change: { from: ['active'], to: 'same', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  apply_change: {
+    from: ['active'],
+    to: 'same',
+    actor: 'owner',
+    reconcile: ['sandbox', 'production'],
+    reasonRequired: false,
+  },
+  withdraw_change: { from: ['active'], to: 'same', actor: 'owner', reconcile: ['sandbox'], reasonRequired: false },
+  approve_change: {
+    from: ['active'],
+    to: 'same',
+    actor: 'admin',
+    reconcile: ['sandbox', 'production'],
+    reasonRequired: false,
+  },
+  reject_change: { from: ['active'], to: 'same', actor: 'admin', reconcile: ['sandbox'], reasonRequired: true },
 };
 
 export type TransitionResult =

@@ -41,6 +41,11 @@ t.test('follows the lifecycle table of the design', async (t) => {
     ['under_review', 'resync', 'admin', 'under_review'],
     ['active', 'resync', 'admin', 'active'],
     ['rejected', 'resync', 'admin', 'rejected'],
+    ['active', 'propose_change', 'owner', 'active'],
+    ['active', 'apply_change', 'owner', 'active'],
+    ['active', 'withdraw_change', 'owner', 'active'],
+    ['active', 'approve_change', 'admin', 'active'],
+    ['active', 'reject_change', 'admin', 'active'],
   ];
   for (const [from, action, actor, to] of legal) {
     t.same(transition(from, action, actor), { ok: true, from, to }, `${from} --${action}--> ${to}`);
@@ -97,7 +102,7 @@ t.test('rejected leads only out of the dashboard: no sequence of actions makes i
 
 t.test('offers the ways forward where they apply: return to admins, retire to owners of active services', async (t) => {
   t.same(availableActions('under_review', 'admin', 'client_secret'), ['return', 'approve', 'reject']);
-  t.same(availableActions('active', 'owner', 'client_secret'), ['retire', 'rotate_secret']);
+  t.same(availableActions('active', 'owner', 'client_secret'), ['retire', 'rotate_secret', 'propose_change']);
   t.ok(requiresReason('return'));
   t.notOk(requiresReason('retire'));
   t.same(environmentsToReconcile('retire'), ['sandbox', 'production']);
@@ -107,7 +112,7 @@ t.test('offers the ways forward where they apply: return to admins, retire to ow
 t.test('offers secret rotation only to client-secret services', async (t) => {
   t.same(availableActions('draft', 'owner', 'client_secret'), ['edit', 'delete', 'submit', 'rotate_secret']);
   t.same(availableActions('draft', 'owner', 'jwks_uri'), ['edit', 'delete', 'submit']);
-  t.same(availableActions('active', 'owner', 'jwks_uri'), ['retire']);
+  t.same(availableActions('active', 'owner', 'jwks_uri'), ['retire', 'propose_change']);
   t.same(availableActions('under_review', 'admin', 'jwks_uri'), ['return', 'approve', 'reject']);
 });
 

@@ -45,6 +45,11 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   retire: 'Retired by its owner',
   rotate_secret: 'Client secret rotated',
   resync: 'Provisioning retried',
+  propose_change: 'Change proposed for review',
+  apply_change: 'Changed (narrowing, applied at once)',
+  withdraw_change: 'Change request withdrawn',
+  approve_change: 'Change request approved',
+  reject_change: 'Change request rejected',
 };
 
 /** An action in words ("Submitted for review"), or the raw action for one this build does not know. */
@@ -61,6 +66,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   scopeVersion: 'scope version',
   scopes: 'scopes',
   organizationId: 'organization',
+  changeRequestId: 'change request',
 };
 
 // The values an edit names in words rather than as sent: the authentication methods.
@@ -69,7 +75,8 @@ const VALUE_LABELS: Record<string, string> = AUTH_METHOD_LABELS;
 // Fields whose values fit on one line of the timeline; the others are named only there (the audit log shows them all).
 const SHORT_FIELDS = ['name', 'authMethod', 'scopeVersion'];
 
-function fieldLabel(field: string): string {
+/** How sentences name a field ("JWKS URI"), or the field itself for one this build does not know. */
+export function fieldLabel(field: string): string {
   return FIELD_LABELS[field] ?? field;
 }
 
@@ -77,7 +84,8 @@ function capitalised(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
-function valueLabel(value: unknown): string {
+/** A field's value in words: "none" for no value, an authentication method by its label, others as they are. */
+export function valueLabel(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'none';
   return typeof value === 'string' ? (VALUE_LABELS[value] ?? value) : JSON.stringify(value);
 }

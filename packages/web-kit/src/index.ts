@@ -2,6 +2,12 @@ export { useApi } from './api.tsx';
 export { ApiError, describeError, fieldErrors, supportReference, unwrap } from './api-error.ts';
 export { AUTH_METHOD_DETAILS, AUTH_METHOD_LABELS } from './auth-methods.ts';
 export { AppLayout, type NavItem } from './components/app-layout.tsx';
+export {
+  CHANGE_REQUEST_STATUS_LABELS,
+  ChangeDiff,
+  ChangeRequestBadge,
+  scopeDifference,
+} from './components/change-diff.tsx';
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
 export { CountedTextInput } from './components/counted-text-input.tsx';
@@ -56,7 +62,9 @@ export {
   type EditValues,
   type EventStatusFields,
   eventText,
+  fieldLabel,
   statusLabel,
+  valueLabel,
 } from './event-description.ts';
 export {
   apiFieldMessage,

@@ -52,6 +52,46 @@ async function loadService(db: Kysely<Database>, id: string) {
 
 type ServiceRow = NonNullable<Awaited<ReturnType<typeof loadService>>>;
 
+/** The proposed configuration of the service's pending change request, with the sandbox secret it issued, if any. */
+async function loadPendingChange(db: Kysely<Database>, serviceId: string) {
+  return db
+    .selectFrom('changeRequests')
+    .select([
+      'authMethod',
+      'jwksUri',
+      'scopeVersion',
+      'scopes',
+      'organizationId',
+      'clientSecretCiphertext',
+      'clientSecretKeyId',
+    ])
+    .where('serviceId', '=', serviceId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+/**
+ * What an environment runs (design21, "Sandbox while pending"): production always the service row, the approved
+ * configuration; the sandbox of an active service with a pending change request the proposed one, so that the
+ * developer can try it before approval. A proposal that keeps client_secret keeps the service's secret; one that
+ * switches to it brings its own sandbox secret (sealed to the service id like the service's).
+ */
+async function configurationIn(
+  db: Kysely<Database>,
+  environment: Environment,
+  service: ServiceRow,
+): Promise<ServiceRow> {
+  if (environment !== 'sandbox' || service.status !== 'active' || service.deletedAt !== null) return service;
+  const pending = await loadPendingChange(db, service.id);
+  if (!pending) return service;
+  const { clientSecretCiphertext, clientSecretKeyId, ...proposed } = pending;
+  const secret =
+    clientSecretCiphertext && clientSecretKeyId
+      ? { clientSecretCiphertext, clientSecretKeyId }
+      : { clientSecretCiphertext: service.clientSecretCiphertext, clientSecretKeyId: service.clientSecretKeyId };
+  return { ...service, ...proposed, ...secret };
+}
+
 function secretOf(service: ServiceRow, keyring: Keyring): string | undefined {
   if (service.authMethod !== 'client_secret') return undefined;
   if (!service.clientSecretCiphertext || !service.clientSecretKeyId) {
@@ -68,8 +108,9 @@ function secretOf(service: ServiceRow, keyring: Keyring): string | undefined {
  * check writes only what differs from the desired resources (comparing everything but the secret).
  */
 export async function reconcile(deps: ReconcileDeps, job: ClaimedJob): Promise<ReconcileOutcome> {
-  const service = await loadService(deps.db, job.serviceId);
-  if (!service) throw new PermanentError('the service does not exist');
+  const stored = await loadService(deps.db, job.serviceId);
+  if (!stored) throw new PermanentError('the service does not exist');
+  const service = await configurationIn(deps.db, job.environment, stored);
   const aidbox = deps.aidbox[job.environment];
   // The sandbox runs without OrgBAC: its client is never bound to the (production) organization.
   const spec: ServiceSpec = {

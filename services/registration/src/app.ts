@@ -16,11 +16,15 @@ import { authRoutes, SessionSchema } from './modules/auth/routes.ts';
 import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
 import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
+import { adminChangeRequestRoutes, changeRequestRoutes } from './modules/change-requests/routes.ts';
+import { CHANGE_REQUEST_SCHEMAS } from './modules/change-requests/schemas.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { jwksCheckRoutes } from './modules/jwks-checks/routes.ts';
 import { JWKS_SCHEMAS } from './modules/jwks-checks/schemas.ts';
 import { adminOrganizationRoutes, organizationRoutes } from './modules/organizations/routes.ts';
 import { ORGANIZATION_SCHEMAS } from './modules/organizations/schemas.ts';
+import { reviewQueueRoutes } from './modules/review-queue/routes.ts';
+import { REVIEW_QUEUE_SCHEMAS } from './modules/review-queue/schemas.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
 import { aidboxEnvironmentsPlugin } from './plugins/aidbox-environments.ts';
@@ -147,6 +151,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
     SessionSchema,
+    ...CHANGE_REQUEST_SCHEMAS,
+    ...REVIEW_QUEUE_SCHEMAS,
   ];
   for (const schema of schemas) app.addSchema(schema);
   installValidators(app, schemas);
@@ -184,6 +190,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         v1.addHook('onRequest', v1.authenticate);
         await v1.register(userRoutes);
         await v1.register(backendServiceRoutes);
+        await v1.register(changeRequestRoutes);
         await v1.register(serviceTimelineRoutes);
         await v1.register(jwksCheckRoutes);
         await v1.register(aidboxEnvironmentRoutes);
@@ -196,6 +203,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       async (admin) => {
         admin.addHook('onRequest', admin.requireAdmin);
         await admin.register(adminBackendServiceRoutes);
+        await admin.register(reviewQueueRoutes);
+        await admin.register(adminChangeRequestRoutes);
         await admin.register(adminOrganizationRoutes);
         await admin.register(auditEventRoutes({ exportBatchSize: options.auditExportBatchSize ?? EXPORT_BATCH_SIZE }));
       },

@@ -61,6 +61,15 @@ export function problemType(code: ProblemCode): string {
   return `urn:payerbox:problem:${code}`;
 }
 
+/** How a conflict message names the change-request actions ("Cannot propose a change to a service whose …"). */
+const ACTION_PHRASES: Readonly<Record<string, string>> = {
+  propose_change: 'propose a change to a service',
+  apply_change: 'change a service',
+  withdraw_change: 'withdraw a change request of a service',
+  approve_change: 'approve a change request of a service',
+  reject_change: 'reject a change request of a service',
+};
+
 export const problems = {
   validation(errors: readonly FieldError[], detail = 'The request does not match the schema.'): ProblemError {
     return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail, errors });
@@ -70,6 +79,13 @@ export const problems = {
     return problems.validation(
       [{ path: '/body/reason', message: 'is required' }],
       `Cannot ${action} a service without a reason: send the reason the developer will read in \`reason\`.`,
+    );
+  },
+  /** A change request's rejection got no reason, or only blanks. */
+  changeReasonRequired(): ProblemError {
+    return problems.validation(
+      [{ path: '/body/reason', message: 'is required' }],
+      'Cannot reject a change request without a reason: send the reason the developer will read in `reason`.',
     );
   },
   unauthenticated(detail: string, code: ProblemCodeWithStatus<401> = 'unauthenticated'): ProblemError {
@@ -93,7 +109,7 @@ export const problems = {
       status: 409,
       code: 'illegal_transition',
       title: 'Action not allowed in the current status',
-      detail: `Cannot ${action.replace('_', ' ')} a service whose status is ${currentStatus}; it needs ${from}.`,
+      detail: `Cannot ${ACTION_PHRASES[action] ?? `${action.replace('_', ' ')} a service`} whose status is ${currentStatus}; it needs ${from}.`,
       extensions: { currentStatus, action },
     });
   },

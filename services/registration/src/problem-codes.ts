@@ -30,6 +30,14 @@ export const PROBLEM_CODES = {
   illegal_transition: { status: 409, meaning: 'The action is not allowed in the current status; with `currentStatus`' },
   changed_during_check: { status: 409, meaning: 'The service changed while its key set was being checked; retry' },
   not_a_secret_client: { status: 409, meaning: 'The service authenticates with a key set, so it has no secret' },
+  change_request_pending: {
+    status: 409,
+    meaning: 'The service already has a pending change request; with `changeRequestId`',
+  },
+  change_request_decided: {
+    status: 409,
+    meaning: 'The change request is no longer pending; with its `currentStatus`',
+  },
   orgbac_disabled: { status: 409, meaning: 'This deployment does not use organizations' },
   email_in_use: { status: 409, meaning: 'The e-mail address belongs to another account' },
   version_mismatch: { status: 412, meaning: '`If-Match` does not name the current version; with `currentVersion`' },

@@ -109,7 +109,7 @@ t.test('offers the owner and the admin exactly the actions the lifecycle allows'
   const expected: Record<Status, { owner: string[]; admin: string[] }> = {
     draft: { owner: ['delete', 'edit', 'rotate_secret', 'submit'], admin: [] },
     under_review: { owner: ['rotate_secret', 'withdraw'], admin: ['approve', 'reject', 'return'] },
-    active: { owner: ['retire', 'rotate_secret'], admin: ['deactivate'] },
+    active: { owner: ['propose_change', 'retire', 'rotate_secret'], admin: ['deactivate'] },
     rejected: { owner: ['copy', 'delete'], admin: [] },
   };
   for (const status of STATUSES) {

@@ -336,6 +336,36 @@ t.test('a draft may move to another organization; a service past draft may not',
   t.equal((await fetchService(developer, submitted.id)).organizationId, 'org-acme-health');
 });
 
+t.test('an active service moves to another organization only through a reviewed change request', async (t) => {
+  const aidbox = await startProductionAidbox(t);
+  const { developer, admin } = await orgbacApp(t, aidbox);
+  const service = await serviceInStatus(developer, admin, 'active', { organizationId: 'org-acme-health' });
+  const url = `${SERVICES}/${service.id}/change-requests`;
+  expectProblem(
+    t,
+    await developer.request('POST', url, { organizationId: 'org-nowhere' }),
+    400,
+    'unknown_organization',
+  );
+  const removed = expectProblem(
+    t,
+    await developer.request('POST', url, { organizationId: null }),
+    400,
+    'validation_failed',
+  );
+  t.match(removed.errors, [{ path: '/body/organizationId', message: /cannot be removed/ }]);
+  const proposed = await developer.request('POST', url, { organizationId: 'org-beacon-mutual' });
+  t.equal(proposed.statusCode, 201, 'whose data it reaches is reviewed');
+  t.match(proposed.json().changes, [{ field: 'organizationId', from: 'org-acme-health', to: 'org-beacon-mutual' }]);
+  t.equal((await fetchService(developer, service.id)).organizationId, 'org-acme-health', 'until it is approved');
+  const approve = `/api/v1/admin/backend-services/${service.id}/change-requests/${proposed.json().id}/approve`;
+  t.equal((await admin.request('POST', approve, {})).statusCode, 200);
+  t.match(await fetchService(developer, service.id), {
+    organizationId: 'org-beacon-mutual',
+    organization: { name: 'Beacon Mutual Insurance' },
+  });
+});
+
 t.test('without OrgBAC no organization is asked for, and one given is refused', async (t) => {
   const app = await buildTestApp(t);
   const developer = await createUser(app);

@@ -40,6 +40,12 @@ export const router = createBrowserRouter(
           }),
         },
         {
+          path: 'services/:id/change-requests/:crId',
+          lazy: async () => ({
+            Component: (await import('../features/review/components/change-review-page.tsx')).ChangeReviewPage,
+          }),
+        },
+        {
           path: 'audit-log',
           lazy: async () => ({
             Component: (await import('../features/audit-log/components/audit-log-page.tsx')).AuditLogPage,

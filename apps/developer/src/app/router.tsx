@@ -44,6 +44,13 @@ export const router = createBrowserRouter([
         }),
       },
       {
+        path: 'services/:id/propose',
+        lazy: async () => ({
+          Component: (await import('../features/backend-services/components/propose-change-page.tsx'))
+            .ProposeChangePage,
+        }),
+      },
+      {
         path: 'api-tokens',
         lazy: async () => ({
           Component: (await import('../features/api-tokens/components/api-tokens-page.tsx')).ApiTokensPage,

@@ -9,10 +9,13 @@ import { ErrorAlert, FullPageLoader } from './page-states.tsx';
 import { ScrollTable } from './scroll-table.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
-/** A column of a service table: its header and how a service fills its cell. */
-export interface Column {
+/**
+ * A column of a service table: its header and how a service fills its cell. `S` is the list's item, a service or
+ * something that carries one (the review queue's items).
+ */
+export interface Column<S extends BackendService = BackendService> {
   readonly header: string;
-  readonly cell: (service: BackendService) => ReactNode;
+  readonly cell: (service: S) => ReactNode;
 }
 
 /**
@@ -50,15 +53,15 @@ export const ownerColumn: Column = {
   ),
 };
 
-interface Page {
-  readonly items: BackendService[];
+interface Page<S> {
+  readonly items: S[];
 }
 
 /** A keyset-paged table of services: loading, error with Try again, empty text, rows, and Load more. */
-export function ServiceTable(props: {
+export function ServiceTable<S extends BackendService = BackendService>(props: {
   label: string;
-  query: UseInfiniteQueryResult<{ pages: Page[] }>;
-  columns: readonly Column[];
+  query: UseInfiniteQueryResult<{ pages: Page<S>[] }>;
+  columns: readonly Column<S>[];
   /** What an empty list shows (a sentence, or an empty state with a call to action). */
   empty: ReactNode;
 }) {

@@ -24,6 +24,8 @@ const EXTENSIONS: Partial<Record<ProblemCode, Record<string, unknown>>> = {
   validation_failed: { errors: [{ path: '/body/name', message: 'must not be empty' }] },
   illegal_transition: { currentStatus: 'active', action: 'submit' },
   version_mismatch: { currentVersion: 4 },
+  change_request_pending: { changeRequestId: '0193b0a1-2c3d-7e4f-8a5b-6c7d8e9f0a1b' },
+  change_request_decided: { currentStatus: 'approved' },
 };
 
 /** An example body of `code`, as the error handler renders it. */

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { problems } from '../../errors.ts';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
-import { PageQuery } from '../../schemas/common.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { currentUser } from '../users/current-user.ts';
 import { approveService, deactivateService, rejectService, resyncService, returnService } from './commands.ts';
@@ -28,7 +26,7 @@ import {
   ReasonBodySchema,
   ServiceIdParams,
 } from './schemas.ts';
-import { getService, listServicePage, reviewQueuePage } from './service.ts';
+import { getService, listServicePage } from './service.ts';
 
 const tags = ['admin'];
 const decisionResponses = {
@@ -61,25 +59,6 @@ export const adminBackendServiceRoutes: FastifyPluginAsyncTypebox = async (app) 
       config: { examples: { responses: { 200: ADMIN_PAGE_EXAMPLES } } },
     },
     async (request) => listServicePage(ctx, request.query, { actor: 'admin' }),
-  );
-
-  app.get(
-    '/review-queue',
-    {
-      schema: {
-        operationId: 'adminReviewQueue',
-        tags,
-        summary: 'Services under review, the one waiting longest first (by submission time)',
-        description: 'What waits for a decision: approve, reject or let the developer withdraw it.',
-        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: {
-          200: jsonResponse(Ref(BackendServicePageSchema), 'A page of the queue'),
-          ...problemResponses('invalid_cursor'),
-        },
-      },
-      config: { examples: { responses: { 200: ADMIN_PAGE_EXAMPLES } } },
-    },
-    async (request) => reviewQueuePage(ctx, request.query),
   );
 
   app.get(

@@ -7,6 +7,7 @@ import { type ConfigurationChanges, configurationChanges, statusesAllowing, tran
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
+import { closePendingRequest } from '../change-requests/repository.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
 import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
@@ -282,10 +283,17 @@ function decideWithReason(action: 'reject' | 'deactivate') {
       actor: 'admin',
       user: reviewer,
       reason,
+      ...(action === 'deactivate' && { underLock: closeChangeRequest(reviewer, 'deactivated') }),
       changes: () => ({ rejectionReason: reason, reviewedAt: new Date(), reviewedBy: reviewer.id }),
       detail: { reason },
     });
   };
+}
+
+/** A pending change request of a service that leaves active can never be decided: it is closed with it. */
+function closeChangeRequest(user: AuthenticatedUser, how: 'retired' | 'deactivated') {
+  return (trx: Transaction<Database>, locked: { readonly id: string }) =>
+    closePendingRequest(trx, locked.id, user.id, `The service was ${how}.`);
 }
 
 /**
@@ -304,6 +312,7 @@ export async function retireService(
     action: 'retire',
     actor: 'owner',
     user: owner,
+    underLock: closeChangeRequest(owner, 'retired'),
     changes: () => ({ rejectionReason: reason }),
     detail: reason ? { reason } : {},
   });

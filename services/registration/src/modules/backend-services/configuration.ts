@@ -1,6 +1,5 @@
 import { type ServiceConfiguration, validateScopes } from '@payerbox/domain';
 import { type FieldError, problems } from '../../errors.ts';
-import type { LockedService } from './repository-writes.ts';
 import type { UpdateBackendService } from './schemas.ts';
 
 export interface Configuration {
@@ -36,11 +35,12 @@ export type StoredConfiguration = ServiceConfiguration & { readonly scopes: stri
 
 /**
  * The configuration an edit asks for, checked and normalised as the service stores it (name trimmed, an empty
- * description as none, scopes normalised): the request's fields over the locked service's. Throws a validation
+ * description as none, scopes normalised): the request's fields over the locked service's (or over an active service's
+ * approved configuration, for a change request). Throws a validation
  * problem listing what is wrong, `otherErrors` included (see {@link checkConfiguration}).
  */
 export function editedConfiguration(
-  locked: LockedService,
+  locked: ServiceConfiguration,
   input: UpdateBackendService,
   otherErrors: readonly FieldError[] = [],
 ): StoredConfiguration {

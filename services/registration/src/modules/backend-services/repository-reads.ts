@@ -113,6 +113,13 @@ export async function findService(
   const [record] = await withOrganizations(db, rows as ServiceRow[]);
   return record;
 }
+/** Several live services by id, in no particular order (the review queue's change requests name them). */
+export async function findServices(db: Db, ids: readonly string[]): Promise<ServiceRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectServices(db).where('backendServices.id', 'in', ids).execute();
+  return withOrganizations(db, rows as ServiceRow[]);
+}
+
 /** The list's query: newest first, `limit + 1` rows so that the caller knows whether there is a next page. */
 export function listServicesQuery(db: Db, filter: ServiceListFilter) {
   let query = withListFilter(selectServices(db, filter.visibility), filter);

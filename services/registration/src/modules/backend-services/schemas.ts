@@ -208,7 +208,9 @@ export const ServiceEventSchema = Type.Object(
         'What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: ' +
         '"issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; ' +
         'return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; ' +
-        'resync: { environments }',
+        'resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; ' +
+        'withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: ' +
+        '{ changeRequestId, reason }',
     }),
     createdAt: DateTime,
   },

@@ -2,17 +2,10 @@
 import type { ServiceStatusColumn } from '@payerbox/db';
 import type { Actor } from '@payerbox/domain';
 import { problems } from '../../errors.ts';
-import {
-  formatTimestampKey,
-  type PageRequest,
-  readPage,
-  readTimestampPage,
-  toPage,
-  UUID_KEY,
-} from '../../pagination.ts';
+import { type PageRequest, readPage, toPage, UUID_KEY } from '../../pagination.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import type { ViewContext } from './context.ts';
-import { findService, listReviewQueue, listServices, type Visibility } from './repository-reads.ts';
+import { findService, listServices, type Visibility } from './repository-reads.ts';
 import { toView } from './representation.ts';
 import type { BackendService } from './schemas.ts';
 
@@ -60,20 +53,6 @@ export async function listServicePage(
   const page = toPage(rows, window.limit, (row) => row.id);
   return {
     items: page.items.map((row) => toView(row, viewer.actor, ctx.environmentSettings)),
-    nextCursor: page.nextCursor,
-  };
-}
-
-/** Admin: the services under review, the one waiting longest first (submitted_at, then id). */
-export async function reviewQueuePage(
-  ctx: ViewContext,
-  query: PageRequest,
-): Promise<{ items: BackendService[]; nextCursor: string | null }> {
-  const window = readTimestampPage(query);
-  const rows = await listReviewQueue(ctx.db, window);
-  const page = toPage(rows, window.limit, (row) => formatTimestampKey(row.queueKey));
-  return {
-    items: page.items.map((row) => toView(row, 'admin', ctx.environmentSettings)),
     nextCursor: page.nextCursor,
   };
 }

@@ -104,6 +104,11 @@ export interface TransitionRequest {
   readonly reason?: string;
   /** Checked after the lock and the status rule: may refuse with a problem. */
   readonly precondition?: (locked: LockedService) => void;
+  /**
+   * Reads and writes of other rows that belong to the action (a change request's), under the service's lock, after
+   * the precondition and before `changes`; may refuse with a problem.
+   */
+  readonly underLock?: (trx: Transaction<Database>, locked: LockedService) => Promise<void>;
 }
 
 /** Writes an action's changes with the status it leads to, its audit event and its jobs; answers how many it queued. */
@@ -146,6 +151,7 @@ export async function runTransition(
     const result = transition(locked.status, request.action, request.actor);
     if (!result.ok) throw problems.illegalTransition(request.action, locked.status, statusesAllowing(request.action));
     request.precondition?.(locked);
+    await request.underLock?.(trx, locked);
     const to = result.to === 'none' ? null : result.to;
     const requested = request.changes?.(locked) ?? {};
     if (requested === UNCHANGED && to !== locked.status) {

@@ -10,6 +10,27 @@ export const reviewQueries = {
       queryFn: () => unwrap(api.GET('/api/v1/admin/backend-services/{id}', { params: { path: { id } } })),
       refetchInterval: pollWhileProvisioning,
     }),
+  changeRequest: (api: ApiClient, id: string, crId: string) =>
+    queryOptions({
+      queryKey: ['admin', 'backend-services', 'change-request', id, crId] as const,
+      queryFn: () =>
+        unwrap(
+          api.GET('/api/v1/admin/backend-services/{id}/change-requests/{crId}', { params: { path: { id, crId } } }),
+        ),
+    }),
+  /** The service's newest change request: the pending one, when there is one. */
+  latestChangeRequest: (api: ApiClient, id: string) =>
+    queryOptions({
+      queryKey: ['admin', 'backend-services', 'change-requests', id] as const,
+      queryFn: async () => {
+        const page = await unwrap(
+          api.GET('/api/v1/admin/backend-services/{id}/change-requests', {
+            params: { path: { id }, query: { limit: 1 } },
+          }),
+        );
+        return page.items[0] ?? null;
+      },
+    }),
   events: (api: ApiClient, serviceId: string) =>
     queryOptions({
       queryKey: ['admin', 'backend-services', 'events', serviceId] as const,

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import {
   AUTH_METHOD_DETAILS,
@@ -75,6 +75,23 @@ function ResyncButton(props: { service: BackendService }) {
   );
 }
 
+/** An active service's pending change request, linked to its review. */
+function PendingChange(props: { service: BackendService }) {
+  const api = useApi();
+  const latest = useQuery({
+    ...reviewQueries.latestChangeRequest(api, props.service.id),
+    enabled: props.service.status === 'active',
+  });
+  if (latest.data?.status !== 'pending') return null;
+  return (
+    <Alert color="blue" title="A change request is waiting for review">
+      <Anchor component={Link} to={`/services/${props.service.id}/change-requests/${latest.data.id}`}>
+        Review the proposed change
+      </Anchor>
+    </Alert>
+  );
+}
+
 function Review(props: { service: BackendService }) {
   const { service } = props;
   return (
@@ -86,6 +103,7 @@ function Review(props: { service: BackendService }) {
         </Group>
         <Text>{service.description ?? 'No description.'}</Text>
       </Stack>
+      <PendingChange service={service} />
       <Overview service={service} />
       <Card withBorder component="section" aria-label="Scopes">
         <Stack gap="sm">

@@ -36,6 +36,17 @@ export const serviceQueries = {
         return [...page.items].reverse();
       },
     }),
+  changeRequests: (api: ApiClient, id: string) =>
+    queryOptions({
+      queryKey: [...serviceQueries.all, 'change-requests', id] as const,
+      // The newest 20: the pending one (at most one) and the latest decisions.
+      queryFn: () =>
+        unwrap(
+          api.GET('/api/v1/backend-services/{id}/change-requests', {
+            params: { path: { id }, query: { limit: 20 } },
+          }),
+        ).then((page) => page.items),
+    }),
 };
 
 /** What the Aidbox environments advertise (signing algorithms); read on the server from their SMART configurations. */

@@ -1,7 +1,7 @@
 import { Button, Group, Stack } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
 import { ConfirmDialog, ErrorAlert, unwrap, useApi } from '@payerbox/web-kit';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
@@ -13,7 +13,8 @@ type Transition = 'submit' | 'withdraw';
 
 /**
  * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
- * Rotate secret, Retire and Delete (Remove for a rejected service), the last three after a confirmation.
+ * Propose a change (an active service without a pending change request), Rotate secret, Retire and Delete (Remove for
+ * a rejected service), the last three after a confirmation.
  */
 export function ServiceActions(props: { service: BackendService; onRetired?: () => void }) {
   const { service } = props;
@@ -55,6 +56,9 @@ export function ServiceActions(props: { service: BackendService; onRetired?: () 
     },
   });
   const can = (action: BackendService['availableActions'][number]) => service.availableActions.includes(action);
+  // One pending change request at a time: while one is pending, the page shows it (with Withdraw) instead.
+  const requests = useQuery({ ...serviceQueries.changeRequests(api, service.id), enabled: can('propose_change') });
+  const canPropose = can('propose_change') && requests.isSuccess && !requests.data.some((r) => r.status === 'pending');
   const rejected = service.status === 'rejected';
   const failed = transition.error;
 
@@ -81,6 +85,11 @@ export function ServiceActions(props: { service: BackendService; onRetired?: () 
         {can('edit') && (
           <Button variant="default" component={Link} to={`/services/${service.id}/edit`}>
             Edit
+          </Button>
+        )}
+        {canPropose && (
+          <Button variant="default" component={Link} to={`/services/${service.id}/propose`}>
+            Propose a change
           </Button>
         )}
         {can('rotate_secret') && (

@@ -16,6 +16,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
+import { ChangeRequestsSection } from './change-requests-section.tsx';
 import { CopiedFromNotice, isCopyNotice } from './copied-from-notice.tsx';
 import { RejectedNextSteps } from './rejected-next-steps.tsx';
 import { ServiceActions } from './service-actions.tsx';
@@ -92,6 +93,7 @@ function ServiceView(props: { service: BackendService }) {
         </Alert>
       )}
       <ServiceActions service={service} onRetired={() => setRetiredHere(true)} />
+      {(service.status === 'active' || service.status === 'rejected') && <ChangeRequestsSection service={service} />}
       <Details service={service} />
       {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
       <Title order={2} size="h3">
