@@ -1,4 +1,4 @@
-import type { AuthMethod, Environment, ScopeVersion, ServiceStatus } from '@payerbox/domain';
+import type { AuthMethod, Environment, NotificationType, ScopeVersion, ServiceStatus } from '@payerbox/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Timestamps are read as `Date`, written as `Date` or SQL `now()`, and default on insert. */
@@ -157,6 +157,32 @@ export interface RateLimitWindowsTable {
   resetsAt: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** One person's notification of one audit event (in-app list; `emailedAt` once its e-mail went out). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  userId: string;
+  eventId: string;
+  serviceId: string;
+  type: NotificationType;
+  createdAt: Timestamp;
+  readAt: NullableTimestamp;
+  emailedAt: NullableTimestamp;
+}
+
+/** A person's e-mail choice for one kind of notification; no row means e-mail on. */
+export interface NotificationPreferencesTable {
+  userId: string;
+  type: NotificationType;
+  email: boolean;
+  updatedAt: Timestamp;
+}
+
+/** A live notifier worker's last sign of life (see the notifier's lease). */
+export interface NotifierHeartbeatsTable {
+  workerId: string;
+  seenAt: Timestamp;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -170,6 +196,9 @@ export interface Database {
   loginRequests: LoginRequestsTable;
   organizations: OrganizationsTable;
   rateLimitWindows: RateLimitWindowsTable;
+  notifications: NotificationsTable;
+  notificationPreferences: NotificationPreferencesTable;
+  notifierHeartbeats: NotifierHeartbeatsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -37,7 +37,7 @@ async function insertService(db: ReturnType<typeof createDb>) {
 
 t.test('applying migrations again changes nothing', async (t) => {
   const db = testDb(t);
-  t.same(await migrateToLatest(db), []);
+  t.same(await migrateToLatest(db, process.env.DATABASE_URL ?? ''), []);
 });
 
 t.test('the audit trail refuses updates and deletes', async (t) => {
