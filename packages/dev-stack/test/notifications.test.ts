@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { createDb } from '@payerbox/db';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
+import { freePort } from '../src/embedded-postgres.ts';
 import type { LocalStack } from '../src/local-stack.ts';
-import { closedPort, stallingSmtpServer, startInbox, startNotifier } from './helpers/mail.ts';
+import { stallingSmtpServer, startInbox, startNotifier } from './helpers/mail.ts';
 import { startStack } from './helpers/stack.ts';
 
 function serviceName(): string {
@@ -112,8 +113,10 @@ t.test('a notifier killed in the middle of a delivery loses nothing: another del
 t.test('an SMTP outage delays an e-mail, which arrives once when the server is back', async (t) => {
   const stack = await startStack(t);
   const db = queueDb(t, stack);
-  const port = await closedPort();
-  startNotifier(t, stack, port);
+  // Nothing listens on a free port: the SMTP server is down.
+  const port = await freePort();
+  const metricsPort = await freePort();
+  startNotifier(t, stack, port, { METRICS_PORT: String(metricsPort) });
   const service = await submittedService(t, stack);
   // The first attempt fails against the closed port, and the job waits for its retry.
   const deadline = Date.now() + 30_000;
@@ -131,4 +134,10 @@ t.test('an SMTP outage delays an e-mail, which arrives once when the server is b
   await emailQueueDrained(db);
   const copies = (await inbox.emails()).filter((email) => email.subject.includes(service.name));
   t.equal(copies.length, 1, 'delivered once');
+
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  t.match(metrics, /notification_deliveries_total\{channel="email",outcome="failed"\} [1-9]/, 'counts the failures');
+  t.match(metrics, /notification_deliveries_total\{channel="email",outcome="sent"\} 1\n/, 'and the delivery');
+  t.match(metrics, /notification_delivery_latency_seconds_count\{channel="email"\} 1\n/, 'with its latency');
+  t.match(metrics, /# TYPE notification_queue_depth gauge/, 'beside the queue depth');
 });

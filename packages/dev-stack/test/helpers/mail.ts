@@ -65,17 +65,6 @@ export async function startInbox(t: Test, smtpPort = 0): Promise<MailInbox> {
   };
 }
 
-/** A port nothing listens on (taken from the system, then let go): an SMTP server that is down. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /** An SMTP server that accepts connections and never greets: a delivery to it hangs in the middle. */
 export async function stallingSmtpServer(t: Test): Promise<{ port: number; connected: Promise<void> }> {
   const sockets = new Set<Socket>();
