@@ -141,3 +141,83 @@ t.test('an SMTP outage delays an e-mail, which arrives once when the server is b
   t.match(metrics, /notification_delivery_latency_seconds_count\{channel="email"\} 1\n/, 'with its latency');
   t.match(metrics, /# TYPE notification_queue_depth gauge/, 'beside the queue depth');
 });
+
+/** Polls the user's in-app list until it holds `count` notifications. */
+async function notificationsOf(user: LocalStack['developer'], count: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await user.api('GET', '/notifications');
+    if (list.body.items.length >= count || Date.now() > deadline) return list.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+t.test('opting out of a kind stops its e-mails, while the in-app list still tells of it', async (t) => {
+  const stack = await startStack(t);
+  const db = queueDb(t, stack);
+  const inbox = await startInbox(t);
+  startNotifier(t, stack, inbox.smtpPort);
+  const preferences = await stack.developer.api('PUT', '/notification-preferences', {
+    email: { 'service.rejected': false },
+  });
+  t.equal(preferences.status, 200, 'the developer turns e-mails about rejections off');
+  const rejected = await submittedService(t, stack);
+  const rejection = await stack.admin.api('POST', `/admin/backend-services/${rejected.id}/reject`, {
+    reason: 'Scopes too wide',
+  });
+  t.equal(rejection.status, 200);
+  const approved = await submittedService(t, stack);
+  await approve(t, stack, approved.id);
+  await inbox.waitFor(stack.developer.email, (email) => email.subject.includes(approved.name));
+  await emailQueueDrained(db);
+  const toOwner = (await inbox.emails()).filter((email) => email.to.some((to) => to.address === stack.developer.email));
+  t.same(
+    toOwner.map((email) => email.subject),
+    [`${approved.name} was approved and is going live in production`],
+    'the approval is e-mailed, the rejection is not',
+  );
+  const list = await notificationsOf(stack.developer, 2);
+  t.same(
+    list.items.map((item: { type: string; serviceName: string }) => [item.type, item.serviceName]),
+    [
+      ['service.approved', approved.name],
+      ['service.rejected', rejected.name],
+    ],
+    'both are in the in-app list, newest first',
+  );
+  t.match(list.items[1], { reason: 'Scopes too wide', message: `${rejected.name} was rejected`, readAt: null });
+});
+
+t.test('the in-app list counts the unread, marked read one at a time or all at once', async (t) => {
+  const stack = await startStack(t);
+  const inbox = await startInbox(t);
+  startNotifier(t, stack, inbox.smtpPort);
+  const services = [
+    await submittedService(t, stack),
+    await submittedService(t, stack),
+    await submittedService(t, stack),
+  ];
+  for (const service of services) await approve(t, stack, service.id);
+  const first = await notificationsOf(stack.developer, 3);
+  t.equal(first.unreadCount, 3, 'three approvals, unread');
+  const page = await stack.developer.api('GET', '/notifications?limit=2');
+  t.equal(page.body.items.length, 2);
+  const rest = await stack.developer.api('GET', `/notifications?limit=2&cursor=${page.body.nextCursor}`);
+  t.same(
+    [...page.body.items, ...rest.body.items].map((item: { serviceName: string }) => item.serviceName),
+    services.map((service) => service.name).reverse(),
+    'paged newest first',
+  );
+  t.equal(rest.body.nextCursor, null);
+
+  const opened = first.items[0].id as string;
+  t.equal((await stack.developer.api('POST', `/notifications/${opened}/read`)).status, 204);
+  const afterOne = await stack.developer.api('GET', '/notifications');
+  t.equal(afterOne.body.unreadCount, 2, 'opening one leaves two unread');
+  t.ok(afterOne.body.items[0].readAt, 'and shows when it was read');
+  t.equal((await stack.admin.api('POST', `/notifications/${opened}/read`)).status, 404, 'nobody else’s to mark');
+  t.equal((await stack.developer.api('POST', '/notifications/read-all')).status, 204);
+  t.equal((await stack.developer.api('GET', '/notifications')).body.unreadCount, 0, 'none unread after mark-all');
+  const admins = await notificationsOf(stack.admin, 3);
+  t.equal(admins.unreadCount, 3, 'the admin’s own notifications (the submissions) stay unread');
+});
