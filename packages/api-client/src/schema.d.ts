@@ -1059,9 +1059,9 @@ export interface components {
          * @enum {string}
          */
         NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated";
-        /** @description One event told to the caller, newest first in the list */
+        /** @description One event told to the caller; the list is in the order the events happened */
         Notification: {
-            /** @description Grows with time: newer notifications have larger ids */
+            /** @description Names the notification to mark it read */
             id: string;
             type: components["schemas"]["NotificationType"];
             /** @description What happened, as a sentence naming the service */

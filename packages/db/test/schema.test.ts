@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { AUTH_METHODS, ENVIRONMENTS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import { AUTH_METHODS, ENVIRONMENTS, NOTIFICATION_TYPES, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { createDb, migrateToLatest } from '../src/index.ts';
 
-function testDb(t: Test) {
+function testDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`');
-  const db = createDb({ databaseUrl: url, poolSize: 2 });
+  return url;
+}
+
+function testDb(t: Test) {
+  const db = createDb({ databaseUrl: testDatabaseUrl(), poolSize: 2 });
   t.teardown(() => db.destroy());
   return db;
 }
@@ -37,7 +41,7 @@ async function insertService(db: ReturnType<typeof createDb>) {
 
 t.test('applying migrations again changes nothing', async (t) => {
   const db = testDb(t);
-  t.same(await migrateToLatest(db, process.env.DATABASE_URL ?? ''), []);
+  t.same(await migrateToLatest(db, testDatabaseUrl()), []);
 });
 
 t.test('the audit trail refuses updates and deletes', async (t) => {
@@ -141,10 +145,12 @@ const COLUMNS = [
   { table: 'backend_services', column: 'scope_version', values: SCOPE_VERSIONS },
   { table: 'service_environments', column: 'environment', values: ENVIRONMENTS },
   { table: 'provisioning_jobs', column: 'environment', values: ENVIRONMENTS },
+  { table: 'notifications', column: 'type', values: NOTIFICATION_TYPES },
+  { table: 'notification_preferences', column: 'type', values: NOTIFICATION_TYPES },
 ] as const;
 
 t.test(
-  "the database accepts exactly the domain's statuses, auth methods, scope versions and environments",
+  "the database accepts exactly the domain's statuses, auth methods, scope versions, environments and notification kinds",
   async (t) => {
     const db = testDb(t);
     for (const { table, column, values } of COLUMNS) {

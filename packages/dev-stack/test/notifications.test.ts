@@ -51,7 +51,7 @@ async function emailQueueDrained(db: ReturnType<typeof createDb>, timeoutMs = 30
 t.test('an approval puts an e-mail naming the service, the note and its page in the owner’s inbox', async (t) => {
   const stack = await startStack(t);
   const inbox = await startInbox(t);
-  startNotifier(t, stack, inbox.smtpPort);
+  const notifier = startNotifier(t, stack, inbox.smtpPort);
   const service = await submittedService(t, stack);
   const submitted = await inbox.waitFor(stack.admin.email, (email) => email.subject.includes(service.name));
   t.equal(submitted.subject, `${service.name} was submitted for review`, 'the admins hear of the submission');
@@ -64,6 +64,8 @@ t.test('an approval puts an e-mail naming the service, the note and its page in 
   t.match(email.text, `http://portal.test/services/${service.id}`);
   t.match(email.html, `<a href="http://portal.test/services/${service.id}">Open ${service.name} in the portal</a>`);
   t.match(email.headers['message-id'], /^<?notification-\d+\.event-\d+@payerbox-portal>?$/, 'identified by its event');
+  await notifier.stop();
+  t.equal(notifier.child.exitCode, 0, 'the notifier stops cleanly on SIGTERM');
 });
 
 t.test('a change that rolls back sends nothing', async (t) => {

@@ -4,6 +4,11 @@ import { type Kysely, sql } from 'kysely';
 // migrateToLatest installs before these migrations run) in the very transaction that records it: a trigger, so no
 // command has to remember it, and a change that rolls back takes its job with it. The notifier classifies the event
 // (packages/domain, notificationFor) and fans it out into the rows below.
+// The kinds of notification, as packages/domain lists them (NOTIFICATION_TYPES; test/schema.test.ts compares): a new
+// kind comes with a migration that widens both constraints.
+const TYPES = sql`type in ('service.submitted', 'service.approved', 'service.rejected', 'service.returned',
+  'service.deactivated', 'service.retired', 'secret.rotated')`;
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('notifications')
@@ -11,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('event_id', 'bigint', (c) => c.notNull().references('service_events.id'))
     .addColumn('service_id', 'uuid', (c) => c.notNull().references('backend_services.id'))
-    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull().check(TYPES))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('read_at', 'timestamptz')
     // Set once the e-mail went out: a retried job finds it and sends nothing again (idempotent by event).
@@ -19,15 +24,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     // One notification per event and person, whatever number of times the fan-out job runs.
     .addUniqueConstraint('notifications_event_user_key', ['event_id', 'user_id'])
     .execute();
-  // A person's list, newest first, paged by id (keyset).
-  await db.schema.createIndex('notifications_user_idx').on('notifications').columns(['user_id', 'id desc']).execute();
+  // A person's list in the order things happened (the events'; fan-outs run in parallel, so the notifications' own ids
+  // need not follow it), paged by event id (keyset: unique per person).
+  await db.schema
+    .createIndex('notifications_user_idx')
+    .on('notifications')
+    .columns(['user_id', 'event_id desc'])
+    .execute();
   await sql`create index notifications_unread_idx on notifications (user_id) where read_at is null`.execute(db);
 
   // E-mail opt-outs per kind of notification; no row means the default, e-mail on.
   await db.schema
     .createTable('notification_preferences')
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull().check(TYPES))
     .addColumn('email', 'boolean', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('notification_preferences_pkey', ['user_id', 'type'])

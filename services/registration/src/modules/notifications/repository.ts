@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 
 export interface NotificationRecord {
   readonly id: string;
+  /** The list's order and keyset: when it happened (one notification per event and person). */
+  readonly eventId: string;
   readonly type: NotificationType;
   readonly serviceId: string;
   readonly serviceName: string;
@@ -12,7 +14,10 @@ export interface NotificationRecord {
   readonly readAt: Date | null;
 }
 
-/** A page of the user's notifications, newest first, after the id `before` (keyset on notifications_user_idx). */
+/**
+ * A page of the user's notifications, newest event first, after the event id `before` (keyset on
+ * notifications_user_idx).
+ */
 export async function listNotifications(
   db: Kysely<Database>,
   userId: string,
@@ -24,6 +29,7 @@ export async function listNotifications(
     .innerJoin('serviceEvents', 'serviceEvents.id', 'notifications.eventId')
     .select([
       'notifications.id',
+      'notifications.eventId',
       'notifications.type',
       'notifications.serviceId',
       'backendServices.name as serviceName',
@@ -32,9 +38,9 @@ export async function listNotifications(
       'notifications.readAt',
     ])
     .where('notifications.userId', '=', userId);
-  if (window.before !== undefined) query = query.where('notifications.id', '<', window.before);
+  if (window.before !== undefined) query = query.where('notifications.eventId', '<', window.before);
   return query
-    .orderBy('notifications.id', 'desc')
+    .orderBy('notifications.eventId', 'desc')
     .limit(window.limit + 1)
     .execute();
 }

@@ -10,7 +10,7 @@ export const NotificationTypeSchema = StringEnum(NOTIFICATION_TYPES, {
 
 export const NotificationSchema = Type.Object(
   {
-    id: Type.String({ pattern: '^[0-9]+$', description: 'Grows with time: newer notifications have larger ids' }),
+    id: Type.String({ pattern: '^[0-9]+$', description: 'Names the notification to mark it read' }),
     type: Ref(NotificationTypeSchema),
     message: Type.String({ description: 'What happened, as a sentence naming the service' }),
     serviceId: Uuid,
@@ -19,7 +19,7 @@ export const NotificationSchema = Type.Object(
     createdAt: DateTime,
     readAt: Nullable(DateTime, { description: 'When the caller marked it read; null while unread' }),
   },
-  { $id: 'Notification', description: 'One event told to the caller, newest first in the list' },
+  { $id: 'Notification', description: 'One event told to the caller; the list is in the order the events happened' },
 );
 
 export const NotificationListSchema = Type.Object(

@@ -49,7 +49,7 @@ export async function listNotificationPage(
 ): Promise<Static<typeof NotificationListSchema>> {
   const window = readPage(query, BIGINT_KEY);
   const [rows, unreadCount] = await Promise.all([listNotifications(db, userId, window), countUnread(db, userId)]);
-  const page = toPage(rows, window.limit, (row) => row.id);
+  const page = toPage(rows, window.limit, (row) => row.eventId);
   return { items: page.items.map(toView), nextCursor: page.nextCursor, unreadCount };
 }
 
