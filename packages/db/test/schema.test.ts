@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AUTH_METHODS, ENVIRONMENTS, NOTIFICATION_TYPES, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import {
+  AUTH_METHODS,
+  ENVIRONMENTS,
+  NOTIFICATION_TYPES,
+  notifyingActions,
+  SCOPE_VERSIONS,
+  SERVICE_STATUSES,
+} from '@payerbox/domain';
 import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { createDb, migrateToLatest } from '../src/index.ts';
@@ -156,5 +163,18 @@ t.test(
     for (const { table, column, values } of COLUMNS) {
       t.same(await allowedValues(db, table, column), values, `${table}.${column}`);
     }
+  },
+);
+
+t.test(
+  'the audit trail queues a notification job for exactly the actions the domain says notify someone',
+  async (t) => {
+    const db = testDb(t);
+    const { rows } = await sql<{ definition: string }>`
+    select pg_get_triggerdef(oid) as definition from pg_trigger
+    where tgname = 'service_events_enqueue_notification'`.execute(db);
+    const condition = /WHEN \((.*)\) EXECUTE/.exec(rows[0]?.definition ?? '')?.[1] ?? '';
+    const actions = [...condition.matchAll(/'([^']*)'::text/g)].map(([, value]) => value);
+    t.same(actions.sort(), notifyingActions().sort());
   },
 );

@@ -3,7 +3,7 @@
  * the kind of notification it produces, or none, and whom it goes to. The map is over every {@link LifecycleAction},
  * so an action added to the lifecycle does not compile until someone classifies it.
  */
-import { assertNever, type LifecycleAction } from './lifecycle.ts';
+import { assertNever, LIFECYCLE_ACTIONS, type LifecycleAction } from './lifecycle.ts';
 
 /**
  * The kinds of notification, as e-mail preferences, the in-app list and (later) webhook subscriptions name them. Kinds
@@ -63,6 +63,11 @@ export function isLifecycleAction(action: string): action is LifecycleAction {
 /** The notification an audit event of `action` produces, or null when it produces none. */
 export function notificationFor(action: LifecycleAction): NotificationRule | null {
   return NOTIFICATION_OF_ACTION[action];
+}
+
+/** The actions whose events notify someone: those the audit trail's trigger queues (packages/db, migration 0020). */
+export function notifyingActions(): LifecycleAction[] {
+  return LIFECYCLE_ACTIONS.filter((action) => NOTIFICATION_OF_ACTION[action] !== null);
 }
 
 /** What happened, as a sentence about the named service (e-mail subjects, the in-app list). */

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Notifications (issue 22). Every audit event becomes a job of the durable queue (graphile-worker, whose schema
+// Notifications (issue 22). Every audit event that notifies someone becomes a job of the durable queue (graphile-worker, whose schema
 // migrateToLatest installs before these migrations run) in the very transaction that records it: a trigger, so no
 // command has to remember it, and a change that rolls back takes its job with it. The notifier classifies the event
 // (packages/domain, notificationFor) and fans it out into the rows below.
@@ -58,9 +58,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       perform graphile_worker.add_job('notify_service_event', json_build_object('eventId', new.id::text));
       return null;
     end $$`.execute(db);
+  // Only the actions that notify someone (packages/domain, notifyingActions; test/schema.test.ts compares): add_job
+  // NOTIFYs its workers, and a transaction that notifies takes a database-wide lock at commit (see the provisioner's
+  // wake-up, README "Provisioning"), which creates and edits, the busy path, need not pay for nothing.
   await sql`
     create trigger service_events_enqueue_notification after insert on service_events
-    for each row execute function service_events_enqueue_notification()`.execute(db);
+    for each row
+    when (new.action in ('submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret'))
+    execute function service_events_enqueue_notification()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
