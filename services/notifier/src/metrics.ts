@@ -35,6 +35,19 @@ export function createNotifierMetrics(db: Kysely<Database>): NotifierMetrics {
       for (const row of rows) this.set({ task: row.task }, Number(row.count));
     },
   });
+  new Gauge({
+    name: 'notification_jobs_given_up',
+    help: 'Notification jobs that used all their attempts (kept in the queue table, not dropped) by task',
+    labelNames: ['task'] as const,
+    registers,
+    async collect() {
+      const { rows } = await sql<{ task: string; count: string }>`
+        select task_identifier as task, count(*) as count from graphile_worker.jobs
+        where attempts >= max_attempts group by task_identifier`.execute(db);
+      this.reset();
+      for (const row of rows) this.set({ task: row.task }, Number(row.count));
+    },
+  });
   const deliveries = new Counter({
     name: 'notification_deliveries_total',
     help: 'Delivery attempts by channel and outcome (sent, failed: retried with backoff, skipped: nothing to send)',
