@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   const database = await developmentDatabase(process.env.DATABASE_URL, join(DATA_DIR, 'postgres'));
   const secretKeys = await developmentKeyring(DATA_DIR);
   cleanups.push(() => database.release());
+  // Every e-mail the portal sends lands in maildev's inbox (web and HTTP API), never in a real mailbox. It stops after
+  // the children (cleanups run in reverse), so the notifier finishes its deliveries into it.
+  const mail = { smtp: port('MAILDEV_SMTP_PORT', 1025), web: port('MAILDEV_WEB_PORT', 1080) };
+  const maildev = new MailDev({ smtp: mail.smtp, web: mail.web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
+  await maildev.start();
+  cleanups.push(() => maildev.stop());
+  const inboxUrl = `http://localhost:${mail.web}`;
   const children: ManagedProcess[] = [];
   // The provisioner stops before the emulators, so it finishes its jobs while they still answer.
   cleanups.push(async () => {
@@ -99,13 +106,6 @@ async function main(): Promise<void> {
       RESYNC_INTERVAL_MS: '30000',
     }),
   );
-
-  // Every e-mail the portal sends lands in maildev's inbox (web and HTTP API), never in a real mailbox.
-  const mail = { smtp: port('MAILDEV_SMTP_PORT', 1025), web: port('MAILDEV_WEB_PORT', 1080) };
-  const maildev = new MailDev({ smtp: mail.smtp, web: mail.web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
-  await maildev.start();
-  cleanups.push(() => maildev.stop());
-  const inboxUrl = `http://localhost:${mail.web}`;
 
   // The development identity provider signs the demo accounts in with the passwords of the credentials file.
   const portalPort = port('PORT', 3000);
