@@ -91,3 +91,12 @@ export function describeNotification(type: NotificationType, serviceName: string
       return assertNever(type);
   }
 }
+
+/**
+ * The reviewer's words an audit event's detail carries, as a notification shows them: the reason of a rejection,
+ * return or deactivation, or the note of an approval; null when there are none.
+ */
+export function notificationReason(detail: Readonly<Record<string, unknown>>): string | null {
+  const value = detail.reason ?? detail.note;
+  return typeof value === 'string' && value.trim() ? value : null;
+}

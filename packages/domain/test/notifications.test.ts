@@ -1,6 +1,12 @@
 import t from 'tap';
 import { LIFECYCLE_ACTIONS } from '../src/lifecycle.ts';
-import { describeNotification, isLifecycleAction, NOTIFICATION_TYPES, notificationFor } from '../src/notifications.ts';
+import {
+  describeNotification,
+  isLifecycleAction,
+  NOTIFICATION_TYPES,
+  notificationFor,
+  notificationReason,
+} from '../src/notifications.ts';
 
 t.test('every kind of notification is produced by some lifecycle action', async (t) => {
   const produced = new Set(LIFECYCLE_ACTIONS.map((action) => notificationFor(action)?.type).filter(Boolean));
@@ -28,4 +34,11 @@ t.test('an audit event’s action is recognised only when the lifecycle names it
 
 t.test('each kind reads as a sentence naming the service', async (t) => {
   for (const type of NOTIFICATION_TYPES) t.match(describeNotification(type, 'Claims sync'), 'Claims sync');
+});
+
+t.test('a notification shows the reviewer’s reason, or an approval’s note, and nothing blank', async (t) => {
+  t.equal(notificationReason({ reason: 'Scopes too wide' }), 'Scopes too wide');
+  t.equal(notificationReason({ note: 'Welcome aboard' }), 'Welcome aboard');
+  t.equal(notificationReason({ reason: '   ' }), null);
+  t.equal(notificationReason({ environments: ['sandbox'] }), null);
 });

@@ -1,4 +1,5 @@
 import type { Database } from '@payerbox/db';
+import { notificationReason } from '@payerbox/domain';
 import type { Kysely } from 'kysely';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { SmtpSettings } from './config.ts';
@@ -27,11 +28,6 @@ export function createSmtpTransport(settings: SmtpSettings): Transporter {
 /** The page of the service in the portal the recipient uses (administrators review in the admin portal). */
 function serviceLink(publicUrl: string, role: string, serviceId: string): string {
   return role === 'admin' ? `${publicUrl}/admin/services/${serviceId}` : `${publicUrl}/services/${serviceId}`;
-}
-
-function reasonOf(detail: Record<string, unknown>): string | null {
-  const value = detail.reason ?? detail.note;
-  return typeof value === 'string' && value.trim() ? value : null;
 }
 
 /**
@@ -70,7 +66,7 @@ export async function deliverNotificationEmail(
     type: found.type,
     serviceName: found.serviceName,
     recipientName: found.recipientName,
-    reason: reasonOf(found.detail),
+    reason: notificationReason(found.detail),
     link: serviceLink(options.publicUrl, found.role, found.serviceId),
     occurredAt: found.occurredAt,
   });

@@ -1,5 +1,5 @@
 import type { Database } from '@payerbox/db';
-import { describeNotification, NOTIFICATION_TYPES, type NotificationType } from '@payerbox/domain';
+import { describeNotification, NOTIFICATION_TYPES, type NotificationType, notificationReason } from '@payerbox/domain';
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import { problems } from '../../errors.ts';
@@ -23,11 +23,6 @@ import type {
 type NotificationView = Static<typeof NotificationSchema>;
 type NotificationPreferences = Static<typeof NotificationPreferencesSchema>;
 
-function reasonOf(detail: Record<string, unknown>): string | null {
-  const value = detail.reason ?? detail.note;
-  return typeof value === 'string' && value.trim() ? value : null;
-}
-
 function toView(record: NotificationRecord): NotificationView {
   return {
     id: record.id,
@@ -35,7 +30,7 @@ function toView(record: NotificationRecord): NotificationView {
     message: describeNotification(record.type, record.serviceName),
     serviceId: record.serviceId,
     serviceName: record.serviceName,
-    reason: reasonOf(record.detail),
+    reason: notificationReason(record.detail),
     createdAt: record.createdAt.toISOString(),
     readAt: record.readAt?.toISOString() ?? null,
   };
