@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Image for one of the Node services (registration or provisioner). Build from the repository root:
+# Image for one of the Node services (registration, provisioner or notifier). Build from the repository root:
 #   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=registration -t payerbox/registration .
 #   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=provisioner -t payerbox/provisioner .
 # The build bundles the service and its workspace packages into dist/server.mjs (infra/build/bundle-service.mjs);
@@ -10,7 +10,7 @@ FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 # Keep equal to "packageManager" in package.json (corepack needs package signatures, which a build may not reach).
 ARG PNPM_VERSION=10.34.9
-RUN test -n "${SERVICE}" || { echo "--build-arg SERVICE=registration|provisioner is required" >&2; exit 1; } \
+RUN test -n "${SERVICE}" || { echo "--build-arg SERVICE=registration|provisioner|notifier is required" >&2; exit 1; } \
  && npm install -g "pnpm@${PNPM_VERSION}"
 WORKDIR /repo
 # Dependencies first (only the lockfile decides them), so source edits reuse this layer.

@@ -1,4 +1,5 @@
 export { createDb, type DbConfig } from './create-db.ts';
+export { installJobQueue, JOB_QUEUE_SCHEMA } from './job-queue.ts';
 export { MigrationError, migrateToLatest } from './migrate.ts';
 export { type ListenOptions, listenForNotifications, type NotificationListener } from './notification-listener.ts';
 export { createOwnDatabase, type OwnDatabase } from './own-database.ts';

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import { installJobQueue } from './job-queue.ts';
 import * as initial from './migrations/2026-11-22-0001-initial.ts';
 import * as clientSecrets from './migrations/2026-11-22-0002-client-secrets.ts';
 import * as provisioningGenerations from './migrations/2026-11-22-0003-provisioning-generations.ts';
@@ -12,6 +13,7 @@ import * as rateLimitWindows from './migrations/2026-11-24-0010-rate-limit-windo
 import * as auditFilters from './migrations/2026-12-05-0011-audit-filters.ts';
 import * as returnReason from './migrations/2026-12-05-0012-return-reason.ts';
 import * as changeRequests from './migrations/2026-12-05-0013-change-requests.ts';
+import * as notifications from './migrations/2026-12-05-0020-notifications.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0011-audit-filters': auditFilters,
   '2026-12-05-0012-return-reason': returnReason,
   '2026-12-05-0013-change-requests': changeRequests,
+  '2026-12-05-0020-notifications': notifications,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -48,10 +51,14 @@ export class MigrationError extends Error {
 }
 
 /**
- * Applies every pending migration. Kysely's Migrator takes a PostgreSQL advisory lock, so several processes
- * starting at once apply each migration exactly once.
+ * Installs or upgrades the job queue's schema (graphile-worker's own migrations, on `databaseUrl`), then applies every
+ * pending migration of ours. The queue comes first: the audit trail's trigger adds a job to it on every event, so a
+ * database must never have the trigger without the queue. Kysely's Migrator takes a PostgreSQL advisory lock and
+ * graphile-worker detects a concurrent migration, so several processes starting at once apply each migration exactly
+ * once.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<any>, databaseUrl: string): Promise<string[]> {
+  await installJobQueue(databaseUrl);
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -31,7 +31,7 @@ export async function createOwnDatabase(serverUrl: string, prefix: string): Prom
   };
   const db = createDb({ databaseUrl: url.toString(), poolSize: 1 });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, url.toString());
   } catch (error) {
     await db.destroy();
     await drop();

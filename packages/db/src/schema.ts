@@ -2,6 +2,7 @@ import type {
   AuthMethod,
   ChangeRequestStatus,
   Environment,
+  NotificationType,
   ScopeVersion,
   ServiceConfiguration,
   ServiceStatus,
@@ -194,6 +195,32 @@ export interface ChangeRequestsTable {
   note: string | null;
 }
 
+/** One person's notification of one audit event (in-app list; `emailedAt` once its e-mail went out). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  userId: string;
+  eventId: string;
+  serviceId: string;
+  type: NotificationType;
+  createdAt: Timestamp;
+  readAt: NullableTimestamp;
+  emailedAt: NullableTimestamp;
+}
+
+/** A person's e-mail choice for one kind of notification; no row means e-mail on. */
+export interface NotificationPreferencesTable {
+  userId: string;
+  type: NotificationType;
+  email: boolean;
+  updatedAt: Timestamp;
+}
+
+/** A live notifier worker's last sign of life (see the notifier's lease). */
+export interface NotifierHeartbeatsTable {
+  workerId: string;
+  seenAt: Timestamp;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -208,6 +235,9 @@ export interface Database {
   organizations: OrganizationsTable;
   rateLimitWindows: RateLimitWindowsTable;
   changeRequests: ChangeRequestsTable;
+  notifications: NotificationsTable;
+  notificationPreferences: NotificationPreferencesTable;
+  notifierHeartbeats: NotifierHeartbeatsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -4,6 +4,8 @@ import {
   CHANGE_REQUEST_STATUSES,
   CONFIGURATION_FIELDS,
   ENVIRONMENTS,
+  NOTIFICATION_TYPES,
+  notifyingActions,
   SCOPE_VERSIONS,
   SERVICE_STATUSES,
 } from '@payerbox/domain';
@@ -11,10 +13,14 @@ import { sql } from 'kysely';
 import t, { type Test } from 'tap';
 import { createDb, migrateToLatest } from '../src/index.ts';
 
-function testDb(t: Test) {
+function testDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run tests with `pnpm test`');
-  const db = createDb({ databaseUrl: url, poolSize: 2 });
+  return url;
+}
+
+function testDb(t: Test) {
+  const db = createDb({ databaseUrl: testDatabaseUrl(), poolSize: 2 });
   t.teardown(() => db.destroy());
   return db;
 }
@@ -44,7 +50,7 @@ async function insertService(db: ReturnType<typeof createDb>) {
 
 t.test('applying migrations again changes nothing', async (t) => {
   const db = testDb(t);
-  t.same(await migrateToLatest(db), []);
+  t.same(await migrateToLatest(db, testDatabaseUrl()), []);
 });
 
 t.test('the audit trail refuses updates and deletes', async (t) => {
@@ -151,10 +157,12 @@ const COLUMNS = [
   { table: 'change_requests', column: 'status', values: CHANGE_REQUEST_STATUSES },
   { table: 'change_requests', column: 'auth_method', values: AUTH_METHODS },
   { table: 'change_requests', column: 'scope_version', values: SCOPE_VERSIONS },
+  { table: 'notifications', column: 'type', values: NOTIFICATION_TYPES },
+  { table: 'notification_preferences', column: 'type', values: NOTIFICATION_TYPES },
 ] as const;
 
 t.test(
-  "the database accepts exactly the domain's statuses, auth methods, scope versions and environments",
+  "the database accepts exactly the domain's statuses, auth methods, scope versions, environments and notification kinds",
   async (t) => {
     const db = testDb(t);
     for (const { table, column, values } of COLUMNS) {
@@ -172,5 +180,18 @@ t.test(
     const columns = new Set(rows.map((row) => row.column));
     const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
     for (const field of CONFIGURATION_FIELDS) t.ok(columns.has(snake(field)), `change_requests.${snake(field)}`);
+  },
+);
+
+t.test(
+  'the audit trail queues a notification job for exactly the actions the domain says notify someone',
+  async (t) => {
+    const db = testDb(t);
+    const { rows } = await sql<{ definition: string }>`
+    select pg_get_triggerdef(oid) as definition from pg_trigger
+    where tgname = 'service_events_enqueue_notification'`.execute(db);
+    const condition = /WHEN \((.*)\) EXECUTE/.exec(rows[0]?.definition ?? '')?.[1] ?? '';
+    const actions = [...condition.matchAll(/'([^']*)'::text/g)].map(([, value]) => value);
+    t.same(actions.sort(), notifyingActions().sort());
   },
 );

@@ -21,7 +21,7 @@ export interface ProvidedDatabase {
 async function migrate(url: string): Promise<void> {
   const db = createDb({ databaseUrl: url, poolSize: 1 });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, url);
   } finally {
     await db.destroy();
   }

@@ -1,5 +1,6 @@
 // The start command: the whole portal on one machine with embedded defaults (development mode): PostgreSQL, two Aidbox
-// emulators (sandbox and production), the provisioner and the registration API.
+// emulators (sandbox and production), the provisioner, a development mail server (maildev) with the notifier that
+// e-mails into it, and the registration API.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
 } from '@payerbox/aidbox-emulator/portal-aidbox';
 import { createDb } from '@payerbox/db';
 import { buildApp, ConfigError, loadConfig } from '@payerbox/registration';
+import { MailDev } from 'maildev';
 import { developmentDatabase } from './database.ts';
 import { developmentKeyring } from './dev-secrets.ts';
 import { seedDevelopmentAccounts } from './dev-seed.ts';
@@ -24,6 +26,7 @@ import { ensureSpaBuilt } from './spa-build.ts';
 const EMULATOR_ENTRY = 'packages/aidbox-emulator/src/bin/emulator.ts';
 const IDENTITY_PROVIDER_ENTRY = 'packages/dev-identity-provider/src/bin/dev-identity-provider.ts';
 const PROVISIONER_ENTRY = 'services/provisioner/src/server.ts';
+const NOTIFIER_ENTRY = 'services/notifier/src/server.ts';
 
 function port(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -35,6 +38,13 @@ async function main(): Promise<void> {
   const database = await developmentDatabase(process.env.DATABASE_URL, join(DATA_DIR, 'postgres'));
   const secretKeys = await developmentKeyring(DATA_DIR);
   cleanups.push(() => database.release());
+  // Every e-mail the portal sends lands in maildev's inbox (web and HTTP API), never in a real mailbox. It stops after
+  // the children (cleanups run in reverse), so the notifier finishes its deliveries into it.
+  const mail = { smtp: port('MAILDEV_SMTP_PORT', 1025), web: port('MAILDEV_WEB_PORT', 1080) };
+  const maildev = new MailDev({ smtp: mail.smtp, web: mail.web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
+  await maildev.start();
+  cleanups.push(() => maildev.stop());
+  const inboxUrl = `http://localhost:${mail.web}`;
   const children: ManagedProcess[] = [];
   // The provisioner stops before the emulators, so it finishes its jobs while they still answer.
   cleanups.push(async () => {
@@ -115,6 +125,19 @@ async function main(): Promise<void> {
   children.push(identityProvider);
   await waitForHttp(`${issuer}/.well-known/openid-configuration`, identityProvider);
 
+  children.push(
+    runProcess('notifier', NOTIFIER_ENTRY, {
+      DATABASE_URL: database.url,
+      LOG_LEVEL: process.env.NOTIFIER_LOG_LEVEL ?? 'info',
+      PUBLIC_URL: publicUrl,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(mail.smtp),
+      // maildev on loopback speaks plain SMTP; a real server takes SMTP_TLS=starttls or tls (services/notifier).
+      SMTP_TLS: 'none',
+      MAIL_FROM: 'Payerbox portal <no-reply@payerbox.localhost>',
+    }),
+  );
+
   // Built now (only when their sources changed) so that the portal serves what is in the working tree.
   const spaDirs = { developer: await ensureSpaBuilt('developer'), admin: await ensureSpaBuilt('admin') };
   const config = loadConfig({
@@ -153,6 +176,7 @@ async function main(): Promise<void> {
       `  Sign in           ${base}/api/auth/login (development identity provider at ${issuer})`,
       `  Aidbox sandbox    ${aidboxUrls.sandbox} (emulator; assertions signed with ${assertionAlgorithms.sandbox})`,
       `  Aidbox production ${aidboxUrls.production} (emulator; assertions signed with ${assertionAlgorithms.production})`,
+      `  Mail inbox        ${inboxUrl} (maildev: every e-mail the portal sends; SMTP on localhost:${mail.smtp})`,
       `  Organizations     ${config.orgbac ? `OrgBAC on in production: read from ${aidboxUrls.production}; the sandbox runs without` : 'OrgBAC off (ORGBAC_ENABLED=true turns it on in production)'}`,
       `  Database          ${database.description}`,
       '',

@@ -46,6 +46,23 @@ t.test(
       if (state !== 'ready') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     t.equal(state, 'ready', 'the provisioner put the client into the sandbox emulator');
+
+    const inbox = `http://localhost:${ports.mailWeb}`;
+    t.match(output(), `Mail inbox        ${inbox} (maildev`, 'names the development inbox in its banner');
+    const submitted = await fetch(`${base}/api/v1/backend-services/${id}/submit`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${credentials.developer.apiToken}` },
+    });
+    t.equal(submitted.status, 200);
+    let subjects: string[] = [];
+    const mailDeadline = Date.now() + 30_000;
+    while (!subjects.includes('Smoke was submitted for review') && Date.now() < mailDeadline) {
+      const emails = (await (await fetch(`${inbox}/api/email`)).json()) as { subject: string }[];
+      subjects = emails.map((email) => email.subject);
+      if (!subjects.includes('Smoke was submitted for review'))
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    t.ok(subjects.includes('Smoke was submitted for review'), 'the notifier e-mailed the admins into the inbox');
   },
 );
 

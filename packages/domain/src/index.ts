@@ -5,5 +5,6 @@ export * from './fhir-resource-descriptions.ts';
 export * from './fhir-resource-types.ts';
 export * from './jwks.ts';
 export * from './lifecycle.ts';
+export * from './notifications.ts';
 export * from './organizations.ts';
 export * from './scopes.ts';

@@ -3,18 +3,17 @@
 import { createAidboxClient } from '@payerbox/aidbox';
 import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
-import { exitGracefullyOnSignal, serviceLoggerOptions } from '@payerbox/service-runtime';
+import { exitGracefullyOnSignal, serviceLoggerOptions, startMetricsServer } from '@payerbox/service-runtime';
 import { pino } from 'pino';
 import { loadProvisionerConfig } from './config.ts';
 import { createProvisionerMetrics } from './metrics.ts';
-import { startMetricsServer } from './metrics-server.ts';
 import { createWorker } from './worker.ts';
 
 async function main(): Promise<void> {
   const config = loadProvisionerConfig(process.env);
   const logger = pino(serviceLoggerOptions({ level: config.logLevel, name: 'provisioner' }));
   const db = createDb({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
-  await migrateToLatest(db);
+  await migrateToLatest(db, config.databaseUrl);
   const metrics = createProvisionerMetrics(db);
   const aidbox = {
     sandbox: createAidboxClient({

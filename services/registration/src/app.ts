@@ -21,6 +21,8 @@ import { CHANGE_REQUEST_SCHEMAS } from './modules/change-requests/schemas.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { jwksCheckRoutes } from './modules/jwks-checks/routes.ts';
 import { JWKS_SCHEMAS } from './modules/jwks-checks/schemas.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
+import { NOTIFICATION_SCHEMAS } from './modules/notifications/schemas.ts';
 import { adminOrganizationRoutes, organizationRoutes } from './modules/organizations/routes.ts';
 import { ORGANIZATION_SCHEMAS } from './modules/organizations/schemas.ts';
 import { reviewQueueRoutes } from './modules/review-queue/routes.ts';
@@ -150,6 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...ORGANIZATION_SCHEMAS,
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
+    ...NOTIFICATION_SCHEMAS,
     SessionSchema,
     ...CHANGE_REQUEST_SCHEMAS,
     ...REVIEW_QUEUE_SCHEMAS,
@@ -196,6 +199,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(aidboxEnvironmentRoutes);
         await v1.register(organizationRoutes);
         await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
+        await v1.register(notificationRoutes);
       },
       { prefix: '/api/v1' },
     );

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const migrationDb = createDb({ databaseUrl: config.databaseUrl, poolSize: 1 });
   try {
-    await migrateToLatest(migrationDb);
+    await migrateToLatest(migrationDb, config.databaseUrl);
   } finally {
     await migrationDb.destroy();
   }

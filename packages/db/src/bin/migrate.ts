@@ -9,7 +9,7 @@ if (!databaseUrl) {
 }
 const db = createDb({ databaseUrl, poolSize: 1 });
 try {
-  const applied = await migrateToLatest(db);
+  const applied = await migrateToLatest(db, databaseUrl);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
 } finally {
   await db.destroy();

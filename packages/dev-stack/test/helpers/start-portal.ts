@@ -8,7 +8,7 @@ import { freePort } from '../../src/embedded-postgres.ts';
 import { runProcess } from '../../src/processes.ts';
 
 export interface StartedPortal {
-  readonly ports: { api: number; idp: number; sandbox: number; production: number };
+  readonly ports: { api: number; idp: number; sandbox: number; production: number; mailSmtp: number; mailWeb: number };
   /** The data folder (`PORTAL_DATA_DIR`): `.data` in {@link StartedPortal.workDir}, as `pnpm start`'s in the repository. */
   readonly dataDir: string;
   /** A folder of the test's own holding `.data`, where commands that read `./.data/...` run. */
@@ -27,6 +27,8 @@ export async function startPortal(t: Test, env: Record<string, string> = {}): Pr
     idp: await freePort(),
     sandbox: await freePort(),
     production: await freePort(),
+    mailSmtp: await freePort(),
+    mailWeb: await freePort(),
   };
   // A database of its own: the provisioner it starts claims every due job it can see.
   const database = await throwawayDatabase(process.env.DATABASE_URL);
@@ -39,8 +41,11 @@ export async function startPortal(t: Test, env: Record<string, string> = {}): Pr
     DEV_IDP_PORT: String(ports.idp),
     SANDBOX_AIDBOX_PORT: String(ports.sandbox),
     PRODUCTION_AIDBOX_PORT: String(ports.production),
+    MAILDEV_SMTP_PORT: String(ports.mailSmtp),
+    MAILDEV_WEB_PORT: String(ports.mailWeb),
     LOG_LEVEL: 'warn',
     PROVISIONER_LOG_LEVEL: 'warn',
+    NOTIFIER_LOG_LEVEL: 'warn',
     ...env,
   });
   portal.child.stdout?.on('data', (chunk: Buffer) => chunks.push(String(chunk)));

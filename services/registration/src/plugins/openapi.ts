@@ -77,6 +77,7 @@ export const openapiPlugin = fp(
             description: 'The organizations of a multi-organization (OrgBAC) deployment; services belong to one',
           },
           { name: 'api-tokens', description: 'Personal access tokens for partner tooling' },
+          { name: 'notifications', description: "The caller's in-app notifications and e-mail preferences" },
           { name: 'users', description: 'The caller' },
           { name: 'auth', description: 'Sign-in for the SPAs (OpenID Connect, session cookie, CSRF token)' },
           { name: 'health', description: 'Probes' },

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+
+/** What the listener serves at `/metrics`: a prom-client `Registry` (structurally, so this package needs no prom-client). */
+export interface MetricsRegistry {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 export interface MetricsServer {
   readonly server: Server;
@@ -12,11 +17,11 @@ export interface MetricsServer {
 }
 
 /**
- * The provisioner's small HTTP listener: `/metrics` (Prometheus), `/health` (liveness) and `/ready` (503 once
+ * A worker process's small HTTP listener (the provisioner's, the notifier's): `/metrics` (Prometheus), `/health` (liveness) and `/ready` (503 once
  * shutdown begins). It serves nothing else and reads no request body.
  */
 export async function startMetricsServer(options: {
-  readonly registry: Registry;
+  readonly registry: MetricsRegistry;
   readonly host: string;
   readonly port: number;
 }): Promise<MetricsServer> {

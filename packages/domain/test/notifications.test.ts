@@ -1,0 +1,44 @@
+import t from 'tap';
+import { LIFECYCLE_ACTIONS } from '../src/lifecycle.ts';
+import {
+  describeNotification,
+  isLifecycleAction,
+  NOTIFICATION_TYPES,
+  notificationFor,
+  notificationReason,
+} from '../src/notifications.ts';
+
+t.test('every kind of notification is produced by some lifecycle action', async (t) => {
+  const produced = new Set(LIFECYCLE_ACTIONS.map((action) => notificationFor(action)?.type).filter(Boolean));
+  t.same([...produced].sort(), [...NOTIFICATION_TYPES].sort());
+});
+
+t.test('decisions go to the owner and submissions to the administrators', async (t) => {
+  t.same(notificationFor('submit'), { type: 'service.submitted', audience: 'admins' });
+  for (const action of ['approve', 'reject', 'return', 'deactivate', 'rotate_secret'] as const) {
+    t.equal(notificationFor(action)?.audience, 'owner', action);
+  }
+});
+
+t.test('the owner’s own drafting and an administrator’s repair notify nobody', async (t) => {
+  for (const action of ['create', 'edit', 'delete', 'withdraw', 'copy', 'resync'] as const) {
+    t.equal(notificationFor(action), null, action);
+  }
+});
+
+t.test('an audit event’s action is recognised only when the lifecycle names it', async (t) => {
+  t.ok(isLifecycleAction('approve'));
+  t.notOk(isLifecycleAction('toString'), 'not an inherited property');
+  t.notOk(isLifecycleAction('forged'));
+});
+
+t.test('each kind reads as a sentence naming the service', async (t) => {
+  for (const type of NOTIFICATION_TYPES) t.match(describeNotification(type, 'Claims sync'), 'Claims sync');
+});
+
+t.test('a notification shows the reviewer’s reason, or an approval’s note, and nothing blank', async (t) => {
+  t.equal(notificationReason({ reason: 'Scopes too wide' }), 'Scopes too wide');
+  t.equal(notificationReason({ note: 'Welcome aboard' }), 'Welcome aboard');
+  t.equal(notificationReason({ reason: '   ' }), null);
+  t.equal(notificationReason({ environments: ['sandbox'] }), null);
+});

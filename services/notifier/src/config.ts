@@ -1,0 +1,98 @@
+import { assertValid, readEnv, StringEnum } from '@payerbox/config';
+import { Type } from 'typebox';
+
+const EnvSchema = Type.Object({
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
+  LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  /** The portal's address as people open it: e-mails link to a service's page there (the admin portal under /admin). */
+  PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
+  SMTP_HOST: Type.String({ minLength: 1 }),
+  SMTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+  /**
+   * `tls`: TLS from the first byte (SMTPS, usually port 465); `starttls`: upgrade with STARTTLS and refuse a server that
+   * does not offer it (submission, port 587); `none`: plain SMTP, only for a development mail catcher on loopback.
+   */
+  SMTP_TLS: StringEnum(['tls', 'starttls', 'none'], { default: 'starttls' }),
+  SMTP_USER: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** The sender of every e-mail, e.g. `Payerbox portal <no-reply@payer.example>`. */
+  MAIL_FROM: Type.String({ minLength: 3 }),
+  /** One SMTP conversation's limit (connect, greeting, each command); a stalled server fails the attempt, retried. */
+  SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
+  /** Jobs one notifier process runs at once. */
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Polling for jobs due later (retries); new jobs arrive by NOTIFY at once. */
+  POLL_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2_000 }),
+  /**
+   * How long a notifier may stay silent before the others take back the jobs it holds (it beats every third of this).
+   * graphile-worker alone would keep a crashed worker's job for four hours.
+   */
+  LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
+  /**
+   * Attempts of one e-mail before it is given up. Retries back off exponentially up to about six hours apart
+   * (graphile-worker: e^min(attempt, 10) seconds), so the default keeps trying for about ten days of outage.
+   */
+  EMAIL_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
+  /** Loopback by default; `0.0.0.0` in containers so a scraper can reach it. */
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Longest wait for the deliveries in hand after SIGTERM before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
+});
+
+export type SmtpTls = 'tls' | 'starttls' | 'none';
+
+export interface SmtpSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: SmtpTls;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly from: string;
+  readonly timeoutMs: number;
+}
+
+export interface NotifierConfig {
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly logLevel: string;
+  readonly publicUrl: string;
+  readonly smtp: SmtpSettings;
+  readonly concurrency: number;
+  readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+  readonly emailMaxAttempts: number;
+  readonly metrics: { readonly host: string; readonly port: number };
+  readonly shutdownGraceMs: number;
+}
+
+/** Reads and validates the notifier's configuration; every bad variable is reported at once. */
+export function loadNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
+  const { values, problems } = readEnv(EnvSchema, env);
+  if ((values.SMTP_USER === undefined) !== (values.SMTP_PASSWORD === undefined)) {
+    problems.add('SMTP_USER and SMTP_PASSWORD: set both to sign in to the SMTP server, or neither');
+  }
+  assertValid(problems);
+  return Object.freeze({
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    logLevel: values.LOG_LEVEL,
+    publicUrl: values.PUBLIC_URL,
+    smtp: Object.freeze({
+      host: values.SMTP_HOST,
+      port: values.SMTP_PORT,
+      tls: values.SMTP_TLS,
+      user: values.SMTP_USER,
+      password: values.SMTP_PASSWORD,
+      from: values.MAIL_FROM,
+      timeoutMs: values.SMTP_TIMEOUT_MS,
+    }),
+    concurrency: values.WORKER_CONCURRENCY,
+    pollIntervalMs: values.POLL_INTERVAL_MS,
+    leaseMs: values.LEASE_MS,
+    emailMaxAttempts: values.EMAIL_MAX_ATTEMPTS,
+    metrics: Object.freeze({ host: values.METRICS_HOST, port: values.METRICS_PORT }),
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+  });
+}

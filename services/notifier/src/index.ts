@@ -1,0 +1,3 @@
+export { loadNotifierConfig, type NotifierConfig, type SmtpSettings } from './config.ts';
+export { renderNotificationEmail } from './email-message.ts';
+export { NOTIFY_SERVICE_EVENT, SEND_NOTIFICATION_EMAIL } from './jobs.ts';

@@ -1,0 +1,32 @@
+import { ConfigError } from '@payerbox/config';
+import t from 'tap';
+import { loadNotifierConfig } from '../src/config.ts';
+
+const REQUIRED = {
+  DATABASE_URL: 'postgres://portal@127.0.0.1/portal',
+  SMTP_HOST: 'smtp.payer.example',
+  MAIL_FROM: 'Payerbox portal <no-reply@payer.example>',
+};
+
+t.test('reads the SMTP server and fills in defaults: submission port with STARTTLS required', async (t) => {
+  const config = loadNotifierConfig({ ...REQUIRED, SMTP_USER: 'portal', SMTP_PASSWORD: 'mail-secret' });
+  t.match(config, {
+    publicUrl: 'http://localhost:3000',
+    smtp: { host: 'smtp.payer.example', port: 587, tls: 'starttls', user: 'portal', password: 'mail-secret' },
+    leaseMs: 60_000,
+    emailMaxAttempts: 50,
+  });
+});
+
+t.test('lists every bad variable at once, never echoing a value', async (t) => {
+  const error = t.throws(() =>
+    loadNotifierConfig({ DATABASE_URL: 'mysql://x', SMTP_TLS: 'maybe', SMTP_USER: 'portal-user' }),
+  ) as ConfigError;
+  t.type(error, ConfigError);
+  t.match(error.problems.join('\n'), /DATABASE_URL/);
+  t.match(error.problems.join('\n'), /SMTP_HOST: is required/);
+  t.match(error.problems.join('\n'), /MAIL_FROM: is required/);
+  t.match(error.problems.join('\n'), /SMTP_TLS/);
+  t.match(error.problems.join('\n'), /SMTP_USER and SMTP_PASSWORD/);
+  t.notMatch(error.message, 'portal-user');
+});
