@@ -20,6 +20,14 @@ t.test('decisions go to the owner and submissions to the administrators', async 
   }
 });
 
+t.test('a change request waiting for review goes to the administrators, its decision to the owner', async (t) => {
+  t.same(notificationFor('propose_change'), { type: 'change_request.submitted', audience: 'admins' });
+  t.same(notificationFor('approve_change'), { type: 'change_request.approved', audience: 'owner' });
+  t.same(notificationFor('reject_change'), { type: 'change_request.rejected', audience: 'owner' });
+  t.equal(notificationFor('apply_change'), null, 'a narrowing change the owner applied needs no review');
+  t.equal(notificationFor('withdraw_change'), null, 'nor does the owner’s own withdrawal');
+});
+
 t.test('the owner’s own drafting and an administrator’s repair notify nobody', async (t) => {
   for (const action of ['create', 'edit', 'delete', 'withdraw', 'copy', 'resync'] as const) {
     t.equal(notificationFor(action), null, action);
