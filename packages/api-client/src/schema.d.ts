@@ -282,10 +282,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue a new client secret (draft, under review or active); the response is the only time it is shown
-         * @description For `client_secret` services only (409 `not_a_secret_client` for a key set). The provisioner puts the new secret into every environment the service is in; the old one stops working there.
+         * Issue a new client secret for one environment; the response is the only time it is shown
+         * @description For `client_secret` services only (409 `not_a_secret_client` for a key set). `environment` is required: the sandbox and production have separate secrets. **sandbox** (draft, under review or active): the new secret replaces the old one at once. **production** (active): a cutover without an outage: the new secret is pending and production keeps taking the old one until you confirm the switch (`POST …/rotate-secret/confirm`) or the deadline passes (`productionSecret.cutover.deadline`); then the provisioner applies it (`productionSecret.cutover.state` becomes `applied`). Rotating again while pending replaces the pending secret; while applying it answers 409 `secret_cutover_applying`. **production with `immediate: true`**: an emergency; the old secret stops working as soon as the provisioner has applied the new one. The README describes the cutover procedure step by step.
          */
         post: operations["rotateBackendServiceSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/rotate-secret/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch production to the pending secret of a cutover now
+         * @description Take a fresh production token with the old secret first: it stays valid for its lifetime while the provisioner writes the new secret into production. Poll the service until `productionSecret.cutover.state` is `applied`, then take tokens with the new secret. 409 `no_secret_cutover_pending` (with `cutoverState`) when no rotation waits for its switch.
+         */
+        post: operations["confirmBackendServiceSecretCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/production-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retrieve the production secret issued at approval; it is shown only once
+         * @description An active `client_secret` service's production secret, which is not the sandbox secret (the sandbox secret never works in production). The first request answers it; every later one 410 `production_secret_already_retrieved` (rotate the production secret if it is lost). 409 `illegal_transition` before approval, `not_a_secret_client` for a JWKS service.
+         */
+        post: operations["retrieveBackendServiceProductionSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -655,7 +695,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. illegal_transition; each is always sent with the same status
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "orgbac_disabled" | "email_in_use" | "no_production_secret" | "no_secret_cutover_pending" | "secret_cutover_applying" | "production_secret_already_retrieved" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
             detail?: string;
             instance?: string;
             requestId?: string;
@@ -821,6 +861,32 @@ export interface components {
             /** @description How this client bulk exports here; null when its scopes grant read and search (rs, read) on no type, because the access policy then allows no export */
             bulkExport: components["schemas"]["BulkExport"] | null;
         };
+        /** @description The latest rotation of the production secret */
+        SecretCutover: {
+            /**
+             * @description pending: the new secret is issued, production still takes the old one (until the switch is confirmed or the deadline passes); applying: switched, the provisioner is writing the new secret into production (the old one may still work for a moment); applied: production takes only the new secret
+             * @enum {string}
+             */
+            state: "pending" | "applying" | "applied";
+            /** Format: date-time */
+            startedAt: string;
+            /** @description When the switch happens by itself if not confirmed before; null for an emergency rotation */
+            deadline: string | null;
+            switchedAt: string | null;
+            /** @description owner: confirmed; deadline: the deadline passed; emergency: rotated with immediate: true */
+            switchedBy: ("owner" | "deadline" | "emergency") | null;
+            /** @description When production's client got the new secret */
+            appliedAt: string | null;
+        };
+        /** @description The production client secret's state (never the secret), for an active client_secret service */
+        ProductionSecret: {
+            /** Format: date-time */
+            issuedAt: string;
+            /** @description True until the owner retrieves it (POST …/production-secret, once); a rotation shows its secret in its own answer */
+            retrievable: boolean;
+            /** @description The latest rotation; null if never rotated */
+            cutover: components["schemas"]["SecretCutover"] | null;
+        };
         BackendService: {
             /** Format: uuid */
             id: string;
@@ -830,6 +896,8 @@ export interface components {
             description: string | null;
             authMethod: components["schemas"]["AuthMethod"];
             jwksUri: string | null;
+            /** @description Production's own key set URL; null: production uses jwksUri (the sandbox always does) */
+            productionJwksUri: string | null;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             scopes: string[];
@@ -860,7 +928,9 @@ export interface components {
             };
             /** @description What the caller may do now (drives the buttons in the portal) */
             availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret")[];
-            /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
+            /** @description For a client_secret service from approval on: its own production secret (the sandbox secret never works in production); null otherwise */
+            productionSecret: components["schemas"]["ProductionSecret"] | null;
+            /** @description Only in the response that issues a sandbox secret (create, copy, or a switch to client_secret); it is never shown again */
             clientSecret?: string;
         };
         CreateBackendService: {
@@ -872,6 +942,11 @@ export interface components {
              * @description https URL of the public JWK Set the service signs its client assertions with
              */
             jwksUri?: string;
+            /**
+             * Format: uri
+             * @description Production's own key set URL (jwks_uri services only), e.g. separate production keys; leave it out to use jwksUri in production too
+             */
+            productionJwksUri?: string;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
@@ -884,6 +959,7 @@ export interface components {
             description?: string | null;
             authMethod?: components["schemas"]["AuthMethod"];
             jwksUri?: string | null;
+            productionJwksUri?: string | null;
             /** @enum {string} */
             scopeVersion?: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
@@ -891,8 +967,22 @@ export interface components {
             organizationId?: string | null;
         };
         IssuedClientSecret: {
-            /** @description The new secret, shown only in this response; the old one stops working */
+            /** @description The secret, shown only in this response */
             clientSecret: string;
+            /**
+             * @description The environment it authenticates in (and only there)
+             * @enum {string}
+             */
+            environment: "sandbox" | "production";
+        };
+        RotateSecretBody: {
+            /**
+             * @description Whose secret: sandbox (replaced at once) or production (a cutover without an outage, unless immediate)
+             * @enum {string}
+             */
+            environment: "sandbox" | "production";
+            /** @description Production only: an emergency rotation that cuts the old secret at once (clients using it fail until they switch); default false, a cutover */
+            immediate?: boolean;
         };
         /** @description One entry of the append-only audit trail */
         ServiceEvent: {
@@ -908,7 +998,7 @@ export interface components {
             toStatus: string | null;
             /** @description The status the service is in after the event, for every event; null once it is deleted */
             serviceStatus: components["schemas"]["ServiceStatus"] | null;
-            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments } */
+            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments }; approve of a client_secret service: { productionSecret: "issued" }; start_secret_cutover: { deadline }; secret_cutover_due and secret_cutover_applied (the provisioner, no actor): { switchedBy? } */
             detail: {
                 [key: string]: unknown;
             };
@@ -2464,7 +2554,19 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Whose secret: sandbox (replaced at once) or production (a cutover without an outage, unless immediate)
+                     * @enum {string}
+                     */
+                    environment: "sandbox" | "production";
+                    /** @description Production only: an emergency rotation that cuts the old secret at once (clients using it fail until they switch); default false, a cutover */
+                    immediate?: boolean;
+                };
+            };
+        };
         responses: {
             /** @description The new secret */
             200: {
@@ -2513,8 +2615,247 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `email_in_use` (The e-mail address belongs to another account) */
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_production_secret` (The service has no production secret (it is issued at approval)); `secret_cutover_applying` (The last production secret switch is still being applied; rotate again once applied); `email_in_use` (The e-mail address belongs to another account) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmBackendServiceSecretCutover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched: production is being given the new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_secret_cutover_pending` (No production secret rotation waits for its switch; with `cutoverState`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveBackendServiceProductionSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The production secret */
+            200: {
+                headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedClientSecret"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_production_secret` (The service has no production secret (it is issued at approval)); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: `production_secret_already_retrieved` (The production secret was shown once already; rotate it to get a new one) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4226,7 +4567,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "secret_cutover_due" | "secret_cutover_applied";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */
@@ -4329,7 +4670,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "resync";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "secret_cutover_due" | "secret_cutover_applied";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */

@@ -11,6 +11,7 @@ import * as eventServiceStatus from './migrations/2026-11-24-0009-event-service-
 import * as rateLimitWindows from './migrations/2026-11-24-0010-rate-limit-windows.ts';
 import * as auditFilters from './migrations/2026-12-05-0011-audit-filters.ts';
 import * as returnReason from './migrations/2026-12-05-0012-return-reason.ts';
+import * as environmentCredentials from './migrations/2026-12-05-0014-environment-credentials.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24-0010-rate-limit-windows': rateLimitWindows,
   '2026-12-05-0011-audit-filters': auditFilters,
   '2026-12-05-0012-return-reason': returnReason,
+  '2026-12-05-0014-environment-credentials': environmentCredentials,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

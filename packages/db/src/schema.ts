@@ -1,4 +1,4 @@
-import type { AuthMethod, Environment, ScopeVersion, ServiceStatus } from '@payerbox/domain';
+import type { AuthMethod, Environment, ScopeVersion, SecretSwitchedBy, ServiceStatus } from '@payerbox/domain';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Timestamps are read as `Date`, written as `Date` or SQL `now()`, and default on insert. */
@@ -65,6 +65,25 @@ export interface BackendServicesTable {
   clientSecretCiphertext: Buffer | null;
   clientSecretKeyId: string | null;
   clientSecretIssuedAt: NullableTimestamp;
+  /** Production's own key set URL; null: production uses jwksUri. */
+  productionJwksUri: string | null;
+  /** The production secret, sealed to `production:<id>` (or to the id when `productionSecretShared`). */
+  productionSecretCiphertext: Buffer | null;
+  productionSecretKeyId: string | null;
+  productionSecretIssuedAt: NullableTimestamp;
+  /** When its owner was shown it (by retrieval, or in the answer of the rotation that issued it). */
+  productionSecretRetrievedAt: NullableTimestamp;
+  /** A secret migration 0014 copied from the sandbox secret of a service already active (sealed to the id alone). */
+  productionSecretShared: Generated<boolean>;
+  /** The next production secret of a cutover waiting for its switch. */
+  nextProductionSecretCiphertext: Buffer | null;
+  nextProductionSecretKeyId: string | null;
+  /** The latest production secret rotation: started, its deadline, switched (by whom), applied by the provisioner. */
+  secretCutoverStartedAt: NullableTimestamp;
+  secretCutoverDeadline: NullableTimestamp;
+  secretCutoverSwitchedAt: NullableTimestamp;
+  secretCutoverSwitchedBy: SecretSwitchedBy | null;
+  secretCutoverAppliedAt: NullableTimestamp;
 }
 
 export interface ServiceEventsTable {

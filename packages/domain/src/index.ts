@@ -5,4 +5,5 @@ export * from './fhir-resource-types.ts';
 export * from './jwks.ts';
 export * from './lifecycle.ts';
 export * from './organizations.ts';
+export * from './production-secret.ts';
 export * from './scopes.ts';

@@ -4,7 +4,7 @@ import { actionLabel, describeDetail, describeEdit, eventText } from '../src/eve
 t.test('names every action in words, and an unknown one as it is', async (t) => {
   t.equal(actionLabel('approve'), 'Approved');
   t.equal(actionLabel('submit'), 'Submitted for review');
-  t.equal(actionLabel('rotate_secret'), 'Client secret rotated');
+  t.equal(actionLabel('rotate_secret'), 'Sandbox client secret rotated');
   t.equal(actionLabel('resync'), 'Provisioning retried');
   t.equal(actionLabel('return'), 'Returned for changes');
   t.equal(actionLabel('retire'), 'Retired by its owner');

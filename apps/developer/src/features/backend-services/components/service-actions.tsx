@@ -12,7 +12,7 @@ type Transition = 'submit' | 'withdraw';
 
 /**
  * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
- * Delete and Rotate secret, the last two after a confirmation.
+ * Delete and Rotate sandbox secret, the last two after a confirmation.
  */
 export function ServiceActions(props: { service: BackendService }) {
   const { service } = props;
@@ -46,7 +46,8 @@ export function ServiceActions(props: { service: BackendService }) {
     },
   });
   const rotate = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/backend-services/{id}/rotate-secret', path)),
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/backend-services/{id}/rotate-secret', { ...path, body: { environment: 'sandbox' } })),
     onSuccess: ({ clientSecret }) => {
       setConfirming(undefined);
       setRotatedSecret(clientSecret);
@@ -84,7 +85,7 @@ export function ServiceActions(props: { service: BackendService }) {
         )}
         {can('rotate_secret') && (
           <Button variant="default" onClick={() => setConfirming('rotate')}>
-            Rotate secret
+            Rotate sandbox secret
           </Button>
         )}
         {can('delete') && (
@@ -109,14 +110,15 @@ export function ServiceActions(props: { service: BackendService }) {
       </ConfirmDialog>
       <ConfirmDialog
         opened={confirming === 'rotate'}
-        title="Rotate the client secret?"
-        confirmLabel="Rotate secret"
+        title="Rotate the sandbox client secret?"
+        confirmLabel="Rotate sandbox secret"
         pending={rotate.isPending}
         error={rotate.error}
         onConfirm={() => rotate.mutate()}
         onClose={() => setConfirming(undefined)}
       >
-        A new secret is issued and shown once; the current secret stops working as soon as the environments are updated.
+        A new sandbox secret is issued and shown once; the current one stops working in the sandbox as soon as it is
+        updated. Production has its own secret and is not affected.
       </ConfirmDialog>
       <SecretDialog clientId={service.clientId} secret={rotatedSecret} onClose={() => setRotatedSecret(undefined)} />
     </Stack>
