@@ -184,9 +184,10 @@ const DESCRIBED = new Set([
  * "member: value" (or "member: old → new"), never raw JSON.
  */
 export function describeDetail(detail: Record<string, unknown>): string[] {
-  const lines = [...describeEdit(detail, 'all'), ...secretLines(detail)];
+  const lines = describeEdit(detail, 'all');
   const text = eventText(detail);
   if (text) lines.push(`${text.label}: “${text.text}”`);
+  lines.push(...secretLines(detail));
   if (Array.isArray(detail.environments)) {
     const environments = stringList(detail.environments).map((name) => ENVIRONMENT_LABELS[name] ?? name);
     lines.push(environments.length > 0 ? `Environments: ${environments.join(', ')}` : 'No environment to provision');

@@ -61,3 +61,22 @@ t.test('quotes a note or a reason, lists re-armed environments and shows any oth
   ]);
   t.same(describeDetail({}), [], 'an empty detail says nothing');
 });
+
+t.test('describes the production secret steps in words, never the secret', async (t) => {
+  t.equal(actionLabel('start_secret_cutover'), 'Production client secret rotation started');
+  t.equal(actionLabel('secret_cutover_applied'), 'New production client secret applied');
+  t.same(describeDetail({ note: 'ok', productionSecret: 'issued' }), [
+    'Note: “ok”',
+    'A production client secret was issued',
+  ]);
+  t.same(describeDetail({ environment: 'production', deadline: '2026-12-12T06:00:00.000Z', replacedPending: true }), [
+    'Environment: Production',
+    'Switches by itself at 2026-12-12T06:00:00.000Z unless confirmed before',
+    'It replaces a new secret that was still waiting for its switch',
+  ]);
+  t.same(describeDetail({ environment: 'production', immediate: true }), [
+    'Environment: Production',
+    'The old secret stops working at once',
+  ]);
+  t.same(describeDetail({ switchedBy: 'deadline' }), ['Switched when the deadline passed']);
+});
