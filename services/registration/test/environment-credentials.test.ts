@@ -207,3 +207,14 @@ t.test(
     t.equal(copy.json().productionJwksUri, jwks.url(), 'a copy keeps it');
   },
 );
+
+t.test('two retrievals at once: exactly one gets the production secret, the other 410', async (t) => {
+  const app = await buildTestApp(t);
+  const dev = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const active = await serviceInStatus(dev, admin, 'active');
+  const answers = await Promise.all([retrieve(dev, active.id), retrieve(dev, active.id)]);
+  t.same(answers.map((answer) => answer.statusCode).sort(), [200, 410]);
+  const events = await serviceEvents(dev, active.id);
+  t.equal(events.filter((event) => event.action === 'retrieve_production_secret').length, 1, 'one retrieval audited');
+});
