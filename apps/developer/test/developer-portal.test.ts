@@ -257,10 +257,10 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
 
   // Rotating shows the new secret once too.
   await page.goto(serviceUrl);
-  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await page.getByRole('button', { name: 'Rotate sandbox secret' }).click();
   await page
-    .getByRole('dialog', { name: 'Rotate the client secret?' })
-    .getByRole('button', { name: 'Rotate secret' })
+    .getByRole('dialog', { name: 'Rotate the sandbox client secret?' })
+    .getByRole('button', { name: 'Rotate sandbox secret' })
     .click();
   const rotated = page.getByRole('dialog', { name: 'Save your client secret' });
   const newSecret = (await rotated.getByLabel('Client secret', { exact: true }).textContent()) ?? '';

@@ -9,6 +9,7 @@ export type CreateBackendService = Schemas['CreateBackendService'];
 export type UpdateBackendService = Schemas['UpdateBackendService'];
 export type ServiceEvent = Schemas['ServiceEvent'];
 export type EnvironmentStatus = Schemas['EnvironmentStatus'];
+export type SecretCutover = Schemas['SecretCutover'];
 export type JwksKeyReport = Schemas['JwksKeyReport'];
 export type CreatedApiToken = Schemas['CreatedApiToken'];
 export type Session = Schemas['Session'];

@@ -272,26 +272,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/backend-services/{id}/rotate-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Issue a new client secret (draft, under review or active); the response is the only time it is shown
-         * @description For `client_secret` services only (409 `not_a_secret_client` for a key set). The provisioner puts the new secret into every environment the service is in; the old one stops working there.
-         */
-        post: operations["rotateBackendServiceSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/backend-services/{id}/change-requests": {
         parameters: {
             query?: never;
@@ -330,6 +310,66 @@ export interface paths {
          * @description Only a pending request can be withdrawn (409 `change_request_decided` naming its status).
          */
         post: operations["withdrawBackendServiceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new client secret for one environment; the response is the only time it is shown
+         * @description For `client_secret` services only (409 `not_a_secret_client` for a key set). `environment` is required: the sandbox and production have separate secrets. **sandbox** (draft, under review or active): the new secret replaces the old one at once. **production** (active): a cutover without an outage: the new secret is pending and production keeps taking the old one until you confirm the switch (`POST …/rotate-secret/confirm`) or the deadline passes (`productionSecret.cutover.deadline`); then the provisioner applies it (`productionSecret.cutover.state` becomes `applied`). Rotating again while pending replaces the pending secret; while applying it answers 409 `secret_cutover_applying`. **production with `immediate: true`**: an emergency; the old secret stops working as soon as the provisioner has applied the new one. The README describes the cutover procedure step by step.
+         */
+        post: operations["rotateBackendServiceSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/rotate-secret/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch production to the pending secret of a cutover now
+         * @description Take a fresh production token with the old secret first: it stays valid for its lifetime while the provisioner writes the new secret into production. Poll the service until `productionSecret.cutover.state` is `applied`, then take tokens with the new secret. 409 `no_secret_cutover_pending` (with `cutoverState`) when no rotation waits for its switch.
+         */
+        post: operations["confirmBackendServiceSecretCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backend-services/{id}/production-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retrieve the production secret issued at approval; it is shown only once
+         * @description An active `client_secret` service's production secret, which is not the sandbox secret (the sandbox secret never works in production). The first request answers it; every later one 410 `production_secret_already_retrieved` (rotate the production secret if it is lost). 409 `illegal_transition` before approval, `not_a_secret_client` for a JWKS service.
+         */
+        post: operations["retrieveBackendServiceProductionSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -863,7 +903,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. illegal_transition; each is always sent with the same status
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "change_request_pending" | "change_request_decided" | "orgbac_disabled" | "email_in_use" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "invalid_date_range" | "unknown_organization" | "jwks_invalid" | "sign_in_failed" | "invalid_return_to" | "unauthenticated" | "invalid_token" | "session_expired" | "unknown_user" | "no_session" | "forbidden" | "csrf_failed" | "not_found" | "route_not_found" | "sign_in_not_configured" | "method_not_allowed" | "request_timeout" | "illegal_transition" | "changed_during_check" | "not_a_secret_client" | "change_request_pending" | "change_request_decided" | "orgbac_disabled" | "email_in_use" | "no_production_secret" | "no_secret_cutover_pending" | "secret_cutover_applying" | "production_secret_already_retrieved" | "version_mismatch" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "range_not_satisfiable" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "header_fields_too_large" | "internal_error" | "aidbox_unavailable" | "identity_provider_unavailable" | "organizations_unavailable" | "not_ready" | "shutting_down";
             detail?: string;
             instance?: string;
             requestId?: string;
@@ -1029,6 +1069,32 @@ export interface components {
             /** @description How this client bulk exports here; null when its scopes grant read and search (rs, read) on no type, because the access policy then allows no export */
             bulkExport: components["schemas"]["BulkExport"] | null;
         };
+        /** @description The latest rotation of the production secret */
+        SecretCutover: {
+            /**
+             * @description pending: the new secret is issued, production still takes the old one (until the switch is confirmed or the deadline passes); applying: switched, the provisioner is writing the new secret into production (the old one may still work for a moment); applied: production takes only the new secret
+             * @enum {string}
+             */
+            state: "pending" | "applying" | "applied";
+            /** Format: date-time */
+            startedAt: string;
+            /** @description When the switch happens by itself if not confirmed before; null for an emergency rotation */
+            deadline: string | null;
+            switchedAt: string | null;
+            /** @description owner: confirmed; deadline: the deadline passed; emergency: rotated with immediate: true */
+            switchedBy: ("owner" | "deadline" | "emergency") | null;
+            /** @description When production's client got the new secret */
+            appliedAt: string | null;
+        };
+        /** @description The production client secret's state (never the secret), for an active client_secret service */
+        ProductionSecret: {
+            /** Format: date-time */
+            issuedAt: string;
+            /** @description True until the owner retrieves it (POST …/production-secret, once); a rotation shows its secret in its own answer */
+            retrievable: boolean;
+            /** @description The latest rotation; null if never rotated */
+            cutover: components["schemas"]["SecretCutover"] | null;
+        };
         BackendService: {
             /** Format: uuid */
             id: string;
@@ -1038,6 +1104,8 @@ export interface components {
             description: string | null;
             authMethod: components["schemas"]["AuthMethod"];
             jwksUri: string | null;
+            /** @description Production's own key set URL; null: production uses jwksUri (the sandbox always does) */
+            productionJwksUri: string | null;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             scopes: string[];
@@ -1068,7 +1136,9 @@ export interface components {
             };
             /** @description What the caller may do now (drives the buttons in the portal) */
             availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change")[];
-            /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
+            /** @description For a client_secret service from approval on: its own production secret (the sandbox secret never works in production); null otherwise */
+            productionSecret: components["schemas"]["ProductionSecret"] | null;
+            /** @description Only in the response that issues a sandbox secret (create, copy, or a switch to client_secret); it is never shown again */
             clientSecret?: string;
         };
         CreateBackendService: {
@@ -1080,6 +1150,11 @@ export interface components {
              * @description https URL of the public JWK Set the service signs its client assertions with
              */
             jwksUri?: string;
+            /**
+             * Format: uri
+             * @description Production's own key set URL (jwks_uri services only), e.g. separate production keys; leave it out to use jwksUri in production too
+             */
+            productionJwksUri?: string;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
@@ -1092,6 +1167,7 @@ export interface components {
             description?: string | null;
             authMethod?: components["schemas"]["AuthMethod"];
             jwksUri?: string | null;
+            productionJwksUri?: string | null;
             /** @enum {string} */
             scopeVersion?: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
@@ -1099,8 +1175,22 @@ export interface components {
             organizationId?: string | null;
         };
         IssuedClientSecret: {
-            /** @description The new secret, shown only in this response; the old one stops working */
+            /** @description The secret, shown only in this response */
             clientSecret: string;
+            /**
+             * @description The environment it authenticates in (and only there)
+             * @enum {string}
+             */
+            environment: "sandbox" | "production";
+        };
+        RotateSecretBody: {
+            /**
+             * @description Whose secret: sandbox (replaced at once) or production (a cutover without an outage, unless immediate)
+             * @enum {string}
+             */
+            environment: "sandbox" | "production";
+            /** @description Production only: an emergency rotation that cuts the old secret at once (clients using it fail until they switch); default false, a cutover */
+            immediate?: boolean;
         };
         /** @description One entry of the append-only audit trail */
         ServiceEvent: {
@@ -1116,7 +1206,7 @@ export interface components {
             toStatus: string | null;
             /** @description The status the service is in after the event, for every event; null once it is deleted */
             serviceStatus: components["schemas"]["ServiceStatus"] | null;
-            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: { changeRequestId, reason } */
+            /** @description What else the event says. edit: { changed: [field…], changes: { <field>: { from, to } }, secret?: "issued" | "removed" }, only the fields whose stored value changed (never a secret); approve: { note }; return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: { changeRequestId, reason }; approve of a client_secret service: { productionSecret: "issued" }; start_secret_cutover: { deadline }; secret_cutover_due and secret_cutover_applied (the provisioner, no actor): { switchedBy? } */
             detail: {
                 [key: string]: unknown;
             };
@@ -1252,7 +1342,7 @@ export interface components {
         /** @description One field a change request changes, with its approved and proposed value */
         ChangedField: {
             /** @enum {string} */
-            field: "authMethod" | "description" | "jwksUri" | "name" | "organizationId" | "scopeVersion" | "scopes";
+            field: "authMethod" | "description" | "jwksUri" | "name" | "organizationId" | "productionJwksUri" | "scopeVersion" | "scopes";
             /** @description The approved value */
             from: unknown;
             /** @description The proposed value */
@@ -1264,6 +1354,8 @@ export interface components {
             description: string | null;
             authMethod: components["schemas"]["AuthMethod"];
             jwksUri: string | null;
+            /** @description Production's own key set URL; null: production uses jwksUri */
+            productionJwksUri: string | null;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             scopes: string[];
@@ -1303,6 +1395,7 @@ export interface components {
             description?: string | null;
             authMethod?: components["schemas"]["AuthMethod"];
             jwksUri?: string | null;
+            productionJwksUri?: string | null;
             /** @enum {string} */
             scopeVersion?: "v1" | "v2";
             /** @description SMART system scopes of scopeVersion, e.g. system/Patient.rs */
@@ -1319,6 +1412,8 @@ export interface components {
             description: string | null;
             authMethod: components["schemas"]["AuthMethod"];
             jwksUri: string | null;
+            /** @description Production's own key set URL; null: production uses jwksUri (the sandbox always does) */
+            productionJwksUri: string | null;
             /** @enum {string} */
             scopeVersion: "v1" | "v2";
             scopes: string[];
@@ -1349,7 +1444,9 @@ export interface components {
             };
             /** @description What the caller may do now (drives the buttons in the portal) */
             availableActions: ("create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change")[];
-            /** @description Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown again */
+            /** @description For a client_secret service from approval on: its own production secret (the sandbox secret never works in production); null otherwise */
+            productionSecret: components["schemas"]["ProductionSecret"] | null;
+            /** @description Only in the response that issues a sandbox secret (create, copy, or a switch to client_secret); it is never shown again */
             clientSecret?: string;
             /**
              * @description submission: the service itself is under review (approve, return or reject it); change_request: an active service with a pending change request (`changeRequest`; approve or reject the request)
@@ -2844,113 +2941,6 @@ export interface operations {
             };
         };
     };
-    rotateBackendServiceSecret: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The new secret */
-            200: {
-                headers: {
-                    /** @description `no-store`: the body holds a credential shown only once */
-                    "cache-control"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuedClientSecret"];
-                };
-            };
-            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `email_in_use` (The e-mail address belongs to another account) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
-            429: {
-                headers: {
-                    /** @description Seconds until the limit allows the request again */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listBackendServiceChangeRequests: {
         parameters: {
             query?: {
@@ -3249,6 +3239,364 @@ export interface operations {
             };
             /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `change_request_decided` (The change request is no longer pending; with its `currentStatus`); `email_in_use` (The e-mail address belongs to another account) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateBackendServiceSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Whose secret: sandbox (replaced at once) or production (a cutover without an outage, unless immediate)
+                     * @enum {string}
+                     */
+                    environment: "sandbox" | "production";
+                    /** @description Production only: an emergency rotation that cuts the old secret at once (clients using it fail until they switch); default false, a cutover */
+                    immediate?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedClientSecret"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_production_secret` (The service has no production secret (it is issued at approval)); `secret_cutover_applying` (The last production secret switch is still being applied; rotate again once applied); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmBackendServiceSecretCutover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched: production is being given the new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendService"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_secret_cutover_pending` (No production secret rotation waits for its switch; with `cutoverState`); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveBackendServiceProductionSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The production secret */
+            200: {
+                headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedClientSecret"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `illegal_transition` (The action is not allowed in the current status; with `currentStatus`); `not_a_secret_client` (The service authenticates with a key set, so it has no secret); `no_production_secret` (The service has no production secret (it is issued at approval)); `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: `production_secret_already_retrieved` (The production secret was shown once already; rotate it to get a new one) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5887,7 +6235,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */
@@ -5990,7 +6338,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */

@@ -13,6 +13,7 @@ import * as rateLimitWindows from './migrations/2026-11-24-0010-rate-limit-windo
 import * as auditFilters from './migrations/2026-12-05-0011-audit-filters.ts';
 import * as returnReason from './migrations/2026-12-05-0012-return-reason.ts';
 import * as changeRequests from './migrations/2026-12-05-0013-change-requests.ts';
+import * as environmentCredentials from './migrations/2026-12-05-0014-environment-credentials.ts';
 import * as notifications from './migrations/2026-12-05-0020-notifications.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0011-audit-filters': auditFilters,
   '2026-12-05-0012-return-reason': returnReason,
   '2026-12-05-0013-change-requests': changeRequests,
+  '2026-12-05-0014-environment-credentials': environmentCredentials,
   '2026-12-05-0020-notifications': notifications,
 };
 

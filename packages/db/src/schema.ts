@@ -4,6 +4,7 @@ import type {
   Environment,
   NotificationType,
   ScopeVersion,
+  SecretSwitchedBy,
   ServiceConfiguration,
   ServiceStatus,
 } from '@payerbox/domain';
@@ -73,6 +74,25 @@ export interface BackendServicesTable {
   clientSecretCiphertext: Buffer | null;
   clientSecretKeyId: string | null;
   clientSecretIssuedAt: NullableTimestamp;
+  /** Production's own key set URL; null: production uses jwksUri. */
+  productionJwksUri: string | null;
+  /** The production secret, sealed to `production:<id>` (or to the id when `productionSecretShared`). */
+  productionSecretCiphertext: Buffer | null;
+  productionSecretKeyId: string | null;
+  productionSecretIssuedAt: NullableTimestamp;
+  /** When its owner was shown it (by retrieval, or in the answer of the rotation that issued it). */
+  productionSecretRetrievedAt: NullableTimestamp;
+  /** A secret migration 0014 copied from the sandbox secret of a service already active (sealed to the id alone). */
+  productionSecretShared: Generated<boolean>;
+  /** The next production secret of a cutover waiting for its switch. */
+  nextProductionSecretCiphertext: Buffer | null;
+  nextProductionSecretKeyId: string | null;
+  /** The latest production secret rotation: started, its deadline, switched (by whom), applied by the provisioner. */
+  secretCutoverStartedAt: NullableTimestamp;
+  secretCutoverDeadline: NullableTimestamp;
+  secretCutoverSwitchedAt: NullableTimestamp;
+  secretCutoverSwitchedBy: SecretSwitchedBy | null;
+  secretCutoverAppliedAt: NullableTimestamp;
 }
 
 export interface ServiceEventsTable {
@@ -177,6 +197,7 @@ export interface ChangeRequestsTable {
   description: ServiceConfiguration['description'];
   authMethod: ServiceConfiguration['authMethod'];
   jwksUri: ServiceConfiguration['jwksUri'];
+  productionJwksUri: ServiceConfiguration['productionJwksUri'];
   scopeVersion: ServiceConfiguration['scopeVersion'];
   scopes: string[];
   organizationId: ServiceConfiguration['organizationId'];

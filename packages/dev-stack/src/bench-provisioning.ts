@@ -59,13 +59,15 @@ async function approvalLatencies(stack: LocalStack, count: number): Promise<numb
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const created = await stack.developer.api('POST', '/backend-services', { ...SERVICE, name: `Approve ${i}` });
-    const { id, clientId, clientSecret } = created.body;
+    const { id, clientId } = created.body;
     await stack.waitForEnvironment(id, 'sandbox', 'ready', LIMIT_MS);
     await stack.developer.api('POST', `/backend-services/${id}/submit`);
     const tokenUrl = `${stack.emulators.production.url}/auth/token`;
     const started = performance.now();
     await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {});
-    await until(async () => ((await tokenGranted(tokenUrl, clientId, clientSecret)) ? true : undefined), 'a token');
+    // Production takes its own secret, issued by the approval (the sandbox secret is refused there).
+    const secret = (await stack.developer.api('POST', `/backend-services/${id}/production-secret`)).body.clientSecret;
+    await until(async () => ((await tokenGranted(tokenUrl, clientId, secret)) ? true : undefined), 'a token');
     latencies.push(performance.now() - started);
   }
   return latencies;

@@ -46,6 +46,8 @@ export interface WorkerTuning {
   readonly concurrency?: number;
   readonly pollIntervalMs?: number;
   readonly resyncIntervalMs?: number;
+  /** How often the deadline pass switches production secret cutovers past their deadline. */
+  readonly secretCutoverIntervalMs?: number;
   readonly maxAttempts?: number;
   readonly maxBackoffMs?: number;
   /** Per-call Aidbox timeout; tests that hold a worker inside a call raise it so the call waits for the release. */
@@ -241,6 +243,7 @@ async function assemble(
     // Long enough that the tests show NOTIFY (and self-scheduled retries) waking the workers, not the poll.
     pollIntervalMs: tuning.pollIntervalMs ?? 5_000,
     resyncIntervalMs: tuning.resyncIntervalMs ?? 60_000,
+    secretCutoverIntervalMs: tuning.secretCutoverIntervalMs ?? 60_000,
     maxAttempts: tuning.maxAttempts ?? 8,
     maxBackoffMs: tuning.maxBackoffMs ?? 200,
     aidboxTimeoutMs: tuning.aidboxTimeoutMs ?? 2_000,
@@ -297,6 +300,7 @@ async function assemble(
         WORKER_CONCURRENCY: String(defaults.concurrency),
         POLL_INTERVAL_MS: String(defaults.pollIntervalMs),
         RESYNC_INTERVAL_MS: String(defaults.resyncIntervalMs),
+        SECRET_CUTOVER_INTERVAL_MS: String(defaults.secretCutoverIntervalMs),
         MAX_ATTEMPTS: String(defaults.maxAttempts),
         MAX_BACKOFF_MS: String(defaults.maxBackoffMs),
         ...(tuning.leaseMs !== undefined && { LEASE_MS: String(tuning.leaseMs) }),

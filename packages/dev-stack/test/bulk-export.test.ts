@@ -11,7 +11,7 @@ import {
   waitForExportManifest,
 } from './helpers/bulk-export.ts';
 import { tokenWithSecret } from './helpers/smart-client.ts';
-import { readySecretService, startStack } from './helpers/stack.ts';
+import { productionSecret, readySecretService, startStack } from './helpers/stack.ts';
 
 interface ExportUrls {
   readonly systemUrl: string;
@@ -102,7 +102,7 @@ t.test('a v2 Patient and Coverage service exports only those types, in the sandb
   const productionConstants = production.bulkExport as ExportUrls;
   t.same(productionConstants.sampleGroupIds, [], 'production names no sample Groups');
   t.ok(productionConstants.systemUrl.startsWith(stack.emulators.production.url), 'production exports go to production');
-  const productionToken = await accessToken(t, production.tokenUrl, clientId, clientSecret);
+  const productionToken = await accessToken(t, production.tokenUrl, clientId, await productionSecret(stack, id));
   for (const [level, url] of Object.entries(levels(productionConstants))) {
     const { byType } = await exportAndDownload(t, `${url}?_type=Patient,Coverage`, productionToken, permitted);
     t.ok((byType.get('Patient') ?? 0) > 0, `production ${level}: Patients exported`);
@@ -173,14 +173,15 @@ t.test(
     t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
     t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
     const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
-    const productionToken = await accessToken(t, production.tokenUrl, clientId, clientSecret);
+    const secret = await productionSecret(stack, id);
+    const productionToken = await accessToken(t, production.tokenUrl, clientId, secret);
     const before = await exportAndDownload(t, production.bulkExport.systemUrl, productionToken, () => true);
 
     const deactivated = await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
     t.equal(deactivated.status, 200);
     await stack.waitForEnvironment(id, 'production', 'disabled');
     await stack.waitForEnvironment(id, 'sandbox', 'disabled');
-    const refusedToken = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
+    const refusedToken = await tokenWithSecret(production.tokenUrl, clientId, secret);
     t.not(refusedToken.status, 200, 'a deactivated client gets no token');
     // The token issued before deactivation has not expired yet: the client's state, not the token, must stop it.
     const kickOff = await kickOffExport(production.bulkExport.systemUrl, productionToken);
@@ -204,7 +205,7 @@ t.test("under OrgBAC a production export holds only the service's organization's
     organizationId: 'org-acme-health',
   });
   t.equal(created.status, 201, created.body?.code ?? 'registered');
-  const { id, clientId, clientSecret } = created.body;
+  const { id, clientId } = created.body;
   await stack.waitForEnvironment(id, 'sandbox', 'ready');
   t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
   t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
@@ -212,7 +213,7 @@ t.test("under OrgBAC a production export holds only the service's organization's
   const constants = production.bulkExport as ExportUrls;
   const base = `${stack.emulators.production.url}/Organization/org-acme-health/fhir`;
   t.equal(constants.systemUrl, `${base}/$export`, "the export URLs are under the organization's base");
-  const token = await accessToken(t, production.tokenUrl, clientId, clientSecret);
+  const token = await accessToken(t, production.tokenUrl, clientId, await productionSecret(stack, id));
   // org-acme-health holds test-pt-1 and test-pt-2, its child org-acme-health-east test-pt-3; org-beacon-mutual the rest.
   const own = ['test-pt-1', 'test-pt-2', 'test-pt-3'];
   for (const url of [constants.systemUrl, constants.groupUrlTemplate.replace('{id}', 'group-all-members')]) {

@@ -7,7 +7,7 @@ import { accessPolicyId, TENANT_ORGANIZATION_EXTENSION_URL } from '@payerbox/aid
 import t from 'tap';
 import { runProcess } from '../src/processes.ts';
 import { fhirStatus, tokenWithSecret } from './helpers/smart-client.ts';
-import { startStack } from './helpers/stack.ts';
+import { productionSecret, startStack } from './helpers/stack.ts';
 
 const service = (overrides: Record<string, unknown> = {}) => ({
   name: `OrgBAC ${Math.random().toString(36).slice(2, 8)}`,
@@ -112,7 +112,7 @@ t.test(
       },
     ]);
 
-    const token = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
+    const token = await tokenWithSecret(production.tokenUrl, clientId, await productionSecret(stack, id));
     t.equal(token.status, 200, token.body.error ?? 'production token');
     const accessToken = token.body.access_token as string;
     t.equal(await fhirStatus(`${base}/Patient/test-pt-1`, accessToken), 200, "its own organization's patient");
@@ -174,13 +174,13 @@ t.test('a production service of a child organization does not reach its parent o
     name: 'Acme Health Plan East',
     ancestors: [{ id: 'org-acme-health', name: 'Acme Health Plan' }],
   });
-  const { id, clientId, clientSecret } = created.body;
+  const { id, clientId } = created.body;
   t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
   t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
   const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
   const productionUrl = stack.emulators.production.url;
   t.equal(production.fhirBaseUrl, `${productionUrl}/Organization/org-acme-health-east/fhir`);
-  const token = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
+  const token = await tokenWithSecret(production.tokenUrl, clientId, await productionSecret(stack, id));
   const accessToken = token.body.access_token as string;
   t.equal(await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-3`, accessToken), 200);
   t.equal(await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-1`, accessToken), 403, "the parent's patient");

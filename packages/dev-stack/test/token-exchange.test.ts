@@ -41,7 +41,7 @@ t.test(
 );
 
 t.test(
-  'a client-secret service gets tokens in sandbox, then production after approval, and none once deactivated',
+  'a client-secret service gets tokens in sandbox, then production with its own secret after approval, and none once deactivated',
   async (t) => {
     const stack = await startStack(t);
     await stack.startWorker();
@@ -64,25 +64,29 @@ t.test(
     await stack.developer.api('POST', `/backend-services/${id}/submit`);
     await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, { note: 'ok' });
     const production = (await stack.waitForEnvironment(id, 'production', 'ready')).environments.production;
-    const productionToken = await tokenWithSecret(production.tokenUrl, clientId, clientSecret);
-    t.equal(productionToken.status, 200, 'the same secret works in production');
+    const retrieved = await stack.developer.api('POST', `/backend-services/${id}/production-secret`);
+    const productionSecret = retrieved.body.clientSecret as string;
+    const productionToken = await tokenWithSecret(production.tokenUrl, clientId, productionSecret);
+    t.equal(productionToken.status, 200, 'production takes its own secret');
     t.equal(
       await fhirStatus(`${production.fhirBaseUrl}/Patient/test-pt-1`, productionToken.body.access_token as string),
       200,
     );
 
-    const rotated = await stack.developer.api('POST', `/backend-services/${id}/rotate-secret`);
+    const rotated = await stack.developer.api('POST', `/backend-services/${id}/rotate-secret`, {
+      environment: 'production',
+      immediate: true,
+    });
     await stack.waitForEnvironment(id, 'production', 'ready');
-    await stack.waitForEnvironment(id, 'sandbox', 'ready');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 400, 'the old secret stops');
+    t.equal((await tokenWithSecret(production.tokenUrl, clientId, productionSecret)).status, 400, 'the old one stops');
     t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
-    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 200);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret)).status, 200, 'the sandbox keeps its own');
 
     await stack.admin.api('POST', `/admin/backend-services/${id}/deactivate`, { reason: 'Ended' });
     await stack.waitForEnvironment(id, 'production', 'disabled');
     await stack.waitForEnvironment(id, 'sandbox', 'disabled');
     t.equal((await tokenWithSecret(production.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
-    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, rotated.body.clientSecret)).status, 400);
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret)).status, 400);
   },
 );
 

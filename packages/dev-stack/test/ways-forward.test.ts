@@ -20,7 +20,10 @@ t.test(
     t.equal((await stack.developer.api('POST', `/backend-services/${id}/submit`)).status, 200);
     t.equal((await stack.admin.api('POST', `/admin/backend-services/${id}/approve`, {})).status, 200);
     const approved = await stack.waitForEnvironment(id, 'production', 'ready');
-    t.equal((await tokenWithSecret(approved.environments.production.tokenUrl, clientId, clientSecret)).status, 200);
+    const productionSecret = (await stack.developer.api('POST', `/backend-services/${id}/production-secret`)).body
+      .clientSecret as string;
+    const tokenUrl = approved.environments.production.tokenUrl;
+    t.equal((await tokenWithSecret(tokenUrl, clientId, productionSecret)).status, 200);
 
     const retired = await stack.developer.api('POST', `/backend-services/${id}/retire`, { reason: 'Moved elsewhere' });
     t.equal(retired.status, 200);
@@ -30,8 +33,9 @@ t.test(
     t.match(stack.emulators.production.resource('Client', clientId), { active: false });
     t.match(stack.emulators.sandbox.resource('Client', clientId), { active: false });
     t.notOk(stack.emulators.production.resource('AccessPolicy', accessPolicyId(clientId)), 'no production policy');
-    const refused = await tokenWithSecret(approved.environments.production.tokenUrl, clientId, clientSecret);
+    const refused = await tokenWithSecret(tokenUrl, clientId, productionSecret);
     t.not(refused.status, 200, 'production grants no token any more');
+    t.not((await tokenWithSecret(retired.body.environments.sandbox.tokenUrl, clientId, clientSecret)).status, 200);
   },
 );
 

@@ -66,6 +66,7 @@ const NARROWING: { readonly [F in ConfigurationField]: NarrowingRule } = {
   authMethod: never,
   description: always,
   jwksUri: never,
+  productionJwksUri: never,
   name: always,
   organizationId: never,
   scopeVersion: never,

@@ -15,6 +15,8 @@ export interface ServiceConfiguration {
   readonly description: string | null;
   readonly authMethod: AuthMethod;
   readonly jwksUri: string | null;
+  /** Production's own key set URL (Epic-style separate production keys); null: production uses `jwksUri`. */
+  readonly productionJwksUri: string | null;
   readonly scopeVersion: ScopeVersion;
   readonly scopes: readonly string[];
   readonly organizationId: string | null;
@@ -42,6 +44,7 @@ const SAME: Equality = {
   jwksUri: same,
   name: same,
   organizationId: same,
+  productionJwksUri: same,
   scopeVersion: same,
   scopes: sameScopes,
 };

@@ -7,4 +7,5 @@ export * from './jwks.ts';
 export * from './lifecycle.ts';
 export * from './notifications.ts';
 export * from './organizations.ts';
+export * from './production-secret.ts';
 export * from './scopes.ts';

@@ -28,10 +28,25 @@ export const AVAILABLE_ACTIONS = [
 export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
 
 /**
- * Every action, as its change record (audit event) names it: the available ones and `resync`, an administrator's
- * repair that reconciles the service again in whatever status it is in. The admin portal offers resync on every
- * service itself, so it is not among the available actions. `copy` is the one action no event names: what it records
- * is the `create` of the new service (its detail names the source).
+ * The owner's actions on an active client-secret service's production secret (issue 21, "Credentials per
+ * environment"): retrieve it once, rotate it at once (an emergency), or rotate it without an outage: start a cutover
+ * (the new secret is issued and kept pending while the old one works) and confirm the switch. Whether one is possible
+ * depends on the secret's state as well as the status, so the service's `productionSecret` says so, not
+ * `availableActions`.
+ */
+export const PRODUCTION_SECRET_ACTIONS = [
+  'retrieve_production_secret',
+  'rotate_production_secret',
+  'start_secret_cutover',
+  'confirm_secret_cutover',
+] as const;
+export type ProductionSecretAction = (typeof PRODUCTION_SECRET_ACTIONS)[number];
+
+/**
+ * Every action, as its change record (audit event) names it: the available ones, the production secret's, and
+ * `resync`, an administrator's repair that reconciles the service again in whatever status it is in. The admin portal
+ * offers resync on every service itself, so it is not among the available actions. `copy` is the one action no event
+ * names: what it records is the `create` of the new service (its detail names the source).
  *
  * The change-request actions (issue 21): `propose_change` is the owner's button on an active service. A proposal that
  * only narrows access is applied at once and recorded as `apply_change`; any other is a pending change request that
@@ -41,6 +56,7 @@ export type AvailableAction = (typeof AVAILABLE_ACTIONS)[number];
  */
 export const LIFECYCLE_ACTIONS = [
   ...AVAILABLE_ACTIONS,
+  ...PRODUCTION_SECRET_ACTIONS,
   'resync',
   'apply_change',
   'withdraw_change',
@@ -107,11 +123,31 @@ const TRANSITIONS: { readonly [A in LifecycleAction]: TransitionRule } = {
   // Starting again from a rejected service: the source stays as it is; the copy is a `create` of a new service
   // (its event names the source), so no event carries this action.
   copy: { from: ['rejected'], to: 'same', actor: 'owner', reconcile: [], reasonRequired: false },
+  // The sandbox secret: the sandbox client exists from creation until rejection.
   rotate_secret: {
     from: ['draft', 'under_review', 'active'],
     to: 'same',
     actor: 'owner',
-    reconcile: 'provisioned',
+    reconcile: ['sandbox'],
+    reasonRequired: false,
+  },
+  // The production secret exists from approval; retrieving it changes nothing in Aidbox.
+  retrieve_production_secret: { from: ['active'], to: 'same', actor: 'owner', reconcile: [], reasonRequired: false },
+  // An emergency: the new secret replaces the old one in production at once.
+  rotate_production_secret: {
+    from: ['active'],
+    to: 'same',
+    actor: 'owner',
+    reconcile: ['production'],
+    reasonRequired: false,
+  },
+  // The new secret waits beside the row; production keeps the old one until the switch is confirmed.
+  start_secret_cutover: { from: ['active'], to: 'same', actor: 'owner', reconcile: [], reasonRequired: false },
+  confirm_secret_cutover: {
+    from: ['active'],
+    to: 'same',
+    actor: 'owner',
+    reconcile: ['production'],
     reasonRequired: false,
   },
   resync: {
@@ -190,7 +226,8 @@ export function environmentsToReconcile(
 
 /** Whether an action makes sense for a service that authenticates this way (only secrets can be rotated). */
 export function appliesToAuthMethod(action: LifecycleAction, authMethod: AuthMethod): boolean {
-  return action !== 'rotate_secret' || authMethod === 'client_secret';
+  const secretAction = action === 'rotate_secret' || (PRODUCTION_SECRET_ACTIONS as readonly string[]).includes(action);
+  return !secretAction || authMethod === 'client_secret';
 }
 
 /** The actions `actor` may take on a service in `status` now (drives buttons in the SPAs). */

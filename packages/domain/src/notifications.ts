@@ -56,6 +56,12 @@ const NOTIFICATION_OF_ACTION: { readonly [A in LifecycleAction]: NotificationRul
   // A credential change always tells the owner, even when they made it: a rotation they did not make is an incident.
   rotate_secret: { type: 'secret.rotated', audience: 'owner' },
   resync: null,
+  // The production secret: retrieving it or confirming a cutover's switch is the owner's own step; a new production
+  // secret (an emergency rotation, or the start of a cutover) tells the owner, as a sandbox rotation does.
+  retrieve_production_secret: null,
+  rotate_production_secret: { type: 'secret.rotated', audience: 'owner' },
+  start_secret_cutover: { type: 'secret.rotated', audience: 'owner' },
+  confirm_secret_cutover: null,
   // A pending change request waits for the reviewers like a submission; a narrowing change applied at once and a
   // withdrawal are the owner's own doing and need no review.
   propose_change: { type: 'change_request.submitted', audience: 'admins' },

@@ -6,6 +6,7 @@ const approved: ServiceConfiguration = {
   description: null,
   authMethod: 'client_secret',
   jwksUri: null,
+  productionJwksUri: null,
   scopeVersion: 'v2',
   scopes: ['system/Coverage.rs', 'system/Patient.rs'],
   organizationId: null,

@@ -37,6 +37,10 @@ t.test('follows the lifecycle table of the design', async (t) => {
     ['draft', 'rotate_secret', 'owner', 'draft'],
     ['under_review', 'rotate_secret', 'owner', 'under_review'],
     ['active', 'rotate_secret', 'owner', 'active'],
+    ['active', 'retrieve_production_secret', 'owner', 'active'],
+    ['active', 'rotate_production_secret', 'owner', 'active'],
+    ['active', 'start_secret_cutover', 'owner', 'active'],
+    ['active', 'confirm_secret_cutover', 'owner', 'active'],
     ['draft', 'resync', 'admin', 'draft'],
     ['under_review', 'resync', 'admin', 'under_review'],
     ['active', 'resync', 'admin', 'active'],
@@ -115,6 +119,17 @@ t.test('offers secret rotation only to client-secret services', async (t) => {
   t.same(availableActions('active', 'owner', 'jwks_uri'), ['retire', 'propose_change']);
   t.same(availableActions('under_review', 'admin', 'jwks_uri'), ['return', 'approve', 'reject']);
 });
+
+t.test(
+  "reconciles only the environment whose secret changes: the sandbox's now, production's at the switch",
+  async (t) => {
+    t.same(environmentsToReconcile('rotate_secret'), ['sandbox']);
+    t.same(environmentsToReconcile('rotate_production_secret'), ['production']);
+    t.same(environmentsToReconcile('start_secret_cutover'), [], 'production keeps the old secret until the switch');
+    t.same(environmentsToReconcile('confirm_secret_cutover'), ['production']);
+    t.same(environmentsToReconcile('retrieve_production_secret'), []);
+  },
+);
 
 t.test('names the statuses an action is legal from', async (t) => {
   t.same(statusesAllowing('rotate_secret'), ['draft', 'under_review', 'active']);

@@ -43,7 +43,13 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   return: 'Returned for changes',
   deactivate: 'Deactivated',
   retire: 'Retired by its owner',
-  rotate_secret: 'Client secret rotated',
+  rotate_secret: 'Sandbox client secret rotated',
+  retrieve_production_secret: 'Production client secret retrieved',
+  rotate_production_secret: 'Production client secret rotated at once (emergency)',
+  start_secret_cutover: 'Production client secret rotation started',
+  confirm_secret_cutover: 'Production client secret switch confirmed',
+  secret_cutover_due: 'Production client secret switched at its deadline',
+  secret_cutover_applied: 'New production client secret applied',
   resync: 'Provisioning retried',
   propose_change: 'Change proposed for review',
   apply_change: 'Changed (narrowing, applied at once)',
@@ -63,6 +69,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   description: 'description',
   authMethod: 'authentication method',
   jwksUri: 'JWKS URI',
+  productionJwksUri: 'production JWKS URI',
   scopeVersion: 'scope version',
   scopes: 'scopes',
   organizationId: 'organization',
@@ -142,8 +149,42 @@ export function eventText(detail: Record<string, unknown>): { label: 'Note' | 'R
 
 const ENVIRONMENT_LABELS: Record<string, string> = { sandbox: 'Sandbox', production: 'Production' };
 
+/** What a production secret event's detail says, in words (the secret itself never appears). */
+const SWITCHED_BY_LABELS: Record<string, string> = {
+  owner: 'Switched by its owner',
+  deadline: 'Switched when the deadline passed',
+  emergency: 'Switched at once (emergency rotation)',
+};
+
+function secretLines(detail: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  if (typeof detail.environment === 'string') {
+    lines.push(`Environment: ${ENVIRONMENT_LABELS[detail.environment] ?? detail.environment}`);
+  }
+  if (detail.productionSecret === 'issued') lines.push('A production client secret was issued');
+  if (typeof detail.deadline === 'string')
+    lines.push(`Switches by itself at ${detail.deadline} unless confirmed before`);
+  if (detail.replacedPending === true) lines.push('It replaces a new secret that was still waiting for its switch');
+  if (detail.immediate === true) lines.push('The old secret stops working at once');
+  if (typeof detail.switchedBy === 'string') lines.push(SWITCHED_BY_LABELS[detail.switchedBy] ?? detail.switchedBy);
+  return lines;
+}
+
 // Members described above; any other is shown as "member: value" so nothing an event records is hidden.
-const DESCRIBED = new Set(['changed', 'changes', 'secret', 'note', 'reason', 'environments']);
+const DESCRIBED = new Set([
+  'changed',
+  'changes',
+  'secret',
+  'note',
+  'reason',
+  'environments',
+  'environment',
+  'productionSecret',
+  'deadline',
+  'replacedPending',
+  'immediate',
+  'switchedBy',
+]);
 
 /**
  * Everything an event's detail says, in words, one line each, for the audit log: an edit's changes (every field, as
@@ -154,6 +195,7 @@ export function describeDetail(detail: Record<string, unknown>): string[] {
   const lines = describeEdit(detail, 'all');
   const text = eventText(detail);
   if (text) lines.push(`${text.label}: “${text.text}”`);
+  lines.push(...secretLines(detail));
   if (Array.isArray(detail.environments)) {
     const environments = stringList(detail.environments).map((name) => ENVIRONMENT_LABELS[name] ?? name);
     lines.push(environments.length > 0 ? `Environments: ${environments.join(', ')}` : 'No environment to provision');

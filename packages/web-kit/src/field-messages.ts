@@ -107,6 +107,12 @@ const SPECIFIC: Record<string, Partial<Record<FieldRule, Sentence>>> = {
     format: () => 'Enter the JWKS URI as a complete address, such as https://example.com/.well-known/jwks.json.',
     notAllowed: () => 'A service that uses a client secret has no JWKS URI.',
   },
+  productionJwksUri: {
+    pattern: () => 'The production JWKS URI must be a web address starting with https:// (or http://).',
+    format: () =>
+      'Enter the production JWKS URI as a complete address, such as https://example.com/.well-known/jwks.json.',
+    notAllowed: () => 'A service that uses a client secret has no production JWKS URI.',
+  },
   scopes: {
     required: CHOOSE_A_SCOPE,
     minItems: CHOOSE_A_SCOPE,

@@ -4,7 +4,7 @@ import { actionLabel, describeDetail, describeEdit, eventText } from '../src/eve
 t.test('names every action in words, and an unknown one as it is', async (t) => {
   t.equal(actionLabel('approve'), 'Approved');
   t.equal(actionLabel('submit'), 'Submitted for review');
-  t.equal(actionLabel('rotate_secret'), 'Client secret rotated');
+  t.equal(actionLabel('rotate_secret'), 'Sandbox client secret rotated');
   t.equal(actionLabel('resync'), 'Provisioning retried');
   t.equal(actionLabel('return'), 'Returned for changes');
   t.equal(actionLabel('retire'), 'Retired by its owner');
@@ -60,4 +60,23 @@ t.test('quotes a note or a reason, lists re-armed environments and shows any oth
     'Count: 3',
   ]);
   t.same(describeDetail({}), [], 'an empty detail says nothing');
+});
+
+t.test('describes the production secret steps in words, never the secret', async (t) => {
+  t.equal(actionLabel('start_secret_cutover'), 'Production client secret rotation started');
+  t.equal(actionLabel('secret_cutover_applied'), 'New production client secret applied');
+  t.same(describeDetail({ note: 'ok', productionSecret: 'issued' }), [
+    'Note: “ok”',
+    'A production client secret was issued',
+  ]);
+  t.same(describeDetail({ environment: 'production', deadline: '2026-12-12T06:00:00.000Z', replacedPending: true }), [
+    'Environment: Production',
+    'Switches by itself at 2026-12-12T06:00:00.000Z unless confirmed before',
+    'It replaces a new secret that was still waiting for its switch',
+  ]);
+  t.same(describeDetail({ environment: 'production', immediate: true }), [
+    'Environment: Production',
+    'The old secret stops working at once',
+  ]);
+  t.same(describeDetail({ switchedBy: 'deadline' }), ['Switched when the deadline passed']);
 });

@@ -27,6 +27,11 @@ const EnvSchema = Type.Object({
   POLL_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1_000 }),
   /** How often the drift check looks for environments not verified for that long. */
   RESYNC_INTERVAL_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 300_000 }),
+  /**
+   * How often the provisioner looks for production secret cutovers whose deadline passed, to switch them: the
+   * deadline takes effect at most this much later.
+   */
+  SECRET_CUTOVER_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 60_000 }),
   MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   /** Longest pause between two attempts of one job. */
   MAX_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 60_000 }),
@@ -57,6 +62,7 @@ export interface ProvisionerConfig {
   readonly concurrency: number;
   readonly pollIntervalMs: number;
   readonly resyncIntervalMs: number;
+  readonly secretCutoverIntervalMs: number;
   readonly maxAttempts: number;
   readonly maxBackoffMs: number;
   readonly workerId: string | undefined;
@@ -91,6 +97,7 @@ export function loadProvisionerConfig(env: Record<string, string | undefined>): 
     concurrency: values.WORKER_CONCURRENCY,
     pollIntervalMs: values.POLL_INTERVAL_MS,
     resyncIntervalMs: values.RESYNC_INTERVAL_MS,
+    secretCutoverIntervalMs: values.SECRET_CUTOVER_INTERVAL_MS,
     maxAttempts: values.MAX_ATTEMPTS,
     maxBackoffMs: values.MAX_BACKOFF_MS,
     workerId: values.WORKER_ID,

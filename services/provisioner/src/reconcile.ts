@@ -8,10 +8,17 @@ import {
   type ServiceSpec,
 } from '@payerbox/aidbox';
 import type { Database, ProvisioningState } from '@payerbox/db';
-import { assertNever, type Environment, environmentTarget, organizationInEnvironment } from '@payerbox/domain';
+import {
+  assertNever,
+  type Environment,
+  environmentTarget,
+  organizationInEnvironment,
+  secretSealingContext,
+} from '@payerbox/domain';
 import { type ClaimedJob, DRIFT_CHECK } from '@payerbox/provisioning-outbox';
 import { type Keyring, open } from '@payerbox/secret-box';
 import type { Kysely } from 'kysely';
+import { recordCutoverApplied } from './secret-cutovers.ts';
 
 export interface ReconcileDeps {
   readonly db: Kysely<Database>;
@@ -40,11 +47,16 @@ async function loadService(db: Kysely<Database>, id: string) {
       'deletedAt',
       'authMethod',
       'jwksUri',
+      'productionJwksUri',
       'scopeVersion',
       'scopes',
       'organizationId',
       'clientSecretCiphertext',
       'clientSecretKeyId',
+      'productionSecretCiphertext',
+      'productionSecretKeyId',
+      'productionSecretIssuedAt',
+      'productionSecretShared',
     ])
     .where('id', '=', id)
     .executeTakeFirst();
@@ -92,12 +104,30 @@ async function configurationIn(
   return { ...service, ...proposed, ...secret };
 }
 
-function secretOf(service: ServiceRow, keyring: Keyring): string | undefined {
+/**
+ * The environment's own secret: the sandbox secret in the sandbox, the production secret in production, so that the
+ * sandbox secret never authenticates in production (issue 21, "Credentials per environment").
+ */
+function secretOf(service: ServiceRow, environment: Environment, keyring: Keyring): string | undefined {
   if (service.authMethod !== 'client_secret') return undefined;
-  if (!service.clientSecretCiphertext || !service.clientSecretKeyId) {
-    throw new PermanentError('the service has no client secret; rotate the secret to issue one');
+  const sealed =
+    environment === 'sandbox'
+      ? { ciphertext: service.clientSecretCiphertext, keyId: service.clientSecretKeyId, shared: false }
+      : {
+          ciphertext: service.productionSecretCiphertext,
+          keyId: service.productionSecretKeyId,
+          shared: service.productionSecretShared,
+        };
+  if (!sealed.ciphertext || !sealed.keyId) {
+    throw new PermanentError(`the service has no ${environment} client secret; rotate it to issue one`);
   }
-  return open(keyring, { keyId: service.clientSecretKeyId, ciphertext: service.clientSecretCiphertext }, service.id);
+  const context = secretSealingContext(environment, service.id, sealed.shared);
+  return open(keyring, { keyId: sealed.keyId, ciphertext: sealed.ciphertext }, context);
+}
+
+/** The key set URL the environment's Client names: production's own when it has one. */
+function jwksUriIn(service: ServiceRow, environment: Environment): string | null {
+  return environment === 'production' ? (service.productionJwksUri ?? service.jwksUri) : service.jwksUri;
 }
 
 /**
@@ -115,6 +145,7 @@ export async function reconcile(deps: ReconcileDeps, job: ClaimedJob): Promise<R
   // The sandbox runs without OrgBAC: its client is never bound to the (production) organization.
   const spec: ServiceSpec = {
     ...service,
+    jwksUri: jwksUriIn(service, job.environment),
     organizationId: organizationInEnvironment(job.environment, service.organizationId),
   };
   const policyId = accessPolicyId(service.clientId);
@@ -124,11 +155,15 @@ export async function reconcile(deps: ReconcileDeps, job: ClaimedJob): Promise<R
 
   switch (target) {
     case 'active': {
-      const secret = secretOf(service, deps.keyring);
+      const secret = secretOf(service, job.environment, deps.keyring);
       const client = clientResource(spec, secret === undefined ? { active: true } : { active: true, secret });
       if (!verifyFirst || !clientMatches(client, await aidbox.getClient(service.clientId))) {
         await aidbox.putClient(client);
         writes++;
+        // Production's Client now has the production secret read above: a cutover switched to it is applied.
+        if (job.environment === 'production' && secret !== undefined && service.productionSecretIssuedAt) {
+          await recordCutoverApplied(deps.db, service.id, service.productionSecretIssuedAt);
+        }
       }
       const policy = accessPolicyResource(spec);
       if (!verifyFirst || !accessPolicyMatches(policy, await aidbox.getAccessPolicy(policyId))) {

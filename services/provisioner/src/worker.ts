@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { backoffDelay } from './backoff.ts';
 import { PermanentError, type ReconcileDeps, reconcile } from './reconcile.ts';
+import { switchDueCutovers } from './secret-cutovers.ts';
 
 export interface WorkerOptions extends ReconcileDeps {
   readonly databaseUrl: string;
@@ -21,6 +22,8 @@ export interface WorkerOptions extends ReconcileDeps {
   readonly concurrency: number;
   readonly pollIntervalMs: number;
   readonly resyncIntervalMs: number;
+  /** How often cutovers past their deadline are switched (see secret-cutovers.ts). */
+  readonly secretCutoverIntervalMs: number;
   readonly maxAttempts: number;
   readonly maxBackoffMs: number;
   /** How long a claimed job stays this worker's before another may take it over. */
@@ -43,6 +46,7 @@ export interface Worker {
 // Long enough for several Aidbox calls with their timeouts and retries; a dead worker's jobs wait this long.
 const DEFAULT_LEASE_MS = 120_000;
 const DRIFT_BATCH = 500;
+const CUTOVER_BATCH = 100;
 
 /** Error text that is safe to store and show: what failed, never a secret (the Aidbox client redacts its own). */
 function describe(error: unknown): string {
@@ -76,6 +80,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let loopDone: Promise<void> | undefined;
   let listener: NotificationListener | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
+  let cutoverTimer: NodeJS.Timeout | undefined;
 
   const nudge = () => {
     nudged = true;
@@ -156,6 +161,15 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  async function cutoverPass(): Promise<void> {
+    try {
+      const switched = await switchDueCutovers(options.db, CUTOVER_BATCH);
+      if (switched > 0) log.info({ switched }, 'switched secret cutovers past their deadline');
+    } catch (error) {
+      log.error({ err: describe(error) }, 'could not switch secret cutovers');
+    }
+  }
+
   return {
     id,
     stats,
@@ -170,12 +184,15 @@ export function createWorker(options: WorkerOptions): Worker {
       });
       resyncTimer = setInterval(() => void resyncPass(), options.resyncIntervalMs);
       resyncTimer.unref();
+      cutoverTimer = setInterval(() => void cutoverPass(), options.secretCutoverIntervalMs);
+      cutoverTimer.unref();
       loopDone = loop();
       log.info({ concurrency: options.concurrency }, 'provisioner worker started');
     },
     async stop() {
       running = false;
       if (resyncTimer) clearInterval(resyncTimer);
+      if (cutoverTimer) clearInterval(cutoverTimer);
       nudge();
       await loopDone;
       await Promise.all(inFlight);

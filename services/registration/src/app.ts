@@ -16,6 +16,7 @@ import { authRoutes, SessionSchema } from './modules/auth/routes.ts';
 import { adminBackendServiceRoutes } from './modules/backend-services/admin-routes.ts';
 import { backendServiceRoutes } from './modules/backend-services/routes.ts';
 import { BACKEND_SERVICE_SCHEMAS } from './modules/backend-services/schemas.ts';
+import { clientSecretRoutes } from './modules/backend-services/secret-routes.ts';
 import { adminChangeRequestRoutes, changeRequestRoutes } from './modules/change-requests/routes.ts';
 import { CHANGE_REQUEST_SCHEMAS } from './modules/change-requests/schemas.ts';
 import { healthRoutes } from './modules/health/routes.ts';
@@ -194,6 +195,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(userRoutes);
         await v1.register(backendServiceRoutes);
         await v1.register(changeRequestRoutes);
+        await v1.register(clientSecretRoutes);
         await v1.register(serviceTimelineRoutes);
         await v1.register(jwksCheckRoutes);
         await v1.register(aidboxEnvironmentRoutes);

@@ -27,6 +27,11 @@ const EnvSchema = Type.Object({
    * role changes reach every replica at once through PostgreSQL notifications; this only bounds the worst case.
    */
   API_TOKEN_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
+  /**
+   * How long a production secret cutover waits for its owner's confirmation before the provisioner switches to the
+   * new secret by itself (7 days).
+   */
+  SECRET_CUTOVER_DEADLINE_SECONDS: Type.Integer({ minimum: 1, maximum: 7_776_000, default: 604_800 }),
   /** `kid:base64key[,kid:base64key...]`: AES-256 keys for client secrets at rest; the first one encrypts. */
   SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
   /** Let JWKS URIs point at loopback (a local test client); development mode only, on there by default. */
@@ -121,6 +126,8 @@ export interface Config {
   /** 0 turns the token cache off. */
   readonly apiTokenCacheSeconds: number;
   readonly secretKeyring: Keyring;
+  /** Seconds a production secret cutover waits for its switch before the deadline applies it. */
+  readonly secretCutoverDeadlineSeconds: number;
   readonly allowLoopbackJwks: boolean;
   readonly aidboxPublicUrls: { readonly sandbox: string; readonly production: string };
   /** Ids of sample Groups in the sandbox, for group-level bulk export examples; empty when none are configured. */
@@ -273,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiTokenMaxDays: valid.API_TOKEN_MAX_DAYS,
     apiTokenCacheSeconds: valid.API_TOKEN_CACHE_SECONDS,
     secretKeyring: keyring as Keyring,
+    secretCutoverDeadlineSeconds: valid.SECRET_CUTOVER_DEADLINE_SECONDS,
     allowLoopbackJwks,
     aidboxPublicUrls: Object.freeze({
       sandbox: valid.SANDBOX_AIDBOX_PUBLIC_URL,

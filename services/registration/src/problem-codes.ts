@@ -40,6 +40,19 @@ export const PROBLEM_CODES = {
   },
   orgbac_disabled: { status: 409, meaning: 'This deployment does not use organizations' },
   email_in_use: { status: 409, meaning: 'The e-mail address belongs to another account' },
+  no_production_secret: { status: 409, meaning: 'The service has no production secret (it is issued at approval)' },
+  no_secret_cutover_pending: {
+    status: 409,
+    meaning: 'No production secret rotation waits for its switch; with `cutoverState`',
+  },
+  secret_cutover_applying: {
+    status: 409,
+    meaning: 'The last production secret switch is still being applied; rotate again once applied',
+  },
+  production_secret_already_retrieved: {
+    status: 410,
+    meaning: 'The production secret was shown once already; rotate it to get a new one',
+  },
   version_mismatch: { status: 412, meaning: '`If-Match` does not name the current version; with `currentVersion`' },
   precondition_failed: { status: 412, meaning: 'A conditional request header of a static file does not hold' },
   payload_too_large: { status: 413, meaning: 'The body is larger than 256 KiB' },

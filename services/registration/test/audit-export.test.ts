@@ -94,7 +94,7 @@ t.test('exports the events matching the filters as a CSV download, newest first'
     byAdmin.rows.map((r) => [r[2], r[4], r[10]]),
     [
       [rejected.id, 'reject', '{"reason":"not this time"}'],
-      [approved.id, 'approve', '{}'],
+      [approved.id, 'approve', '{"productionSecret":"issued"}'],
     ],
   );
   const submits = await exportCsv(admin, `actorId=${dev.id}&action=submit`);
@@ -115,7 +115,10 @@ t.test('exports an action that kept the status with empty from and to and the st
   const service = await createService(dev, { description: 'old' });
   const edited = await dev.request('PATCH', `${BASE}/${service.id}`, { description: 'new' }, { 'if-match': '"1"' });
   t.equal(edited.statusCode, 200);
-  t.equal((await dev.request('POST', `${BASE}/${service.id}/rotate-secret`)).statusCode, 200);
+  t.equal(
+    (await dev.request('POST', `${BASE}/${service.id}/rotate-secret`, { environment: 'sandbox' })).statusCode,
+    200,
+  );
 
   const { rows } = await exportCsv(admin, `serviceId=${service.id}`);
   t.same(

@@ -353,7 +353,7 @@ t.test('shows the service timeline newest first, with actor and statuses', async
     events.every((e) => e.serviceId === service.id),
     'every event names the service',
   );
-  t.same(events[0]?.detail, { note: 'fine' });
+  t.same(events[0]?.detail, { note: 'fine', productionSecret: 'issued' });
   t.same(events[4]?.detail, { changed: ['name'], changes: { name: { from: service.name, to: 'renamed' } } });
   t.same(events[0]?.actor, { id: admin.id, email: admin.email, name: 'Test admin' });
 

@@ -7,6 +7,7 @@ import { serviceEvents, serviceInStatus } from './helpers/services.ts';
 
 const BASE = '/api/v1/backend-services';
 const SECRET = /^pbx_cs_[A-Za-z0-9_-]{43}$/;
+const SANDBOX = { environment: 'sandbox' };
 
 t.test('issues a client secret once, on create', async (t) => {
   const app = await buildTestApp(t);
@@ -41,7 +42,12 @@ t.test('a JWKS service gets no secret and cannot rotate one', async (t) => {
   const service = await createService(dev, { authMethod: 'jwks_uri', jwksUri: jwks.url() });
   t.equal(service.clientSecret, undefined);
   t.notOk((service.availableActions as string[]).includes('rotate_secret'));
-  expectProblem(t, await dev.request('POST', `${BASE}/${service.id}/rotate-secret`), 409, 'not_a_secret_client');
+  expectProblem(
+    t,
+    await dev.request('POST', `${BASE}/${service.id}/rotate-secret`, SANDBOX),
+    409,
+    'not_a_secret_client',
+  );
 });
 
 t.test('rotates the secret in draft, under review and active, and answers 409 once rejected', async (t) => {
@@ -50,7 +56,7 @@ t.test('rotates the secret in draft, under review and active, and answers 409 on
   const admin = await createUser(app, 'admin');
   for (const status of ['draft', 'under_review', 'active'] as const) {
     const service = await serviceInStatus(dev, admin, status);
-    const rotated = await dev.request('POST', `${BASE}/${service.id}/rotate-secret`);
+    const rotated = await dev.request('POST', `${BASE}/${service.id}/rotate-secret`, SANDBOX);
     t.equal(rotated.statusCode, 200, status);
     t.equal(rotated.headers['cache-control'], 'no-store');
     t.match(rotated.json(), { clientSecret: SECRET });
@@ -59,10 +65,10 @@ t.test('rotates the secret in draft, under review and active, and answers 409 on
     t.notMatch(JSON.stringify(events), rotated.json().clientSecret, 'without the secret');
   }
   const rejected = await serviceInStatus(dev, admin, 'rejected');
-  const refused = await dev.request('POST', `${BASE}/${rejected.id}/rotate-secret`);
+  const refused = await dev.request('POST', `${BASE}/${rejected.id}/rotate-secret`, SANDBOX);
   t.equal(expectProblem(t, refused, 409, 'illegal_transition').currentStatus, 'rejected');
   const other = await createUser(app);
-  expectProblem(t, await other.request('POST', `${BASE}/${rejected.id}/rotate-secret`), 404, 'not_found');
+  expectProblem(t, await other.request('POST', `${BASE}/${rejected.id}/rotate-secret`, SANDBOX), 404, 'not_found');
 });
 
 t.test('switching a draft to client_secret issues a secret; switching to jwks_uri erases it', async (t) => {
@@ -130,12 +136,18 @@ t.test('no secret reaches the logs in a create, rotate, submit and approve run',
   });
   const secrets = [created.json().clientSecret as string];
   const id = created.json().id;
-  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`)).json().clientSecret);
+  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`, SANDBOX)).json().clientSecret);
   await dev.request('POST', `${BASE}/${id}/submit`);
-  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`)).json().clientSecret);
+  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`, SANDBOX)).json().clientSecret);
   const approved = await admin.request('POST', `/api/v1/admin/backend-services/${id}/approve`, { note: 'ok' });
   t.equal(approved.statusCode, 200);
-  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`)).json().clientSecret);
+  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`, SANDBOX)).json().clientSecret);
+  secrets.push((await dev.request('POST', `${BASE}/${id}/production-secret`)).json().clientSecret);
+  const production = { environment: 'production' };
+  secrets.push((await dev.request('POST', `${BASE}/${id}/rotate-secret`, production)).json().clientSecret);
+  secrets.push(
+    (await dev.request('POST', `${BASE}/${id}/rotate-secret`, { ...production, immediate: true })).json().clientSecret,
+  );
   await dev.request('POST', `${BASE}/${id}/rotate-secret`, 'not json', { 'content-type': 'application/json' });
   t.ok(lines.length > 10, 'the run was logged');
   const log = lines.join('');

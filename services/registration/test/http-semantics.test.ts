@@ -383,9 +383,9 @@ t.test('accepts Content-Type: application/json with an empty body on actions tha
   const steps: [TestUser, string, string, number][] = [
     [dev, 'POST', `${BASE}/${service.id}/submit`, 200],
     [dev, 'POST', `${BASE}/${service.id}/withdraw`, 200],
-    [dev, 'POST', `${BASE}/${service.id}/rotate-secret`, 200],
     [dev, 'POST', `${BASE}/${service.id}/submit`, 200],
     [admin, 'POST', `${ADMIN}/${service.id}/approve`, 200],
+    [dev, 'POST', `${BASE}/${service.id}/production-secret`, 200],
     [admin, 'POST', `${ADMIN}/${service.id}/resync`, 202],
   ];
   for (const [user, method, url, status] of steps) {

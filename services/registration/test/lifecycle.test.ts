@@ -215,7 +215,10 @@ t.test(
     const owner = await createUser(app);
     const admin = await createUser(app, 'admin');
     const service = await serviceInStatus(owner, admin, 'active');
-    t.equal((await owner.request('POST', `${BASE}/${service.id}/rotate-secret`)).statusCode, 200);
+    t.equal(
+      (await owner.request('POST', `${BASE}/${service.id}/rotate-secret`, { environment: 'sandbox' })).statusCode,
+      200,
+    );
     t.equal((await admin.request('POST', `${ADMIN}/${service.id}/resync`)).statusCode, 202);
     const [resync, rotation, approval] = await serviceEvents(owner, service.id);
     t.match(rotation, { action: 'rotate_secret', fromStatus: null, toStatus: null, serviceStatus: 'active' });

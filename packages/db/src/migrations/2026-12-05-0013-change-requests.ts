@@ -17,6 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('description', 'text')
     .addColumn('auth_method', 'text', (c) => c.notNull().check(sql`auth_method in ('jwks_uri', 'client_secret')`))
     .addColumn('jwks_uri', 'text')
+    // Production's own key set URL (migration 0014 adds it to the services); null: production uses jwks_uri.
+    .addColumn('production_jwks_uri', 'text')
     .addColumn('scope_version', 'text', (c) => c.notNull().check(sql`scope_version in ('v1', 'v2')`))
     .addColumn('scopes', sql`text[]`, (c) => c.notNull())
     .addColumn('organization_id', 'text')

@@ -66,7 +66,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger service_events_enqueue_notification after insert on service_events
     for each row
     when (new.action in ('submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret',
-      'propose_change', 'approve_change', 'reject_change'))
+      'propose_change', 'approve_change', 'reject_change', 'rotate_production_secret', 'start_secret_cutover'))
     execute function service_events_enqueue_notification()`.execute(db);
 }
 

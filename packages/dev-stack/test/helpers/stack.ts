@@ -31,3 +31,10 @@ export async function readySecretService(
   if (!sandbox) throw new Error(`${service.name} has no sandbox environment`);
   return { id, clientId, clientSecret, sandbox };
 }
+
+/** The production secret of an approved client-secret service, retrieved (once) as its owner. */
+export async function productionSecret(stack: LocalStack, serviceId: string): Promise<string> {
+  const retrieved = await stack.developer.api('POST', `/backend-services/${serviceId}/production-secret`);
+  if (retrieved.status !== 200) throw new Error(`no production secret: ${JSON.stringify(retrieved.body)}`);
+  return retrieved.body.clientSecret as string;
+}

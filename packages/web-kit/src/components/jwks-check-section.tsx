@@ -23,17 +23,19 @@ export const jwksCheckQuery = (api: ApiClient, jwksUri: string) =>
  * A service's JWKS URI with the live check of its key set and **Check again**. A check that did not run (429 past the
  * rate limit, a network failure) is said above the last report, which stays.
  */
-export function JwksCheckSection(props: { jwksUri: string }) {
+export function JwksCheckSection(props: { jwksUri: string; title?: string }) {
   const api = useApi();
   const check = useQuery(jwksCheckQuery(api, props.jwksUri));
+  // A service may name a second key set for production only ("Production JWKS URI").
+  const title = props.title ?? 'JWKS URI';
   return (
-    <Card withBorder component="section" aria-label="JWKS URI">
+    <Card withBorder component="section" aria-label={title}>
       <Stack gap="sm">
         <Title order={2} size="h3">
-          JWKS URI
+          {title}
         </Title>
         <Code>{props.jwksUri}</Code>
-        {check.isPending && check.isFetching && <FullPageLoader label="Checking the JWKS URI" />}
+        {check.isPending && check.isFetching && <FullPageLoader label={`Checking the ${title}`} />}
         {check.isError && <ErrorAlert error={check.error} title="The key set was not checked" />}
         {check.data && <JwksReportView report={check.data} />}
         <Group>

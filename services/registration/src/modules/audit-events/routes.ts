@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
+import { AUDIT_EVENT_ACTIONS } from '@payerbox/domain';
 import { Type } from 'typebox';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { problemResponses } from '../../openapi/problem-responses.ts';
@@ -15,7 +15,7 @@ const tags = ['admin'];
 const EventFilters = {
   serviceId: Type.Optional(Uuid),
   actorId: Type.Optional(Uuid),
-  action: Type.Optional(StringEnum(LIFECYCLE_ACTIONS)),
+  action: Type.Optional(StringEnum(AUDIT_EVENT_ACTIONS)),
   service: Type.Optional(
     Type.String({
       minLength: 1,

@@ -9,12 +9,18 @@ import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
 import { closePendingRequest } from '../change-requests/repository.ts';
 import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from '../idempotency/repository.ts';
-import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
-import { currentClientSecret, generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from './client-secret.ts';
+import {
+  currentClientSecret,
+  generateClientSecret,
+  NO_SECRET_COLUMNS,
+  sealedProductionSecretColumns,
+  sealedSecretColumns,
+} from './client-secret.ts';
 import { checkConfiguration, editedConfiguration, organizationFieldErrors } from './configuration.ts';
 import type { ChangeContext, ServiceContext } from './context.ts';
 import { type IfMatch, ifMatchAccepts } from './if-match.ts';
+import { requirePassingKeySets } from './key-sets.ts';
 import { insertServiceRecordingChange, type ServiceChanges } from './repository-writes.ts';
 import { toView } from './representation.ts';
 import type { BackendService, CreateBackendService, UpdateBackendService } from './schemas.ts';
@@ -58,14 +64,15 @@ export async function createService(
     {
       authMethod: input.authMethod,
       jwksUri: input.jwksUri ?? null,
+      productionJwksUri: input.productionJwksUri ?? null,
       scopeVersion: input.scopeVersion,
       scopes: input.scopes,
     },
     organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'create'),
   );
-  // The key set and the organization are checked before the transaction opens: no row lock or connection waits on
+  // The key sets and the organization are checked before the transaction opens: no row lock or connection waits on
   // a remote server.
-  if (input.authMethod === 'jwks_uri' && input.jwksUri) await requirePassingJwks(ctx, input.jwksUri);
+  if (input.authMethod === 'jwks_uri') await requirePassingKeySets(ctx, input);
   const organization =
     ctx.organizations && input.organizationId ? await ctx.organizations.require(input.organizationId) : null;
   const id = uuidv7();
@@ -81,6 +88,7 @@ export async function createService(
         description: input.description || null,
         authMethod: input.authMethod,
         jwksUri: input.jwksUri ?? null,
+        productionJwksUri: input.productionJwksUri ?? null,
         scopeVersion: input.scopeVersion,
         scopes,
         organizationId: input.organizationId ?? null,
@@ -142,6 +150,7 @@ export async function copyService(
     scopes: source.scopes,
     ...(source.description !== null && { description: source.description }),
     ...(source.jwksUri !== null && { jwksUri: source.jwksUri }),
+    ...(source.productionJwksUri !== null && { productionJwksUri: source.productionJwksUri }),
     ...(source.organizationId !== null && { organizationId: source.organizationId }),
   };
   return createService(ctx, owner, input, idempotencyKey, source.id);
@@ -159,8 +168,12 @@ export async function editService(
   ifMatch: IfMatch,
   input: UpdateBackendService,
 ): Promise<ServiceWithSecret> {
-  if (typeof input.jwksUri === 'string' && input.authMethod !== 'client_secret') {
-    await requirePassingJwks(ctx, input.jwksUri);
+  if (input.authMethod !== 'client_secret') {
+    // Only the URLs this edit sends are checked: the stored ones passed when they were set, and submit checks again.
+    await requirePassingKeySets(ctx, {
+      jwksUri: input.jwksUri ?? undefined,
+      productionJwksUri: input.productionJwksUri ?? undefined,
+    });
   }
   const organizationErrors = organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'edit');
   // A new organization must exist (read from Aidbox again if the cache does not know it); like the key set, before
@@ -206,19 +219,21 @@ export async function deleteService(ctx: ChangeContext, user: AuthenticatedUser,
   await runTransition(ctx, { id, action: 'delete', actor: 'owner', user });
 }
 
-/** submit: sends a draft to review; a JWKS service's key set must still pass its check. */
+/** submit: sends a draft to review; a JWKS service's key sets must still pass their check. */
 export async function submitService(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
   const current = await getService(ctx, id, { user, actor: 'owner' });
-  if (current.status === 'draft' && current.authMethod === 'jwks_uri' && current.jwksUri) {
-    await requirePassingJwks(ctx, current.jwksUri);
-  }
+  if (current.status === 'draft' && current.authMethod === 'jwks_uri') await requirePassingKeySets(ctx, current);
   return runTransition(ctx, {
     id,
     action: 'submit',
     actor: 'owner',
     user,
     precondition: (locked) => {
-      if (locked.jwksUri !== current.jwksUri || locked.authMethod !== current.authMethod) {
+      if (
+        locked.jwksUri !== current.jwksUri ||
+        locked.productionJwksUri !== current.productionJwksUri ||
+        locked.authMethod !== current.authMethod
+      ) {
         throw new ProblemError({
           status: 409,
           code: 'changed_during_check',
@@ -236,21 +251,31 @@ export async function withdrawService(ctx: ChangeContext, user: AuthenticatedUse
   return runTransition(ctx, { id, action: 'withdraw', actor: 'owner', user, changes: () => ({ submittedAt: null }) });
 }
 
-/** approve: makes a service under review active, with the reviewer's optional note (blank is none). */
+/**
+ * approve: makes a service under review active, with the reviewer's optional note (blank is none). A client_secret
+ * service gets its production secret in the same transaction: production never takes the sandbox secret. Its owner
+ * retrieves it once (POST …/production-secret).
+ */
 export async function approveService(
-  ctx: ChangeContext,
+  ctx: ChangeContext & Pick<ServiceContext, 'keyring'>,
   reviewer: AuthenticatedUser,
   id: string,
   input: { readonly note?: string | undefined },
 ) {
   const note = input.note?.trim() || null;
+  let productionSecret: 'issued' | undefined;
   return runTransition(ctx, {
     id,
     action: 'approve',
     actor: 'admin',
     user: reviewer,
-    changes: () => ({ reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id }),
-    detail: note ? { note } : {},
+    changes: (locked) => {
+      const decided = { reviewNote: note, reviewedAt: new Date(), reviewedBy: reviewer.id };
+      if (locked.authMethod !== 'client_secret') return decided;
+      productionSecret = 'issued';
+      return { ...decided, ...sealedProductionSecretColumns(ctx.keyring, locked.id, generateClientSecret(), false) };
+    },
+    detail: () => ({ ...(note && { note }), ...(productionSecret && { productionSecret }) }),
   });
 }
 
@@ -323,29 +348,6 @@ export const rejectService = decideWithReason('reject');
 
 /** deactivate: ends an active service's access; its production and sandbox clients are disabled. */
 export const deactivateService = decideWithReason('deactivate');
-
-/** rotate_secret: issues a new client secret, returned once; it goes into every environment the service is in. */
-export async function rotateSecret(ctx: ServiceContext, user: AuthenticatedUser, id: string) {
-  const clientSecret = generateClientSecret();
-  await runTransition(ctx, {
-    id,
-    action: 'rotate_secret',
-    actor: 'owner',
-    user,
-    precondition: (locked) => {
-      if (locked.authMethod !== 'client_secret') {
-        throw new ProblemError({
-          status: 409,
-          code: 'not_a_secret_client',
-          title: 'This service has no client secret',
-          detail: 'The service authenticates with its JWKS URI (private_key_jwt); rotate its keys at that URL instead.',
-        });
-      }
-    },
-    changes: (locked) => sealedSecretColumns(ctx.keyring, locked.id, clientSecret),
-  });
-  return { clientSecret };
-}
 
 /**
  * resync: re-arms the provisioning of every environment the service is provisioned in, whatever its status, and

@@ -5,6 +5,7 @@ import type { UpdateBackendService } from './schemas.ts';
 export interface Configuration {
   authMethod: 'jwks_uri' | 'client_secret';
   jwksUri: string | null;
+  productionJwksUri: string | null;
   scopeVersion: 'v1' | 'v2';
   scopes: readonly string[];
 }
@@ -20,6 +21,12 @@ export function checkConfiguration(config: Configuration, otherErrors: readonly 
   }
   if (config.authMethod === 'client_secret' && config.jwksUri) {
     errors.push({ path: '/body/jwksUri', message: 'must be absent when authMethod is client_secret' });
+  }
+  if (config.authMethod === 'client_secret' && config.productionJwksUri) {
+    errors.push({
+      path: '/body/productionJwksUri',
+      message: 'must be absent when authMethod is client_secret: production gets its own client secret instead',
+    });
   }
   const scopes = validateScopes(config.scopes, config.scopeVersion);
   if (!scopes.ok) {
@@ -45,11 +52,17 @@ export function editedConfiguration(
   otherErrors: readonly FieldError[] = [],
 ): StoredConfiguration {
   const authMethod = input.authMethod ?? locked.authMethod;
-  // Switching to client_secret drops the key set URL unless the request says otherwise.
-  const jwksUri = input.jwksUri !== undefined ? input.jwksUri : authMethod === 'client_secret' ? null : locked.jwksUri;
+  // Switching to client_secret drops the key set URLs unless the request says otherwise.
+  const keySetUrl = (field: 'jwksUri' | 'productionJwksUri') => {
+    const sent = input[field];
+    if (sent !== undefined) return sent;
+    return authMethod === 'client_secret' ? null : locked[field];
+  };
+  const jwksUri = keySetUrl('jwksUri');
+  const productionJwksUri = keySetUrl('productionJwksUri');
   const scopeVersion = input.scopeVersion ?? locked.scopeVersion;
   const scopes = checkConfiguration(
-    { authMethod, jwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes },
+    { authMethod, jwksUri, productionJwksUri, scopeVersion, scopes: input.scopes ?? locked.scopes },
     otherErrors,
   );
   return {
@@ -58,6 +71,7 @@ export function editedConfiguration(
     description: input.description !== undefined ? input.description || null : locked.description,
     authMethod,
     jwksUri,
+    productionJwksUri,
     scopeVersion,
     scopes,
     organizationId: input.organizationId !== undefined ? input.organizationId : locked.organizationId,

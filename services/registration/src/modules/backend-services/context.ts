@@ -10,6 +10,8 @@ import type { EnvironmentSettings } from './representation.ts';
 export interface ServiceContext extends JwksCheckContext {
   readonly db: Kysely<Database>;
   readonly keyring: Keyring;
+  /** How long a production secret cutover waits for its switch (SECRET_CUTOVER_DEADLINE_SECONDS). */
+  readonly secretCutoverDeadlineSeconds: number;
   readonly environmentSettings: EnvironmentSettings;
   /** The deployment's organizations; undefined when it does not use them (OrgBAC off). */
   readonly organizations: OrganizationDirectory | undefined;
@@ -22,6 +24,7 @@ export function serviceContext(app: FastifyInstance): ServiceContext {
   return {
     db: app.db,
     keyring: app.config.secretKeyring,
+    secretCutoverDeadlineSeconds: app.config.secretCutoverDeadlineSeconds,
     safeFetch: app.safeFetch,
     advertisedAlgorithms: () => app.aidboxEnvironments.advertisedAlgorithms(),
     environmentSettings: {

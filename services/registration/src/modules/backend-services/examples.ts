@@ -33,6 +33,7 @@ function service(status: ServiceStatus, viewer: Actor, overrides: Partial<Backen
     description: 'Nightly export of claims and coverage for our analytics warehouse',
     authMethod: 'jwks_uri',
     jwksUri: 'https://keys.partner.example/.well-known/jwks.json',
+    productionJwksUri: null,
     scopeVersion: 'v2',
     scopes: SCOPES,
     organizationId: null,
@@ -53,6 +54,7 @@ function service(status: ServiceStatus, viewer: Actor, overrides: Partial<Backen
       production: status === 'active' ? environment(PRODUCTION, 'ready', '2026-11-04T16:30:01.020Z') : null,
     },
     availableActions: availableActions(status, viewer, 'jwks_uri'),
+    productionSecret: null,
     ...overrides,
   };
 }
@@ -128,9 +130,62 @@ export const ADMIN_PAGE_EXAMPLES = {
 } satisfies Record<string, NamedExample>;
 
 export const ISSUED_SECRET_EXAMPLES = {
-  rotated: {
-    summary: 'The new secret; the old one stops working once the provisioner has applied it',
-    value: { clientSecret: 'pbx_cs_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiBleGFtcGxlIHZhbHVlIDAy' },
+  sandbox: {
+    summary: 'A new sandbox secret; the old one stops working once the provisioner has applied it',
+    value: { clientSecret: 'pbx_cs_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiBleGFtcGxlIHZhbHVlIDAy', environment: 'sandbox' },
+  },
+  production: {
+    summary: 'A new production secret: pending until the switch (a cutover), or at once with immediate',
+    value: {
+      clientSecret: 'pbx_cs_UHJvZHVjdGlvbiBjdXRvdmVyIGV4YW1wbGUgc2VjcmV0IHZhbHVlIDAz',
+      environment: 'production',
+    },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const PRODUCTION_SECRET_EXAMPLES = {
+  retrieved: {
+    summary: 'The production secret issued at approval, shown this once',
+    value: {
+      clientSecret: 'pbx_cs_UHJvZHVjdGlvbiBzZWNyZXQgYWZ0ZXIgYXBwcm92YWwgZXhhbXBsZSAwNA',
+      environment: 'production',
+    },
+  },
+} satisfies Record<string, NamedExample>;
+
+export const ROTATE_SECRET_EXAMPLES = {
+  sandbox: { summary: 'Replace the sandbox secret at once', value: { environment: 'sandbox' } },
+  cutover: {
+    summary: 'Rotate the production secret without an outage (confirm the switch when your clients are ready)',
+    value: { environment: 'production' },
+  },
+  emergency: {
+    summary: 'Emergency: cut the old production secret at once',
+    value: { environment: 'production', immediate: true },
+  },
+} satisfies Record<string, NamedExample>;
+
+/** An active client_secret service whose production secret rotation waits for its switch. */
+export const CUTOVER_EXAMPLES = {
+  switched: {
+    summary: 'Switched: the provisioner is writing the new secret into production',
+    value: service('active', 'owner', {
+      authMethod: 'client_secret',
+      jwksUri: null,
+      availableActions: availableActions('active', 'owner', 'client_secret'),
+      productionSecret: {
+        issuedAt: '2026-11-20T10:00:00.000Z',
+        retrievable: false,
+        cutover: {
+          state: 'applying',
+          startedAt: '2026-11-20T10:00:00.000Z',
+          deadline: '2026-11-27T10:00:00.000Z',
+          switchedAt: '2026-11-21T08:30:00.000Z',
+          switchedBy: 'owner',
+          appliedAt: null,
+        },
+      },
+    }),
   },
 } satisfies Record<string, NamedExample>;
 

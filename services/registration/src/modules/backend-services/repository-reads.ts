@@ -25,6 +25,7 @@ const SERVICE_COLUMNS = [
   'backendServices.description',
   'backendServices.authMethod',
   'backendServices.jwksUri',
+  'backendServices.productionJwksUri',
   'backendServices.scopeVersion',
   'backendServices.scopes',
   'backendServices.organizationId',
@@ -38,6 +39,14 @@ const SERVICE_COLUMNS = [
   'backendServices.createdAt',
   'backendServices.updatedAt',
   'backendServices.deletedAt',
+  // The production secret's state (never the secret): retrievable, and its latest rotation.
+  'backendServices.productionSecretIssuedAt',
+  'backendServices.productionSecretRetrievedAt',
+  'backendServices.secretCutoverStartedAt',
+  'backendServices.secretCutoverDeadline',
+  'backendServices.secretCutoverSwitchedAt',
+  'backendServices.secretCutoverSwitchedBy',
+  'backendServices.secretCutoverAppliedAt',
 ] as const;
 
 export type ServiceColumn = (typeof SERVICE_COLUMNS)[number] extends `backendServices.${infer C}` ? C : never;

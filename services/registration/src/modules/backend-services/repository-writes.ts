@@ -15,21 +15,35 @@ import type { EnvironmentRow, ServiceColumn } from './repository-reads.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** What a transition decides on: the status, the version and the configuration (an edit compares it). */
-export type LockedService = Pick<
-  BackendServiceRow,
-  | 'id'
-  | 'ownerId'
-  | 'status'
-  | 'version'
-  | 'name'
-  | 'description'
-  | 'authMethod'
-  | 'jwksUri'
-  | 'scopeVersion'
-  | 'scopes'
-  | 'organizationId'
->;
+/**
+ * What a transition decides on: the status, the version, the configuration (an edit compares it) and the state of
+ * the production secret (its retrieval, a cutover).
+ */
+const LOCKED_COLUMNS = [
+  'id',
+  'ownerId',
+  'status',
+  'version',
+  'name',
+  'description',
+  'authMethod',
+  'jwksUri',
+  'productionJwksUri',
+  'scopeVersion',
+  'scopes',
+  'organizationId',
+  'productionSecretCiphertext',
+  'productionSecretKeyId',
+  'productionSecretShared',
+  'productionSecretRetrievedAt',
+  'nextProductionSecretCiphertext',
+  'nextProductionSecretKeyId',
+  'secretCutoverStartedAt',
+  'secretCutoverSwitchedAt',
+  'secretCutoverAppliedAt',
+] as const satisfies readonly (keyof BackendServiceRow)[];
+
+export type LockedService = Pick<BackendServiceRow, (typeof LOCKED_COLUMNS)[number]>;
 
 /**
  * Reads a live service and locks its row until the transaction ends, so that concurrent transitions of one
@@ -41,23 +55,7 @@ export async function lockService(
   id: string,
 ): Promise<(LockedService & ServiceLock) | undefined> {
   return lockServiceForChange(
-    trx
-      .selectFrom('backendServices')
-      .select([
-        'id',
-        'ownerId',
-        'status',
-        'version',
-        'name',
-        'description',
-        'authMethod',
-        'jwksUri',
-        'scopeVersion',
-        'scopes',
-        'organizationId',
-      ])
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null),
+    trx.selectFrom('backendServices').select(LOCKED_COLUMNS).where('id', '=', id).where('deletedAt', 'is', null),
   );
 }
 
@@ -68,6 +66,7 @@ export type ServiceChanges = Partial<
     | 'description'
     | 'authMethod'
     | 'jwksUri'
+    | 'productionJwksUri'
     | 'scopeVersion'
     | 'scopes'
     | 'organizationId'
@@ -82,6 +81,18 @@ export type ServiceChanges = Partial<
     | 'clientSecretCiphertext'
     | 'clientSecretKeyId'
     | 'clientSecretIssuedAt'
+    | 'productionSecretCiphertext'
+    | 'productionSecretKeyId'
+    | 'productionSecretIssuedAt'
+    | 'productionSecretRetrievedAt'
+    | 'productionSecretShared'
+    | 'nextProductionSecretCiphertext'
+    | 'nextProductionSecretKeyId'
+    | 'secretCutoverStartedAt'
+    | 'secretCutoverDeadline'
+    | 'secretCutoverSwitchedAt'
+    | 'secretCutoverSwitchedBy'
+    | 'secretCutoverAppliedAt'
   >
 >;
 
@@ -185,6 +196,14 @@ const DEFAULTED_COLUMNS = [
   'createdAt',
   'updatedAt',
   'deletedAt',
+  // A new service is a draft: its production secret comes with approval.
+  'productionSecretIssuedAt',
+  'productionSecretRetrievedAt',
+  'secretCutoverStartedAt',
+  'secretCutoverDeadline',
+  'secretCutoverSwitchedAt',
+  'secretCutoverSwitchedBy',
+  'secretCutoverAppliedAt',
 ] as const satisfies readonly ServiceColumn[];
 
 type SecretColumn = 'clientSecretCiphertext' | 'clientSecretKeyId' | 'clientSecretIssuedAt';

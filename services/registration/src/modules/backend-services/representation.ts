@@ -6,9 +6,36 @@ import {
   bulkExportGrant,
   type Environment,
   organizationInEnvironment,
+  secretCutoverState,
 } from '@payerbox/domain';
 import type { ServiceRecord } from './repository-reads.ts';
 import type { BackendService, BulkExport } from './schemas.ts';
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** The production secret's state (never the secret): null until approval issues one, and for a JWKS service. */
+export function productionSecretView(record: ServiceRecord): BackendService['productionSecret'] {
+  if (record.authMethod !== 'client_secret' || record.productionSecretIssuedAt === null) return null;
+  const startedAt = record.secretCutoverStartedAt;
+  return {
+    issuedAt: record.productionSecretIssuedAt.toISOString(),
+    retrievable: record.productionSecretRetrievedAt === null,
+    cutover:
+      startedAt === null
+        ? null
+        : {
+            state: secretCutoverState({
+              switchedAt: record.secretCutoverSwitchedAt,
+              appliedAt: record.secretCutoverAppliedAt,
+            }),
+            startedAt: startedAt.toISOString(),
+            deadline: iso(record.secretCutoverDeadline),
+            switchedAt: iso(record.secretCutoverSwitchedAt),
+            switchedBy: record.secretCutoverSwitchedBy,
+            appliedAt: iso(record.secretCutoverAppliedAt),
+          },
+  };
+}
 
 /** What the deployment tells developers about its Aidbox environments (configuration). */
 export interface EnvironmentSettings {
@@ -72,6 +99,7 @@ export function toView(record: ServiceRecord, viewer: Actor, settings: Environme
     description: record.description,
     authMethod: record.authMethod,
     jwksUri: record.jwksUri,
+    productionJwksUri: record.productionJwksUri,
     scopeVersion: record.scopeVersion,
     scopes: record.scopes,
     organizationId: record.organizationId,
@@ -90,5 +118,6 @@ export function toView(record: ServiceRecord, viewer: Actor, settings: Environme
     environments: { sandbox: environment('sandbox'), production: environment('production') },
     // A removed service (only admins see one) is past every action.
     availableActions: record.deletedAt ? [] : availableActions(record.status, viewer, record.authMethod),
+    productionSecret: productionSecretView(record),
   };
 }

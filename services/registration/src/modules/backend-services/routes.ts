@@ -12,7 +12,6 @@ import {
   deleteService,
   editService,
   retireService,
-  rotateSecret,
   submitService,
   withdrawService,
 } from './commands.ts';
@@ -21,7 +20,6 @@ import {
   COPIED_EXAMPLES,
   CREATE_EXAMPLES,
   CREATED_EXAMPLES,
-  ISSUED_SECRET_EXAMPLES,
   PAGE_EXAMPLES,
   RETIRE_EXAMPLES,
   RETIRED_EXAMPLES,
@@ -35,7 +33,6 @@ import {
   CreateBackendServiceSchema,
   IdempotencyHeaders,
   IfMatchHeaders,
-  IssuedClientSecretSchema,
   ListServicesQuery,
   RetireBodySchema,
   ServiceIdParams,
@@ -305,29 +302,5 @@ export const backendServiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => retireService(ctx, currentUser(request), request.params.id, request.body),
-  );
-
-  app.post(
-    '/backend-services/:id/rotate-secret',
-    {
-      schema: {
-        operationId: 'rotateBackendServiceSecret',
-        tags,
-        summary: 'Issue a new client secret (draft, under review or active); the response is the only time it is shown',
-        description:
-          'For `client_secret` services only (409 `not_a_secret_client` for a key set). The provisioner puts the new ' +
-          'secret into every environment the service is in; the old one stops working there.',
-        params: ServiceIdParams,
-        response: {
-          200: jsonResponse(Ref(IssuedClientSecretSchema), 'The new secret', { 'cache-control': NO_STORE_HEADER }),
-          ...problemResponses('not_found', 'illegal_transition', 'not_a_secret_client'),
-        },
-      },
-      config: { examples: { responses: { 200: ISSUED_SECRET_EXAMPLES } } },
-    },
-    async (request, reply) => {
-      const issued = await rotateSecret(ctx, currentUser(request), request.params.id);
-      return reply.header('cache-control', 'no-store').send(issued);
-    },
   );
 };

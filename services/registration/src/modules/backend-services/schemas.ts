@@ -1,8 +1,16 @@
-import { AUTH_METHODS, AVAILABLE_ACTIONS, SCOPE_VERSIONS, SERVICE_STATUSES } from '@payerbox/domain';
+import {
+  AUTH_METHODS,
+  AVAILABLE_ACTIONS,
+  ENVIRONMENTS,
+  SCOPE_VERSIONS,
+  SECRET_CUTOVER_STATES,
+  SECRET_SWITCHED_BY,
+  SERVICE_STATUSES,
+} from '@payerbox/domain';
 import { type Static, Type } from 'typebox';
 import { NextCursor, PageQuery } from '../../schemas/common.ts';
 import { DateTime, Nullable, Ref, StringEnum, Uuid } from '../../schemas/primitives.ts';
-import { JwksUriSchema } from '../jwks-checks/schemas.ts';
+import { JwksUriSchema, keySetUrlSchema } from '../jwks-checks/schemas.ts';
 import { ServiceOrganizationSchema } from '../organizations/schemas.ts';
 import { UserSummarySchema } from '../users/schemas.ts';
 
@@ -27,6 +35,12 @@ const OrganizationId = Type.String({
     'The organization the service belongs to (an id from GET /api/v1/organizations). Required when the deployment ' +
     'uses organizations (OrgBAC), refused otherwise',
 });
+
+// The same rules as jwksUri (its schema and the live check), for production's own key set URL.
+const ProductionJwksUri = keySetUrlSchema(
+  "Production's own key set URL (jwks_uri services only), e.g. separate production keys; leave it out to use " +
+    'jwksUri in production too',
+);
 
 export const BulkExportSchema = Type.Object(
   {
@@ -92,6 +106,43 @@ export const EnvironmentStatusSchema = Type.Object(
   { $id: 'EnvironmentStatus', description: 'Provisioning state of the service in one Aidbox environment' },
 );
 
+export const SecretCutoverSchema = Type.Object(
+  {
+    state: StringEnum(SECRET_CUTOVER_STATES, {
+      description:
+        'pending: the new secret is issued, production still takes the old one (until the switch is confirmed or ' +
+        'the deadline passes); applying: switched, the provisioner is writing the new secret into production (the ' +
+        'old one may still work for a moment); applied: production takes only the new secret',
+    }),
+    startedAt: DateTime,
+    deadline: Nullable(DateTime, {
+      description: 'When the switch happens by itself if not confirmed before; null for an emergency rotation',
+    }),
+    switchedAt: Nullable(DateTime),
+    switchedBy: Nullable(StringEnum(SECRET_SWITCHED_BY), {
+      description: 'owner: confirmed; deadline: the deadline passed; emergency: rotated with immediate: true',
+    }),
+    appliedAt: Nullable(DateTime, { description: "When production's client got the new secret" }),
+  },
+  { $id: 'SecretCutover', description: 'The latest rotation of the production secret' },
+);
+
+export const ProductionSecretSchema = Type.Object(
+  {
+    issuedAt: DateTime,
+    retrievable: Type.Boolean({
+      description:
+        'True until the owner retrieves it (POST …/production-secret, once); a rotation shows its secret in its own ' +
+        'answer',
+    }),
+    cutover: Nullable(Ref(SecretCutoverSchema), { description: 'The latest rotation; null if never rotated' }),
+  },
+  {
+    $id: 'ProductionSecret',
+    description: "The production client secret's state (never the secret), for an active client_secret service",
+  },
+);
+
 export const BackendServiceSchema = Type.Object(
   {
     id: Uuid,
@@ -100,6 +151,9 @@ export const BackendServiceSchema = Type.Object(
     description: Nullable(Type.String()),
     authMethod: Ref(AuthMethodSchema),
     jwksUri: Nullable(Type.String()),
+    productionJwksUri: Nullable(Type.String(), {
+      description: "Production's own key set URL; null: production uses jwksUri (the sandbox always does)",
+    }),
     scopeVersion: ScopeVersion,
     scopes: Type.Array(Type.String()),
     organizationId: Nullable(Type.String(), {
@@ -137,11 +191,16 @@ export const BackendServiceSchema = Type.Object(
     availableActions: Type.Array(StringEnum(AVAILABLE_ACTIONS), {
       description: 'What the caller may do now (drives the buttons in the portal)',
     }),
+    productionSecret: Nullable(Ref(ProductionSecretSchema), {
+      description:
+        'For a client_secret service from approval on: its own production secret (the sandbox secret never works ' +
+        'in production); null otherwise',
+    }),
     clientSecret: Type.Optional(
       Type.String({
         description:
-          'Only in the response that issues a secret (create, copy, or a switch to client_secret); it is never shown ' +
-          'again',
+          'Only in the response that issues a sandbox secret (create, copy, or a switch to client_secret); it is never ' +
+          'shown again',
       }),
     ),
   },
@@ -156,6 +215,7 @@ export const CreateBackendServiceSchema = Type.Object(
     description: Type.Optional(Description),
     authMethod: Ref(AuthMethodSchema),
     jwksUri: Type.Optional(JwksUriSchema),
+    productionJwksUri: Type.Optional(ProductionJwksUri),
     scopeVersion: ScopeVersion,
     scopes: Scopes,
     organizationId: Type.Optional(OrganizationId),
@@ -170,6 +230,7 @@ export const UpdateBackendServiceSchema = Type.Object(
     description: Type.Optional(Nullable(Description)),
     authMethod: Type.Optional(Ref(AuthMethodSchema)),
     jwksUri: Type.Optional(Nullable(JwksUriSchema)),
+    productionJwksUri: Type.Optional(Nullable(ProductionJwksUri)),
     scopeVersion: Type.Optional(ScopeVersion),
     scopes: Type.Optional(Scopes),
     organizationId: Type.Optional(Nullable(OrganizationId)),
@@ -180,12 +241,29 @@ export type UpdateBackendService = Static<typeof UpdateBackendServiceSchema>;
 
 export const IssuedClientSecretSchema = Type.Object(
   {
-    clientSecret: Type.String({
-      description: 'The new secret, shown only in this response; the old one stops working',
-    }),
+    clientSecret: Type.String({ description: 'The secret, shown only in this response' }),
+    environment: StringEnum(ENVIRONMENTS, { description: 'The environment it authenticates in (and only there)' }),
   },
   { $id: 'IssuedClientSecret' },
 );
+
+export const RotateSecretBodySchema = Type.Object(
+  {
+    environment: StringEnum(ENVIRONMENTS, {
+      description:
+        'Whose secret: sandbox (replaced at once) or production (a cutover without an outage, unless immediate)',
+    }),
+    immediate: Type.Optional(
+      Type.Boolean({
+        description:
+          'Production only: an emergency rotation that cuts the old secret at once (clients using it fail until ' +
+          'they switch); default false, a cutover',
+      }),
+    ),
+  },
+  { $id: 'RotateSecretBody', additionalProperties: false },
+);
+export type RotateSecretBody = Static<typeof RotateSecretBodySchema>;
 
 export const ServiceEventSchema = Type.Object(
   {
@@ -210,7 +288,9 @@ export const ServiceEventSchema = Type.Object(
         'return, reject, deactivate: { reason }; retire: { reason? }; create of a copy: { copiedFrom: <source id> }; ' +
         'resync: { environments }; apply_change: as edit; propose_change: as edit, with changeRequestId; ' +
         'withdraw_change: { changeRequestId }; approve_change: { changeRequestId, note? }; reject_change: ' +
-        '{ changeRequestId, reason }',
+        '{ changeRequestId, reason }; approve of a client_secret service: { productionSecret: "issued" }; ' +
+        'start_secret_cutover: { deadline }; secret_cutover_due and secret_cutover_applied (the provisioner, no ' +
+        'actor): { switchedBy? }',
     }),
     createdAt: DateTime,
   },
@@ -283,10 +363,13 @@ export const BACKEND_SERVICE_SCHEMAS = [
   AuthMethodSchema,
   BulkExportSchema,
   EnvironmentStatusSchema,
+  SecretCutoverSchema,
+  ProductionSecretSchema,
   BackendServiceSchema,
   CreateBackendServiceSchema,
   UpdateBackendServiceSchema,
   IssuedClientSecretSchema,
+  RotateSecretBodySchema,
   ServiceEventSchema,
   BackendServicePageSchema,
   ServiceEventPageSchema,

@@ -16,14 +16,20 @@ import {
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { ProblemError, problems } from '../../errors.ts';
-import { generateClientSecret, NO_SECRET_COLUMNS, sealedSecretColumns } from '../backend-services/client-secret.ts';
+import {
+  generateClientSecret,
+  NO_PRODUCTION_SECRET_COLUMNS,
+  NO_SECRET_COLUMNS,
+  sealedProductionSecretColumns,
+  sealedSecretColumns,
+} from '../backend-services/client-secret.ts';
 import { editedConfiguration, organizationFieldErrors } from '../backend-services/configuration.ts';
 import type { ChangeContext, ServiceContext } from '../backend-services/context.ts';
+import { requirePassingKeySets } from '../backend-services/key-sets.ts';
 import type { LockedService, ServiceChanges } from '../backend-services/repository-writes.ts';
 import type { BackendService } from '../backend-services/schemas.ts';
 import { getService } from '../backend-services/service.ts';
 import { runTransition } from '../backend-services/transitions.ts';
-import { requirePassingJwks } from '../jwks-checks/service.ts';
 import type { AuthenticatedUser } from '../users/repository.ts';
 import {
   type Decision,
@@ -43,6 +49,7 @@ function configurationOf(service: ServiceConfiguration): ServiceConfiguration {
     description: service.description,
     authMethod: service.authMethod,
     jwksUri: service.jwksUri,
+    productionJwksUri: service.productionJwksUri,
     scopeVersion: service.scopeVersion,
     scopes: service.scopes,
     organizationId: service.organizationId,
@@ -106,8 +113,9 @@ export async function proposeChange(
   const approved = configurationOf(current);
   const organizationErrors = organizationFieldErrors(ctx.organizations !== undefined, input.organizationId, 'edit');
   const proposed = editedConfiguration(approved, input, organizationErrors);
-  if (typeof input.jwksUri === 'string' && proposed.authMethod !== 'client_secret') {
-    await requirePassingJwks(ctx, input.jwksUri);
+  if (proposed.authMethod !== 'client_secret') {
+    // Only the key set URLs the proposal sends are fetched; the approved ones passed when they were approved.
+    await requirePassingKeySets(ctx, { jwksUri: input.jwksUri, productionJwksUri: input.productionJwksUri });
   }
   if (ctx.organizations && typeof input.organizationId === 'string' && organizationErrors.length === 0) {
     await ctx.organizations.require(input.organizationId);
@@ -231,11 +239,12 @@ export async function withdrawChange(ctx: ChangeContext, owner: AuthenticatedUse
 
 /**
  * approve_change: the proposed configuration becomes the service's, in the transaction of its audit event; both
- * environments are reconciled to it. A proposed switch to client_secret keeps the secret the proposal issued; a switch
- * to a key set removes the secret.
+ * environments are reconciled to it. A proposed switch to client_secret keeps the secret the proposal issued as the
+ * sandbox secret and issues production its own, which the owner retrieves once (`POST …/production-secret`), as after
+ * an approval; a switch to a key set removes both secrets and any cutover waiting.
  */
 export async function approveChange(
-  ctx: ChangeContext,
+  ctx: ChangeContext & Pick<ServiceContext, 'keyring'>,
   admin: AuthenticatedUser,
   serviceId: string,
   crId: string,
@@ -253,11 +262,13 @@ export async function approveChange(
       const { clientSecretCiphertext, clientSecretKeyId, ...configuration } = decided;
       const changes: ServiceChanges = { ...configuration };
       if (clientSecretCiphertext && clientSecretKeyId) {
-        // TODO(i21-merge): with separate production credentials (branch i21-creds), this sealed secret becomes the
-        // sandbox secret, and B's function seals the service's new production secret here.
-        Object.assign(changes, { clientSecretCiphertext, clientSecretKeyId, clientSecretIssuedAt: new Date() });
+        Object.assign(
+          changes,
+          { clientSecretCiphertext, clientSecretKeyId, clientSecretIssuedAt: new Date() },
+          sealedProductionSecretColumns(ctx.keyring, serviceId, generateClientSecret(), false),
+        );
       } else if (locked.authMethod === 'client_secret' && configuration.authMethod !== 'client_secret') {
-        Object.assign(changes, NO_SECRET_COLUMNS);
+        Object.assign(changes, NO_SECRET_COLUMNS, NO_PRODUCTION_SECRET_COLUMNS);
       }
       return changes;
     },

@@ -19,6 +19,7 @@ const pending: ChangeRequestView = {
     description: 'Nightly export of claims and coverage for our analytics warehouse',
     authMethod: 'jwks_uri',
     jwksUri: 'https://keys.partner.example/.well-known/jwks.json',
+    productionJwksUri: null,
     scopeVersion: 'v2',
     scopes: PROPOSED_SCOPES,
     organizationId: null,

@@ -16,6 +16,7 @@ const COLUMNS = [
   'changeRequests.description',
   'changeRequests.authMethod',
   'changeRequests.jwksUri',
+  'changeRequests.productionJwksUri',
   'changeRequests.scopeVersion',
   'changeRequests.scopes',
   'changeRequests.organizationId',
@@ -38,6 +39,7 @@ export type ChangeRequestRecord = Pick<
   | 'description'
   | 'authMethod'
   | 'jwksUri'
+  | 'productionJwksUri'
   | 'scopeVersion'
   | 'scopes'
   | 'organizationId'
@@ -148,6 +150,7 @@ export async function decidePending(trx: Transaction<Database>, serviceId: strin
       'description',
       'authMethod',
       'jwksUri',
+      'productionJwksUri',
       'scopeVersion',
       'scopes',
       'organizationId',

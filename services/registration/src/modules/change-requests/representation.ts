@@ -14,6 +14,7 @@ export function toChangeRequestView(record: ChangeRequestRecord): ChangeRequestV
       description: record.description,
       authMethod: record.authMethod,
       jwksUri: record.jwksUri,
+      productionJwksUri: record.productionJwksUri,
       scopeVersion: record.scopeVersion,
       scopes: record.scopes,
       organizationId: record.organizationId,

@@ -27,6 +27,9 @@ export const ProposedConfigurationSchema = Type.Object(
     description: Nullable(Type.String()),
     authMethod: Ref(AuthMethodSchema),
     jwksUri: Nullable(Type.String()),
+    productionJwksUri: Nullable(Type.String(), {
+      description: "Production's own key set URL; null: production uses jwksUri",
+    }),
     scopeVersion: StringEnum(['v1', 'v2']),
     scopes: Type.Array(Type.String()),
     organizationId: Nullable(Type.String()),

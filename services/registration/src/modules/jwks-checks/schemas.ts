@@ -3,12 +3,14 @@ import { SAFE_FETCH_ERROR_CODES } from '@payerbox/safe-fetch';
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, Ref, StringEnum } from '../../schemas/primitives.ts';
 
-export const JwksUriSchema = Type.String({
-  format: 'uri',
-  maxLength: 2048,
-  pattern: '^https?://',
-  description: 'https URL of the public JWK Set the service signs its client assertions with',
-});
+/** A key set URL as the API takes it (jwksUri, productionJwksUri), described for its field. */
+export function keySetUrlSchema(description: string) {
+  return Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://', description });
+}
+
+export const JwksUriSchema = keySetUrlSchema(
+  'https URL of the public JWK Set the service signs its client assertions with',
+);
 
 /** Why the key set's URL gave no key set: the safe fetcher's reasons, or an answer other than 200. */
 export const JWKS_FETCH_FINDING_CODES = [...SAFE_FETCH_ERROR_CODES, 'http_status'] as const;

@@ -89,8 +89,11 @@ export async function checkJwksUri(ctx: JwksCheckContext, jwksUri: string): Prom
   return report(jwksUri, checkKeySet(document, await advertised), http);
 }
 
+/** The configuration fields that name a key set: the one for every environment, and production's own. */
+export type KeySetField = 'jwksUri' | 'productionJwksUri';
+
 /** The problem a failing key set answers with: 400, the whole report in `jwksReport`. */
-export function jwksProblem(jwksReport: JwksReport): ProblemError {
+export function jwksProblem(jwksReport: JwksReport, field: KeySetField = 'jwksUri'): ProblemError {
   const first = jwksReport.documentProblems[0] ?? jwksReport.keys.flatMap((key) => key.problems)[0] ?? 'has problems';
   // The headline: the worst problem as a sentence (a published private key before anything else).
   const headline = jwksReport.findings[0]?.message;
@@ -99,13 +102,17 @@ export function jwksProblem(jwksReport: JwksReport): ProblemError {
     code: 'jwks_invalid',
     title: 'The JWKS URI does not serve a usable key set',
     detail: `${headline ?? `The key set at ${jwksReport.jwksUri}: ${first}.`} See jwksReport for every key.`,
-    errors: [{ path: '/body/jwksUri', message: first }],
+    errors: [{ path: `/body/${field}`, message: first }],
     extensions: { jwksReport },
   });
 }
 
 /** Checks a key set and refuses a failing one (create, edit, submit). */
-export async function requirePassingJwks(ctx: JwksCheckContext, jwksUri: string): Promise<void> {
+export async function requirePassingJwks(
+  ctx: JwksCheckContext,
+  jwksUri: string,
+  field: KeySetField = 'jwksUri',
+): Promise<void> {
   const result = await checkJwksUri(ctx, jwksUri);
-  if (result.verdict !== 'pass') throw jwksProblem(result);
+  if (result.verdict !== 'pass') throw jwksProblem(result, field);
 }

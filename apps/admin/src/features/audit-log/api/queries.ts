@@ -1,5 +1,5 @@
 import type { ApiClient, operations } from '@payerbox/api-client';
-import { LIFECYCLE_ACTIONS } from '@payerbox/domain';
+import { AUDIT_EVENT_ACTIONS } from '@payerbox/domain';
 import { cursorParam, keysetQueryOptions, unwrap } from '@payerbox/web-kit';
 
 type ListQuery = NonNullable<operations['listAuditEvents']['parameters']['query']>;
@@ -8,9 +8,9 @@ type ListQuery = NonNullable<operations['listAuditEvents']['parameters']['query'
 export type AuditFilter = Pick<ListQuery, 'service' | 'clientId' | 'actorEmail' | 'action' | 'from' | 'to'>;
 export type AuditAction = NonNullable<AuditFilter['action']>;
 
-/** Every lifecycle action, the admin's provisioning retry (resync) among them. */
+/** Every lifecycle action, the admin's provisioning retry (resync) and the provisioner's cutover events among them. */
 // A copy is recorded as the new service's `create` (with `copiedFrom`), so no event ever names `copy`.
-export const AUDIT_ACTIONS: readonly AuditAction[] = LIFECYCLE_ACTIONS.filter((action) => action !== 'copy');
+export const AUDIT_ACTIONS: readonly AuditAction[] = AUDIT_EVENT_ACTIONS.filter((action) => action !== 'copy');
 
 /**
  * The filters as a person sets them and the address keeps them: texts as typed, the action, and the date range as

@@ -50,7 +50,10 @@ function ScopeSummary(props: { request: ChangeRequest }) {
 
 function ChangeReview(props: { service: BackendService; request: ChangeRequest }) {
   const { service, request } = props;
-  const proposedJwks = request.proposed.authMethod === 'jwks_uri' ? request.proposed.jwksUri : null;
+  const keySets = request.proposed.authMethod === 'jwks_uri';
+  const proposedJwks = keySets ? request.proposed.jwksUri : null;
+  // Production's own key set URL, when the proposal gives it one.
+  const proposedProductionJwks = keySets ? request.proposed.productionJwksUri : null;
   return (
     <Stack gap="lg">
       <Stack gap="xs">
@@ -88,6 +91,12 @@ function ChangeReview(props: { service: BackendService; request: ChangeRequest }
         <Stack gap="xs">
           <Text size="sm">The proposed key set, checked now:</Text>
           <JwksCheckSection jwksUri={proposedJwks} />
+        </Stack>
+      )}
+      {proposedProductionJwks && (
+        <Stack gap="xs">
+          <Text size="sm">The proposed production key set, checked now:</Text>
+          <JwksCheckSection jwksUri={proposedProductionJwks} title="Production key set URL" />
         </Stack>
       )}
       {service.status !== 'active' && request.status === 'pending' && (

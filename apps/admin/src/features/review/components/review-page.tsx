@@ -119,6 +119,9 @@ function Review(props: { service: BackendService }) {
         </Stack>
       </Card>
       {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
+      {service.productionJwksUri && (
+        <JwksCheckSection jwksUri={service.productionJwksUri} title="Production key set URL" />
+      )}
       {/* After the evidence (overview, scopes, the live JWKS check), so a reviewer reads it before deciding. */}
       <DecisionPanel service={service} />
       <Title order={2} size="h3">

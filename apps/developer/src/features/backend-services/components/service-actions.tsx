@@ -13,8 +13,8 @@ type Transition = 'submit' | 'withdraw';
 
 /**
  * The buttons of what the developer may do now (the API's availableActions): Submit for Review, Withdraw, Edit,
- * Propose a change (an active service without a pending change request), Rotate secret, Retire and Delete (Remove for
- * a rejected service), the last three after a confirmation.
+ * Propose a change (an active service without a pending change request), Rotate sandbox secret, Retire and Delete
+ * (Remove for a rejected service), the last three after a confirmation.
  */
 export function ServiceActions(props: { service: BackendService; onRetired?: () => void }) {
   const { service } = props;
@@ -48,7 +48,8 @@ export function ServiceActions(props: { service: BackendService; onRetired?: () 
     },
   });
   const rotate = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/backend-services/{id}/rotate-secret', path)),
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/backend-services/{id}/rotate-secret', { ...path, body: { environment: 'sandbox' } })),
     onSuccess: ({ clientSecret }) => {
       setConfirming(undefined);
       setRotatedSecret(clientSecret);
@@ -94,7 +95,7 @@ export function ServiceActions(props: { service: BackendService; onRetired?: () 
         )}
         {can('rotate_secret') && (
           <Button variant="default" onClick={() => setConfirming('rotate')}>
-            Rotate secret
+            Rotate sandbox secret
           </Button>
         )}
         {can('retire') && (
@@ -128,14 +129,15 @@ export function ServiceActions(props: { service: BackendService; onRetired?: () 
       </ConfirmDialog>
       <ConfirmDialog
         opened={confirming === 'rotate'}
-        title="Rotate the client secret?"
-        confirmLabel="Rotate secret"
+        title="Rotate the sandbox client secret?"
+        confirmLabel="Rotate sandbox secret"
         pending={rotate.isPending}
         error={rotate.error}
         onConfirm={() => rotate.mutate()}
         onClose={() => setConfirming(undefined)}
       >
-        A new secret is issued and shown once; the current secret stops working as soon as the environments are updated.
+        A new sandbox secret is issued and shown once; the current one stops working in the sandbox as soon as it is
+        updated. Production has its own secret and is not affected.
       </ConfirmDialog>
       <SecretDialog clientId={service.clientId} secret={rotatedSecret} onClose={() => setRotatedSecret(undefined)} />
     </Stack>

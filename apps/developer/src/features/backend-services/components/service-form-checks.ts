@@ -17,6 +17,12 @@ export function serviceFormErrors(values: ServiceFormValues, organizationsEnable
     if (uri === '') errors.jwksUri = fieldMessage('jwksUri', 'required');
     else if (!/^https?:\/\//.test(uri)) errors.jwksUri = fieldMessage('jwksUri', 'pattern');
     else if (!URL.canParse(uri)) errors.jwksUri = fieldMessage('jwksUri', 'format');
+    const production = values.productionJwksUri.trim();
+    if (production !== '' && !/^https?:\/\//.test(production)) {
+      errors.productionJwksUri = fieldMessage('productionJwksUri', 'pattern');
+    } else if (production !== '' && !URL.canParse(production)) {
+      errors.productionJwksUri = fieldMessage('productionJwksUri', 'format');
+    }
   }
   if (values.scopes.length === 0) errors.scopes = fieldMessage('scopes', 'minItems', 1);
   if (organizationsEnabled && !values.organizationId)

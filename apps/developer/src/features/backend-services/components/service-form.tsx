@@ -28,6 +28,8 @@ export interface ServiceFormValues {
   readonly description: string;
   readonly authMethod: AuthMethod;
   readonly jwksUri: string;
+  /** Production's own key set URL; empty: production uses the JWKS URI. */
+  readonly productionJwksUri: string;
   readonly scopeVersion: BackendService['scopeVersion'];
   readonly scopes: string[];
   /** Only in deployments that use organizations (OrgBAC). */
@@ -41,6 +43,7 @@ function startingValues(initial: BackendService | undefined): ServiceFormValues 
     description: initial?.description ?? '',
     authMethod: initial?.authMethod ?? 'jwks_uri',
     jwksUri: initial?.jwksUri ?? '',
+    productionJwksUri: initial?.productionJwksUri ?? '',
     scopeVersion: initial?.scopeVersion ?? 'v2',
     // As the scope builder gives them back, so that an untouched edit form holds no draft.
     scopes: initial ? scopesOf(draftFromScopes(initial.scopes, initial.scopeVersion)) : [],
@@ -92,6 +95,8 @@ function ServiceFields(props: ServiceFormProps) {
   const [description, setDescription] = useState(start.description);
   const [authMethod, setAuthMethod] = useState<AuthMethod>(start.authMethod);
   const [jwksUri, setJwksUri] = useState(start.jwksUri);
+  // A draft kept before this field existed has none.
+  const [productionJwksUri, setProductionJwksUri] = useState(start.productionJwksUri ?? '');
   const [organizationId, setOrganizationId] = useState<string | null>(start.organizationId);
   const organizations = useQuery(organizationsQuery(api));
   const [scopeDraft, setScopeDraft] = useState<ScopeDraft>(() =>
@@ -107,6 +112,7 @@ function ServiceFields(props: ServiceFormProps) {
     description,
     authMethod,
     jwksUri,
+    productionJwksUri,
     scopeVersion: scopeDraft.version,
     scopes: scopesOf(scopeDraft),
     organizationId: organizations.data?.enabled ? organizationId : null,
@@ -218,6 +224,15 @@ function ServiceFields(props: ServiceFormProps) {
               </Alert>
             )}
             {report && <JwksReportView report={report} />}
+            <TextInput
+              label="Production key set URL (optional)"
+              description="Only if production signs with other keys than the sandbox: production then checks assertions against this key set. Leave it empty to use the JWKS URI above in both environments."
+              placeholder="https://example.com/.well-known/production-jwks.json"
+              type="url"
+              value={productionJwksUri}
+              onChange={(e) => setProductionJwksUri(e.currentTarget.value)}
+              error={errors.productionJwksUri}
+            />
           </Stack>
         )}
         {organizations.data?.enabled && (

@@ -18,6 +18,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import { ChangeRequestsSection } from './change-requests-section.tsx';
 import { CopiedFromNotice, isCopyNotice } from './copied-from-notice.tsx';
+import { ProductionSecretSection } from './production-secret-section.tsx';
 import { RejectedNextSteps } from './rejected-next-steps.tsx';
 import { ServiceActions } from './service-actions.tsx';
 import { TokenExamples } from './token-examples.tsx';
@@ -39,6 +40,14 @@ function Details(props: { service: BackendService }) {
     ['Client ID', <Code key="id">{service.clientId}</Code>],
     ['Authentication', AUTH_METHOD_DETAILS[service.authMethod]],
     ...(service.jwksUri ? [['JWKS URI', <Code key="jwks">{service.jwksUri}</Code>] as [string, ReactNode]] : []),
+    ...(service.productionJwksUri
+      ? [
+          ['Production key set URL', <Code key="production-jwks">{service.productionJwksUri}</Code>] as [
+            string,
+            ReactNode,
+          ],
+        ]
+      : []),
     [
       `Scopes (${service.scopeVersion})`,
       <Group key="scopes" gap={4}>
@@ -93,9 +102,13 @@ function ServiceView(props: { service: BackendService }) {
         </Alert>
       )}
       <ServiceActions service={service} onRetired={() => setRetiredHere(true)} />
+      {service.status === 'active' && <ProductionSecretSection service={service} />}
       {(service.status === 'active' || service.status === 'rejected') && <ChangeRequestsSection service={service} />}
       <Details service={service} />
       {service.jwksUri && <JwksCheckSection jwksUri={service.jwksUri} />}
+      {service.productionJwksUri && (
+        <JwksCheckSection jwksUri={service.productionJwksUri} title="Production key set URL" />
+      )}
       <Title order={2} size="h3">
         Environments
       </Title>

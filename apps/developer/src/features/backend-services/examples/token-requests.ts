@@ -47,8 +47,10 @@ export function clientSecretExample(
   name: EnvironmentName,
 ): string {
   const { url, comment } = fhirRequestOf(service, environment, name);
+  // Each environment has its own secret: the sandbox secret is refused in production.
+  const secret = name === 'production' ? 'your production secret' : 'the secret shown when it was issued';
   return [
-    "# Save as token.sh, then: CLIENT_SECRET='<the secret shown when it was issued>' bash token.sh",
+    `# Save as token.sh, then: CLIENT_SECRET='<${secret}>' bash token.sh`,
     ...curlClientSecretToken(service, environment),
     '',
     `# ${comment}`,
