@@ -27,14 +27,20 @@ async function readStatus(environment: Environment, clientId: string, secret: st
   return fhirStatus(`${environment.fhirBaseUrl}${path}`, token.body.access_token as string);
 }
 
-/** A client-secret service approved through the API, once its production client is ready. */
+/**
+ * A client-secret service approved through the API, once its production client is ready, with production's own
+ * secret retrieved (`clientSecret` is the sandbox's).
+ */
 async function activeSecretService(t: Test, stack: LocalStack, scopes: string[]) {
   const created = await readySecretService(t, stack, service(scopes));
   await stack.developer.api('POST', `/backend-services/${created.id}/submit`);
   await stack.admin.api('POST', `/admin/backend-services/${created.id}/approve`, {});
   const ready = await stack.waitForEnvironment(created.id, 'production', 'ready');
   const environments = ready.environments as { sandbox: Environment; production: Environment };
-  return { ...created, ...environments };
+  const retrieved = await stack.developer.api('POST', `/backend-services/${created.id}/production-secret`);
+  if (retrieved.status !== 200) throw new Error(`production secret: ${retrieved.status}`);
+  const productionSecret = (retrieved.body as { clientSecret: string }).clientSecret;
+  return { ...created, ...environments, productionSecret };
 }
 
 t.test(
@@ -42,10 +48,10 @@ t.test(
   async (t) => {
     const stack = await startStack(t);
     await stack.startWorker();
-    const { id, clientId, clientSecret, sandbox, production } = await activeSecretService(t, stack, [
+    const { id, clientId, clientSecret, productionSecret, sandbox, production } = await activeSecretService(t, stack, [
       'system/Patient.rs',
     ]);
-    t.equal(await readStatus(production, clientId, clientSecret), 403, 'production: no Observation before');
+    t.equal(await readStatus(production, clientId, productionSecret), 403, 'production: no Observation before');
 
     const proposed = await stack.developer.api('POST', `/backend-services/${id}/change-requests`, {
       scopes: ['system/Patient.rs', 'system/Observation.rs'],
@@ -53,7 +59,7 @@ t.test(
     t.equal(proposed.status, 201);
     await stack.waitForEnvironment(id, 'sandbox', 'ready');
     t.equal(await readStatus(sandbox, clientId, clientSecret), 200, 'the sandbox runs the proposed scopes');
-    t.equal(await readStatus(production, clientId, clientSecret), 403, 'production still runs the approved ones');
+    t.equal(await readStatus(production, clientId, productionSecret), 403, 'production still runs the approved ones');
     t.match(stack.emulators.production.resource('Client', clientId), { scope: ['system/Patient.rs'] });
 
     const requestId = (proposed.body as { id: string }).id;
@@ -67,7 +73,7 @@ t.test(
     t.equal(approved.status, 200);
     await stack.waitForEnvironment(id, 'production', 'ready');
     await stack.waitForEnvironment(id, 'sandbox', 'ready');
-    t.equal(await readStatus(production, clientId, clientSecret), 200, 'production runs it once approved');
+    t.equal(await readStatus(production, clientId, productionSecret), 200, 'production runs it once approved');
     t.equal(await readStatus(sandbox, clientId, clientSecret), 200, 'and the sandbox keeps it');
   },
 );
@@ -104,24 +110,24 @@ t.test('rejecting or withdrawing a pending request puts the sandbox back on the 
 t.test('a narrowing change reaches production and the sandbox at once, without review', async (t) => {
   const stack = await startStack(t);
   await stack.startWorker();
-  const { id, clientId, clientSecret, sandbox, production } = await activeSecretService(t, stack, [
+  const { id, clientId, clientSecret, productionSecret, sandbox, production } = await activeSecretService(t, stack, [
     'system/Observation.rs',
     'system/Patient.rs',
   ]);
-  t.equal(await readStatus(production, clientId, clientSecret), 200);
+  t.equal(await readStatus(production, clientId, productionSecret), 200);
   const narrowed = await stack.developer.api('POST', `/backend-services/${id}/change-requests`, {
     scopes: ['system/Patient.rs'],
   });
   t.equal(narrowed.status, 200, 'applied at once');
   await stack.waitForEnvironment(id, 'production', 'ready');
   await stack.waitForEnvironment(id, 'sandbox', 'ready');
-  t.equal(await readStatus(production, clientId, clientSecret), 403, 'production lost Observation');
+  t.equal(await readStatus(production, clientId, productionSecret), 403, 'production lost Observation');
   t.equal(await readStatus(sandbox, clientId, clientSecret), 403, 'so did the sandbox');
-  t.equal(await readStatus(production, clientId, clientSecret, '/Patient/test-pt-1'), 200, 'Patient stays');
+  t.equal(await readStatus(production, clientId, productionSecret, '/Patient/test-pt-1'), 200, 'Patient stays');
 });
 
 t.test(
-  'a proposed switch to a client secret works in the sandbox at once and in production only once approved',
+  'a proposed switch to a client secret works in the sandbox at once; approval gives production a secret of its own',
   async (t) => {
     const stack = await startStack(t);
     await stack.startWorker();
@@ -152,6 +158,17 @@ t.test(
 
     await stack.admin.api('POST', `/admin/backend-services/${id}/change-requests/${requestId}/approve`, {});
     await stack.waitForEnvironment(id, 'production', 'ready');
-    t.equal((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 200, 'approved: production');
+    // As after an approval: production has its own secret, retrieved once; the sandbox secret never works there.
+    const retrieved = await stack.developer.api('POST', `/backend-services/${id}/production-secret`);
+    t.equal(retrieved.status, 200, 'the production secret is there to retrieve');
+    const productionSecret = (retrieved.body as { clientSecret: string }).clientSecret;
+    t.not(productionSecret, clientSecret, 'a secret of its own');
+    t.equal(
+      (await tokenWithSecret(production.tokenUrl, clientId, productionSecret)).status,
+      200,
+      'approved: production',
+    );
+    t.not((await tokenWithSecret(production.tokenUrl, clientId, clientSecret)).status, 200, 'not the sandbox secret');
+    t.equal((await tokenWithSecret(sandbox.tokenUrl, clientId, clientSecret)).status, 200, 'the sandbox keeps it');
   },
 );
