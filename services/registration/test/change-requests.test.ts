@@ -8,7 +8,7 @@ import { pendingRequestsQuery } from '../src/modules/change-requests/repository.
 import { encodeCursor, readTimestampPage } from '../src/pagination.ts';
 import { buildTestApp, createUser, DEVELOPMENT, type TestUser } from './helpers/app.ts';
 import { listen } from './helpers/http.ts';
-import { startJwksServer } from './helpers/jwks-server.ts';
+import { startJwksServer, TEST_KEYS } from './helpers/jwks-server.ts';
 import { errorPaths, expectProblem } from './helpers/problem.ts';
 import { fetchService, type ServiceView, serviceEvents, serviceInStatus } from './helpers/services.ts';
 
@@ -156,6 +156,54 @@ t.test('a proposed switch to client_secret answers its sandbox secret once; appr
   t.match(await fetchService(owner, service.id), { authMethod: 'client_secret', jwksUri: null });
   const [event] = await serviceEvents(owner, service.id);
   t.match(event, { action: 'approve_change', actor: { id: admin.id }, detail: { changeRequestId: request.id } });
+});
+
+t.test(
+  "production's own key set URL is proposed through a change request: checked live, reviewed, applied on approval",
+  async (t) => {
+    const keys = await startJwksServer(t);
+    keys.reply('/production.json', { body: { keys: [TEST_KEYS.rsa] } });
+    keys.reply('/broken.json', { body: { keys: [] } });
+    const app = await buildTestApp(t, DEVELOPMENT);
+    const owner = await createUser(app);
+    const admin = await createUser(app, 'admin');
+    const service = await serviceInStatus(owner, admin, 'active', { authMethod: 'jwks_uri', jwksUri: keys.url() });
+    const broken = await propose(owner, service, { productionJwksUri: keys.url('/broken.json') });
+    expectProblem(t, broken, 400, 'jwks_invalid');
+    const response = await propose(owner, service, { productionJwksUri: keys.url('/production.json') });
+    t.equal(response.statusCode, 201, 'a new key set URL is reviewed, never applied at once');
+    const request = response.json() as ChangeRequest;
+    t.match(request.changes, [{ field: 'productionJwksUri', from: null, to: keys.url('/production.json') }]);
+    t.equal((await fetchService(owner, service.id)).productionJwksUri, null, 'production keeps its key set meanwhile');
+    const approved = await admin.request('POST', `${ADMIN}/${service.id}/change-requests/${request.id}/approve`, {});
+    t.equal(approved.statusCode, 200);
+    t.match(await fetchService(owner, service.id), {
+      jwksUri: keys.url(),
+      productionJwksUri: keys.url('/production.json'),
+    });
+  },
+);
+
+t.test("an approved switch between a secret and a key set issues or clears production's own secret", async (t) => {
+  const keys = await startJwksServer(t);
+  const app = await buildTestApp(t, DEVELOPMENT);
+  const owner = await createUser(app);
+  const admin = await createUser(app, 'admin');
+  const service = await serviceInStatus(owner, admin, 'active', { authMethod: 'jwks_uri', jwksUri: keys.url() });
+  const decide = async (body: Record<string, unknown>) => {
+    const request = (await propose(owner, service, body)).json() as ChangeRequest;
+    const approved = await admin.request('POST', `${ADMIN}/${service.id}/change-requests/${request.id}/approve`, {});
+    t.equal(approved.statusCode, 200, `approved: ${JSON.stringify(body)}`);
+    return request;
+  };
+  const toSecret = await decide({ authMethod: 'client_secret' });
+  const retrieved = await owner.request('POST', `${BASE}/${service.id}/production-secret`);
+  t.equal(retrieved.statusCode, 200, 'production has a secret of its own to retrieve once');
+  t.not(retrieved.json().clientSecret, toSecret.clientSecret, 'not the sandbox secret the proposal showed');
+  await decide({ authMethod: 'jwks_uri', jwksUri: keys.url() });
+  t.match(await fetchService(owner, service.id), { authMethod: 'jwks_uri', productionSecret: null });
+  const none = await owner.request('POST', `${BASE}/${service.id}/production-secret`);
+  expectProblem(t, none, 409, 'not_a_secret_client');
 });
 
 t.test('one pending request per service: another proposal answers 409 change_request_pending', async (t) => {
