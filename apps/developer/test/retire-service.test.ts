@@ -5,7 +5,8 @@ import { secretTokenRequest } from './helpers/secret-token.ts';
 const portal = portalForTests(t, { apps: ['developer'] });
 
 /** A client_secret service of the developer, approved and live in production, with the secret its create answered. */
-async function liveService(name: string): Promise<{ id: string; clientId: string; secret: string }> {
+/** An approved client-secret service, with its sandbox secret and production's own (retrieved once). */
+async function liveService(name: string) {
   const { developer, admin } = portal().accounts;
   const created = await developer.api('POST', '/backend-services', {
     name,
@@ -21,7 +22,13 @@ async function liveService(name: string): Promise<{ id: string; clientId: string
     throw new Error('approve failed');
   }
   await portal().stack.waitForEnvironment(id, 'production', 'ready');
-  return { id, clientId, secret: clientSecret };
+  const retrieved = await developer.api('POST', `/backend-services/${id}/production-secret`);
+  if (retrieved.status !== 200) throw new Error(`production secret: ${JSON.stringify(retrieved.body)}`);
+  const secrets: Record<'sandbox' | 'production', string> = {
+    sandbox: clientSecret,
+    production: retrieved.body.clientSecret,
+  };
+  return { id, clientId: clientId as string, secrets };
 }
 
 /** What the environment's token endpoint answers the service's id and secret. */
@@ -35,7 +42,11 @@ for (const viewport of Object.values(VIEWPORTS)) {
     async (t) => {
       const name = `Pharmacy eligibility ${Math.random().toString(16).slice(2, 8)}`;
       const service = await liveService(name);
-      t.equal((await tokenRequest('production', service.clientId, service.secret)).status, 200, 'live before');
+      t.equal(
+        (await tokenRequest('production', service.clientId, service.secrets.production)).status,
+        200,
+        'live before',
+      );
       const page = await signedInPage(portal(), portal().accounts.developer, `/services/${service.id}`, { viewport });
       await page.getByRole('heading', { name, level: 1 }).waitFor();
 
@@ -82,7 +93,7 @@ for (const viewport of Object.values(VIEWPORTS)) {
         const client = portal().stack.emulators[environment].resource('Client', service.clientId);
         t.equal(client?.active, false, `the ${environment} Client is switched off`);
         t.same(
-          await tokenRequest(environment, service.clientId, service.secret),
+          await tokenRequest(environment, service.clientId, service.secrets[environment]),
           { status: 400, error: 'invalid_client' },
           `the ${environment} token endpoint refuses the client`,
         );
