@@ -75,7 +75,7 @@ const TARGETS: readonly Target[] = [
     app: 'admin',
     path: '/admin/',
     content: 'the review queue, with rows',
-    selector: 'table[aria-label="Services under review"] tbody tr',
+    selector: 'table[aria-label="Waiting for review"] tbody tr',
     account: (portal) => portal.accounts.admin,
   },
 ];
