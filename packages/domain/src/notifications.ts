@@ -109,6 +109,43 @@ export function describeNotification(type: NotificationType, serviceName: string
 }
 
 /**
+ * The kind of event as a person chooses it in their e-mail settings: a sentence completing "E-mail me when …", never a
+ * type id.
+ */
+export function describeNotificationKind(type: NotificationType): string {
+  switch (type) {
+    case 'service.submitted':
+      return 'a service is submitted for review';
+    case 'service.approved':
+      return 'one of my services is approved';
+    case 'service.rejected':
+      return 'one of my services is rejected';
+    case 'service.returned':
+      return 'one of my services is returned to me for changes';
+    case 'service.deactivated':
+      return 'an administrator deactivates one of my services';
+    case 'service.retired':
+      return 'an owner retires an active service';
+    case 'secret.rotated':
+      return 'the client secret of one of my services is rotated';
+    case 'change_request.submitted':
+      return 'a change to an active service is sent for review';
+    case 'change_request.approved':
+      return 'a change I proposed is approved';
+    case 'change_request.rejected':
+      return 'a change I proposed is rejected';
+    default:
+      return assertNever(type);
+  }
+}
+
+/** The kinds that go to `audience`, in {@link NOTIFICATION_TYPES} order: what a developer or an administrator gets. */
+export function notificationKindsFor(audience: NotificationAudience): NotificationType[] {
+  const rules = Object.values(NOTIFICATION_OF_ACTION).filter((rule) => rule !== null);
+  return NOTIFICATION_TYPES.filter((type) => rules.some((rule) => rule.type === type && rule.audience === audience));
+}
+
+/**
  * The reviewer's words an audit event's detail carries, as a notification shows them: the reason of a rejection,
  * return or deactivation, or the note of an approval; null when there are none.
  */
