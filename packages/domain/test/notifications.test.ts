@@ -2,9 +2,11 @@ import t from 'tap';
 import { LIFECYCLE_ACTIONS } from '../src/lifecycle.ts';
 import {
   describeNotification,
+  describeNotificationKind,
   isLifecycleAction,
   NOTIFICATION_TYPES,
   notificationFor,
+  notificationKindsFor,
   notificationReason,
 } from '../src/notifications.ts';
 
@@ -49,4 +51,19 @@ t.test('a notification shows the reviewer’s reason, or an approval’s note, a
   t.equal(notificationReason({ note: 'Welcome aboard' }), 'Welcome aboard');
   t.equal(notificationReason({ reason: '   ' }), null);
   t.equal(notificationReason({ environments: ['sandbox'] }), null);
+});
+
+t.test('the e-mail settings offer each person the kinds that reach them, as sentences', async (t) => {
+  const owners = notificationKindsFor('owner');
+  const admins = notificationKindsFor('admins');
+  t.same(
+    [...owners, ...admins].sort(),
+    [...NOTIFICATION_TYPES].sort(),
+    'every kind reaches owners or administrators, none both',
+  );
+  t.ok(owners.includes('service.rejected'), 'a developer chooses about rejections');
+  t.ok(admins.includes('service.submitted'), 'an administrator chooses about submissions');
+  for (const type of NOTIFICATION_TYPES) {
+    t.notMatch(describeNotificationKind(type), /[._]/, `${type} reads as words, not a type id`);
+  }
 });
