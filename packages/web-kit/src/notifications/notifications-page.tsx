@@ -1,4 +1,5 @@
 import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { notificationReasonLabel } from '@payerbox/domain';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useApi } from '../api.tsx';
@@ -51,7 +52,7 @@ function NotificationItem(props: { notification: Notification; onOpen: () => voi
         </Group>
         {notification.reason && (
           <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-            Reason or note: {notification.reason}
+            {notificationReasonLabel(notification.type)}: {notification.reason}
           </Text>
         )}
       </Stack>
