@@ -56,11 +56,9 @@ for (const viewport of Object.values(VIEWPORTS)) {
       await page.getByRole('heading', { name, level: 1 }).waitFor();
       t.equal((await read).status(), 204, 'opening the notification marks it read');
       await page.getByRole('link', { name: 'Notifications, none unread' }).click();
-      t.equal(
-        await page.getByRole('button', { name: 'Mark all read' }).isDisabled(),
-        true,
-        'with none unread there is nothing to mark',
-      );
+      // The list may show its cached page first; it settles on the answer after the read.
+      await page.getByRole('button', { name: 'Mark all read', disabled: true }).waitFor();
+      t.pass('with none unread there is nothing to mark');
 
       await page.getByRole('link', { name: 'E-mail settings' }).click();
       await page.getByRole('heading', { name: 'Notification settings', level: 1 }).waitFor();
