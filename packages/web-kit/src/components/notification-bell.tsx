@@ -1,4 +1,4 @@
-import { ActionIcon, Indicator } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useApi } from '../api.tsx';
@@ -35,18 +35,19 @@ function BellIcon() {
 export function NotificationBell() {
   const api = useApi();
   const unread = useQuery(notificationQueries.unread(api)).data;
+  // A Button like Sign out beside it (Mantine's Indicator and ActionIcon would add to the first screen's JavaScript);
+  // its name says the count, so the number shown is for the eye.
   return (
-    <Indicator
-      // The link's name already says the count; the badge is for the eye.
-      label={<span aria-hidden="true">{unread && unread > 99 ? '99+' : unread}</span>}
-      disabled={!unread}
-      size={18}
-      offset={4}
-      color="red"
+    <Button
+      component={Link}
+      to="/notifications"
+      variant={unread ? 'light' : 'default'}
+      size="xs"
+      px={8}
+      leftSection={<BellIcon />}
+      aria-label={bellLabel(unread)}
     >
-      <ActionIcon component={Link} to="/notifications" variant="default" size="lg" aria-label={bellLabel(unread)}>
-        <BellIcon />
-      </ActionIcon>
-    </Indicator>
+      {unread ? (unread > 99 ? '99+' : unread) : null}
+    </Button>
   );
 }
