@@ -34,6 +34,7 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
+export { markAllNotificationsRead, unreadCountBecomes } from './notifications.ts';
 export {
   describedBy,
   focusedHeading,

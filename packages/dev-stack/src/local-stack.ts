@@ -14,10 +14,12 @@ import {
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
+import { createNotifierMetrics, loadNotifierConfig, type Notifier, startNotifier } from '@payerbox/notifier';
 import { createWorker, type Worker } from '@payerbox/provisioner';
 import { buildApp, loadConfig } from '@payerbox/registration';
 import { createApiToken, upsertUserByEmail } from '@payerbox/registration/test-support';
 import { generateKeyringSpec, parseKeyring } from '@payerbox/secret-box';
+import { createTransport } from 'nodemailer';
 import { pino } from 'pino';
 import { throwawayDatabase } from './database.ts';
 import { UNMET_RATE_LIMITS } from './unmet-rate-limits.ts';
@@ -110,6 +112,11 @@ export interface LocalStack {
   createUser(role: UserRole, profile?: { readonly email?: string; readonly name?: string }): Promise<StackUser>;
   /** Starts an in-process provisioner worker (stopped at teardown). */
   startWorker(tuning?: WorkerTuning): Promise<Worker>;
+  /**
+   * Starts an in-process notifier (stopped at teardown): the audited events become in-app notifications; its e-mails are
+   * rendered by nodemailer's JSON transport and sent nowhere (the notifier's own tests use a real SMTP server).
+   */
+  startNotifier(): Promise<Notifier>;
   /** Environment variables that run a provisioner process against this stack. */
   provisionerEnv(tuning?: WorkerTuning): Record<string, string>;
   /** Stops workers, the API and the emulators (newest first). */
@@ -288,6 +295,29 @@ async function assemble(
         await db.destroy();
       });
       return worker;
+    },
+    async startNotifier() {
+      const db = createDb({ databaseUrl, poolSize: 4 });
+      const config = loadNotifierConfig({
+        DATABASE_URL: databaseUrl,
+        PUBLIC_URL: apiUrl,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_TLS: 'none',
+        MAIL_FROM: 'Payerbox tests <no-reply@example.test>',
+        POLL_INTERVAL_MS: '500',
+      });
+      const notifier = await startNotifier({
+        config,
+        db,
+        transport: createTransport({ jsonTransport: true }),
+        logger: pino({ level: 'silent' }),
+        metrics: createNotifierMetrics(db),
+      });
+      cleanups.push(async () => {
+        await notifier.stop();
+        await db.destroy();
+      });
+      return notifier;
     },
     provisionerEnv(tuning = {}) {
       const defaults = workerDefaults(tuning);

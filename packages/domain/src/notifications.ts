@@ -21,14 +21,26 @@ export const NOTIFICATION_TYPES = [
   'change_request.submitted',
   'change_request.approved',
   'change_request.rejected',
+  'provisioning.failed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /**
- * Who is told: the developer who owns the service, or every administrator (the reviewers). A kind that goes to both
- * (a provisioning failure) adds a third value here.
+ * Who is told: the developer who owns the service, every administrator (the reviewers), or both (a provisioning
+ * failure: the owner waits for the environment, the administrators can repair it).
  */
-export type NotificationAudience = 'owner' | 'admins';
+export type NotificationAudience = 'owner' | 'admins' | 'owner_and_admins';
+
+/**
+ * Events the system records about a service besides its lifecycle actions: the provisioner gave up on an environment
+ * after its retries (`provisioning_failed`, written by packages/provisioning-outbox with the environment's `failed`).
+ */
+export const SYSTEM_EVENT_ACTIONS = ['provisioning_failed'] as const;
+export type SystemEventAction = (typeof SYSTEM_EVENT_ACTIONS)[number];
+
+const NOTIFICATION_OF_SYSTEM_EVENT: { readonly [A in SystemEventAction]: NotificationRule } = {
+  provisioning_failed: { type: 'provisioning.failed', audience: 'owner_and_admins' },
+};
 
 export interface NotificationRule {
   readonly type: NotificationType;
@@ -81,9 +93,20 @@ export function notificationFor(action: LifecycleAction): NotificationRule | nul
   return NOTIFICATION_OF_ACTION[action];
 }
 
-/** The actions whose events notify someone: those the audit trail's trigger queues (packages/db, migration 0020). */
-export function notifyingActions(): LifecycleAction[] {
-  return LIFECYCLE_ACTIONS.filter((action) => NOTIFICATION_OF_ACTION[action] !== null);
+function isSystemEventAction(action: string): action is SystemEventAction {
+  return Object.hasOwn(NOTIFICATION_OF_SYSTEM_EVENT, action);
+}
+
+/** The notification an audit event's `action` (text in the table) produces: a lifecycle action's or a system event's. */
+export function notificationForEvent(action: string): NotificationRule | null {
+  if (isLifecycleAction(action)) return notificationFor(action);
+  if (isSystemEventAction(action)) return NOTIFICATION_OF_SYSTEM_EVENT[action];
+  return null;
+}
+
+/** The actions whose events notify someone: those the audit trail's trigger queues (packages/db, migration 0021). */
+export function notifyingActions(): (LifecycleAction | SystemEventAction)[] {
+  return [...LIFECYCLE_ACTIONS.filter((action) => NOTIFICATION_OF_ACTION[action] !== null), ...SYSTEM_EVENT_ACTIONS];
 }
 
 /** What happened, as a sentence about the named service (e-mail subjects, the in-app list). */
@@ -109,16 +132,67 @@ export function describeNotification(type: NotificationType, serviceName: string
       return `The change to ${serviceName} was approved and applied in production`;
     case 'change_request.rejected':
       return `The change to ${serviceName} was rejected`;
+    case 'provisioning.failed':
+      return `Provisioning ${serviceName} failed after its retries`;
     default:
       return assertNever(type);
   }
 }
 
 /**
- * The reviewer's words an audit event's detail carries, as a notification shows them: the reason of a rejection,
- * return or deactivation, or the note of an approval; null when there are none.
+ * The kind of event as a person chooses it in their e-mail settings: a sentence completing "E-mail me when …", never a
+ * type id.
+ */
+export function describeNotificationKind(type: NotificationType): string {
+  switch (type) {
+    case 'service.submitted':
+      return 'a service is submitted for review';
+    case 'service.approved':
+      return 'one of my services is approved';
+    case 'service.rejected':
+      return 'one of my services is rejected';
+    case 'service.returned':
+      return 'one of my services is returned to me for changes';
+    case 'service.deactivated':
+      return 'an administrator deactivates one of my services';
+    case 'service.retired':
+      return 'an owner retires an active service';
+    case 'secret.rotated':
+      return 'the client secret of one of my services is rotated';
+    case 'change_request.submitted':
+      return 'a change to an active service is sent for review';
+    case 'change_request.approved':
+      return 'a change I proposed is approved';
+    case 'change_request.rejected':
+      return 'a change I proposed is rejected';
+    case 'provisioning.failed':
+      return 'provisioning a service fails after its retries';
+    default:
+      return assertNever(type);
+  }
+}
+
+/** The kinds that reach `audience` (alone or with the others), in {@link NOTIFICATION_TYPES} order: what a developer or an administrator gets. */
+export function notificationKindsFor(audience: 'owner' | 'admins'): NotificationType[] {
+  const rules = [...Object.values(NOTIFICATION_OF_ACTION), ...Object.values(NOTIFICATION_OF_SYSTEM_EVENT)].filter(
+    (rule) => rule !== null,
+  );
+  const reaches = (rule: NotificationRule) => rule.audience === audience || rule.audience === 'owner_and_admins';
+  return NOTIFICATION_TYPES.filter((type) => rules.some((rule) => rule.type === type && reaches(rule)));
+}
+
+/** What a notification's {@link notificationReason} is called where it is shown ("Reason: …"). */
+export function notificationReasonLabel(type: NotificationType): string {
+  if (type === 'service.approved') return 'Note from the reviewer';
+  if (type === 'provisioning.failed') return 'Last error';
+  return 'Reason';
+}
+
+/**
+ * The words an audit event's detail carries, as a notification shows them: the reviewer's reason of a rejection,
+ * return or deactivation, the note of an approval, or the last error of a failed provisioning; null when there are none.
  */
 export function notificationReason(detail: Readonly<Record<string, unknown>>): string | null {
-  const value = detail.reason ?? detail.note;
+  const value = detail.reason ?? detail.note ?? detail.error;
   return typeof value === 'string' && value.trim() ? value : null;
 }

@@ -2,14 +2,20 @@ import t from 'tap';
 import { LIFECYCLE_ACTIONS } from '../src/lifecycle.ts';
 import {
   describeNotification,
+  describeNotificationKind,
   isLifecycleAction,
   NOTIFICATION_TYPES,
   notificationFor,
+  notificationForEvent,
+  notificationKindsFor,
   notificationReason,
+  SYSTEM_EVENT_ACTIONS,
 } from '../src/notifications.ts';
 
-t.test('every kind of notification is produced by some lifecycle action', async (t) => {
-  const produced = new Set(LIFECYCLE_ACTIONS.map((action) => notificationFor(action)?.type).filter(Boolean));
+t.test('every kind of notification is produced by some lifecycle action or system event', async (t) => {
+  const produced = new Set(
+    [...LIFECYCLE_ACTIONS, ...SYSTEM_EVENT_ACTIONS].map((action) => notificationForEvent(action)?.type).filter(Boolean),
+  );
   t.same([...produced].sort(), [...NOTIFICATION_TYPES].sort());
 });
 
@@ -50,3 +56,29 @@ t.test('a notification shows the reviewer’s reason, or an approval’s note, a
   t.equal(notificationReason({ reason: '   ' }), null);
   t.equal(notificationReason({ environments: ['sandbox'] }), null);
 });
+
+t.test('the e-mail settings offer each person the kinds that reach them, as sentences', async (t) => {
+  const owners = notificationKindsFor('owner');
+  const admins = notificationKindsFor('admins');
+  t.same(
+    [...new Set([...owners, ...admins])].sort(),
+    [...NOTIFICATION_TYPES].sort(),
+    'every kind reaches owners or administrators',
+  );
+  t.ok(owners.includes('provisioning.failed') && admins.includes('provisioning.failed'), 'a failure reaches both');
+  t.ok(owners.includes('service.rejected'), 'a developer chooses about rejections');
+  t.ok(admins.includes('service.submitted'), 'an administrator chooses about submissions');
+  for (const type of NOTIFICATION_TYPES) {
+    t.notMatch(describeNotificationKind(type), /[._]/, `${type} reads as words, not a type id`);
+  }
+});
+
+t.test(
+  'a provisioning failure after its retries goes to the owner and the administrators, with its error',
+  async (t) => {
+    t.same(notificationForEvent('provisioning_failed'), { type: 'provisioning.failed', audience: 'owner_and_admins' });
+    t.equal(notificationForEvent('approve'), notificationFor('approve'), 'lifecycle actions keep their rules');
+    t.equal(notificationForEvent('forged'), null);
+    t.equal(notificationReason({ environment: 'production', error: 'Aidbox answered 500' }), 'Aidbox answered 500');
+  },
+);

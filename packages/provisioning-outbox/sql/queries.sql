@@ -70,6 +70,12 @@ update "service_environments" set "last_error" = $1, "updated_at" = $2 where "se
 -- recordFailed
 update "service_environments" set "state" = $1, "last_error" = $2, "updated_at" = $3 where "service_id" = $4 and "environment" = $5
 
+-- recordFailureEvent
+insert into service_events (service_id, actor_id, action, service_status, detail)
+select id, null, $1, status, cast($2 as jsonb)
+  from backend_services
+ where id = $3
+
 -- queueDriftChecks
 insert into provisioning_jobs (service_id, environment, reason)
 select service_id, environment, $1

@@ -10,6 +10,7 @@ import {
   recordAttemptError,
   recordConverged,
   recordFailed,
+  recordFailureEvent,
   releaseLease,
   rescheduleIfCurrent,
   wakeWorkers,
@@ -76,11 +77,15 @@ export async function retryJob(db: Kysely<Database>, job: ClaimedJob, error: str
   });
 }
 
-/** Gives up after the last attempt: the environment shows `failed` with the error until an admin resyncs it. */
+/**
+ * Gives up after the last attempt: the environment shows `failed` with the error until an admin resyncs it, and the
+ * failure's audit event (which notifies the owner and the administrators) is recorded in the same transaction.
+ */
 export async function failJob(db: Kysely<Database>, job: ClaimedJob, error: string): Promise<void> {
   await withServiceLocked(db, job.serviceId, async (trx) => {
     if (!(await removeIfCurrent(trx, job))) return;
     await recordFailed(trx, job, error).execute();
+    await recordFailureEvent(job, error).execute(trx);
   });
 }
 

@@ -1,7 +1,9 @@
 // Every statement the outbox runs, each built by one function from its values. The functions that run them
 // (requests.ts, jobs.ts, reads.ts) build nothing themselves, so that the committed snapshot (sql/queries.sql, written
 // by sql-snapshot.ts) shows every statement there is and a change to one shows as a SQL diff in review.
+
 import type { Database, EnvironmentColumn, ProvisioningState } from '@payerbox/db';
+import type { SystemEventAction } from '@payerbox/domain';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PROVISIONING_CHANNEL, type WakeHint } from './channel.ts';
 
@@ -145,6 +147,20 @@ export function recordAttemptError(db: Kysely<Database>, target: JobTarget, erro
 /** Marks the environment failed with the last error. */
 export function recordFailed(db: Kysely<Database>, target: JobTarget, error: string) {
   return environmentOf(db, target).set({ state: 'failed', lastError: error, updatedAt: new Date() });
+}
+
+/**
+ * The audit event of a failure after the last attempt (`provisioning_failed`, by the system: no actor), which the audit
+ * trail's trigger turns into notifications for the owner and the administrators (packages/domain).
+ */
+export function recordFailureEvent(target: JobTarget, error: string) {
+  const action: SystemEventAction = 'provisioning_failed';
+  const detail = JSON.stringify({ environment: target.environment, error });
+  return sql`
+    insert into service_events (service_id, actor_id, action, service_status, detail)
+    select id, null, ${action}, status, cast(${detail} as jsonb)
+      from backend_services
+     where id = ${target.serviceId}`;
 }
 
 /** Drift checks for the environments verified longest ago; jobs already queued are left as they are. */

@@ -56,6 +56,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   withdraw_change: 'Change request withdrawn',
   approve_change: 'Change request approved',
   reject_change: 'Change request rejected',
+  // A system event (packages/domain SYSTEM_EVENT_ACTIONS): the provisioner gave up on an environment.
+  provisioning_failed: 'Provisioning failed after its retries',
 };
 
 /** An action in words ("Submitted for review"), or the raw action for one this build does not know. */

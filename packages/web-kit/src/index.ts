@@ -78,6 +78,8 @@ export {
 export { formatAge, formatDateTime } from './format.ts';
 export { mount } from './mount.tsx';
 export { type NavItemState, navItemState } from './nav-items.ts';
+export { notificationQueries } from './notifications/queries.ts';
+export { NOTIFICATION_ROUTES } from './notifications/routes.tsx';
 export {
   flattenOrganizations,
   type OrganizationEntry,

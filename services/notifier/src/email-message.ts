@@ -1,4 +1,4 @@
-import { describeNotification, type NotificationType } from '@payerbox/domain';
+import { describeNotification, type NotificationType, notificationReasonLabel } from '@payerbox/domain';
 
 /** What one e-mail says: filled from the notification, its audit event and its service. */
 export interface NotificationEmailFacts {
@@ -38,7 +38,7 @@ export function renderNotificationEmail(facts: NotificationEmailFacts): Rendered
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
-  const reasonLabel = facts.type === 'service.approved' ? 'Note from the reviewer' : 'Reason';
+  const reasonLabel = notificationReasonLabel(facts.type);
   const text = [
     `Hello ${facts.recipientName},`,
     '',

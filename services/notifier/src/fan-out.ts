@@ -1,6 +1,6 @@
 import type { Database } from '@payerbox/db';
-import { isLifecycleAction, notificationFor } from '@payerbox/domain';
-import { type Kysely, sql } from 'kysely';
+import { assertNever, type NotificationAudience, notificationForEvent } from '@payerbox/domain';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { SEND_NOTIFICATION_EMAIL } from './jobs.ts';
 
 export interface FanOutResult {
@@ -11,6 +11,26 @@ export interface FanOutResult {
 }
 
 const NOTHING: FanOutResult = { notified: 0, emailsQueued: 0 };
+
+/** The users an audience names: the service's owner, every administrator, or both. */
+function audienceOf(
+  eb: ExpressionBuilder<Database, 'users'>,
+  audience: NotificationAudience,
+  ownerId: string,
+): Expression<SqlBool> {
+  const owner = eb('id', '=', ownerId);
+  const admins = eb('role', '=', 'admin');
+  switch (audience) {
+    case 'owner':
+      return owner;
+    case 'admins':
+      return admins;
+    case 'owner_and_admins':
+      return eb.or([owner, admins]);
+    default:
+      return assertNever(audience);
+  }
+}
 
 /**
  * Turns one audit event into its notifications, one per recipient, and queues the e-mails of those who want them, in
@@ -29,8 +49,8 @@ export async function fanOutEvent(
     .where('serviceEvents.id', '=', eventId)
     .executeTakeFirst();
   // An event the trigger queued is committed before its job can run; one that is not there was never committed.
-  if (!event || !isLifecycleAction(event.action)) return NOTHING;
-  const rule = notificationFor(event.action);
+  if (!event) return NOTHING;
+  const rule = notificationForEvent(event.action);
   if (!rule) return NOTHING;
   return db.transaction().execute(async (trx) => {
     const recipients = trx.selectFrom('users').select('id');
@@ -38,14 +58,13 @@ export async function fanOutEvent(
       .insertInto('notifications')
       .columns(['userId', 'eventId', 'serviceId', 'type'])
       .expression(
-        (rule.audience === 'owner'
-          ? recipients.where('id', '=', event.ownerId)
-          : recipients.where('role', '=', 'admin')
-        ).select([
-          sql<string>`cast(${eventId} as bigint)`.as('eventId'),
-          sql<string>`cast(${event.serviceId} as uuid)`.as('serviceId'),
-          sql<string>`${rule.type}`.as('type'),
-        ]),
+        recipients
+          .where((eb) => audienceOf(eb, rule.audience, event.ownerId))
+          .select([
+            sql<string>`cast(${eventId} as bigint)`.as('eventId'),
+            sql<string>`cast(${event.serviceId} as uuid)`.as('serviceId'),
+            sql<string>`${rule.type}`.as('type'),
+          ]),
       )
       .onConflict((oc) => oc.columns(['eventId', 'userId']).doNothing())
       .returning(['id'])

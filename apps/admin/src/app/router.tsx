@@ -1,4 +1,4 @@
-import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
+import { AppLayout, NOTIFICATION_ROUTES, NotFoundPage, RouteError } from '@payerbox/web-kit';
 import { createBrowserRouter, ScrollRestoration } from 'react-router';
 
 const NAV = [
@@ -57,6 +57,7 @@ export const router = createBrowserRouter(
             Component: (await import('../features/organizations/components/organizations-page.tsx')).OrganizationsPage,
           }),
         },
+        ...NOTIFICATION_ROUTES,
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -1,4 +1,4 @@
-import { AppLayout, NotFoundPage, RouteError } from '@payerbox/web-kit';
+import { AppLayout, NOTIFICATION_ROUTES, NotFoundPage, RouteError } from '@payerbox/web-kit';
 import { createBrowserRouter, ScrollRestoration } from 'react-router';
 
 const NAV = [
@@ -56,6 +56,7 @@ export const router = createBrowserRouter([
           Component: (await import('../features/api-tokens/components/api-tokens-page.tsx')).ApiTokensPage,
         }),
       },
+      ...NOTIFICATION_ROUTES,
       { path: '*', element: <NotFoundPage /> },
     ],
   },

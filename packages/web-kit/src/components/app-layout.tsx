@@ -15,6 +15,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { activeNavItem, type NavItem } from '../nav-items.ts';
 import { usePageHeading } from '../page-heading.ts';
 import { useSession } from '../session.tsx';
+import { NotificationBell } from './notification-bell.tsx';
 
 export type { NavItem } from '../nav-items.ts';
 
@@ -81,6 +82,7 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <NotificationBell />
             <Text size="sm" aria-label="Signed in as" visibleFrom={NAME_BREAKPOINT}>
               {session.user.name}
             </Text>

@@ -1,3 +1,4 @@
+import { NOTIFICATION_TYPES } from '@payerbox/domain';
 // Example bodies for the OpenAPI document, validated against their schemas by test/openapi-documentation.test.ts.
 import type { NamedExample } from '../../openapi/examples.ts';
 
@@ -36,18 +37,8 @@ export const NOTIFICATION_LIST_EXAMPLES = {
   },
 } satisfies Record<string, NamedExample>;
 
-const ALL_ON = {
-  'service.submitted': true,
-  'service.approved': true,
-  'service.rejected': true,
-  'service.returned': true,
-  'service.deactivated': true,
-  'service.retired': true,
-  'secret.rotated': true,
-  'change_request.submitted': true,
-  'change_request.approved': true,
-  'change_request.rejected': true,
-};
+// Every kind, from the one list: an example that names them one by one falls behind when a kind is added.
+const ALL_ON = Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, true]));
 
 export const PREFERENCES_EXAMPLES = {
   secretRotationsOff: {

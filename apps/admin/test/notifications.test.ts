@@ -1,0 +1,80 @@
+import {
+  checkPageAtSize,
+  jwksServerForTests,
+  markAllNotificationsRead,
+  portalForTests,
+  signedInPage,
+  unreadCountBecomes,
+  VIEWPORTS,
+} from '@payerbox/browser-testing';
+import t from 'tap';
+
+const portal = portalForTests(t, { apps: ['admin'] });
+const jwks = jwksServerForTests(t);
+
+t.before(async () => {
+  await portal().stack.startNotifier();
+});
+
+/** A service a developer submits for review; its id. */
+async function submittedService(name: string): Promise<string> {
+  const developer = portal().accounts.developer;
+  const created = await developer.api('POST', '/backend-services', {
+    name,
+    description: `${name}: a service of the notifications test`,
+    authMethod: 'jwks_uri',
+    jwksUri: jwks().url,
+    scopeVersion: 'v2',
+    scopes: ['system/Patient.rs'],
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
+  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+  return created.body.id as string;
+}
+
+for (const viewport of Object.values(VIEWPORTS)) {
+  t.test(
+    `tells the administrator of a submission through the bell and the notifications list in a ${viewport.name} window`,
+    async (t) => {
+      const admin = portal().accounts.admin;
+      await markAllNotificationsRead(admin);
+      const name = `Prior authorization bridge ${viewport.name}`;
+      await submittedService(name);
+      await unreadCountBecomes(admin, 1);
+
+      const page = await signedInPage(portal(), admin, '/admin/', { viewport });
+      await page.getByRole('link', { name: 'Notifications, 1 unread' }).click();
+      await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+      const list = page.getByRole('list', { name: 'Your notifications' });
+      const submitted = list.getByRole('link', { name: `${name} was submitted for review` });
+      await submitted.waitFor();
+      await checkPageAtSize(t, page, { app: 'admin', page: 'notifications', viewport });
+
+      const read = page.waitForResponse((response) => response.url().endsWith('/read'));
+      await submitted.click();
+      await page.getByRole('heading', { name, level: 1 }).waitFor();
+      t.equal((await read).status(), 204, 'opening the notification marks it read');
+      await page.getByRole('link', { name: 'Notifications, none unread' }).click();
+      // The list may show its cached page first; it settles on the answer after the read.
+      await page.getByRole('button', { name: 'Mark all read', disabled: true }).waitFor();
+      t.pass('with none unread there is nothing to mark');
+
+      await page.getByRole('link', { name: 'E-mail settings' }).click();
+      await page.getByRole('heading', { name: 'Notification settings', level: 1 }).waitFor();
+      const submissions = page.getByRole('switch', { name: 'a service is submitted for review' });
+      t.ok(await submissions.isChecked(), 'e-mail about submissions is on at first');
+      t.notOk(
+        await page.getByRole('switch', { name: 'one of my services is rejected' }).count(),
+        "an administrator is not offered the owners' kinds",
+      );
+      await checkPageAtSize(t, page, { app: 'admin', page: 'notification-settings', viewport });
+      await submissions.click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const saved = await admin.api('GET', '/notification-preferences');
+      t.equal(saved.body.email['service.submitted'], false, 'the choice is saved');
+      await admin.api('PUT', '/notification-preferences', { email: { 'service.submitted': true } });
+      await page.close();
+    },
+  );
+}
