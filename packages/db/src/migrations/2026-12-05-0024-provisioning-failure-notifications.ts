@@ -8,7 +8,7 @@ const TYPES_BEFORE = `'service.submitted', 'service.approved', 'service.rejected
   'service.deactivated', 'service.retired', 'secret.rotated', 'change_request.submitted', 'change_request.approved',
   'change_request.rejected'`;
 const ACTIONS_BEFORE = `'submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret',
-  'propose_change', 'approve_change', 'reject_change'`;
+  'propose_change', 'approve_change', 'reject_change', 'rotate_production_secret', 'start_secret_cutover'`;
 
 async function setTypes(db: Kysely<any>, types: string): Promise<void> {
   for (const table of ['notifications', 'notification_preferences']) {
