@@ -5,3 +5,4 @@ export { type ListenOptions, listenForNotifications, type NotificationListener }
 export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 export { prepareStatement } from './prepared-statements.ts';
 export * from './schema.ts';
+export { DELIVER_WEBHOOK, queueWebhookDelivery } from './webhook-queue.ts';

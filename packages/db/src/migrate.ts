@@ -14,6 +14,7 @@ import * as auditFilters from './migrations/2026-12-05-0011-audit-filters.ts';
 import * as returnReason from './migrations/2026-12-05-0012-return-reason.ts';
 import * as changeRequests from './migrations/2026-12-05-0013-change-requests.ts';
 import * as notifications from './migrations/2026-12-05-0020-notifications.ts';
+import * as webhooks from './migrations/2026-12-05-0021-webhooks.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0012-return-reason': returnReason,
   '2026-12-05-0013-change-requests': changeRequests,
   '2026-12-05-0020-notifications': notifications,
+  '2026-12-05-0021-webhooks': webhooks,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -8,3 +8,4 @@ export * from './lifecycle.ts';
 export * from './notifications.ts';
 export * from './organizations.ts';
 export * from './scopes.ts';
+export * from './webhooks.ts';
