@@ -1294,7 +1294,7 @@ export interface components {
          * @description What kind of event a notification tells of (also the key of its e-mail preference)
          * @enum {string}
          */
-        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected";
+        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing";
         /** @description One event told to the caller; the list is in the order the events happened */
         Notification: {
             /** @description Names the notification to mark it read */
@@ -1332,6 +1332,7 @@ export interface components {
                 "change_request.submitted": boolean;
                 "change_request.approved": boolean;
                 "change_request.rejected": boolean;
+                "webhook.failing": boolean;
             };
         };
         UpdateNotificationPreferences: {
@@ -1347,6 +1348,7 @@ export interface components {
                 "change_request.submitted"?: boolean;
                 "change_request.approved"?: boolean;
                 "change_request.rejected"?: boolean;
+                "webhook.failing"?: boolean;
             };
         };
         /**

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import t, { type Test } from 'tap';
 import { freePort } from '../src/embedded-postgres.ts';
 import type { LocalStack, StackUser } from '../src/local-stack.ts';
-import { startNotifier } from './helpers/mail.ts';
+import { startInbox, startNotifier } from './helpers/mail.ts';
 import { startStack } from './helpers/stack.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -129,11 +129,12 @@ t.test('a receiver that fails twice and then succeeds gets the event three times
   t.match(metrics, /notification_delivery_latency_seconds_count\{channel="webhook"\} 1\n/, 'with its latency');
 });
 
-t.test('a receiver down past the retry window marks the endpoint failing; a redelivery clears it', async (t) => {
+t.test('a receiver down past the retry window marks the endpoint failing and tells its owner once', async (t) => {
   const stack = await startStack(t);
   const downUrl = `http://127.0.0.1:${await freePort()}/hooks`;
   const endpoint = await registerEndpoint(t, stack.developer, downUrl);
-  await notifier(t, stack, { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_WINDOW_MS: '400' });
+  const inbox = await startInbox(t);
+  startNotifier(t, stack, inbox.smtpPort, { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_WINDOW_MS: '400' });
   const service = await submittedService(t, stack.developer);
   await approve(t, stack, service.id);
   const log = await deliveryLog(stack.developer, endpoint.id, (body) => body.items[0]?.status === 'failed');
@@ -142,6 +143,14 @@ t.test('a receiver down past the retry window marks the endpoint failing; a rede
   t.match(log.items[0].attempts[0].error, /refused the connection/);
   const failing = await stack.developer.api('GET', `/webhooks/${endpoint.id}`);
   t.match(failing.body, { status: 'failing', failingSince: /^\d{4}-/ }, 'the endpoint is marked failing');
+  const email = await inbox.waitFor(stack.developer.email, (e) => e.subject.includes('webhook endpoint'));
+  t.match(email.subject, `the event about ${service.name} could not be delivered`, 'the owner is e-mailed');
+  const inApp = (await stack.developer.api('GET', '/notifications')).body.items;
+  t.same(
+    inApp.filter((n: { type: string }) => n.type === 'webhook.failing').map((n: { serviceId: string }) => n.serviceId),
+    [service.id],
+    'and told in-app, once',
+  );
 
   const receiver = await startWebhookReceiver(t);
   t.equal((await stack.developer.api('PATCH', `/webhooks/${endpoint.id}`, { url: receiver.url })).status, 200);

@@ -21,6 +21,8 @@ export const NOTIFICATION_TYPES = [
   'change_request.submitted',
   'change_request.approved',
   'change_request.rejected',
+  // Not from a lifecycle action: the notifier gave up a webhook delivery after its retry window (one per episode).
+  'webhook.failing',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -103,6 +105,8 @@ export function describeNotification(type: NotificationType, serviceName: string
       return `The change to ${serviceName} was approved and applied in production`;
     case 'change_request.rejected':
       return `The change to ${serviceName} was rejected`;
+    case 'webhook.failing':
+      return `A webhook endpoint of yours stopped receiving events: the event about ${serviceName} could not be delivered within the retry window`;
     default:
       return assertNever(type);
   }
@@ -110,9 +114,11 @@ export function describeNotification(type: NotificationType, serviceName: string
 
 /**
  * The reviewer's words an audit event's detail carries, as a notification shows them: the reason of a rejection,
- * return or deactivation, or the note of an approval; null when there are none.
+ * return or deactivation, or the note of an approval; null when there are none. A notification of another `type`
+ * than the event's own (a webhook failing to deliver it) does not repeat the reviewer's words.
  */
-export function notificationReason(detail: Readonly<Record<string, unknown>>): string | null {
+export function notificationReason(detail: Readonly<Record<string, unknown>>, type?: NotificationType): string | null {
+  if (type === 'webhook.failing') return null;
   const value = detail.reason ?? detail.note;
   return typeof value === 'string' && value.trim() ? value : null;
 }

@@ -21,6 +21,8 @@ const SENT_BY_WEBHOOK: { readonly [T in NotificationType]: boolean } = {
   'change_request.submitted': true,
   'change_request.approved': true,
   'change_request.rejected': true,
+  // About the endpoint itself, which is not receiving: told in-app and by e-mail instead.
+  'webhook.failing': false,
 };
 
 /** The event types a webhook endpoint subscribes to (`events` of `POST /api/v1/webhooks`), in the domain's order. */
@@ -56,6 +58,8 @@ export function describeWebhookEvent(type: NotificationType): string {
       return 'A change to one of your live services was approved and applied in production.';
     case 'change_request.rejected':
       return 'A change to one of your live services was rejected, with the reason.';
+    case 'webhook.failing':
+      return 'One of your webhook endpoints did not accept an event within the retry window.';
     default:
       return assertNever(type);
   }

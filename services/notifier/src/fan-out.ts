@@ -1,7 +1,7 @@
 import { type Database, queueWebhookDelivery } from '@payerbox/db';
 import { isLifecycleAction, isWebhookEventType, type NotificationRule, notificationFor } from '@payerbox/domain';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { SEND_NOTIFICATION_EMAIL } from './jobs.ts';
+import { queueNotificationEmails } from './email-queue.ts';
 import { renderWebhookPayload, webhookMessageId } from './webhook-payload.ts';
 
 export interface FanOutResult {
@@ -117,21 +117,15 @@ export async function fanOutEvent(
           sql<string>`${rule.type}`.as('type'),
         ]),
       )
-      .onConflict((oc) => oc.columns(['eventId', 'userId']).doNothing())
+      .onConflict((oc) => oc.columns(['eventId', 'userId', 'type']).doNothing())
       .returning(['id'])
       .execute();
     if (created.length === 0) return { ...NOTHING, webhooksQueued };
-    const queued = await sql<{ id: string }>`
-      select graphile_worker.add_job(
-        ${SEND_NOTIFICATION_EMAIL}, json_build_object('notificationId', n.id::text),
-        max_attempts => ${options.emailMaxAttempts}::int
-      ) as job
-      from notifications n
-      where n.id = any(${created.map((row) => row.id)}::bigint[])
-        and not exists (
-          select 1 from notification_preferences p
-          where p.user_id = n.user_id and p.type = n.type and not p.email
-        )`.execute(trx);
-    return { notified: created.length, emailsQueued: queued.rows.length, webhooksQueued };
+    const emailsQueued = await queueNotificationEmails(
+      trx,
+      created.map((row) => row.id),
+      options.emailMaxAttempts,
+    );
+    return { notified: created.length, emailsQueued, webhooksQueued };
   });
 }

@@ -74,7 +74,12 @@ function tasks(options: NotifierOptions): TaskList {
     },
     async [DELIVER_WEBHOOK](payload) {
       const { deliveryId } = readDeliverWebhook(payload);
-      const result = await deliverWebhook(db, fetcher, config.webhooks, deliveryId);
+      const result = await deliverWebhook(
+        db,
+        fetcher,
+        { ...config.webhooks, emailMaxAttempts: config.emailMaxAttempts },
+        deliveryId,
+      );
       metrics.delivery('webhook', result.outcome);
       if (result.outcome === 'sent') {
         metrics.latency('webhook', result.sinceEventMs);

@@ -2,8 +2,9 @@ import { type Database, queueWebhookDelivery } from '@payerbox/db';
 import { nextWebhookAttemptDelay, type WebhookRetryPolicy } from '@payerbox/domain';
 import { type SafeFetch, SafeFetchError } from '@payerbox/safe-fetch';
 import { type Keyring, open } from '@payerbox/secret-box';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { Webhook } from 'standardwebhooks';
+import { queueNotificationEmails } from './email-queue.ts';
 
 /** How one delivery job ended. A receiver's failure is an outcome (logged, retried later), not an exception. */
 export type WebhookOutcome =
@@ -21,6 +22,44 @@ export type WebhookOutcome =
 export interface WebhookDeliverySettings {
   readonly keyring: Keyring;
   readonly retry: WebhookRetryPolicy;
+  /** Attempts of the `webhook.failing` e-mail to the endpoint's owner. */
+  readonly emailMaxAttempts: number;
+}
+
+/**
+ * Tells the endpoint's owner, in-app and by e-mail (unless turned off), that it stopped receiving: a `webhook.failing`
+ * notification about the event that could not be delivered. Called only when the endpoint turned failing, so once
+ * per failure episode; a test delivery (no event) marks the endpoint without telling.
+ */
+async function notifyFailing(
+  trx: Transaction<Database>,
+  ownerId: string,
+  eventId: string | null,
+  emailMaxAttempts: number,
+): Promise<void> {
+  if (eventId === null) return;
+  const created = await trx
+    .insertInto('notifications')
+    .columns(['userId', 'eventId', 'serviceId', 'type'])
+    .expression(
+      trx
+        .selectFrom('serviceEvents')
+        .select([
+          sql<string>`cast(${ownerId} as uuid)`.as('userId'),
+          'id',
+          'serviceId',
+          sql<'webhook.failing'>`'webhook.failing'`.as('type'),
+        ])
+        .where('id', '=', eventId),
+    )
+    .onConflict((oc) => oc.columns(['eventId', 'userId', 'type']).doNothing())
+    .returning('id')
+    .execute();
+  await queueNotificationEmails(
+    trx,
+    created.map((row) => row.id),
+    emailMaxAttempts,
+  );
 }
 
 /** The receiver's answer as the attempt's result: any 2xx is received; anything else, or no answer, is a failure. */
@@ -63,6 +102,8 @@ export async function deliverWebhook(
       'webhookDeliveries.createdAt',
       'webhookDeliveries.roundStartedAt',
       'webhookDeliveries.endpointId',
+      'webhookDeliveries.eventId',
+      'webhookEndpoints.ownerId',
       'webhookEndpoints.url',
       'webhookEndpoints.secretCiphertext',
       'webhookEndpoints.secretKeyId',
@@ -135,12 +176,16 @@ export async function deliverWebhook(
       return { outcome: 'failed', attempt, latencyMs, error: answer.error, retryAt };
     }
     await trx.updateTable('webhookDeliveries').set({ status: 'failed' }).where('id', '=', deliveryId).execute();
-    await trx
+    const turnedFailing = await trx
       .updateTable('webhookEndpoints')
       .set({ failingSince: new Date() })
       .where('id', '=', found.endpointId)
       .where('failingSince', 'is', null)
+      .returning('id')
       .execute();
+    if (turnedFailing.length > 0) {
+      await notifyFailing(trx, found.ownerId, found.eventId, settings.emailMaxAttempts);
+    }
     return { outcome: 'failed', attempt, latencyMs, error: answer.error, retryAt: null };
   });
 }

@@ -21,6 +21,7 @@ t.test('e-mail is on for every kind of notification until the user turns it off'
       'change_request.submitted': true,
       'change_request.approved': true,
       'change_request.rejected': true,
+      'webhook.failing': true,
     },
   });
 });

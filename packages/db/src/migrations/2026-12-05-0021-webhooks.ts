@@ -3,7 +3,31 @@ import { type Kysely, sql } from 'kysely';
 // Webhooks (issue 22): a developer's endpoints, and one delivery per event and endpoint with every attempt logged. The
 // notifier's fan-out inserts the deliveries in the transaction that creates the event's notifications, so a retried
 // fan-out finds them (unique per endpoint and event) and each event reaches an endpoint under one webhook-id.
+// The kinds of notification with `webhook.failing` (packages/domain, NOTIFICATION_TYPES; test/schema.test.ts compares).
+const TYPES = sql`type in ('service.submitted', 'service.approved', 'service.rejected', 'service.returned',
+  'service.deactivated', 'service.retired', 'secret.rotated', 'change_request.submitted', 'change_request.approved',
+  'change_request.rejected', 'webhook.failing')`;
+const TYPES_BEFORE = sql`type in ('service.submitted', 'service.approved', 'service.rejected', 'service.returned',
+  'service.deactivated', 'service.retired', 'secret.rotated', 'change_request.submitted', 'change_request.approved',
+  'change_request.rejected')`;
+
+async function allowTypes(db: Kysely<any>, types: typeof TYPES): Promise<void> {
+  for (const table of ['notifications', 'notification_preferences']) {
+    await sql`alter table ${sql.table(table)} drop constraint ${sql.ref(`${table}_type_check`)}`.execute(db);
+    await sql`alter table ${sql.table(table)} add constraint ${sql.ref(`${table}_type_check`)} check (${types})`.execute(
+      db,
+    );
+  }
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
+  // `webhook.failing` tells the owner of the event whose delivery was given up, beside that event's own notification:
+  // one notification per event, person and kind.
+  await allowTypes(db, TYPES);
+  await sql`alter table notifications drop constraint notifications_event_user_key`.execute(db);
+  await sql`alter table notifications add constraint notifications_event_user_type_key
+    unique (event_id, user_id, type)`.execute(db);
+
   await db.schema
     .createTable('webhook_endpoints')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
@@ -75,4 +99,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('webhook_delivery_attempts').execute();
   await db.schema.dropTable('webhook_deliveries').execute();
   await db.schema.dropTable('webhook_endpoints').execute();
+  await sql`delete from notifications where type = 'webhook.failing'`.execute(db);
+  await sql`delete from notification_preferences where type = 'webhook.failing'`.execute(db);
+  await sql`alter table notifications drop constraint notifications_event_user_type_key`.execute(db);
+  await sql`alter table notifications add constraint notifications_event_user_key unique (event_id, user_id)`.execute(
+    db,
+  );
+  await allowTypes(db, TYPES_BEFORE);
 }

@@ -47,6 +47,7 @@ const ALL_ON = {
   'change_request.submitted': true,
   'change_request.approved': true,
   'change_request.rejected': true,
+  'webhook.failing': true,
 };
 
 export const PREFERENCES_EXAMPLES = {
