@@ -4,6 +4,7 @@ import { createBrowserRouter, ScrollRestoration } from 'react-router';
 const NAV = [
   { to: '/', label: 'Backend Services', also: ['/services'] },
   { to: '/api-tokens', label: 'API tokens' },
+  { to: '/webhooks', label: 'Webhooks' },
 ];
 
 // Pages load on demand, so the first screen only downloads the frame and the page it shows.
@@ -54,6 +55,12 @@ export const router = createBrowserRouter([
         path: 'api-tokens',
         lazy: async () => ({
           Component: (await import('../features/api-tokens/components/api-tokens-page.tsx')).ApiTokensPage,
+        }),
+      },
+      {
+        path: 'webhooks',
+        lazy: async () => ({
+          Component: (await import('../features/webhooks/components/webhooks-page.tsx')).WebhooksPage,
         }),
       },
       { path: '*', element: <NotFoundPage /> },
