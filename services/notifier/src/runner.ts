@@ -25,13 +25,12 @@ export interface NotifierOptions {
   readonly transport: Transporter;
   readonly logger: PinoLogger;
   readonly metrics: NotifierMetrics;
-  /** Webhook deliveries' HTTP client; the SSRF-safe fetcher the configuration describes unless a test brings one. */
-  readonly fetcher?: SafeFetch;
 }
 
 /** Receivers' answers are read only for their status; a larger body than this fails the attempt. */
 const WEBHOOK_RESPONSE_MAX_BYTES = 1024 * 1024;
 
+/** Webhook deliveries' only HTTP client: the SSRF-safe fetcher with the webhook timeout and loopback rule. */
 function webhookFetcher(config: NotifierConfig): SafeFetch {
   return createSafeFetcher({
     allowLoopback: config.webhooks.allowLoopback,
@@ -62,7 +61,7 @@ function graphileLogger(logger: PinoLogger): Logger {
 
 function tasks(options: NotifierOptions): TaskList {
   const { config, db, transport, logger, metrics } = options;
-  const fetcher = options.fetcher ?? webhookFetcher(config);
+  const fetcher = webhookFetcher(config);
   return {
     async [NOTIFY_SERVICE_EVENT](payload) {
       const { eventId } = readNotifyServiceEvent(payload);
