@@ -584,6 +584,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's webhook endpoints, newest first (never their secrets)
+         * @description Each with its subscribed events and whether it is failing (a delivery used up its retries).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint; the response is the only time its signing secret is shown
+         * @description Events about your own services are POSTed to the URL as `{ type, timestamp, data }`, signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The URL must be https on a public address.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the caller’s webhook endpoints
+         * @description Another developer’s endpoint is `not_found`, as one that does not exist.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description Deliveries still waiting for a retry are dropped with it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the URL or the events of a webhook endpoint (its secret stays)
+         * @description A new URL is checked as at registration; deliveries still being retried go to the new URL.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed `webhook.test` event to the endpoint
+         * @description Delivered and retried like any event; its attempts appear in the delivery log.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of an endpoint, newest first: each delivery with every attempt
+         * @description Each attempt with the receiver’s status (null when none came), its latency and, for a failure, why. A delivery is retried with exponential backoff for 24 hours, then `failed`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again, under the same `webhook-id`, with a new retry window
+         * @description For a delivery that failed, or one the receiver lost; receivers de-duplicate by `webhook-id`.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/backend-services": {
         parameters: {
             query?: never;
@@ -1272,7 +1384,7 @@ export interface components {
          * @description What kind of event a notification tells of (also the key of its e-mail preference)
          * @enum {string}
          */
-        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed";
+        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed" | "webhook.failing";
         /** @description One event told to the caller; the list is in the order the events happened */
         Notification: {
             /** @description Names the notification to mark it read */
@@ -1311,6 +1423,7 @@ export interface components {
                 "change_request.approved": boolean;
                 "change_request.rejected": boolean;
                 "provisioning.failed": boolean;
+                "webhook.failing": boolean;
             };
         };
         UpdateNotificationPreferences: {
@@ -1327,7 +1440,101 @@ export interface components {
                 "change_request.approved"?: boolean;
                 "change_request.rejected"?: boolean;
                 "provisioning.failed"?: boolean;
+                "webhook.failing"?: boolean;
             };
+        };
+        /**
+         * @description An event a webhook endpoint can subscribe to: the `type` of the JSON it receives
+         * @enum {string}
+         */
+        WebhookEventType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed";
+        /** @description An endpoint of the caller that receives signed events about their services */
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description `failing`: a delivery used up its retry window (24 hours); the next successful one clears it
+             * @enum {string}
+             */
+            status: "active" | "failing";
+            failingSince: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatedWebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description `failing`: a delivery used up its retry window (24 hours); the next successful one clears it
+             * @enum {string}
+             */
+            status: "active" | "failing";
+            failingSince: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (Standard Webhooks, `whsec_` and base64), shown only in this response: verify each delivery's `webhook-signature` with it */
+            secret: string;
+        };
+        CreateWebhookEndpoint: {
+            /** @description Where events are POSTed: https (http only for loopback where the portal allows loopback key sets) */
+            url: string;
+            /** @description The event types sent to this endpoint */
+            events: components["schemas"]["WebhookEventType"][];
+        };
+        UpdateWebhookEndpoint: {
+            /** @description Where events are POSTed: https (http only for loopback where the portal allows loopback key sets) */
+            url?: string;
+            /** @description The event types sent to this endpoint */
+            events?: components["schemas"]["WebhookEventType"][];
+        };
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        WebhookDeliveryAttempt: {
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            /** @description From sending the request to the end of the response */
+            latencyMs: number;
+            /** @description The receiver's HTTP status; null when none came */
+            statusCode: number | null;
+            /** @description A 2xx status */
+            succeeded: boolean;
+            /** @description Why no response or a failing one, as a sentence */
+            error: string | null;
+        };
+        WebhookDelivery: {
+            /** @description Names the delivery to redeliver it */
+            id: string;
+            /** @description The `webhook-id` header: the same on every attempt and redelivery */
+            webhookId: string;
+            /** @description The event type, or `webhook.test` for a test delivery */
+            type: string;
+            /**
+             * @description `pending`: being tried; `failed`: given up after the retry window (redeliver to try again)
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** @description Every attempt, first to last */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
         };
         Session: {
             user: components["schemas"]["Me"];
@@ -4711,6 +4918,840 @@ export interface operations {
             };
             /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    /** @description `no-store`: the body holds a credential shown only once */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Bad Request: `validation_failed` (The request does not match the schema; `errors` names each field); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad Request: `validation_failed` (The request does not match the schema; `errors` names each field); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large` (The body is larger than 256 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type` (The body is not JSON in UTF-8, or has a `Content-Encoding` the service does not decode) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The delivery in the endpoint’s log */
+                        deliveryId: string;
+                    };
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` (`cursor` is not a `nextCursor` this list gave out); `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` (Too many requests; `Retry-After` says when to try again) */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit allows the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error` (Something failed on our side; `requestId` finds it in the logs) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `shutting_down` (This instance is finishing its requests before it stops); `identity_provider_unavailable` (The identity provider does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The delivery in the endpoint’s log */
+                        deliveryId: string;
+                    };
+                };
+            };
+            /** @description Bad Request: `malformed_request` (The request cannot be read: invalid JSON, a malformed URL or HTTP message); `validation_failed` (The request does not match the schema; `errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (No credentials were sent); `invalid_token` (The bearer token is malformed, unknown, revoked or expired); `session_expired` (The browser session ended (too old or idle); sign in again); `unknown_user` (An issuer's access token names a user who never signed in to the portal) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: `csrf_failed` (A change with the session cookie lacks a portal Origin or the CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found` (The resource does not exist or belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: `email_in_use` (The e-mail address belongs to another account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long: `uri_too_long` (A path segment is too long to be routed) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

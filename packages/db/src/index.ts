@@ -6,3 +6,4 @@ export { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 export { prepareStatement } from './prepared-statements.ts';
 export * from './schema.ts';
 export * from './secret-cutover.ts';
+export { DELIVER_WEBHOOK, queueWebhookDelivery } from './webhook-queue.ts';

@@ -15,6 +15,7 @@ import * as returnReason from './migrations/2026-12-05-0012-return-reason.ts';
 import * as changeRequests from './migrations/2026-12-05-0013-change-requests.ts';
 import * as environmentCredentials from './migrations/2026-12-05-0014-environment-credentials.ts';
 import * as notifications from './migrations/2026-12-05-0020-notifications.ts';
+import * as webhooks from './migrations/2026-12-05-0021-webhooks.ts';
 import * as provisioningFailureNotifications from './migrations/2026-12-05-0024-provisioning-failure-notifications.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0013-change-requests': changeRequests,
   '2026-12-05-0014-environment-credentials': environmentCredentials,
   '2026-12-05-0020-notifications': notifications,
+  '2026-12-05-0021-webhooks': webhooks,
   '2026-12-05-0024-provisioning-failure-notifications': provisioningFailureNotifications,
 };
 

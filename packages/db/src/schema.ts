@@ -242,6 +242,48 @@ export interface NotifierHeartbeatsTable {
   seenAt: Timestamp;
 }
 
+/** A developer's webhook endpoint; its signing secret is sealed with the endpoint id as context. */
+export interface WebhookEndpointsTable {
+  id: string;
+  ownerId: string;
+  url: string;
+  events: NotificationType[];
+  secretCiphertext: Buffer;
+  secretKeyId: string;
+  failingSince: NullableTimestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** How a webhook delivery stands: still being tried, received, or given up after its retry window. */
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event (or test) for one endpoint, under one `webhook-id`, with the exact JSON every attempt sends. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpointId: string;
+  eventId: string | null;
+  messageId: string;
+  type: string;
+  payload: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  createdAt: Timestamp;
+  roundStartedAt: Timestamp;
+  deliveredAt: NullableTimestamp;
+}
+
+/** One HTTP attempt of a delivery, as the delivery log shows it. */
+export interface WebhookDeliveryAttemptsTable {
+  id: Generated<string>;
+  deliveryId: string;
+  attempt: number;
+  attemptedAt: Date;
+  latencyMs: number;
+  statusCode: number | null;
+  succeeded: boolean;
+  error: string | null;
+}
+
 /** The database as the application sees it (camelCase through Kysely's CamelCasePlugin). */
 export interface Database {
   users: UsersTable;
@@ -259,6 +301,9 @@ export interface Database {
   notifications: NotificationsTable;
   notificationPreferences: NotificationPreferencesTable;
   notifierHeartbeats: NotifierHeartbeatsTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookDeliveryAttempts: WebhookDeliveryAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;

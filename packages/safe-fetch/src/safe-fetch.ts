@@ -78,7 +78,7 @@ function dnsFailure(hostname: string, cause: unknown): SafeFetchError {
 /** Resolves the host once and checks every answer: one blocked address refuses the whole name. */
 async function checkedAddresses(
   url: URL,
-  options: SafeFetchOptions,
+  options: Pick<SafeFetchOptions, 'allowLoopback' | 'resolve'>,
   deadline: AbortSignal,
 ): Promise<{ address: string; family: 4 | 6 }[]> {
   const literal = ipLiteral(url.hostname);
@@ -149,19 +149,32 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
   });
 }
 
-/** Sends the GET over an open connection and reads the answer; the connection is used for this request only. */
+/** A request with a body (a webhook's POST); without one, a safe fetch is a GET. */
+export interface SafeRequestBody {
+  readonly method: 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Sends the request over an open connection and reads the answer; the connection is used for this request only. */
 function exchange(
   stream: Duplex,
   url: URL,
   headers: Record<string, string>,
   maxBytes: number,
+  send: SafeRequestBody | undefined,
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = http.request({
-      method: 'GET',
+      method: send?.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
       // `host` names the URL's host, not the address dialled; no agent: the connection is ours and closes after.
-      headers: { host: url.host, connection: 'close', ...headers },
+      headers: {
+        host: url.host,
+        connection: 'close',
+        ...headers,
+        ...(send && { ...send.headers, 'content-length': String(Buffer.byteLength(send.body)) }),
+      },
       createConnection: () => stream,
     });
     request.on('error', reject);
@@ -174,7 +187,7 @@ function exchange(
       }
       readBody(response, maxBytes).then((body) => resolve({ status, headers: response.headers, body }), reject);
     });
-    request.end();
+    request.end(send?.body);
   });
 }
 
@@ -189,7 +202,11 @@ export function createSafeFetcher(options: SafeFetchOptions) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 
-  return async function safeFetch(rawUrl: string, accept = 'application/json'): Promise<SafeResponse> {
+  return async function safeFetch(
+    rawUrl: string,
+    accept = 'application/json',
+    send?: SafeRequestBody,
+  ): Promise<SafeResponse> {
     const url = parseTarget(rawUrl, options.allowLoopback);
     const deadline = AbortSignal.timeout(timeoutMs);
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
@@ -216,6 +233,7 @@ export function createSafeFetcher(options: SafeFetchOptions) {
         url,
         { accept, 'user-agent': options.userAgent ?? 'payerbox-portal' },
         maxBytes,
+        send,
       );
       return { url: url.toString(), address, ...answer };
     } catch (cause) {
@@ -228,3 +246,16 @@ export function createSafeFetcher(options: SafeFetchOptions) {
 }
 
 export type SafeFetch = ReturnType<typeof createSafeFetcher>;
+
+/**
+ * Checks a URL the way a safe fetch would before connecting (scheme, credentials, fragment, every resolved address),
+ * without connecting: for URLs stored now and fetched later (webhook endpoints), so a refused one is refused at once.
+ * Throws the {@link SafeFetchError} the fetch would end in.
+ */
+export async function checkFetchTarget(
+  rawUrl: string,
+  options: Pick<SafeFetchOptions, 'allowLoopback' | 'resolve' | 'timeoutMs'>,
+): Promise<void> {
+  const url = parseTarget(rawUrl, options.allowLoopback);
+  await checkedAddresses(url, options, AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+}

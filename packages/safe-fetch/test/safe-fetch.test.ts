@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Resolver } from '../src/index.ts';
+import { checkFetchTarget, type Resolver } from '../src/index.ts';
 import { fetcher, refusal, resolveTo, serve } from './helpers/fetch.ts';
 
 const jwks = JSON.stringify({ keys: [] });
@@ -180,4 +180,44 @@ t.test('refuses bodies over the size cap, declared or streamed', async (t) => {
   const { fetch } = fetcher({ allowLoopback: true });
   t.equal((await refusal(fetch(`http://127.0.0.1:${server.port}/declared`))).code, 'too_large');
   t.equal((await refusal(fetch(`http://127.0.0.1:${server.port}/chunked`))).code, 'too_large');
+});
+
+t.test('POSTs a body with its headers (a webhook) under the same address rules', async (t) => {
+  const server = await serve(t, (_url, res) => res.writeHead(204).end());
+  const { fetch } = fetcher({ allowLoopback: true, resolve: resolveTo('127.0.0.1') });
+  const sent = '{"type":"service.approved"}';
+  const response = await fetch(`http://hooks.localhost.test:${server.port}/in`, '*/*', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': 'evt_1' },
+    body: sent,
+  });
+  t.equal(response.status, 204);
+  t.match(server.seen[0]?.headers, {
+    'content-type': 'application/json',
+    'webhook-id': 'evt_1',
+    'content-length': '27',
+  });
+
+  const blocked = fetcher({ allowLoopback: true, resolve: resolveTo('10.1.2.3') });
+  const refused = await refusal(
+    blocked.fetch('https://hooks.partner.test/in', '*/*', { method: 'POST', headers: {}, body: sent }),
+  );
+  t.equal(refused.code, 'address_blocked', 'a private address is refused');
+  t.same(blocked.dialled, [], 'before anything is sent');
+});
+
+t.test('checks a URL to fetch later by the same rules, without connecting', async (t) => {
+  await checkFetchTarget('https://hooks.partner.test/in', {
+    allowLoopback: false,
+    resolve: resolveTo('93.184.216.34'),
+  });
+  const refused = await refusal(
+    checkFetchTarget('https://hooks.partner.test/in', { allowLoopback: false, resolve: resolveTo('169.254.169.254') }),
+  );
+  t.equal(refused.code, 'address_blocked');
+  t.equal(
+    (await refusal(checkFetchTarget('http://127.0.0.1:9/in', { allowLoopback: false }))).code,
+    'scheme_not_allowed',
+  );
+  await checkFetchTarget('http://127.0.0.1:9/in', { allowLoopback: true });
 });

@@ -76,6 +76,7 @@ const FIELD_NOUNS: Record<string, string> = {
   reason: 'reason',
   note: 'note',
   expiresInDays: 'expiry in days',
+  url: 'URL',
 };
 
 /** The noun for a field; an unlisted one is spelled out from its camelCase name (`clientId` -> `client id`). */
@@ -127,6 +128,10 @@ const SPECIFIC: Record<string, Partial<Record<FieldRule, Sentence>>> = {
     required: WRITE_A_REASON,
     minLength: WRITE_A_REASON,
     pattern: WRITE_A_REASON,
+  },
+  url: {
+    // The webhook URL's refusals complete "The URL …" (packages/safe-fetch): "resolves to 10.0.0.7 (private), …".
+    unknown: (_, message) => `The URL ${message.replace(/\.?$/, '.')}`,
   },
   expiresInDays: {
     type: () => 'Enter the number of days the token should last.',

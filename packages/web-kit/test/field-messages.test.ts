@@ -112,3 +112,11 @@ t.test('counts characters as the API schema does (code points)', async (t) => {
   t.equal(textLength('Claims sync'), 11);
   t.equal(textLength('😀'.repeat(100)), 100, 'an emoji is one character, not two UTF-16 units');
 });
+
+t.test('a refused webhook URL says why in the API’s own words, as a sentence about the URL', async (t) => {
+  t.equal(
+    apiFieldMessage('url', 'resolves to 10.0.0.7 (private), which the portal does not connect to'),
+    'The URL resolves to 10.0.0.7 (private), which the portal does not connect to.',
+  );
+  t.equal(apiFieldMessage('url', 'must use https'), 'The URL must use https.');
+});

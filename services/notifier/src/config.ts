@@ -1,4 +1,6 @@
-import { assertValid, readEnv, StringEnum } from '@payerbox/config';
+import { assertValid, readEnv, readKeyring, StringEnum } from '@payerbox/config';
+import type { WebhookRetryPolicy } from '@payerbox/domain';
+import type { Keyring } from '@payerbox/secret-box';
 import { Type } from 'typebox';
 
 const EnvSchema = Type.Object({
@@ -34,6 +36,20 @@ const EnvSchema = Type.Object({
    * (graphile-worker: e^min(attempt, 10) seconds), so the default keeps trying for about ten days of outage.
    */
   EMAIL_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
+  /** Opens the webhook endpoints' signing secrets (the registration service's keyring, which sealed them). */
+  SECRET_ENCRYPTION_KEYS: Type.String({ minLength: 1 }),
+  /**
+   * Development only, like the registration service's variable of the same name: lets webhook deliveries reach
+   * loopback (over http too), exactly where the portal lets key set URLs do so. Every other private range stays refused.
+   */
+  ALLOW_LOOPBACK_JWKS: StringEnum(['true', 'false'], { default: 'false' }),
+  /** One webhook attempt's limit, from resolving the host to the end of the response. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  /** The wait after a delivery's first failed attempt; each next wait doubles, up to WEBHOOK_RETRY_MAX_DELAY_MS. */
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 5_000 }),
+  WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
+  /** How long a delivery is retried, from its first attempt; then its endpoint is marked failing. */
+  WEBHOOK_RETRY_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 7 * 86_400_000, default: 86_400_000 }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
   /** Loopback by default; `0.0.0.0` in containers so a scraper can reach it. */
   METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -63,6 +79,12 @@ export interface NotifierConfig {
   readonly pollIntervalMs: number;
   readonly leaseMs: number;
   readonly emailMaxAttempts: number;
+  readonly webhooks: {
+    readonly keyring: Keyring;
+    readonly allowLoopback: boolean;
+    readonly timeoutMs: number;
+    readonly retry: WebhookRetryPolicy;
+  };
   readonly metrics: { readonly host: string; readonly port: number };
   readonly shutdownGraceMs: number;
 }
@@ -70,6 +92,7 @@ export interface NotifierConfig {
 /** Reads and validates the notifier's configuration; every bad variable is reported at once. */
 export function loadNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
   const { values, problems } = readEnv(EnvSchema, env);
+  const keyring = readKeyring('SECRET_ENCRYPTION_KEYS', values.SECRET_ENCRYPTION_KEYS, problems);
   if ((values.SMTP_USER === undefined) !== (values.SMTP_PASSWORD === undefined)) {
     problems.add('SMTP_USER and SMTP_PASSWORD: set both to sign in to the SMTP server, or neither');
   }
@@ -92,6 +115,16 @@ export function loadNotifierConfig(env: Record<string, string | undefined>): Not
     pollIntervalMs: values.POLL_INTERVAL_MS,
     leaseMs: values.LEASE_MS,
     emailMaxAttempts: values.EMAIL_MAX_ATTEMPTS,
+    webhooks: Object.freeze({
+      keyring: keyring as Keyring,
+      allowLoopback: values.ALLOW_LOOPBACK_JWKS === 'true',
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      retry: Object.freeze({
+        baseMs: values.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: values.WEBHOOK_RETRY_MAX_DELAY_MS,
+        windowMs: values.WEBHOOK_RETRY_WINDOW_MS,
+      }),
+    }),
     metrics: Object.freeze({ host: values.METRICS_HOST, port: values.METRICS_PORT }),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
   });

@@ -66,7 +66,7 @@ export async function deliverNotificationEmail(
     type: found.type,
     serviceName: found.serviceName,
     recipientName: found.recipientName,
-    reason: notificationReason(found.detail),
+    reason: notificationReason(found.detail, found.type),
     link: serviceLink(options.publicUrl, found.role, found.serviceId),
     occurredAt: found.occurredAt,
   });

@@ -1,16 +1,25 @@
-import type { Database } from '@payerbox/db';
-import { assertNever, type NotificationAudience, notificationForEvent } from '@payerbox/domain';
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import { SEND_NOTIFICATION_EMAIL } from './jobs.ts';
+import { type Database, queueWebhookDelivery } from '@payerbox/db';
+import {
+  assertNever,
+  isWebhookEventType,
+  type NotificationAudience,
+  type NotificationRule,
+  notificationForEvent,
+} from '@payerbox/domain';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { queueNotificationEmails } from './email-queue.ts';
+import { renderWebhookPayload, webhookMessageId } from './webhook-payload.ts';
 
 export interface FanOutResult {
   /** Notifications created now (none when the event notifies nobody, or when a retried job had created them). */
   readonly notified: number;
   /** E-mails queued now: those of the new notifications whose recipient has not turned that kind off. */
   readonly emailsQueued: number;
+  /** Webhook deliveries queued now: one per endpoint of the service's owner subscribed to the kind. */
+  readonly webhooksQueued: number;
 }
 
-const NOTHING: FanOutResult = { notified: 0, emailsQueued: 0 };
+const NOTHING: FanOutResult = { notified: 0, emailsQueued: 0, webhooksQueued: 0 };
 
 /** The users an audience names: the service's owner, every administrator, or both. */
 function audienceOf(
@@ -32,6 +41,63 @@ function audienceOf(
   }
 }
 
+interface FannedEvent {
+  readonly eventId: string;
+  readonly serviceId: string;
+  readonly ownerId: string;
+  readonly serviceName: string;
+  readonly clientId: string;
+  readonly serviceStatus: string | null;
+  readonly detail: Record<string, unknown>;
+  readonly createdAt: Date;
+}
+
+/**
+ * Queues one delivery per endpoint of the service's owner that subscribes to the kind: events about a developer's own
+ * services reach only that developer's endpoints. Unique per endpoint and event, so a retried fan-out queues nothing
+ * twice.
+ */
+async function queueWebhooks(
+  trx: Transaction<Database>,
+  event: FannedEvent,
+  rule: NotificationRule,
+  publicUrl: string,
+): Promise<number> {
+  if (!isWebhookEventType(rule.type)) return 0;
+  const payload = renderWebhookPayload({
+    type: rule.type,
+    eventId: event.eventId,
+    occurredAt: event.createdAt,
+    serviceId: event.serviceId,
+    serviceName: event.serviceName,
+    clientId: event.clientId,
+    status: event.serviceStatus,
+    detail: event.detail,
+    publicUrl,
+  });
+  const created = await trx
+    .insertInto('webhookDeliveries')
+    .columns(['endpointId', 'eventId', 'messageId', 'type', 'payload'])
+    .expression(
+      trx
+        .selectFrom('webhookEndpoints')
+        .select([
+          'id',
+          sql<string>`cast(${event.eventId} as bigint)`.as('eventId'),
+          sql<string>`${webhookMessageId(event.eventId)}`.as('messageId'),
+          sql<string>`${rule.type}`.as('type'),
+          sql<string>`${payload}`.as('payload'),
+        ])
+        .where('ownerId', '=', event.ownerId)
+        .where(sql<boolean>`${rule.type} = any(events)`),
+    )
+    .onConflict((oc) => oc.columns(['endpointId', 'eventId']).doNothing())
+    .returning(['id'])
+    .execute();
+  for (const delivery of created) await queueWebhookDelivery(trx, delivery.id);
+  return created.length;
+}
+
 /**
  * Turns one audit event into its notifications, one per recipient, and queues the e-mails of those who want them, in
  * one transaction. Idempotent by event: a retry (the worker died after committing) finds the notifications made and
@@ -40,12 +106,21 @@ function audienceOf(
 export async function fanOutEvent(
   db: Kysely<Database>,
   eventId: string,
-  options: { readonly emailMaxAttempts: number },
+  options: { readonly emailMaxAttempts: number; readonly publicUrl: string },
 ): Promise<FanOutResult> {
   const event = await db
     .selectFrom('serviceEvents')
     .innerJoin('backendServices', 'backendServices.id', 'serviceEvents.serviceId')
-    .select(['serviceEvents.action', 'serviceEvents.serviceId', 'backendServices.ownerId'])
+    .select([
+      'serviceEvents.action',
+      'serviceEvents.serviceId',
+      'serviceEvents.serviceStatus',
+      'serviceEvents.detail',
+      'serviceEvents.createdAt',
+      'backendServices.ownerId',
+      'backendServices.name as serviceName',
+      'backendServices.clientId',
+    ])
     .where('serviceEvents.id', '=', eventId)
     .executeTakeFirst();
   // An event the trigger queued is committed before its job can run; one that is not there was never committed.
@@ -53,6 +128,7 @@ export async function fanOutEvent(
   const rule = notificationForEvent(event.action);
   if (!rule) return NOTHING;
   return db.transaction().execute(async (trx) => {
+    const webhooksQueued = await queueWebhooks(trx, { ...event, eventId }, rule, options.publicUrl);
     const recipients = trx.selectFrom('users').select('id');
     const created = await trx
       .insertInto('notifications')
@@ -66,21 +142,15 @@ export async function fanOutEvent(
             sql<string>`${rule.type}`.as('type'),
           ]),
       )
-      .onConflict((oc) => oc.columns(['eventId', 'userId']).doNothing())
+      .onConflict((oc) => oc.columns(['eventId', 'userId', 'type']).doNothing())
       .returning(['id'])
       .execute();
-    if (created.length === 0) return NOTHING;
-    const queued = await sql<{ id: string }>`
-      select graphile_worker.add_job(
-        ${SEND_NOTIFICATION_EMAIL}, json_build_object('notificationId', n.id::text),
-        max_attempts => ${options.emailMaxAttempts}::int
-      ) as job
-      from notifications n
-      where n.id = any(${created.map((row) => row.id)}::bigint[])
-        and not exists (
-          select 1 from notification_preferences p
-          where p.user_id = n.user_id and p.type = n.type and not p.email
-        )`.execute(trx);
-    return { notified: created.length, emailsQueued: queued.rows.length };
+    if (created.length === 0) return { ...NOTHING, webhooksQueued };
+    const emailsQueued = await queueNotificationEmails(
+      trx,
+      created.map((row) => row.id),
+      options.emailMaxAttempts,
+    );
+    return { notified: created.length, emailsQueued, webhooksQueued };
   });
 }

@@ -33,3 +33,12 @@ export function readNotifyServiceEvent(payload: unknown): NotifyServiceEventPayl
 export function readSendNotificationEmail(payload: unknown): SendNotificationEmailPayload {
   return { notificationId: idField(payload, 'notificationId') };
 }
+
+export interface DeliverWebhookPayload {
+  /** `webhook_deliveries.id` (bigint, as text). */
+  readonly deliveryId: string;
+}
+
+export function readDeliverWebhook(payload: unknown): DeliverWebhookPayload {
+  return { deliveryId: idField(payload, 'deliveryId') };
+}

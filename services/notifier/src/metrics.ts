@@ -4,13 +4,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 /** How one delivery attempt ended: `failed` attempts are retried with backoff, `skipped` ones had nothing to send. */
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped';
-/** Channels of delivery; webhooks join e-mail here. */
-export type Channel = 'email';
+/** Channels of delivery. */
+export type Channel = 'email' | 'webhook';
 
 export interface NotifierMetrics {
   readonly registry: Registry;
   delivery(channel: Channel, outcome: DeliveryOutcome): void;
-  /** From the audit event to the delivery's acceptance (the SMTP server's), in milliseconds. */
+  /** From the audit event to the delivery's acceptance (the SMTP server's, the receiver's 2xx), in milliseconds. */
   latency(channel: Channel, milliseconds: number): void;
 }
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { type Database, JOB_QUEUE_SCHEMA } from '@payerbox/db';
+import { type Database, DELIVER_WEBHOOK, JOB_QUEUE_SCHEMA } from '@payerbox/db';
+import { createSafeFetcher, type SafeFetch } from '@payerbox/safe-fetch';
 import { Logger, makeWorkerUtils, type Runner, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Kysely } from 'kysely';
 import type { Transporter } from 'nodemailer';
@@ -9,12 +10,14 @@ import { deliverNotificationEmail } from './email-delivery.ts';
 import { fanOutEvent } from './fan-out.ts';
 import {
   NOTIFY_SERVICE_EVENT,
+  readDeliverWebhook,
   readNotifyServiceEvent,
   readSendNotificationEmail,
   SEND_NOTIFICATION_EMAIL,
 } from './jobs.ts';
 import { startLease } from './lease.ts';
 import type { NotifierMetrics } from './metrics.ts';
+import { deliverWebhook } from './webhook-delivery.ts';
 
 export interface NotifierOptions {
   readonly config: NotifierConfig;
@@ -22,6 +25,19 @@ export interface NotifierOptions {
   readonly transport: Transporter;
   readonly logger: PinoLogger;
   readonly metrics: NotifierMetrics;
+}
+
+/** Receivers' answers are read only for their status; a larger body than this fails the attempt. */
+const WEBHOOK_RESPONSE_MAX_BYTES = 1024 * 1024;
+
+/** Webhook deliveries' only HTTP client: the SSRF-safe fetcher with the webhook timeout and loopback rule. */
+function webhookFetcher(config: NotifierConfig): SafeFetch {
+  return createSafeFetcher({
+    allowLoopback: config.webhooks.allowLoopback,
+    timeoutMs: config.webhooks.timeoutMs,
+    maxBytes: WEBHOOK_RESPONSE_MAX_BYTES,
+    userAgent: 'payerbox-backend-services-portal (webhook)',
+  });
 }
 
 export interface Notifier {
@@ -45,11 +61,34 @@ function graphileLogger(logger: PinoLogger): Logger {
 
 function tasks(options: NotifierOptions): TaskList {
   const { config, db, transport, logger, metrics } = options;
+  const fetcher = webhookFetcher(config);
   return {
     async [NOTIFY_SERVICE_EVENT](payload) {
       const { eventId } = readNotifyServiceEvent(payload);
-      const result = await fanOutEvent(db, eventId, { emailMaxAttempts: config.emailMaxAttempts });
-      if (result.notified > 0) logger.info({ eventId, ...result }, 'event fanned out');
+      const result = await fanOutEvent(db, eventId, {
+        emailMaxAttempts: config.emailMaxAttempts,
+        publicUrl: config.publicUrl,
+      });
+      if (result.notified > 0 || result.webhooksQueued > 0) logger.info({ eventId, ...result }, 'event fanned out');
+    },
+    async [DELIVER_WEBHOOK](payload) {
+      const { deliveryId } = readDeliverWebhook(payload);
+      const result = await deliverWebhook(
+        db,
+        fetcher,
+        { ...config.webhooks, emailMaxAttempts: config.emailMaxAttempts },
+        deliveryId,
+      );
+      metrics.delivery('webhook', result.outcome);
+      if (result.outcome === 'sent') {
+        metrics.latency('webhook', result.sinceEventMs);
+        logger.info({ deliveryId, attempt: result.attempt, latencyMs: result.latencyMs }, 'webhook delivered');
+      } else if (result.outcome === 'failed') {
+        logger.warn(
+          { deliveryId, attempt: result.attempt, err: result.error, retryAt: result.retryAt?.toISOString() ?? null },
+          result.retryAt ? 'webhook not delivered; retrying later' : 'webhook given up; endpoint marked failing',
+        );
+      }
     },
     async [SEND_NOTIFICATION_EMAIL](payload, helpers) {
       const { notificationId } = readSendNotificationEmail(payload);

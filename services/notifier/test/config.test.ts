@@ -1,8 +1,10 @@
 import { ConfigError } from '@payerbox/config';
+import { generateKeyringSpec } from '@payerbox/secret-box';
 import t from 'tap';
 import { loadNotifierConfig } from '../src/config.ts';
 
 const REQUIRED = {
+  SECRET_ENCRYPTION_KEYS: generateKeyringSpec('k1'),
   DATABASE_URL: 'postgres://portal@127.0.0.1/portal',
   SMTP_HOST: 'smtp.payer.example',
   MAIL_FROM: 'Payerbox portal <no-reply@payer.example>',
@@ -16,6 +18,17 @@ t.test('reads the SMTP server and fills in defaults: submission port with STARTT
     leaseMs: 60_000,
     emailMaxAttempts: 50,
   });
+});
+
+t.test('webhooks: 10 s per attempt, retried with backoff for 24 hours, never to loopback unless allowed', async (t) => {
+  const config = loadNotifierConfig(REQUIRED);
+  t.match(config.webhooks, {
+    allowLoopback: false,
+    timeoutMs: 10_000,
+    retry: { baseMs: 5_000, maxDelayMs: 3_600_000, windowMs: 86_400_000 },
+  });
+  t.equal(config.webhooks.keyring.activeKeyId, 'k1');
+  t.equal(loadNotifierConfig({ ...REQUIRED, ALLOW_LOOPBACK_JWKS: 'true' }).webhooks.allowLoopback, true);
 });
 
 t.test('lists every bad variable at once, never echoing a value', async (t) => {

@@ -30,6 +30,8 @@ import { reviewQueueRoutes } from './modules/review-queue/routes.ts';
 import { REVIEW_QUEUE_SCHEMAS } from './modules/review-queue/schemas.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { USER_SCHEMAS } from './modules/users/schemas.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { WEBHOOK_SCHEMAS } from './modules/webhooks/schemas.ts';
 import { aidboxEnvironmentsPlugin } from './plugins/aidbox-environments.ts';
 import { authenticationPlugin } from './plugins/authentication.ts';
 import { databasePlugin } from './plugins/database.ts';
@@ -154,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...BACKEND_SERVICE_SCHEMAS,
     ...API_TOKEN_SCHEMAS,
     ...NOTIFICATION_SCHEMAS,
+    ...WEBHOOK_SCHEMAS,
     SessionSchema,
     ...CHANGE_REQUEST_SCHEMAS,
     ...REVIEW_QUEUE_SCHEMAS,
@@ -202,6 +205,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(organizationRoutes);
         await v1.register(apiTokenRoutes({ maxDays: config.apiTokenMaxDays }));
         await v1.register(notificationRoutes);
+        await v1.register(webhookRoutes);
       },
       { prefix: '/api/v1' },
     );

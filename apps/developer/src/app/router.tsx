@@ -4,6 +4,7 @@ import { createBrowserRouter, ScrollRestoration } from 'react-router';
 const NAV = [
   { to: '/', label: 'Backend Services', also: ['/services'] },
   { to: '/api-tokens', label: 'API tokens' },
+  { to: '/webhooks', label: 'Webhooks' },
 ];
 
 // Pages load on demand, so the first screen only downloads the frame and the page it shows.
@@ -57,6 +58,12 @@ export const router = createBrowserRouter([
         }),
       },
       ...NOTIFICATION_ROUTES,
+      {
+        path: 'webhooks',
+        lazy: async () => ({
+          Component: (await import('../features/webhooks/components/webhooks-page.tsx')).WebhooksPage,
+        }),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

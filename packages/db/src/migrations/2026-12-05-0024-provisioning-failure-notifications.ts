@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely';
 // (notifyingActions) by one each.
 const TYPES_BEFORE = `'service.submitted', 'service.approved', 'service.rejected', 'service.returned',
   'service.deactivated', 'service.retired', 'secret.rotated', 'change_request.submitted', 'change_request.approved',
-  'change_request.rejected'`;
+  'change_request.rejected', 'webhook.failing'`;
 const ACTIONS_BEFORE = `'submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret',
   'propose_change', 'approve_change', 'reject_change', 'rotate_production_secret', 'start_secret_cutover'`;
 

@@ -106,6 +106,9 @@ export function startNotifier(
     POLL_INTERVAL_MS: '100',
     LEASE_MS: '1500',
     METRICS_PORT: '0',
+    SECRET_ENCRYPTION_KEYS: stack.keyring,
+    // The stack's portal runs in development mode, which lets key sets (and so webhooks) reach loopback.
+    ALLOW_LOOPBACK_JWKS: 'true',
     ...env,
   });
   t.teardown(() => notifier.stop(5_000));

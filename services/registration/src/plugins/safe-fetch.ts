@@ -1,4 +1,4 @@
-import { createSafeFetcher, type Resolver, type SafeFetch } from '@payerbox/safe-fetch';
+import { checkFetchTarget, createSafeFetcher, type Resolver, type SafeFetch } from '@payerbox/safe-fetch';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -6,6 +6,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The only way this service fetches a URL a user gave it (JWKS URIs). */
     safeFetch: SafeFetch;
+    /**
+     * Refuses a URL stored now and fetched later by another process (webhook endpoints) by the same rules, with the
+     * same loopback allowance, without connecting to it.
+     */
+    checkFetchTarget: (url: string) => Promise<void>;
   }
 }
 
@@ -22,6 +27,12 @@ export const safeFetchPlugin = fp(
       createSafeFetcher({
         allowLoopback: options.allowLoopback,
         userAgent: 'payerbox-backend-services-portal (JWKS check)',
+        ...(options.resolve && { resolve: options.resolve }),
+      }),
+    );
+    app.decorate('checkFetchTarget', (url: string) =>
+      checkFetchTarget(url, {
+        allowLoopback: options.allowLoopback,
         ...(options.resolve && { resolve: options.resolve }),
       }),
     );

@@ -30,7 +30,7 @@ function toView(record: NotificationRecord): NotificationView {
     message: describeNotification(record.type, record.serviceName),
     serviceId: record.serviceId,
     serviceName: record.serviceName,
-    reason: notificationReason(record.detail),
+    reason: notificationReason(record.detail, record.type),
     createdAt: record.createdAt.toISOString(),
     readAt: record.readAt?.toISOString() ?? null,
   };
