@@ -1384,7 +1384,7 @@ export interface components {
          * @description What kind of event a notification tells of (also the key of its e-mail preference)
          * @enum {string}
          */
-        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed" | "webhook.failing";
+        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing" | "provisioning.failed";
         /** @description One event told to the caller; the list is in the order the events happened */
         Notification: {
             /** @description Names the notification to mark it read */
@@ -1422,8 +1422,8 @@ export interface components {
                 "change_request.submitted": boolean;
                 "change_request.approved": boolean;
                 "change_request.rejected": boolean;
-                "provisioning.failed": boolean;
                 "webhook.failing": boolean;
+                "provisioning.failed": boolean;
             };
         };
         UpdateNotificationPreferences: {
@@ -1439,8 +1439,8 @@ export interface components {
                 "change_request.submitted"?: boolean;
                 "change_request.approved"?: boolean;
                 "change_request.rejected"?: boolean;
-                "provisioning.failed"?: boolean;
                 "webhook.failing"?: boolean;
+                "provisioning.failed"?: boolean;
             };
         };
         /**

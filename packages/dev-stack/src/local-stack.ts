@@ -305,6 +305,9 @@ async function assemble(
         SMTP_TLS: 'none',
         MAIL_FROM: 'Payerbox tests <no-reply@example.test>',
         POLL_INTERVAL_MS: '500',
+        // Webhook secrets are sealed with the API's keyring; receivers in tests listen on loopback.
+        SECRET_ENCRYPTION_KEYS: keyring,
+        ALLOW_LOOPBACK_JWKS: 'true',
       });
       const notifier = await startNotifier({
         config,

@@ -21,9 +21,10 @@ export const NOTIFICATION_TYPES = [
   'change_request.submitted',
   'change_request.approved',
   'change_request.rejected',
-  'provisioning.failed',
   // Not from a lifecycle action: the notifier gave up a webhook delivery after its retry window (one per episode).
   'webhook.failing',
+  // A system event: the provisioner gave up an environment after its retries.
+  'provisioning.failed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -39,6 +40,9 @@ export type NotificationAudience = 'owner' | 'admins' | 'owner_and_admins';
  */
 export const SYSTEM_EVENT_ACTIONS = ['provisioning_failed'] as const;
 export type SystemEventAction = (typeof SYSTEM_EVENT_ACTIONS)[number];
+
+/** The one kind the notifier itself produces, about an owner's webhook endpoint that stopped receiving events. */
+const NOTIFIER_NOTIFICATION: NotificationRule = { type: 'webhook.failing', audience: 'owner' };
 
 const NOTIFICATION_OF_SYSTEM_EVENT: { readonly [A in SystemEventAction]: NotificationRule } = {
   provisioning_failed: { type: 'provisioning.failed', audience: 'owner_and_admins' },
@@ -180,9 +184,11 @@ export function describeNotificationKind(type: NotificationType): string {
 
 /** The kinds that reach `audience` (alone or with the others), in {@link NOTIFICATION_TYPES} order: what a developer or an administrator gets. */
 export function notificationKindsFor(audience: 'owner' | 'admins'): NotificationType[] {
-  const rules = [...Object.values(NOTIFICATION_OF_ACTION), ...Object.values(NOTIFICATION_OF_SYSTEM_EVENT)].filter(
-    (rule) => rule !== null,
-  );
+  const rules = [
+    ...Object.values(NOTIFICATION_OF_ACTION),
+    ...Object.values(NOTIFICATION_OF_SYSTEM_EVENT),
+    NOTIFIER_NOTIFICATION,
+  ].filter((rule) => rule !== null);
   const reaches = (rule: NotificationRule) => rule.audience === audience || rule.audience === 'owner_and_admins';
   return NOTIFICATION_TYPES.filter((type) => rules.some((rule) => rule.type === type && reaches(rule)));
 }
