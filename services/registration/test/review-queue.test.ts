@@ -12,8 +12,11 @@ const BASE = '/api/v1/backend-services';
 
 const cursorOf = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
+/** A queue item: the service, with what waits (a submission or a change request) and since when. */
+type QueueItem = ServiceView & { kind: 'submission' | 'change_request'; queuedAt: string };
+
 interface Page {
-  items: ServiceView[];
+  items: QueueItem[];
   nextCursor: string | null;
 }
 
@@ -60,13 +63,24 @@ t.test('puts the service submitted first at the head of the queue, whenever it w
     [b.id, a.id],
     'B (submitted first) comes before A (created first)',
   );
+  // The queue is shared with the run's other tests, change requests of active services among them.
   const items = pages.flatMap((p) => p.items);
+  const submissions = items.filter((item) => item.kind === 'submission');
   t.ok(
-    items.every((s) => s.status === 'under_review'),
-    'only services under review',
+    submissions.every((s) => s.status === 'under_review'),
+    'submissions are services under review',
   );
-  const submittedAt = items.map((s) => String(s.submittedAt));
-  t.same(submittedAt, [...submittedAt].sort(), 'the whole queue is ordered by submission time');
+  t.ok(
+    items.every((item) => item.kind === 'submission' || item.status === 'active'),
+    'the rest are change requests of active services',
+  );
+  const queuedAt = items.map((item) => item.queuedAt);
+  t.same(queuedAt, [...queuedAt].sort(), 'the whole queue is ordered by the time each item entered it');
+  t.same(
+    submissions.map((s) => s.queuedAt),
+    submissions.map((s) => String(s.submittedAt)),
+    'a submission entered the queue when it was submitted',
+  );
   const head = items.find((s) => s.id === b.id);
   t.same(head?.availableActions, ['return', 'approve', 'reject'], 'in the admin view');
   t.equal(head?.owner.email, dev.email);
