@@ -52,6 +52,12 @@ const SAME: Equality = {
 /** Every field of {@link ServiceConfiguration}, in the (alphabetical) order an event lists them. */
 export const CONFIGURATION_FIELDS = Object.keys(SAME) as readonly ConfigurationField[];
 
+/** The configuration part of anything that carries one (a service, a locked row), and nothing else. */
+export function configurationOf(carrier: ServiceConfiguration): ServiceConfiguration {
+  const pick = <F extends ConfigurationField>(field: F) => [field, carrier[field]] as const;
+  return Object.fromEntries(CONFIGURATION_FIELDS.map(pick)) as unknown as ServiceConfiguration;
+}
+
 /** A field's stored value before and after the change. */
 export interface FieldChange<T> {
   readonly from: T;

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { CONFIGURATION_FIELDS, configurationChanges, type ServiceConfiguration } from '../src/index.ts';
+import {
+  CONFIGURATION_FIELDS,
+  configurationChanges,
+  configurationOf,
+  type ServiceConfiguration,
+} from '../src/index.ts';
 
 const stored: ServiceConfiguration = {
   name: 'Claims export',
@@ -12,6 +17,12 @@ const stored: ServiceConfiguration = {
   scopes: ['system/Coverage.rs', 'system/Patient.rs'],
   organizationId: null,
 };
+
+t.test('the configuration of a service is its configuration fields and nothing else', async (t) => {
+  const service = { ...stored, id: 'svc-1', status: 'active', clientSecretCiphertext: Buffer.from('sealed') };
+  t.same(configurationOf(service), stored);
+  t.same(Object.keys(configurationOf(service)), [...CONFIGURATION_FIELDS]);
+});
 
 t.test('records nothing when every field keeps its stored value', async (t) => {
   t.same(configurationChanges(stored, { ...stored }), { changed: [], changes: {} });

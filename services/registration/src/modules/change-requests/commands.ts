@@ -8,8 +8,8 @@ import {
   changedFields,
   classifyProposal,
   configurationChanges,
+  configurationOf,
   type LifecycleAction,
-  type ServiceConfiguration,
   statusesAllowing,
   transition,
 } from '@payerbox/domain';
@@ -41,20 +41,6 @@ import {
 } from './repository.ts';
 import { toChangeRequestView } from './representation.ts';
 import type { ChangeRequestView, ProposeChange } from './schemas.ts';
-
-/** The configuration part of a service (or of a locked row). */
-function configurationOf(service: ServiceConfiguration): ServiceConfiguration {
-  return {
-    name: service.name,
-    description: service.description,
-    authMethod: service.authMethod,
-    jwksUri: service.jwksUri,
-    productionJwksUri: service.productionJwksUri,
-    scopeVersion: service.scopeVersion,
-    scopes: service.scopes,
-    organizationId: service.organizationId,
-  };
-}
 
 const changeRequestPending = (changeRequestId: string) =>
   new ProblemError({

@@ -3,6 +3,7 @@ import {
   type ChangedField,
   changedFields,
   classifyProposal,
+  configurationOf,
   normaliseScopes,
   type ServiceConfiguration,
 } from '@payerbox/domain';
@@ -14,19 +15,6 @@ export interface Proposal {
   /** Only narrowing (name, description, fewer scopes or permissions): the API applies it without review. */
   readonly appliesAtOnce: boolean;
   readonly body: ProposeChange;
-}
-
-function configurationOf(service: BackendService): ServiceConfiguration {
-  return {
-    name: service.name,
-    description: service.description,
-    authMethod: service.authMethod,
-    jwksUri: service.jwksUri,
-    productionJwksUri: service.productionJwksUri,
-    scopeVersion: service.scopeVersion,
-    scopes: service.scopes,
-    organizationId: service.organizationId,
-  };
 }
 
 /**
