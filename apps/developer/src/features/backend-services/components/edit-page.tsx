@@ -1,13 +1,13 @@
-import { Anchor, Stack, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
-import { NotFoundPage, QueryView, unwrap, useApi } from '@payerbox/web-kit';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { NotFoundPage, unwrap, useApi } from '@payerbox/web-kit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { serviceQueries } from '../api/queries.ts';
 import { updateBody } from '../api/service-body.ts';
 import { SecretDialog } from './secret-dialog.tsx';
 import { ServiceForm, type ServiceFormValues, useServiceDraft } from './service-form.tsx';
+import { ServiceFormPage } from './service-form-page.tsx';
 
 function EditForm(props: { service: BackendService }) {
   const api = useApi();
@@ -58,19 +58,5 @@ function EditForm(props: { service: BackendService }) {
 
 /** Edit: a draft's details, saved with the version it was read at. */
 export function EditPage() {
-  const { id = '' } = useParams();
-  const api = useApi();
-  // Read once: a background refresh must not reset what the user is typing.
-  const query = useQuery({ ...serviceQueries.detail(api, id), refetchInterval: false, refetchOnWindowFocus: false });
-  return (
-    <Stack>
-      <Anchor component={Link} to={`/services/${id}`} size="sm">
-        ← Back to the service
-      </Anchor>
-      <Title order={1}>Edit service</Title>
-      <QueryView query={query} label="the service" notFound="There is no such service among yours.">
-        {(service) => <EditForm service={service} />}
-      </QueryView>
-    </Stack>
-  );
+  return <ServiceFormPage title="Edit service">{(service) => <EditForm service={service} />}</ServiceFormPage>;
 }

@@ -1,13 +1,14 @@
-import { Alert, Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import type { BackendService } from '@payerbox/api-client';
-import { ChangeDiff, ErrorAlert, NotFoundPage, QueryView, unwrap, useApi } from '@payerbox/web-kit';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ChangeDiff, ErrorAlert, NotFoundPage, unwrap, useApi } from '@payerbox/web-kit';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { type Proposal, proposalOf } from '../api/proposal.ts';
 import { serviceQueries } from '../api/queries.ts';
 import { SecretDialog } from './secret-dialog.tsx';
 import { ServiceForm, type ServiceFormValues, useServiceDraft } from './service-form.tsx';
+import { ServiceFormPage } from './service-form-page.tsx';
 
 /** What the service page says after a proposal: applied at once, or sent for review. */
 export interface ProposalNotice {
@@ -138,23 +139,15 @@ function ProposeForm(props: { service: BackendService }) {
 
 /** Propose a change to an active service: the form filled in from it, then the before → after, then send. */
 export function ProposeChangePage() {
-  const { id = '' } = useParams();
-  const api = useApi();
-  // Read once: a background refresh must not reset what the user is typing.
-  const query = useQuery({ ...serviceQueries.detail(api, id), refetchInterval: false, refetchOnWindowFocus: false });
+  const intro = (
+    <Text c="dimmed">
+      Change what you need; the form starts from the approved configuration. Removing scopes or permissions, or a new
+      name or description, applies at once; anything else is reviewed by an administrator.
+    </Text>
+  );
   return (
-    <Stack>
-      <Anchor component={Link} to={`/services/${id}`} size="sm">
-        ← Back to the service
-      </Anchor>
-      <Title order={1}>Propose a change</Title>
-      <Text c="dimmed">
-        Change what you need; the form starts from the approved configuration. Removing scopes or permissions, or a new
-        name or description, applies at once; anything else is reviewed by an administrator.
-      </Text>
-      <QueryView query={query} label="the service" notFound="There is no such service among yours.">
-        {(service) => <ProposeForm service={service} />}
-      </QueryView>
-    </Stack>
+    <ServiceFormPage title="Propose a change" intro={intro}>
+      {(service) => <ProposeForm service={service} />}
+    </ServiceFormPage>
   );
 }
