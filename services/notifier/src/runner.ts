@@ -17,6 +17,7 @@ import {
 } from './jobs.ts';
 import { startLease } from './lease.ts';
 import type { NotifierMetrics } from './metrics.ts';
+import { type RecurringWork, recurringTasks, scheduleRecurring } from './recurring.ts';
 import { deliverWebhook } from './webhook-delivery.ts';
 
 export interface NotifierOptions {
@@ -25,6 +26,8 @@ export interface NotifierOptions {
   readonly transport: Transporter;
   readonly logger: PinoLogger;
   readonly metrics: NotifierMetrics;
+  /** Work repeated on a schedule beside the notification jobs (see recurring.ts). */
+  readonly recurring?: readonly RecurringWork[];
 }
 
 /** Receivers' answers are read only for their status; a larger body than this fails the attempt. */
@@ -63,6 +66,7 @@ function tasks(options: NotifierOptions): TaskList {
   const { config, db, transport, logger, metrics } = options;
   const fetcher = webhookFetcher(config);
   return {
+    ...recurringTasks(options.recurring ?? [], logger),
     async [NOTIFY_SERVICE_EVENT](payload) {
       const { eventId } = readNotifyServiceEvent(payload);
       const result = await fanOutEvent(db, eventId, {
@@ -137,6 +141,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   events.on('worker:stop', ({ worker }) => lease.unregister(worker.workerId));
   let runner: Runner;
   try {
+    await scheduleRecurring(utils, options.recurring ?? []);
     runner = await run({
       ...connection,
       maxPoolSize: config.databasePoolSize,
