@@ -124,6 +124,33 @@ t.test('the provisioner runs at least two replicas, alive on /health and ready o
   });
 });
 
+t.test('the notifier runs at least two replicas, alive on /health and ready on /ready of port 9465', async (t) => {
+  t.ok(find('Deployment', 'notifier').spec.replicas >= 2);
+  t.same(probesOf(documents, 'notifier'), {
+    readiness: { path: '/ready', port: 9465 },
+    liveness: { path: '/health', port: 9465 },
+  });
+  t.equal(find('PodDisruptionBudget', 'notifier').spec.minAvailable, 1);
+});
+
+t.test('the notifier may reach public addresses but no private range, and only monitoring may reach it', async (t) => {
+  const policy = find('NetworkPolicy', 'notifier');
+  t.same(policy.spec.podSelector.matchLabels, find('Deployment', 'notifier').spec.selector.matchLabels);
+  t.same(policy.spec.policyTypes, ['Ingress', 'Egress']);
+  t.same(policy.spec.ingress, [
+    {
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ protocol: 'TCP', port: 9465 }],
+    },
+  ]);
+  const blocks = policy.spec.egress.flatMap((rule: any) => rule.to).filter((to: any) => to.ipBlock);
+  const v4 = blocks.find((to: any) => to.ipBlock.cidr === '0.0.0.0/0').ipBlock.except;
+  for (const range of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '127.0.0.0/8']) {
+    t.ok(v4.includes(range), `the public egress leaves out ${range}`);
+  }
+  t.ok(blocks.find((to: any) => to.ipBlock.cidr === '::/0').ipBlock.except.includes('fc00::/7'));
+});
+
 t.test('the single-page apps listen on 8080 and are probed where their nginx serves the app', async (t) => {
   // Deployment name, probe path, and the image infra/docker/spa.Dockerfile builds.
   const apps = [
@@ -186,10 +213,11 @@ t.test(
   },
 );
 
-t.test('no Ingress path exposes /metrics, the provisioner, or registration outside /api', async (t) => {
+t.test('no Ingress path exposes /metrics, the workers, or registration outside /api', async (t) => {
   for (const { path, backend } of ingressPaths(documents)) {
     t.notMatch(String(path), /metrics/);
     t.not(backend.service.name, 'provisioner');
+    t.not(backend.service.name, 'notifier');
     if (backend.service.name === 'registration') t.equal(path, '/api');
   }
 });
@@ -225,6 +253,13 @@ t.test('the services read their credentials from the Secret, never from the Conf
     'SANDBOX_AIDBOX_CLIENT_SECRET',
     'SECRET_ENCRYPTION_KEYS',
   ]);
+  // The keyring opens the webhook endpoints' signing secrets; SMTP sign-in is optional.
+  t.same(secretVariables(documents, 'notifier').sort(), [
+    'DATABASE_URL',
+    'SECRET_ENCRYPTION_KEYS',
+    'SMTP_PASSWORD',
+    'SMTP_USER',
+  ]);
   const configKeys = Object.keys(find('ConfigMap', CONFIG_MAP).data);
   t.same(
     configKeys.filter((key) => /SECRET|PASSWORD|TOKEN$|^DATABASE_URL$/.test(key)),
@@ -257,7 +292,7 @@ async function sourceText(dir: string): Promise<string> {
 }
 
 t.test('every variable a service is given is one its source reads', async (t) => {
-  for (const service of ['registration', 'provisioner']) {
+  for (const service of ['registration', 'provisioner', 'notifier']) {
     const source = await sourceText(join(REPO, 'services', service, 'src'));
     const env: { name: string }[] = find('Deployment', service).spec.template.spec.containers[0].env;
     const unknown = env.map((v) => v.name).filter((name) => name !== 'NODE_OPTIONS' && !source.includes(name));
