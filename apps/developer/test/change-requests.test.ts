@@ -61,8 +61,9 @@ t.test(
     await chooseResource(page, 2, 'Observation', ['Read']);
     await page.getByRole('button', { name: 'Review the change' }).click();
     await page.getByTestId('needs-review').waitFor();
-    const added = diff.getByRole('row').filter({ hasText: 'scopes' });
+    const added = diff.getByRole('row').filter({ hasText: 'Scopes' });
     await added.getByText('Added').first().waitFor();
+    t.equal(await added.getByRole('rowheader').textContent(), 'Scopes', 'the row names the field in words');
     t.match(await added.textContent(), /system\/Observation\.r/, 'the added scope is in the diff');
     t.match(await added.textContent(), /Removed/, 'and the dropped one is marked removed');
     t.same(await accessibilityInEachScheme(page), noSeriousViolations, 'axe: the review preview');

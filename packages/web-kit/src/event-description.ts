@@ -93,6 +93,11 @@ function capitalised(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
+/** A configuration field's name heading a row or a column ("Scopes", "JWKS URI"), never its API name. */
+export function fieldHeading(field: string): string {
+  return capitalised(fieldLabel(field));
+}
+
 /** A field's value in words: "none" for no value, an authentication method by its label, others as they are. */
 export function valueLabel(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'none';

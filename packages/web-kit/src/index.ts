@@ -62,6 +62,7 @@ export {
   type EditValues,
   type EventStatusFields,
   eventText,
+  fieldHeading,
   fieldLabel,
   statusLabel,
   valueLabel,

@@ -1,6 +1,6 @@
 import { Code, Group, Stack, Table, Text } from '@mantine/core';
 import type { ChangedField, ChangeRequest } from '@payerbox/api-client';
-import { fieldLabel, valueLabel } from '../event-description.ts';
+import { fieldHeading, valueLabel } from '../event-description.ts';
 import { ScrollTable } from './scroll-table.tsx';
 import { type Tone, ToneBadge } from './status-badge.tsx';
 
@@ -81,7 +81,7 @@ export function ChangeDiff(props: { changes: readonly ChangedField[]; label?: st
           const scopes = change.field === 'scopes' ? scopeDifference(change) : undefined;
           return (
             <Table.Tr key={change.field} data-field={change.field}>
-              <Table.Th scope="row">{fieldLabel(change.field)}</Table.Th>
+              <Table.Th scope="row">{fieldHeading(change.field)}</Table.Th>
               <Table.Td>
                 {scopes ? (
                   <ScopeList scopes={strings(change.from)} marked={scopes.removed} mark="Removed" />

@@ -5,6 +5,7 @@ import {
   ChangeRequestBadge,
   ConfirmDialog,
   ErrorAlert,
+  fieldLabel,
   formatDateTime,
   unwrap,
   useApi,
@@ -82,7 +83,7 @@ function DecidedRequest(props: { request: ChangeRequest }) {
           {request.decidedAt && `, decided ${formatDateTime(request.decidedAt)}`}
         </Text>
       </Group>
-      <Text size="sm">Changed: {request.changes.map((change) => change.field).join(', ')}</Text>
+      <Text size="sm">Changed: {request.changes.map((change) => fieldLabel(change.field)).join(', ')}</Text>
       {request.status === 'approved' && request.note && (
         <Text size="sm">
           <strong>Note from the reviewer:</strong> {request.note}
