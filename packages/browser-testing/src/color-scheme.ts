@@ -163,7 +163,7 @@ export async function checkPageAtSize(
   where: { readonly app: string; readonly page: string; readonly viewport: Viewport },
 ): Promise<void> {
   const at = `${where.page} at ${where.viewport.name}`;
-  t.same(await layoutFindings(page), [], `${at}: no sideways scrolling and no cut badge`);
+  t.same(await layoutFindings(page), [], `${at}: no sideways scrolling, no cut badge or portal name`);
   t.same(
     await accessibilityInEachScheme(page, { screenshot: `${where.app}-${where.page}-${where.viewport.name}` }),
     { light: [], dark: [] },

@@ -20,8 +20,9 @@ export const VIEWPORTS = {
 /**
  * What is wrong with the page's layout at its current window size, one sentence each (an empty array when nothing):
  * the page scrolls sideways (`document.scrollingElement.scrollWidth` beyond `innerWidth`), naming the elements that
- * stick out past the window's right edge outside a table's own scroll box (`[data-table-scroll]`); and any badge
- * whose label is cut (its `scrollWidth` beyond its `clientWidth`, which is what an ellipsis means).
+ * stick out past the window's right edge outside a table's own scroll box (`[data-table-scroll]`); any badge whose
+ * label is cut (its `scrollWidth` beyond its `clientWidth`, which is what an ellipsis means); and the portal's name in
+ * the header (its first link) cut the same way.
  */
 export async function layoutFindings(page: Page): Promise<string[]> {
   // Runs in the page; this package is type-checked without the DOM library, hence the untyped document. No named
@@ -53,6 +54,13 @@ export async function layoutFindings(page: Page): Promise<string[]> {
       if (label.scrollWidth > label.clientWidth) {
         findings.push(`the badge "${label.textContent}" is cut to ${label.clientWidth} of its ${label.scrollWidth} px`);
       }
+    }
+    // The portal's name in the header, beside the bell and Sign out: shown whole, not cut with an ellipsis.
+    const productName = document.querySelector('header a[href]');
+    if (productName && productName.scrollWidth > productName.clientWidth) {
+      findings.push(
+        `the header cuts the portal's name "${productName.textContent}" to ${productName.clientWidth} of its ${productName.scrollWidth} px`,
+      );
     }
     return findings;
   });

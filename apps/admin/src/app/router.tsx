@@ -16,7 +16,7 @@ export const router = createBrowserRouter(
       element: (
         <>
           <ScrollRestoration />
-          <AppLayout productName="Payerbox Admin Portal" nav={NAV} />
+          <AppLayout productName="Payerbox Admin Portal" shortProductName="Admin Portal" nav={NAV} />
         </>
       ),
       errorElement: <RouteError />,

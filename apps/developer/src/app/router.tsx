@@ -15,7 +15,7 @@ export const router = createBrowserRouter([
     element: (
       <>
         <ScrollRestoration />
-        <AppLayout productName="Payerbox Developer Portal" nav={NAV} />
+        <AppLayout productName="Payerbox Developer Portal" shortProductName="Developer Portal" nav={NAV} />
       </>
     ),
     errorElement: <RouteError />,

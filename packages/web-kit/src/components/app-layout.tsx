@@ -1,5 +1,6 @@
 import {
   AppShell,
+  Box,
   Burger,
   Button,
   em,
@@ -32,7 +33,13 @@ const MAIN_ID = 'main-content';
  * The portal's frame: the product name, the navigation, the user's name and Sign out, then the page. On narrow windows
  * the navigation collapses behind a burger button and closes again once a page is chosen, so it never covers the page.
  */
-export function AppLayout(props: { productName: string; nav: readonly NavItem[] }) {
+export function AppLayout(props: {
+  /** The product's whole name: the header's link, and every page title. */
+  productName: string;
+  /** The name the header shows on a phone, a part of the whole one ("Admin Portal"), so it fits beside Sign out. */
+  shortProductName?: string;
+  nav: readonly NavItem[];
+}) {
   const session = useSession();
   const location = useLocation();
   const theme = useMantineTheme();
@@ -65,8 +72,8 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
         Skip to content
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
-          <Group gap="sm" wrap="nowrap" miw={0}>
+        <Group h="100%" px={{ base: 'sm', xs: 'md' }} justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap" miw={0}>
             <Burger
               opened={navOpen}
               onClick={nav.toggle}
@@ -76,12 +83,33 @@ export function AppLayout(props: { productName: string; nav: readonly NavItem[] 
               aria-expanded={navOpen}
               aria-controls={NAV_ID}
             />
-            {/* A long product name is cut rather than pushing Sign out off the window. */}
-            <Text component={Link} to="/" fw={700} size="lg" truncate="end" miw={0}>
-              {props.productName}
+            {/* On a phone the short name, smaller, so it fits beside the bell and Sign out at 390 px; the link keeps the
+                whole name (the short one is part of it, as WCAG's label-in-name asks). A name longer still is cut
+                rather than pushing Sign out off the window. */}
+            <Text
+              component={Link}
+              to="/"
+              fw={700}
+              fz={{ base: 'md', xs: 'lg' }}
+              truncate="end"
+              miw={0}
+              aria-label={props.shortProductName ? props.productName : undefined}
+            >
+              {props.shortProductName ? (
+                <>
+                  <Box component="span" visibleFrom="xs">
+                    {props.productName}
+                  </Box>
+                  <Box component="span" hiddenFrom="xs">
+                    {props.shortProductName}
+                  </Box>
+                </>
+              ) : (
+                props.productName
+              )}
             </Text>
           </Group>
-          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <NotificationBell />
             <Text size="sm" aria-label="Signed in as" visibleFrom={NAME_BREAKPOINT}>
               {session.user.name}
