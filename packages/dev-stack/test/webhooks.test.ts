@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createDb } from '@payerbox/db';
 import { Webhook } from 'standardwebhooks';
 import t, { type Test } from 'tap';
@@ -128,6 +129,33 @@ t.test('a receiver that fails twice and then succeeds gets the event three times
   t.match(metrics, /notification_deliveries_total\{channel="webhook",outcome="sent"\} 1\n/, 'and the delivery');
   t.match(metrics, /notification_delivery_latency_seconds_count\{channel="webhook"\} 1\n/, 'with its latency');
 });
+
+t.test(
+  'a notifier killed while it holds a delivery loses nothing: another sends it under the same webhook-id',
+  async (t) => {
+    const stack = await startStack(t);
+    const receiver = await startWebhookReceiver(t, (n) => (n === 1 ? 'hold' : 204));
+    const endpoint = await registerEndpoint(t, stack.developer, receiver.url);
+    const doomed = await notifier(t, stack);
+    const service = await submittedService(t, stack.developer);
+    await approve(t, stack, service.id);
+    // The receiver holds the first request unanswered: the notifier is in the middle of the delivery when it dies.
+    const [held] = await receiver.waitFor(1);
+    if (!held) throw new Error('no webhook');
+    t.equal(held.status, null, 'the first attempt is still waiting for its answer');
+    doomed.child.kill('SIGKILL');
+    await once(doomed.child, 'exit');
+
+    await notifier(t, stack);
+    const [, delivered] = await receiver.waitFor(2);
+    if (!delivered) throw new Error('no second webhook');
+    t.equal(delivered.status, 204, 'another notifier delivers it');
+    t.equal(delivered.headers['webhook-id'], held.headers['webhook-id'], 'under the webhook-id of the first attempt');
+    t.equal(delivered.body, held.body, 'with the same body');
+    const log = await deliveryLog(stack.developer, endpoint.id, (body) => body.items[0]?.status === 'delivered');
+    t.match(log.items, [{ type: 'service.approved', status: 'delivered' }], 'the log shows it delivered');
+  },
+);
 
 t.test('a receiver down past the retry window marks the endpoint failing and tells its owner once', async (t) => {
   const stack = await startStack(t);

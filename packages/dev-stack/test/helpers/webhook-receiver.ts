@@ -6,8 +6,8 @@ export interface ReceivedWebhook {
   readonly headers: IncomingHttpHeaders;
   /** The raw body, as a receiver verifies it. */
   readonly body: string;
-  /** The status the receiver answered. */
-  readonly status: number;
+  /** The status the receiver answered; null for a request it holds unanswered. */
+  readonly status: number | null;
 }
 
 export interface WebhookReceiver {
@@ -19,11 +19,12 @@ export interface WebhookReceiver {
 
 /**
  * A partner's webhook receiver on loopback. `answer(n)` gives the status of the n-th request (1-based): 204 by default,
- * so a test can make it fail some attempts first.
+ * so a test can make it fail some attempts first; `'hold'` never answers it (the sender stays in the middle of the
+ * delivery until the test ends).
  */
 export async function startWebhookReceiver(
   t: Test,
-  answer: (n: number) => number = () => 204,
+  answer: (n: number) => number | 'hold' = () => 204,
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -32,14 +33,22 @@ export async function startWebhookReceiver(
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const status = answer(received.length + 1);
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      response.writeHead(status).end();
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: request.headers, body, status: status === 'hold' ? null : status });
+      if (status !== 'hold') response.writeHead(status).end();
       for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A held request's connection would keep close() waiting.
+        server.closeAllConnections();
+      }),
+  );
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
