@@ -119,6 +119,39 @@ t.test('deactivates an active service once its name is typed', async (t) => {
   await page.close();
 });
 
+t.test('shows an active service’s production secret: retrieved or not, and where a rotation stands', async (t) => {
+  const service = await submittedService(portal(), 'Prior auth status');
+  const { admin, developer } = portal().accounts;
+  t.equal((await admin.api('POST', `/admin/backend-services/${service.id}/approve`, {})).status, 200);
+  const page = await signedIn(admin, `/admin/services/${service.id}`);
+  const secret = page.getByRole('region', { name: 'Production client secret' });
+  await secret.getByText('The owner has not retrieved it yet').waitFor();
+  t.match(await secret.textContent(), /It has not been rotated\./, 'no rotation yet');
+
+  const retrieved = await developer.api('POST', `/backend-services/${service.id}/production-secret`);
+  t.equal(retrieved.status, 200, 'the owner retrieves it');
+  const rotated = await developer.api('POST', `/backend-services/${service.id}/rotate-secret`, {
+    environment: 'production',
+  });
+  t.equal(rotated.status, 200, 'the owner starts a rotation');
+  await page.reload();
+  await secret.getByText('The owner has retrieved it.').waitFor();
+  const progress = secret.getByTestId('cutover-progress');
+  t.equal(await progress.getAttribute('data-state'), 'pending');
+  t.match(await progress.textContent(), /Waiting for the owner’s confirmation; switches by itself at/);
+  const shown = (await page.textContent('body')) ?? '';
+  t.ok(
+    typeof retrieved.body.clientSecret === 'string' && typeof rotated.body.clientSecret === 'string',
+    'both secrets were issued',
+  );
+  t.notOk(
+    shown.includes(retrieved.body.clientSecret) || shown.includes(rotated.body.clientSecret),
+    'neither secret is shown',
+  );
+  await expectAccessible(t, page, 'the production secret of an active service');
+  await page.close();
+});
+
 t.test('tells the admin who decides second that another admin decided first', async (t) => {
   const service = await submittedService(portal(), 'Prior authorization');
   const first = await signedIn(portal().accounts.admin, `/admin/services/${service.id}`);

@@ -11,6 +11,7 @@ export {
 export { ConfirmDialog } from './components/confirm-dialog.tsx';
 export { CopyBlock, CopyValue } from './components/copy-value.tsx';
 export { CountedTextInput } from './components/counted-text-input.tsx';
+export { CutoverProgress, type CutoverReader } from './components/cutover-progress.tsx';
 export { DetailsTable } from './components/details-table.tsx';
 export { EnvironmentPanel, ServiceEnvironments } from './components/environment-panel.tsx';
 export { EventTimeline, TimelineSection } from './components/event-timeline.tsx';

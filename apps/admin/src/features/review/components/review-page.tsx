@@ -21,6 +21,7 @@ import type { ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { reviewQueries } from '../api/queries.ts';
 import { DecisionPanel } from './decision-panel.tsx';
+import { ProductionSecretStatus } from './production-secret-status.tsx';
 import { ScopeMatrix } from './scope-matrix.tsx';
 
 function Overview(props: { service: BackendService }) {
@@ -129,6 +130,7 @@ function Review(props: { service: BackendService }) {
       </Title>
       <ServiceEnvironments service={service} />
       <ResyncButton service={service} />
+      <ProductionSecretStatus service={service} />
       <Timeline id={service.id} />
     </Stack>
   );

@@ -1,44 +1,12 @@
-import { Alert, Button, Card, Group, List, Stack, Text, Title } from '@mantine/core';
-import type { BackendService, SecretCutover } from '@payerbox/api-client';
-import { ConfirmDialog, ErrorAlert, formatDateTime, unwrap, useApi } from '@payerbox/web-kit';
+import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import type { BackendService } from '@payerbox/api-client';
+import { ConfirmDialog, CutoverProgress, ErrorAlert, unwrap, useApi } from '@payerbox/web-kit';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { serviceQueries } from '../api/queries.ts';
 import { SecretDialog } from './secret-dialog.tsx';
 
 type Confirming = 'rotate' | 'switch' | 'emergency';
-
-const SWITCHED_BY: Record<NonNullable<SecretCutover['switchedBy']>, string> = {
-  owner: 'you confirmed the switch',
-  deadline: 'the deadline passed',
-  emergency: 'emergency rotation',
-};
-
-/** Where the latest production secret rotation is, step by step, in words. */
-function CutoverProgress(props: { cutover: SecretCutover }) {
-  const { cutover } = props;
-  const switched = cutover.switchedAt
-    ? `Switched ${formatDateTime(cutover.switchedAt)} (${cutover.switchedBy ? SWITCHED_BY[cutover.switchedBy] : 'switched'}).`
-    : `Waiting for your confirmation${cutover.deadline ? `; switches by itself at ${formatDateTime(cutover.deadline)}` : ''}. Production still takes your current secret.`;
-  const applied =
-    cutover.state === 'applied'
-      ? `Applied ${formatDateTime(cutover.appliedAt)}: production takes only the new secret.`
-      : cutover.state === 'applying'
-        ? 'Applying: production is being given the new secret. Keep using the token you took before the switch.'
-        : 'Not yet: production gets the new secret once it is switched.';
-  return (
-    <Stack gap={4} data-testid="cutover-progress" data-state={cutover.state}>
-      <Text size="sm" fw={600}>
-        Latest rotation: {cutover.state === 'pending' ? 'waiting for the switch' : cutover.state}
-      </Text>
-      <List size="sm" type="ordered" spacing={2}>
-        <List.Item>New secret issued {formatDateTime(cutover.startedAt)}.</List.Item>
-        <List.Item>{switched}</List.Item>
-        <List.Item>{applied}</List.Item>
-      </List>
-    </Stack>
-  );
-}
 
 /**
  * The production client secret of an active client-secret service: its one retrieval after approval ("Get your
@@ -112,7 +80,7 @@ export function ProductionSecretSection(props: { service: BackendService }) {
             </Stack>
           </Alert>
         )}
-        {production.cutover && <CutoverProgress cutover={production.cutover} />}
+        {production.cutover && <CutoverProgress cutover={production.cutover} reader="owner" />}
         <Group gap="sm">
           {state === 'pending' && <Button onClick={() => setConfirming('switch')}>Confirm switch</Button>}
           {state !== 'applying' && (
