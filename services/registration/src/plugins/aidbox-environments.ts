@@ -1,9 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type AidboxEnvironmentDirectory,
-  createAidboxEnvironmentDirectory,
-} from '../modules/aidbox-environments/service.ts';
+import { type AidboxEnvironmentDirectory, createAidboxEnvironmentDirectory } from '@payerbox/key-set-check';
 
 declare module 'fastify' {
   interface FastifyInstance {
