@@ -3,3 +3,4 @@ export { renderNotificationEmail } from './email-message.ts';
 export { NOTIFY_SERVICE_EVENT, SEND_NOTIFICATION_EMAIL } from './jobs.ts';
 export { createNotifierMetrics } from './metrics.ts';
 export { type Notifier, startNotifier } from './runner.ts';
+export { configuredKeySetRecheck, RECHECK_KEY_SETS } from './key-set-recheck.ts';

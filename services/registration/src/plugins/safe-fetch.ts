@@ -23,10 +23,7 @@ export interface SafeFetchPluginOptions {
 
 export const safeFetchPlugin = fp(
   async (app: FastifyInstance, options: SafeFetchPluginOptions) => {
-    app.decorate(
-      'safeFetch',
-      createKeySetFetcher({ allowLoopback: options.allowLoopback, resolve: options.resolve }),
-    );
+    app.decorate('safeFetch', createKeySetFetcher({ allowLoopback: options.allowLoopback, resolve: options.resolve }));
     app.decorate('checkFetchTarget', (url: string) =>
       checkFetchTarget(url, {
         allowLoopback: options.allowLoopback,
