@@ -13,6 +13,7 @@ import {
 } from '@payerbox/key-set-check';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { NotifierConfig } from './config.ts';
 import {
   claimDue,
   type DueKeySets,
@@ -23,7 +24,6 @@ import {
 } from './key-set-recheck-store.ts';
 import { recheckTickMs } from './key-set-schedule.ts';
 import type { NotifierMetrics } from './metrics.ts';
-import type { NotifierConfig } from './config.ts';
 import type { RecurringWork } from './recurring.ts';
 
 /** The recurring work's name in the job queue. */

@@ -1,5 +1,6 @@
 // Entry point of the notifier: reads configuration, migrates (the job queue's schema and ours), runs the notification
-// jobs and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand finish, exit 0.
+// jobs, the key set re-check and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand
+// finish, exit 0.
 import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
 import { exitGracefullyOnSignal, serviceLoggerOptions, startMetricsServer } from '@payerbox/service-runtime';

@@ -1,6 +1,6 @@
+import { type AidboxEnvironmentDirectory, createAidboxEnvironmentDirectory } from '@payerbox/key-set-check';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AidboxEnvironmentDirectory, createAidboxEnvironmentDirectory } from '@payerbox/key-set-check';
 
 declare module 'fastify' {
   interface FastifyInstance {
