@@ -39,6 +39,8 @@ async function notifier(t: Test) {
     DATABASE_URL: stack.databaseUrl,
     SECRET_ENCRYPTION_KEYS: stack.keyring,
     ALLOW_LOOPBACK_JWKS: 'true',
+    SANDBOX_AIDBOX_URL: stack.emulators.sandbox.url,
+    PRODUCTION_AIDBOX_URL: stack.emulators.production.url,
     LOG_LEVEL: 'silent',
     // No mail server: e-mails wait in the queue; webhooks are what this page shows.
     SMTP_HOST: '127.0.0.1',

@@ -1384,7 +1384,7 @@ export interface components {
          * @description What kind of event a notification tells of (also the key of its e-mail preference)
          * @enum {string}
          */
-        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing" | "provisioning.failed";
+        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing" | "provisioning.failed" | "service.jwks_failing";
         /** @description One event told to the caller; the list is in the order the events happened */
         Notification: {
             /** @description Names the notification to mark it read */
@@ -1424,6 +1424,7 @@ export interface components {
                 "change_request.rejected": boolean;
                 "webhook.failing": boolean;
                 "provisioning.failed": boolean;
+                "service.jwks_failing": boolean;
             };
         };
         UpdateNotificationPreferences: {
@@ -1441,13 +1442,14 @@ export interface components {
                 "change_request.rejected"?: boolean;
                 "webhook.failing"?: boolean;
                 "provisioning.failed"?: boolean;
+                "service.jwks_failing"?: boolean;
             };
         };
         /**
          * @description An event a webhook endpoint can subscribe to: the `type` of the JSON it receives
          * @enum {string}
          */
-        WebhookEventType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed";
+        WebhookEventType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "provisioning.failed" | "service.jwks_failing";
         /** @description An endpoint of the caller that receives signed events about their services */
         WebhookEndpoint: {
             /** Format: uuid */

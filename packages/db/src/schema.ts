@@ -236,6 +236,20 @@ export interface NotificationPreferencesTable {
   updatedAt: Timestamp;
 }
 
+/**
+ * A service's place in the notifier's key set re-check: when it is next due, its last verdict and, while its key set
+ * fails (a failure episode), since when, which URL and what the check found first.
+ */
+export interface KeySetRechecksTable {
+  serviceId: string;
+  nextCheckAt: Date;
+  lastCheckedAt: Date | null;
+  lastVerdict: 'pass' | 'fail' | null;
+  failingSince: Date | null;
+  failingUrl: string | null;
+  failingFinding: string | null;
+}
+
 /** A live notifier worker's last sign of life (see the notifier's lease). */
 export interface NotifierHeartbeatsTable {
   workerId: string;
@@ -304,6 +318,7 @@ export interface Database {
   webhookEndpoints: WebhookEndpointsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   webhookDeliveryAttempts: WebhookDeliveryAttemptsTable;
+  keySetRechecks: KeySetRechecksTable;
 }
 
 export type User = Selectable<UsersTable>;

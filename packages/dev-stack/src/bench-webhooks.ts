@@ -79,6 +79,8 @@ export async function measureWebhooks(
     DATABASE_URL: stack.databaseUrl,
     SECRET_ENCRYPTION_KEYS: stack.keyring,
     ALLOW_LOOPBACK_JWKS: 'true',
+    SANDBOX_AIDBOX_URL: stack.emulators.sandbox.url,
+    PRODUCTION_AIDBOX_URL: stack.emulators.production.url,
     LOG_LEVEL: 'warn',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(await freePort()),

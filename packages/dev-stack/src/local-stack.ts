@@ -14,7 +14,13 @@ import {
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
-import { createNotifierMetrics, loadNotifierConfig, type Notifier, startNotifier } from '@payerbox/notifier';
+import {
+  configuredKeySetRecheck,
+  createNotifierMetrics,
+  loadNotifierConfig,
+  type Notifier,
+  startNotifier,
+} from '@payerbox/notifier';
 import { createWorker, type Worker } from '@payerbox/provisioner';
 import { buildApp, loadConfig } from '@payerbox/registration';
 import { createApiToken, upsertUserByEmail } from '@payerbox/registration/test-support';
@@ -308,13 +314,19 @@ async function assemble(
         // Webhook secrets are sealed with the API's keyring; receivers in tests listen on loopback.
         SECRET_ENCRYPTION_KEYS: keyring,
         ALLOW_LOOPBACK_JWKS: 'true',
+        // The key set re-check judges key sets by what the emulators advertise.
+        SANDBOX_AIDBOX_URL: emulators.sandbox.url,
+        PRODUCTION_AIDBOX_URL: emulators.production.url,
       });
+      const logger = pino({ level: 'silent' });
+      const metrics = createNotifierMetrics(db);
       const notifier = await startNotifier({
         config,
         db,
         transport: createTransport({ jsonTransport: true }),
-        logger: pino({ level: 'silent' }),
-        metrics: createNotifierMetrics(db),
+        logger,
+        metrics,
+        recurring: [configuredKeySetRecheck(config, db, metrics, logger)],
       });
       cleanups.push(async () => {
         await notifier.stop();

@@ -138,6 +138,9 @@ async function main(): Promise<void> {
       // The portal's keyring (webhook signing secrets) and its development loopback allowance, for local receivers.
       SECRET_ENCRYPTION_KEYS: secretKeys,
       ALLOW_LOOPBACK_JWKS: 'true',
+      // The key set re-check reads what each emulator advertises, as the portal does.
+      SANDBOX_AIDBOX_URL: aidboxUrls.sandbox,
+      PRODUCTION_AIDBOX_URL: aidboxUrls.production,
     }),
   );
 

@@ -25,6 +25,8 @@ export const NOTIFICATION_TYPES = [
   'webhook.failing',
   // A system event: the provisioner gave up an environment after its retries.
   'provisioning.failed',
+  // A system event: the notifier's periodic re-check found an Active service's key set failing (once per episode).
+  'service.jwks_failing',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -36,9 +38,11 @@ export type NotificationAudience = 'owner' | 'admins' | 'owner_and_admins';
 
 /**
  * Events the system records about a service besides its lifecycle actions: the provisioner gave up on an environment
- * after its retries (`provisioning_failed`, written by packages/provisioning-outbox with the environment's `failed`).
+ * after its retries (`provisioning_failed`, written by packages/provisioning-outbox with the environment's `failed`),
+ * and the notifier's re-check found the key set of an Active service failing where it passed before
+ * (`jwks_check_failed`, written by the notifier with the start of the failure episode).
  */
-export const SYSTEM_EVENT_ACTIONS = ['provisioning_failed'] as const;
+export const SYSTEM_EVENT_ACTIONS = ['provisioning_failed', 'jwks_check_failed'] as const;
 export type SystemEventAction = (typeof SYSTEM_EVENT_ACTIONS)[number];
 
 /** The one kind the notifier itself produces, about an owner's webhook endpoint that stopped receiving events. */
@@ -46,6 +50,8 @@ const NOTIFIER_NOTIFICATION: NotificationRule = { type: 'webhook.failing', audie
 
 const NOTIFICATION_OF_SYSTEM_EVENT: { readonly [A in SystemEventAction]: NotificationRule } = {
   provisioning_failed: { type: 'provisioning.failed', audience: 'owner_and_admins' },
+  // The owner publishes the key set; the administrators can do nothing about it.
+  jwks_check_failed: { type: 'service.jwks_failing', audience: 'owner' },
 };
 
 export interface NotificationRule {
@@ -142,6 +148,8 @@ export function describeNotification(type: NotificationType, serviceName: string
       return `Provisioning ${serviceName} failed after its retries`;
     case 'webhook.failing':
       return `A webhook endpoint of yours stopped receiving events: the event about ${serviceName} could not be delivered within the retry window`;
+    case 'service.jwks_failing':
+      return `The key set of ${serviceName} failed its scheduled check: tokens cannot be issued with it until it is fixed`;
     default:
       return assertNever(type);
   }
@@ -177,6 +185,8 @@ export function describeNotificationKind(type: NotificationType): string {
       return 'provisioning a service fails after its retries';
     case 'webhook.failing':
       return 'one of my webhook endpoints stops receiving events';
+    case 'service.jwks_failing':
+      return 'the key set URL of one of my active services fails its check';
     default:
       return assertNever(type);
   }
@@ -197,12 +207,14 @@ export function notificationKindsFor(audience: 'owner' | 'admins'): Notification
 export function notificationReasonLabel(type: NotificationType): string {
   if (type === 'service.approved') return 'Note from the reviewer';
   if (type === 'provisioning.failed') return 'Last error';
+  if (type === 'service.jwks_failing') return 'What the check found';
   return 'Reason';
 }
 
 /**
  * The words an audit event's detail carries, as a notification shows them: the reviewer's reason of a rejection,
- * return or deactivation, the note of an approval, or the last error of a failed provisioning; null when there are none.
+ * return or deactivation, the note of an approval, the last error of a failed provisioning, or the first finding of a
+ * failing key set check; null when there are none.
  * A notification of another `type` than the event's own (a webhook failing to deliver it) does not repeat them.
  */
 export function notificationReason(detail: Readonly<Record<string, unknown>>, type?: NotificationType): string | null {

@@ -22,6 +22,8 @@ const SENT_BY_WEBHOOK: { readonly [T in NotificationType]: boolean } = {
   'change_request.approved': true,
   'change_request.rejected': true,
   'provisioning.failed': true,
+  // The owner's automation can page whoever publishes the key set.
+  'service.jwks_failing': true,
   // About the endpoint itself, which is not receiving: told in-app and by e-mail instead.
   'webhook.failing': false,
 };
@@ -63,6 +65,8 @@ export function describeWebhookEvent(type: NotificationType): string {
       return 'Provisioning one of your services into an environment failed after its retries, with the last error.';
     case 'webhook.failing':
       return 'One of your webhook endpoints did not accept an event within the retry window.';
+    case 'service.jwks_failing':
+      return 'The key set URL of one of your active services started failing its scheduled check, with what it found.';
     default:
       return assertNever(type);
   }

@@ -9,6 +9,7 @@ import {
   notificationForEvent,
   notificationKindsFor,
   notificationReason,
+  notificationReasonLabel,
   SYSTEM_EVENT_ACTIONS,
 } from '../src/notifications.ts';
 
@@ -86,5 +87,25 @@ t.test(
     t.equal(notificationForEvent('approve'), notificationFor('approve'), 'lifecycle actions keep their rules');
     t.equal(notificationForEvent('forged'), null);
     t.equal(notificationReason({ environment: 'production', error: 'Aidbox answered 500' }), 'Aidbox answered 500');
+  },
+);
+
+t.test(
+  'a key set that starts failing its scheduled check goes to the owner alone, with what the check found',
+  async (t) => {
+    t.same(notificationForEvent('jwks_check_failed'), { type: 'service.jwks_failing', audience: 'owner' });
+    t.ok(notificationKindsFor('owner').includes('service.jwks_failing'), 'a developer chooses about failing key sets');
+    t.notOk(notificationKindsFor('admins').includes('service.jwks_failing'), 'administrators are not told');
+    const finding =
+      'The server at https://keys.example/jwks answered HTTP 500 instead of the key set (HTTP 200): check the URL.';
+    t.equal(
+      notificationReason({ jwksUri: 'https://keys.example/jwks', error: finding }, 'service.jwks_failing'),
+      finding,
+    );
+    t.equal(notificationReasonLabel('service.jwks_failing'), 'What the check found');
+    t.match(
+      describeNotification('service.jwks_failing', 'Claims sync'),
+      /^The key set of Claims sync failed its scheduled check/,
+    );
   },
 );

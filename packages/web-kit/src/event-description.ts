@@ -58,6 +58,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   reject_change: 'Change request rejected',
   // A system event (packages/domain SYSTEM_EVENT_ACTIONS): the provisioner gave up on an environment.
   provisioning_failed: 'Provisioning failed after its retries',
+  // A system event: the notifier's scheduled re-check found the key set failing (the start of a failure episode).
+  jwks_check_failed: 'Key set failed its scheduled check',
 };
 
 /** An action in words ("Submitted for review"), or the raw action for one this build does not know. */

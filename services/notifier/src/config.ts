@@ -1,5 +1,5 @@
 import { assertValid, readEnv, readKeyring, StringEnum } from '@payerbox/config';
-import type { WebhookRetryPolicy } from '@payerbox/domain';
+import { ENVIRONMENTS, type Environment, type WebhookRetryPolicy } from '@payerbox/domain';
 import type { Keyring } from '@payerbox/secret-box';
 import { Type } from 'typebox';
 
@@ -50,6 +50,21 @@ const EnvSchema = Type.Object({
   WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
   /** How long a delivery is retried, from its first attempt; then its endpoint is marked failing. */
   WEBHOOK_RETRY_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 7 * 86_400_000, default: 86_400_000 }),
+  /**
+   * The key set re-check: the key set of every Active `jwks_uri` service is fetched again once per this interval, each
+   * service at its own time within it.
+   */
+  JWKS_RECHECK_INTERVAL_SECONDS: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
+  /**
+   * Where the notifier reads each Aidbox's SMART configuration (the algorithms a key set is judged against), as the
+   * registration service does: SANDBOX_AIDBOX_URL, or else SANDBOX_AIDBOX_PUBLIC_URL; the same for production.
+   */
+  SANDBOX_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  SANDBOX_AIDBOX_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  PRODUCTION_AIDBOX_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  PRODUCTION_AIDBOX_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
+  /** A SMART configuration read longer ago than this is read again, in the background, on its next use. */
+  SMART_CONFIGURATION_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
   /** Loopback by default; `0.0.0.0` in containers so a scraper can reach it. */
   METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -85,14 +100,44 @@ export interface NotifierConfig {
     readonly timeoutMs: number;
     readonly retry: WebhookRetryPolicy;
   };
+  readonly keySetRecheck: {
+    readonly intervalMs: number;
+    /** Where the notifier reads each environment's SMART configuration. */
+    readonly aidboxUrls: Readonly<Record<Environment, string>>;
+    readonly smartConfigurationMaxAgeSeconds: number;
+    /** The same allowance as the registration service's key set checks (ALLOW_LOOPBACK_JWKS). */
+    readonly allowLoopback: boolean;
+  };
   readonly metrics: { readonly host: string; readonly port: number };
   readonly shutdownGraceMs: number;
+}
+
+/** Each environment's Aidbox URL for the re-check, the internal one before the public one; a problem when neither. */
+function aidboxUrls(
+  given: Readonly<Record<Environment, string | undefined>>,
+  problems: Set<string>,
+): Record<Environment, string> {
+  for (const environment of ENVIRONMENTS) {
+    if (given[environment] !== undefined) continue;
+    const prefix = environment.toUpperCase();
+    problems.add(
+      `${prefix}_AIDBOX_URL: is required (or ${prefix}_AIDBOX_PUBLIC_URL): the key set re-check reads the ${environment} Aidbox's SMART configuration`,
+    );
+  }
+  return given as Record<Environment, string>;
 }
 
 /** Reads and validates the notifier's configuration; every bad variable is reported at once. */
 export function loadNotifierConfig(env: Record<string, string | undefined>): NotifierConfig {
   const { values, problems } = readEnv(EnvSchema, env);
   const keyring = readKeyring('SECRET_ENCRYPTION_KEYS', values.SECRET_ENCRYPTION_KEYS, problems);
+  const urls = aidboxUrls(
+    {
+      sandbox: values.SANDBOX_AIDBOX_URL ?? values.SANDBOX_AIDBOX_PUBLIC_URL,
+      production: values.PRODUCTION_AIDBOX_URL ?? values.PRODUCTION_AIDBOX_PUBLIC_URL,
+    },
+    problems,
+  );
   if ((values.SMTP_USER === undefined) !== (values.SMTP_PASSWORD === undefined)) {
     problems.add('SMTP_USER and SMTP_PASSWORD: set both to sign in to the SMTP server, or neither');
   }
@@ -124,6 +169,12 @@ export function loadNotifierConfig(env: Record<string, string | undefined>): Not
         maxDelayMs: values.WEBHOOK_RETRY_MAX_DELAY_MS,
         windowMs: values.WEBHOOK_RETRY_WINDOW_MS,
       }),
+    }),
+    keySetRecheck: Object.freeze({
+      intervalMs: values.JWKS_RECHECK_INTERVAL_SECONDS * 1000,
+      aidboxUrls: Object.freeze(urls),
+      smartConfigurationMaxAgeSeconds: values.SMART_CONFIGURATION_MAX_AGE_SECONDS,
+      allowLoopback: values.ALLOW_LOOPBACK_JWKS === 'true',
     }),
     metrics: Object.freeze({ host: values.METRICS_HOST, port: values.METRICS_PORT }),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,

@@ -12,6 +12,8 @@ export interface NotifierMetrics {
   delivery(channel: Channel, outcome: DeliveryOutcome): void;
   /** From the audit event to the delivery's acceptance (the SMTP server's, the receiver's 2xx), in milliseconds. */
   latency(channel: Channel, milliseconds: number): void;
+  /** One service's key set re-checked (every URL of it), by verdict. */
+  keySetCheck(verdict: 'pass' | 'fail'): void;
 }
 
 /**
@@ -61,6 +63,14 @@ export function createNotifierMetrics(db: Kysely<Database>): NotifierMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
     registers,
   });
+  const keySetChecks = new Counter({
+    name: 'key_set_checks_total',
+    help: "Scheduled re-checks of Active services' key sets, by verdict (fail: at least one URL fails the live check)",
+    labelNames: ['verdict'] as const,
+    registers,
+  });
+  // Both verdicts from the start, so a scrape shows 0 rather than nothing before the first check.
+  for (const verdict of ['pass', 'fail']) keySetChecks.inc({ verdict }, 0);
   return {
     registry,
     delivery(channel, outcome) {
@@ -68,6 +78,9 @@ export function createNotifierMetrics(db: Kysely<Database>): NotifierMetrics {
     },
     latency(channel, milliseconds) {
       latency.observe({ channel }, milliseconds / 1000);
+    },
+    keySetCheck(verdict) {
+      keySetChecks.inc({ verdict });
     },
   };
 }

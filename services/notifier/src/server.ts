@@ -1,11 +1,13 @@
 // Entry point of the notifier: reads configuration, migrates (the job queue's schema and ours), runs the notification
-// jobs and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand finish, exit 0.
+// jobs, the key set re-check and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand
+// finish, exit 0.
 import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
 import { exitGracefullyOnSignal, serviceLoggerOptions, startMetricsServer } from '@payerbox/service-runtime';
 import { pino } from 'pino';
 import { loadNotifierConfig } from './config.ts';
 import { createSmtpTransport } from './email-delivery.ts';
+import { configuredKeySetRecheck } from './key-set-recheck.ts';
 import { createNotifierMetrics } from './metrics.ts';
 import { startNotifier } from './runner.ts';
 
@@ -24,8 +26,16 @@ async function main(): Promise<void> {
     },
   );
   if (listener) logger.info({ url: listener.url }, 'metrics listening');
-  const notifier = await startNotifier({ config, db, transport, logger, metrics });
-  logger.info({ smtp: `${config.smtp.host}:${config.smtp.port}`, tls: config.smtp.tls }, 'notifier started');
+  const recurring = [configuredKeySetRecheck(config, db, metrics, logger)];
+  const notifier = await startNotifier({ config, db, transport, logger, metrics, recurring });
+  logger.info(
+    {
+      smtp: `${config.smtp.host}:${config.smtp.port}`,
+      tls: config.smtp.tls,
+      keySetRecheckIntervalSeconds: config.keySetRecheck.intervalMs / 1000,
+    },
+    'notifier started',
+  );
   exitGracefullyOnSignal({
     log: logger,
     graceMs: config.shutdownGraceMs,

@@ -8,6 +8,8 @@ const REQUIRED = {
   DATABASE_URL: 'postgres://portal@127.0.0.1/portal',
   SMTP_HOST: 'smtp.payer.example',
   MAIL_FROM: 'Payerbox portal <no-reply@payer.example>',
+  SANDBOX_AIDBOX_PUBLIC_URL: 'https://sandbox.aidbox.payer.example',
+  PRODUCTION_AIDBOX_PUBLIC_URL: 'https://aidbox.payer.example',
 };
 
 t.test('reads the SMTP server and fills in defaults: submission port with STARTTLS required', async (t) => {
@@ -41,5 +43,36 @@ t.test('lists every bad variable at once, never echoing a value', async (t) => {
   t.match(error.problems.join('\n'), /MAIL_FROM: is required/);
   t.match(error.problems.join('\n'), /SMTP_TLS/);
   t.match(error.problems.join('\n'), /SMTP_USER and SMTP_PASSWORD/);
+  t.match(error.problems.join('\n'), /SANDBOX_AIDBOX_URL: is required \(or SANDBOX_AIDBOX_PUBLIC_URL\)/);
+  t.match(error.problems.join('\n'), /PRODUCTION_AIDBOX_URL: is required/);
   t.notMatch(error.message, 'portal-user');
 });
+
+t.test(
+  'the key set re-check runs daily by default and reads each Aidbox where the registration service does',
+  async (t) => {
+    const defaults = loadNotifierConfig(REQUIRED);
+    t.match(defaults.keySetRecheck, {
+      intervalMs: 86_400_000,
+      aidboxUrls: { sandbox: 'https://sandbox.aidbox.payer.example', production: 'https://aidbox.payer.example' },
+      smartConfigurationMaxAgeSeconds: 300,
+      allowLoopback: false,
+    });
+    const inside = loadNotifierConfig({
+      ...REQUIRED,
+      JWKS_RECHECK_INTERVAL_SECONDS: '3600',
+      SANDBOX_AIDBOX_URL: 'http://aidbox-sandbox:8080',
+      PRODUCTION_AIDBOX_URL: 'http://aidbox-production:8080',
+    });
+    t.equal(inside.keySetRecheck.intervalMs, 3_600_000);
+    t.same(
+      inside.keySetRecheck.aidboxUrls,
+      { sandbox: 'http://aidbox-sandbox:8080', production: 'http://aidbox-production:8080' },
+      'the internal URLs come before the public ones',
+    );
+    t.throws(
+      () => loadNotifierConfig({ ...REQUIRED, JWKS_RECHECK_INTERVAL_SECONDS: '0' }),
+      /JWKS_RECHECK_INTERVAL_SECONDS/,
+    );
+  },
+);

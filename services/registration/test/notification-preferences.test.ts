@@ -22,6 +22,7 @@ t.test('e-mail is on for every kind of notification until the user turns it off'
       'change_request.approved': true,
       'change_request.rejected': true,
       'provisioning.failed': true,
+      'service.jwks_failing': true,
       'webhook.failing': true,
     },
   });

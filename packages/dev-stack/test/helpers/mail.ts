@@ -109,6 +109,9 @@ export function startNotifier(
     SECRET_ENCRYPTION_KEYS: stack.keyring,
     // The stack's portal runs in development mode, which lets key sets (and so webhooks) reach loopback.
     ALLOW_LOOPBACK_JWKS: 'true',
+    // The key set re-check judges key sets by what the stack's emulators advertise.
+    SANDBOX_AIDBOX_URL: stack.emulators.sandbox.url,
+    PRODUCTION_AIDBOX_URL: stack.emulators.production.url,
     ...env,
   });
   t.teardown(() => notifier.stop(5_000));

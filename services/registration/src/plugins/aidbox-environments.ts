@@ -1,9 +1,6 @@
+import { type AidboxEnvironmentDirectory, createAidboxEnvironmentDirectory } from '@payerbox/key-set-check';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type AidboxEnvironmentDirectory,
-  createAidboxEnvironmentDirectory,
-} from '../modules/aidbox-environments/service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

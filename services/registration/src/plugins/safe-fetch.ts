@@ -1,4 +1,5 @@
-import { checkFetchTarget, createSafeFetcher, type Resolver, type SafeFetch } from '@payerbox/safe-fetch';
+import { createKeySetFetcher } from '@payerbox/key-set-check';
+import { checkFetchTarget, type Resolver, type SafeFetch } from '@payerbox/safe-fetch';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -22,14 +23,7 @@ export interface SafeFetchPluginOptions {
 
 export const safeFetchPlugin = fp(
   async (app: FastifyInstance, options: SafeFetchPluginOptions) => {
-    app.decorate(
-      'safeFetch',
-      createSafeFetcher({
-        allowLoopback: options.allowLoopback,
-        userAgent: 'payerbox-backend-services-portal (JWKS check)',
-        ...(options.resolve && { resolve: options.resolve }),
-      }),
-    );
+    app.decorate('safeFetch', createKeySetFetcher({ allowLoopback: options.allowLoopback, resolve: options.resolve }));
     app.decorate('checkFetchTarget', (url: string) =>
       checkFetchTarget(url, {
         allowLoopback: options.allowLoopback,

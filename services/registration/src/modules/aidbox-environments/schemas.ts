@@ -1,7 +1,6 @@
+import { AIDBOX_ENVIRONMENT_SOURCES } from '@payerbox/key-set-check';
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, Ref, StringEnum } from '../../schemas/primitives.ts';
-
-export const AIDBOX_ENVIRONMENT_SOURCES = ['smart-configuration', 'assumed'] as const;
 
 export const AidboxEnvironmentSchema = Type.Object(
   {

@@ -1,8 +1,8 @@
 import type { Database } from '@payerbox/db';
+import type { JwksCheckContext } from '@payerbox/key-set-check';
 import type { Keyring } from '@payerbox/secret-box';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { JwksCheckContext } from '../jwks-checks/service.ts';
 import type { OrganizationDirectory } from '../organizations/service.ts';
 import type { EnvironmentSettings } from './representation.ts';
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { checkJwksUri } from '@payerbox/key-set-check';
 import { jsonResponse } from '../../openapi/json-response.ts';
 import { tooManyRequests } from '../../plugins/rate-limits.ts';
 import { Ref } from '../../schemas/primitives.ts';
 import { JWKS_CHECK_EXAMPLES, JWKS_REPORT_EXAMPLES } from './examples.ts';
 import { JwksCheckRequestSchema, JwksReportSchema } from './schemas.ts';
-import { checkJwksUri } from './service.ts';
 
 export const JWKS_CHECKS_PER_MINUTE = 20;
 

@@ -1,5 +1,5 @@
 import { KEY_SET_FINDING_CODES } from '@payerbox/domain';
-import { SAFE_FETCH_ERROR_CODES } from '@payerbox/safe-fetch';
+import { JWKS_FETCH_FINDING_CODES, type JwksReport } from '@payerbox/key-set-check';
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, Ref, StringEnum } from '../../schemas/primitives.ts';
 
@@ -11,9 +11,6 @@ export function keySetUrlSchema(description: string) {
 export const JwksUriSchema = keySetUrlSchema(
   'https URL of the public JWK Set the service signs its client assertions with',
 );
-
-/** Why the key set's URL gave no key set: the safe fetcher's reasons, or an answer other than 200. */
-export const JWKS_FETCH_FINDING_CODES = [...SAFE_FETCH_ERROR_CODES, 'http_status'] as const;
 
 export const JwksKeyReportSchema = Type.Object(
   {
@@ -76,7 +73,14 @@ export const JwksReportSchema = Type.Object(
   },
   { $id: 'JwksReport' },
 );
-export type JwksReport = Static<typeof JwksReportSchema>;
+/**
+ * The check's report (packages/key-set-check) as the API documents it. Each must fit the other (the checks below), so
+ * a field added to one and not the other fails the typecheck.
+ */
+export type DocumentedJwksReport = Static<typeof JwksReportSchema>;
+export type ReportFitsSchema = Fits<JwksReport, DocumentedJwksReport>;
+export type SchemaFitsReport = Fits<DocumentedJwksReport, JwksReport>;
+type Fits<Actual extends Expected, Expected> = Actual;
 
 export const JwksCheckRequestSchema = Type.Object(
   { jwksUri: JwksUriSchema },

@@ -5,8 +5,25 @@ import {
   ENVIRONMENTS,
   type Environment,
 } from '@payerbox/domain';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AidboxEnvironment, AidboxEnvironments } from './schemas.ts';
+
+/** Where what an environment advertises comes from: its SMART configuration, or the documented default. */
+export const AIDBOX_ENVIRONMENT_SOURCES = ['smart-configuration', 'assumed'] as const;
+export type AidboxEnvironmentSource = (typeof AIDBOX_ENVIRONMENT_SOURCES)[number];
+
+/** What one Aidbox environment advertises to SMART Backend Services clients (the API's `AidboxEnvironment`). */
+export interface AidboxEnvironment {
+  /** `token_endpoint_auth_signing_alg_values_supported` of its SMART configuration. */
+  readonly tokenEndpointAuthSigningAlgs: string[];
+  readonly source: AidboxEnvironmentSource;
+  /** ISO 8601: when the SMART configuration was last read; null when never. */
+  readonly readAt: string | null;
+}
+export type AidboxEnvironments = Readonly<Record<Environment, AidboxEnvironment>>;
+
+/** Where a failed read is reported (a Fastify or pino logger). */
+export interface WarningLog {
+  warn(details: Record<string, unknown>, message: string): void;
+}
 
 /**
  * What each Aidbox environment advertises in its SMART configuration (`GET <aidbox>/.well-known/smart-configuration`,
@@ -33,7 +50,7 @@ export interface DirectoryOptions {
   /** Where this service reaches each Aidbox (the SMART configuration is read at its root). */
   readonly urls: Readonly<Record<Environment, string>>;
   readonly maxAgeSeconds: number;
-  readonly log: FastifyBaseLogger;
+  readonly log: WarningLog;
   /** Per read; default 5 s. */
   readonly timeoutMs?: number;
 }
