@@ -7280,7 +7280,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied" | "provisioning_failed" | "jwks_check_failed";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */
@@ -7383,7 +7383,7 @@ export interface operations {
             query?: {
                 serviceId?: string;
                 actorId?: string;
-                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied";
+                action?: "create" | "edit" | "delete" | "submit" | "withdraw" | "return" | "approve" | "reject" | "deactivate" | "retire" | "copy" | "rotate_secret" | "propose_change" | "retrieve_production_secret" | "rotate_production_secret" | "start_secret_cutover" | "confirm_secret_cutover" | "resync" | "apply_change" | "withdraw_change" | "approve_change" | "reject_change" | "secret_cutover_due" | "secret_cutover_applied" | "provisioning_failed" | "jwks_check_failed";
                 /** @description Part of the service's name, any case; `%` and `_` match themselves, they are no wildcards */
                 service?: string;
                 /** @description The service's client id, exactly */

@@ -1,3 +1,4 @@
+export * from './audit-events.ts';
 export * from './bulk-export.ts';
 export * from './change-requests.ts';
 export * from './configuration-changes.ts';

@@ -11,7 +11,7 @@
  * clients), which carries a client that took one just before confirming across the switch (README, "Credentials per
  * environment").
  */
-import { assertNever, type Environment, LIFECYCLE_ACTIONS } from './lifecycle.ts';
+import { assertNever, type Environment } from './lifecycle.ts';
 
 /** pending: issued, the old secret still in production; applying: switch confirmed; applied: production has it. */
 export const SECRET_CUTOVER_STATES = ['pending', 'applying', 'applied'] as const;
@@ -27,10 +27,6 @@ export type SecretSwitchedBy = (typeof SECRET_SWITCHED_BY)[number];
  */
 export const SECRET_CUTOVER_EVENTS = ['secret_cutover_due', 'secret_cutover_applied'] as const;
 export type SecretCutoverEvent = (typeof SECRET_CUTOVER_EVENTS)[number];
-
-/** Every action an audit event can name: the lifecycle's and the provisioner's cutover events. */
-export const AUDIT_EVENT_ACTIONS = [...LIFECYCLE_ACTIONS, ...SECRET_CUTOVER_EVENTS] as const;
-export type AuditEventAction = (typeof AUDIT_EVENT_ACTIONS)[number];
 
 /** Where a cutover is, from its timestamps (a switch not yet confirmed is pending). */
 export function secretCutoverState(cutover: {

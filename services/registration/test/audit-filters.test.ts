@@ -281,3 +281,24 @@ t.test('refuses bad filter values with 400 naming the parameter, never a failure
   const latest = await admin.request('GET', `${AUDIT}?from=9999-12-31T23:59:59-23:59`);
   t.same(latest.json().items, [], 'the latest instant the format allows is a valid filter');
 });
+
+t.test('filters by a system event: what the provisioner and the key set re-check record, with no actor', async (t) => {
+  const app = await buildTestApp(t);
+  const admin = await createUser(app, 'admin');
+  const dev = await createUser(app);
+  const tag = uniqueTag();
+  const service = await createService(dev, { name: `Watched ${tag}` });
+  // Recorded as the notifier records a failed scheduled check (and the provisioner a given-up environment): no actor.
+  for (const action of ['provisioning_failed', 'jwks_check_failed'] as const) {
+    await app.db
+      .insertInto('serviceEvents')
+      .values({ serviceId: service.id, actorId: null, action, serviceStatus: 'draft', detail: JSON.stringify({}) })
+      .execute();
+  }
+  t.same(summary(await listed(admin, { service: tag, action: 'jwks_check_failed' })), [
+    [`Watched ${tag}`, 'jwks_check_failed'],
+  ]);
+  t.same(summary(await listed(admin, { service: tag, action: 'provisioning_failed' })), [
+    [`Watched ${tag}`, 'provisioning_failed'],
+  ]);
+});
