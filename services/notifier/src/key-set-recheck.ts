@@ -45,6 +45,12 @@ export interface KeySetRecheckOptions {
   readonly logger: Logger;
   /** Counts each service's check by its verdict (the notifier's metrics). */
   readonly checked: (verdict: RecheckOutcome['verdict']) => void;
+  /**
+   * Whether what each Aidbox advertises is known (read from its SMART configuration). Until it is, the check would
+   * judge keys by the documented default (RS384 only) and could tell an owner of ES384 keys that their working key set
+   * fails; a tick then checks nobody and the services keep their slots. Default: known.
+   */
+  readonly algorithmsKnown?: () => Promise<boolean>;
 }
 
 interface KeySetUrl {
@@ -84,10 +90,14 @@ export async function recheckService(check: JwksCheckContext, service: DueKeySet
 /** One tick: enrol and drop participants, then check the due services, each recorded as it ends. */
 export async function recheckDueKeySets(options: KeySetRecheckOptions): Promise<Record<EpisodeChange, number>> {
   const { db, intervalMs } = options;
+  const changes: Record<EpisodeChange, number> = { started: 0, continued: 0, ended: 0, none: 0 };
+  if (options.algorithmsKnown && !(await options.algorithmsKnown())) {
+    options.logger.warn('key set re-check waits: an Aidbox environment has not answered its SMART configuration yet');
+    return changes;
+  }
   const now = new Date();
   await syncParticipants(db, { intervalMs, limit: ENROL_LIMIT, now });
   const due = await claimDue(db, { intervalMs, limit: BATCH, now });
-  const changes: Record<EpisodeChange, number> = { started: 0, continued: 0, ended: 0, none: 0 };
   await Promise.all(
     due.map(async (service) => {
       try {
@@ -138,6 +148,8 @@ export function configuredKeySetRecheck(
     },
     logger,
     checked: (verdict) => metrics.keySetCheck(verdict),
+    algorithmsKnown: async () =>
+      Object.values(await environments.environments()).every((known) => known.source === 'smart-configuration'),
   });
 }
 

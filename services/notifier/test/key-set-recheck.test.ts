@@ -116,6 +116,41 @@ t.test(
   },
 );
 
+t.test(
+  'while an Aidbox has not told its algorithms, a tick checks nobody and the services keep their slots',
+  async (t) => {
+    const db = await ownDb(t);
+    const keySets = await startKeySetServer(t);
+    const jwksUri = keySets.url();
+    const { serviceId } = await insertKeySetService(db, { jwksUri });
+    await enrol(db);
+    keySets.failing(jwksUri, true);
+    await db
+      .updateTable('keySetRechecks')
+      .set({ nextCheckAt: new Date(Date.now() - 1_000) })
+      .execute();
+    const before = await stateOf(db, serviceId);
+    let known = false;
+    const tick = () =>
+      recheckDueKeySets({
+        db,
+        intervalMs: DAY_MS,
+        check: loopbackCheck(),
+        logger: pino({ level: 'silent' }),
+        checked: () => {},
+        algorithmsKnown: async () => known,
+      });
+    await tick();
+    t.equal(keySets.hits(jwksUri), 0, 'the key set is not fetched');
+    t.same(await stateOf(db, serviceId), before, 'the service keeps its slot and its state');
+    t.same(await episodeEvents(db, serviceId), [], 'and nobody is told');
+    known = true;
+    await tick();
+    t.equal(keySets.hits(jwksUri), 1, 'once the algorithms are known, the due service is checked');
+    t.equal((await episodeEvents(db, serviceId)).length, 1);
+  },
+);
+
 t.test('a service no longer Active, or no longer signing with a key set, is no longer checked', async (t) => {
   const db = await ownDb(t);
   const keySets = await startKeySetServer(t);
