@@ -50,6 +50,11 @@ const EnvSchema = Type.Object({
   WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 3_600_000 }),
   /** How long a delivery is retried, from its first attempt; then its endpoint is marked failing. */
   WEBHOOK_RETRY_WINDOW_MS: Type.Integer({ minimum: 0, maximum: 7 * 86_400_000, default: 86_400_000 }),
+  /**
+   * The wait between two scans for API tokens about to expire (each noticed once, however often this runs). At most a
+   * day, so a token is noticed days before it expires.
+   */
+  API_TOKEN_EXPIRY_SCAN_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 3_600_000 }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
   /** Loopback by default; `0.0.0.0` in containers so a scraper can reach it. */
   METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -85,6 +90,7 @@ export interface NotifierConfig {
     readonly timeoutMs: number;
     readonly retry: WebhookRetryPolicy;
   };
+  readonly apiTokenExpiryScanIntervalMs: number;
   readonly metrics: { readonly host: string; readonly port: number };
   readonly shutdownGraceMs: number;
 }
@@ -125,6 +131,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined>): Not
         windowMs: values.WEBHOOK_RETRY_WINDOW_MS,
       }),
     }),
+    apiTokenExpiryScanIntervalMs: values.API_TOKEN_EXPIRY_SCAN_INTERVAL_MS,
     metrics: Object.freeze({ host: values.METRICS_HOST, port: values.METRICS_PORT }),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
   });

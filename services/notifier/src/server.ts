@@ -4,6 +4,7 @@ import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
 import { exitGracefullyOnSignal, serviceLoggerOptions, startMetricsServer } from '@payerbox/service-runtime';
 import { pino } from 'pino';
+import { apiTokenExpiryScan } from './api-token-expiry.ts';
 import { loadNotifierConfig } from './config.ts';
 import { createSmtpTransport } from './email-delivery.ts';
 import { createNotifierMetrics } from './metrics.ts';
@@ -24,7 +25,14 @@ async function main(): Promise<void> {
     },
   );
   if (listener) logger.info({ url: listener.url }, 'metrics listening');
-  const notifier = await startNotifier({ config, db, transport, logger, metrics });
+  const recurring = [
+    apiTokenExpiryScan(db, {
+      everyMs: config.apiTokenExpiryScanIntervalMs,
+      emailMaxAttempts: config.emailMaxAttempts,
+      logger,
+    }),
+  ];
+  const notifier = await startNotifier({ config, db, transport, logger, metrics, recurring });
   logger.info({ smtp: `${config.smtp.host}:${config.smtp.port}`, tls: config.smtp.tls }, 'notifier started');
   exitGracefullyOnSignal({
     log: logger,
