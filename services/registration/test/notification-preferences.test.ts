@@ -23,6 +23,7 @@ t.test('e-mail is on for every kind of notification until the user turns it off'
       'change_request.rejected': true,
       'provisioning.failed': true,
       'webhook.failing': true,
+      'api_token.expiring': true,
     },
   });
 });
