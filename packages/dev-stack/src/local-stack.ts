@@ -14,7 +14,14 @@ import {
   startAidboxEmulator,
 } from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
-import { createNotifierMetrics, loadNotifierConfig, type Notifier, startNotifier } from '@payerbox/notifier';
+import {
+  apiTokenExpiryScan,
+  createNotifierMetrics,
+  loadNotifierConfig,
+  type Notifier,
+  type RecurringWork,
+  startNotifier,
+} from '@payerbox/notifier';
 import { createWorker, type Worker } from '@payerbox/provisioner';
 import { buildApp, loadConfig } from '@payerbox/registration';
 import { createApiToken, upsertUserByEmail } from '@payerbox/registration/test-support';
@@ -114,9 +121,10 @@ export interface LocalStack {
   startWorker(tuning?: WorkerTuning): Promise<Worker>;
   /**
    * Starts an in-process notifier (stopped at teardown): the audited events become in-app notifications; its e-mails are
-   * rendered by nodemailer's JSON transport and sent nowhere (the notifier's own tests use a real SMTP server).
+   * rendered by nodemailer's JSON transport and sent nowhere (the notifier's own tests use a real SMTP server). It runs
+   * the recurring works the notifier process runs (the API token expiry scan), or `options.recurring` instead.
    */
-  startNotifier(): Promise<Notifier>;
+  startNotifier(options?: { readonly recurring?: readonly RecurringWork[] }): Promise<Notifier>;
   /** Environment variables that run a provisioner process against this stack. */
   provisionerEnv(tuning?: WorkerTuning): Record<string, string>;
   /** Stops workers, the API and the emulators (newest first). */
@@ -296,7 +304,7 @@ async function assemble(
       });
       return worker;
     },
-    async startNotifier() {
+    async startNotifier(options = {}) {
       const db = createDb({ databaseUrl, poolSize: 4 });
       const config = loadNotifierConfig({
         DATABASE_URL: databaseUrl,
@@ -309,12 +317,21 @@ async function assemble(
         SECRET_ENCRYPTION_KEYS: keyring,
         ALLOW_LOOPBACK_JWKS: 'true',
       });
+      const logger = pino({ level: 'silent' });
+      const recurring = options.recurring ?? [
+        apiTokenExpiryScan(db, {
+          everyMs: config.apiTokenExpiryScanIntervalMs,
+          emailMaxAttempts: config.emailMaxAttempts,
+          logger,
+        }),
+      ];
       const notifier = await startNotifier({
         config,
         db,
         transport: createTransport({ jsonTransport: true }),
-        logger: pino({ level: 'silent' }),
+        logger,
         metrics: createNotifierMetrics(db),
+        recurring,
       });
       cleanups.push(async () => {
         await notifier.stop();
