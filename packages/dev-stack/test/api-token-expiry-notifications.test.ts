@@ -2,11 +2,10 @@ import { createDb, type Database } from '@payerbox/db';
 import { notifyExpiringApiTokens, type RecurringWork } from '@payerbox/notifier';
 import { type Kysely, sql } from 'kysely';
 import t, { type Test } from 'tap';
+import { type AgedToken, tokenExpiringIn as agedToken } from '../src/expiring-api-tokens.ts';
 import type { LocalStack, StackUser } from '../src/local-stack.ts';
 import { startInbox, startNotifier } from './helpers/mail.ts';
 import { startStack } from './helpers/stack.ts';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function stackDb(t: Test, stack: LocalStack): Kysely<Database> {
   const db = createDb({ databaseUrl: stack.databaseUrl, poolSize: 4 });
@@ -14,34 +13,14 @@ function stackDb(t: Test, stack: LocalStack): Kysely<Database> {
   return db;
 }
 
-interface TokenAt {
-  readonly id: string;
-  readonly name: string;
-  readonly tokenPrefix: string;
-  readonly expiresAt: Date;
-}
-
-/**
- * A token of `user` made through the API that, as time passed, now expires in `expiresInDays` (negative: expired) after
- * living `lifetimeDays` in all: its times are moved back as if it had been created that long ago.
- */
+/** A token of `user` that now expires in `expiresInDays`, having lived `lifetimeDays` (30 unless told) in all. */
 async function tokenExpiringIn(
-  t: Test,
-  db: Kysely<Database>,
+  stack: LocalStack,
   user: StackUser,
   expiresInDays: number,
-  lifetimeDays = 30,
-): Promise<TokenAt> {
-  const name = `token-${Math.random().toString(36).slice(2, 8)}`;
-  const created = await user.api('POST', '/api-tokens', { name, expiresInDays: lifetimeDays });
-  t.equal(created.status, 201, `${name} is created`);
-  const expiresAt = new Date(Date.now() + expiresInDays * DAY_MS);
-  await db
-    .updateTable('apiTokens')
-    .set({ expiresAt, createdAt: new Date(expiresAt.getTime() - lifetimeDays * DAY_MS) })
-    .where('id', '=', created.body.id)
-    .execute();
-  return { id: created.body.id, name, tokenPrefix: created.body.tokenPrefix, expiresAt };
+  lifetimeDays?: number,
+): Promise<AgedToken> {
+  return agedToken(stack.databaseUrl, user, { expiresInDays, ...(lifetimeDays !== undefined && { lifetimeDays }) });
 }
 
 /** How many jobs of `task` wait in the stack's queue. */
@@ -73,7 +52,7 @@ t.test(
     const db = stackDb(t, stack);
     const inbox = await startInbox(t);
     const holder = stack.developer;
-    const soon = await tokenExpiringIn(t, db, holder, 6);
+    const soon = await tokenExpiringIn(stack, holder, 6);
     const day = `${soon.expiresAt.getUTCDate()} `;
     // Two notifier processes, each scanning every 100 ms.
     for (let i = 0; i < 2; i += 1) {
@@ -106,16 +85,16 @@ t.test(
     const stack = await startStack(t);
     const db = stackDb(t, stack);
     const holder = await stack.createUser('developer');
-    await tokenExpiringIn(t, db, holder, 8);
-    const revoked = await tokenExpiringIn(t, db, holder, 6);
+    await tokenExpiringIn(stack, holder, 8);
+    const revoked = await tokenExpiringIn(stack, holder, 6);
     t.equal((await holder.api('DELETE', `/api-tokens/${revoked.id}`)).status, 204, 'one is revoked');
-    await tokenExpiringIn(t, db, holder, -1 / 24);
+    await tokenExpiringIn(stack, holder, -1 / 24);
     // Made a moment ago to live 3 days: inside the window from its first moment, and its maker knows.
-    await tokenExpiringIn(t, db, holder, 3, 3);
+    await tokenExpiringIn(stack, holder, 3, 3);
     const result = await notifyExpiringApiTokens(db, { emailMaxAttempts: 1 });
     t.equal(result.notified, 0, 'none noticed');
     t.same(await tokenNotices(holder), []);
-    const noticed = await tokenExpiringIn(t, db, holder, 6);
+    const noticed = await tokenExpiringIn(stack, holder, 6);
     t.same(await notifyExpiringApiTokens(db, { emailMaxAttempts: 1 }), { notified: 1, emailsQueued: 1 });
     t.match(await tokenNotices(holder), [{ apiToken: { id: noticed.id } }], 'the one in the window is');
   },
@@ -125,7 +104,7 @@ t.test('an administrator’s token is told of too', async (t) => {
   const stack = await startStack(t);
   const db = stackDb(t, stack);
   const admin = await stack.createUser('admin');
-  const token = await tokenExpiringIn(t, db, admin, 2);
+  const token = await tokenExpiringIn(stack, admin, 2);
   t.same(await notifyExpiringApiTokens(db, { emailMaxAttempts: 1 }), { notified: 1, emailsQueued: 1 });
   t.match(await tokenNotices(admin), [{ apiToken: { id: token.id } }]);
 });
@@ -136,7 +115,7 @@ t.test('a holder who turned these e-mails off gets the notice in the app and no 
   const holder = await stack.createUser('developer');
   const off = await holder.api('PUT', '/notification-preferences', { email: { 'api_token.expiring': false } });
   t.equal(off.status, 200, 'the holder turns these e-mails off');
-  const token = await tokenExpiringIn(t, db, holder, 5);
+  const token = await tokenExpiringIn(stack, holder, 5);
   t.same(await notifyExpiringApiTokens(db, { emailMaxAttempts: 1 }), { notified: 1, emailsQueued: 0 });
   t.equal(await queued(db, 'send_notification_email'), 0, 'no e-mail is queued');
   t.match(await tokenNotices(holder), [{ apiToken: { id: token.id } }], 'the app tells of it');
