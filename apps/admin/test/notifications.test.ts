@@ -7,9 +7,11 @@ import {
   unreadCountBecomes,
   VIEWPORTS,
 } from '@payerbox/browser-testing';
+import { scanExpiringApiTokens, tokenExpiringIn } from '@payerbox/dev-stack/expiring-api-tokens';
 import t from 'tap';
 
-const portal = portalForTests(t, { apps: ['admin'] });
+// The developer portal too: an administrator's API tokens are managed on its API tokens page.
+const portal = portalForTests(t, { apps: ['admin', 'developer'] });
 const jwks = jwksServerForTests(t);
 
 t.before(async () => {
@@ -68,12 +70,48 @@ for (const viewport of Object.values(VIEWPORTS)) {
         await page.getByRole('switch', { name: 'one of my services is rejected' }).count(),
         "an administrator is not offered the owners' kinds",
       );
+      t.equal(
+        await page.getByRole('switch', { name: 'one of my API tokens will expire within 7 days' }).count(),
+        1,
+        'an administrator holds API tokens too, and is offered their kind',
+      );
       await checkPageAtSize(t, page, { app: 'admin', page: 'notification-settings', viewport });
       await submissions.click();
       await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       const saved = await admin.api('GET', '/notification-preferences');
       t.equal(saved.body.email['service.submitted'], false, 'the choice is saved');
       await admin.api('PUT', '/notification-preferences', { email: { 'service.submitted': true } });
+      await page.close();
+    },
+  );
+}
+
+for (const viewport of Object.values(VIEWPORTS)) {
+  t.test(
+    `tells the administrator of an API token about to expire and leads to the tokens page in a ${viewport.name} window`,
+    async (t) => {
+      const admin = portal().accounts.admin;
+      await markAllNotificationsRead(admin);
+      const { databaseUrl } = portal().stack;
+      const token = await tokenExpiringIn(databaseUrl, admin, {
+        expiresInDays: 3,
+        name: `audit-export-${viewport.name}`,
+      });
+      await scanExpiringApiTokens(databaseUrl);
+      await unreadCountBecomes(admin, 1);
+
+      const page = await signedInPage(portal(), admin, '/admin/notifications', { viewport });
+      const list = page.getByRole('list', { name: 'Your notifications' });
+      const notice = list.getByRole('link', { name: new RegExp(`^Your API token “${token.name}” expires on \\d`) });
+      await notice.waitFor();
+      await checkPageAtSize(t, page, { app: 'admin', page: 'notifications-token', viewport });
+      const read = page.waitForResponse((response) => response.url().endsWith('/read'));
+      await notice.click();
+      t.equal((await read).status(), 204, 'opening the notice marks it read');
+      await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+      t.equal(new URL(page.url()).pathname, '/api-tokens', 'the notice opens the developer portal’s API tokens page');
+      await page.getByText(token.name, { exact: true }).first().waitFor();
+      t.pass('where the administrator’s token is listed, to be replaced');
       await page.close();
     },
   );

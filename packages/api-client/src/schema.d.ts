@@ -509,7 +509,7 @@ export interface paths {
         };
         /**
          * The caller's notifications, newest first, with the unread count
-         * @description Decisions about your services (approved, rejected, returned, deactivated), secret rotations, and for administrators submissions and retirements: each audited event that concerns you, read or not.
+         * @description Decisions about your services (approved, rejected, returned, deactivated), secret rotations, and for administrators submissions and retirements: each audited event that concerns you, read or not; and your API tokens that expire within 7 days. Newest first by when it happened.
          */
         get: operations["listNotifications"];
         put?: never;
@@ -1384,17 +1384,28 @@ export interface components {
          * @description What kind of event a notification tells of (also the key of its e-mail preference)
          * @enum {string}
          */
-        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing" | "provisioning.failed" | "service.jwks_failing";
-        /** @description One event told to the caller; the list is in the order the events happened */
+        NotificationType: "service.submitted" | "service.approved" | "service.rejected" | "service.returned" | "service.deactivated" | "service.retired" | "secret.rotated" | "change_request.submitted" | "change_request.approved" | "change_request.rejected" | "webhook.failing" | "provisioning.failed" | "api_token.expiring" | "service.jwks_failing";
+        /** @description The caller’s API token a notification tells of (managed on the API tokens page) */
+        NotificationApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /** @description One event told to the caller, about a service or one of their API tokens; the list is in the order they happened */
         Notification: {
             /** @description Names the notification to mark it read */
             id: string;
             type: components["schemas"]["NotificationType"];
-            /** @description What happened, as a sentence naming the service */
+            /** @description What happened, as a sentence naming the service or the API token */
             message: string;
-            /** Format: uuid */
-            serviceId: string;
-            serviceName: string;
+            /** @description The service it tells of; null for a notification about an API token */
+            serviceId: string | null;
+            /** @description The service’s name; null when `serviceId` is */
+            serviceName: string | null;
+            /** @description The API token it tells of (`api_token.expiring`); null for a notification about a service */
+            apiToken: components["schemas"]["NotificationApiToken"] | null;
             /** @description The reviewer's reason or note, when the event has one */
             reason: string | null;
             /** Format: date-time */
@@ -1424,6 +1435,7 @@ export interface components {
                 "change_request.rejected": boolean;
                 "webhook.failing": boolean;
                 "provisioning.failed": boolean;
+                "api_token.expiring": boolean;
                 "service.jwks_failing": boolean;
             };
         };
@@ -1442,6 +1454,7 @@ export interface components {
                 "change_request.rejected"?: boolean;
                 "webhook.failing"?: boolean;
                 "provisioning.failed"?: boolean;
+                "api_token.expiring"?: boolean;
                 "service.jwks_failing"?: boolean;
             };
         };

@@ -17,6 +17,7 @@ import * as environmentCredentials from './migrations/2026-12-05-0014-environmen
 import * as notifications from './migrations/2026-12-05-0020-notifications.ts';
 import * as webhooks from './migrations/2026-12-05-0021-webhooks.ts';
 import * as provisioningFailureNotifications from './migrations/2026-12-05-0024-provisioning-failure-notifications.ts';
+import * as apiTokenExpiryNotifications from './migrations/2026-12-05-0025-api-token-expiry-notifications.ts';
 import * as keySetRechecks from './migrations/2026-12-05-0026-key-set-rechecks.ts';
 
 // A static list instead of a folder scan: works the same from source, from a bundle and in a container image.
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-0020-notifications': notifications,
   '2026-12-05-0021-webhooks': webhooks,
   '2026-12-05-0024-provisioning-failure-notifications': provisioningFailureNotifications,
+  '2026-12-05-0025-api-token-expiry-notifications': apiTokenExpiryNotifications,
   '2026-12-05-0026-key-set-rechecks': keySetRechecks,
 };
 

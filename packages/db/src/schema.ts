@@ -216,13 +216,19 @@ export interface ChangeRequestsTable {
   note: string | null;
 }
 
-/** One person's notification of one audit event (in-app list; `emailedAt` once its e-mail went out). */
+/**
+ * One person's notification, about an audit event of a service (`eventId` and `serviceId`) or about one of their API
+ * tokens (`apiTokenId`), never both (a CHECK); in-app list, `emailedAt` once its e-mail went out.
+ */
 export interface NotificationsTable {
   id: Generated<string>;
   userId: string;
-  eventId: string;
-  serviceId: string;
+  eventId: string | null;
+  serviceId: string | null;
+  apiTokenId: string | null;
   type: NotificationType;
+  /** When what it tells of happened (the event's time; for a token, when the scan found it in the notice window). */
+  occurredAt: ColumnType<Date, Date | string, Date | string>;
   createdAt: Timestamp;
   readAt: NullableTimestamp;
   emailedAt: NullableTimestamp;

@@ -15,10 +15,11 @@ import {
 } from '@payerbox/aidbox-emulator';
 import { createDb } from '@payerbox/db';
 import {
-  configuredKeySetRecheck,
   createNotifierMetrics,
   loadNotifierConfig,
   type Notifier,
+  type RecurringWork,
+  scheduledWorks,
   startNotifier,
 } from '@payerbox/notifier';
 import { createWorker, type Worker } from '@payerbox/provisioner';
@@ -120,9 +121,11 @@ export interface LocalStack {
   startWorker(tuning?: WorkerTuning): Promise<Worker>;
   /**
    * Starts an in-process notifier (stopped at teardown): the audited events become in-app notifications; its e-mails are
-   * rendered by nodemailer's JSON transport and sent nowhere (the notifier's own tests use a real SMTP server).
+   * rendered by nodemailer's JSON transport and sent nowhere (the notifier's own tests use a real SMTP server). It runs
+   * the recurring works the notifier process runs (the API token expiry scan, the key set re-check), or
+   * `options.recurring` instead.
    */
-  startNotifier(): Promise<Notifier>;
+  startNotifier(options?: { readonly recurring?: readonly RecurringWork[] }): Promise<Notifier>;
   /** Environment variables that run a provisioner process against this stack. */
   provisionerEnv(tuning?: WorkerTuning): Record<string, string>;
   /** Stops workers, the API and the emulators (newest first). */
@@ -302,7 +305,7 @@ async function assemble(
       });
       return worker;
     },
-    async startNotifier() {
+    async startNotifier(options = {}) {
       const db = createDb({ databaseUrl, poolSize: 4 });
       const config = loadNotifierConfig({
         DATABASE_URL: databaseUrl,
@@ -326,7 +329,7 @@ async function assemble(
         transport: createTransport({ jsonTransport: true }),
         logger,
         metrics,
-        recurring: [configuredKeySetRecheck(config, db, metrics, logger)],
+        recurring: options.recurring ?? scheduledWorks(config, db, metrics, logger),
       });
       cleanups.push(async () => {
         await notifier.stop();

@@ -39,7 +39,8 @@ function queueDb(t: Test, stack: LocalStack) {
 
 /**
  * Waits until no notification job is left in the queue (each e-mail was sent, or skipped as sent already). The
- * notifier's recurring work (the key set re-check) always has its next run waiting, and is not counted.
+ * notifier's recurring works (the token expiry scan, the key set re-check) always have their next run waiting, and are
+ * not counted.
  */
 async function emailQueueDrained(db: ReturnType<typeof createDb>, timeoutMs = 30_000): Promise<void> {
   const tasks = [NOTIFY_SERVICE_EVENT, SEND_NOTIFICATION_EMAIL, DELIVER_WEBHOOK];

@@ -25,10 +25,32 @@ export const NOTIFICATION_TYPES = [
   'webhook.failing',
   // A system event: the provisioner gave up an environment after its retries.
   'provisioning.failed',
+  // About a person's API token, not a service: the notifier's scan finds it within the notice window.
+  'api_token.expiring',
   // A system event: the notifier's periodic re-check found an Active service's key set failing (once per episode).
   'service.jwks_failing',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** The kinds about one of a person's API tokens; every other kind tells of an audit event of a service. */
+export type ApiTokenNotificationType = Extract<NotificationType, 'api_token.expiring'>;
+export type ServiceNotificationType = Exclude<NotificationType, ApiTokenNotificationType>;
+
+export function isApiTokenNotificationType(type: NotificationType): type is ApiTokenNotificationType {
+  return type === 'api_token.expiring';
+}
+
+/** How long before its expiry a token's holder is told (issue 22: "an API token expiring within 7 days"). */
+export const API_TOKEN_EXPIRY_NOTICE_DAYS = 7;
+export const API_TOKEN_EXPIRY_NOTICE_MS = API_TOKEN_EXPIRY_NOTICE_DAYS * 24 * 60 * 60 * 1000;
+
+/**
+ * What a notification is about, with the names its sentence needs: a service (for the kinds that tell of its audit
+ * events) or an API token with its expiry.
+ */
+export type NotificationSubject =
+  | { readonly type: ServiceNotificationType; readonly serviceName: string }
+  | { readonly type: ApiTokenNotificationType; readonly tokenName: string; readonly expiresAt: Date };
 
 /**
  * Who is told: the developer who owns the service, every administrator (the reviewers), or both (a provisioning
@@ -121,8 +143,35 @@ export function notifyingActions(): (LifecycleAction | SystemEventAction)[] {
   return [...LIFECYCLE_ACTIONS.filter((action) => NOTIFICATION_OF_ACTION[action] !== null), ...SYSTEM_EVENT_ACTIONS];
 }
 
-/** What happened, as a sentence about the named service (e-mail subjects, the in-app list). */
-export function describeNotification(type: NotificationType, serviceName: string): string {
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** A day as people write it, in UTC (the portal's dates are UTC): "12 December 2026". */
+function formatDay(at: Date): string {
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
+}
+
+/** What happened, as a sentence naming what it is about (e-mail subjects, the in-app list). */
+export function describeNotification(subject: NotificationSubject): string {
+  if (subject.type === 'api_token.expiring') {
+    return `Your API token “${subject.tokenName}” expires on ${formatDay(subject.expiresAt)}`;
+  }
+  return describeServiceNotification(subject.type, subject.serviceName);
+}
+
+function describeServiceNotification(type: ServiceNotificationType, serviceName: string): string {
   switch (type) {
     case 'service.submitted':
       return `${serviceName} was submitted for review`;
@@ -185,6 +234,8 @@ export function describeNotificationKind(type: NotificationType): string {
       return 'provisioning a service fails after its retries';
     case 'webhook.failing':
       return 'one of my webhook endpoints stops receiving events';
+    case 'api_token.expiring':
+      return `one of my API tokens will expire within ${API_TOKEN_EXPIRY_NOTICE_DAYS} days`;
     case 'service.jwks_failing':
       return 'the key set URL of one of my active services fails its check';
     default:
@@ -192,7 +243,11 @@ export function describeNotificationKind(type: NotificationType): string {
   }
 }
 
-/** The kinds that reach `audience` (alone or with the others), in {@link NOTIFICATION_TYPES} order: what a developer or an administrator gets. */
+/**
+ * The kinds that reach `audience` (alone or with the others), in {@link NOTIFICATION_TYPES} order: what a developer or an
+ * administrator gets. The API token kinds reach both: anyone signed in holds tokens (administrators create theirs on
+ * the developer portal's API tokens page or through the API), and each token's notice goes to its holder.
+ */
 export function notificationKindsFor(audience: 'owner' | 'admins'): NotificationType[] {
   const rules = [
     ...Object.values(NOTIFICATION_OF_ACTION),
@@ -200,7 +255,9 @@ export function notificationKindsFor(audience: 'owner' | 'admins'): Notification
     NOTIFIER_NOTIFICATION,
   ].filter((rule) => rule !== null);
   const reaches = (rule: NotificationRule) => rule.audience === audience || rule.audience === 'owner_and_admins';
-  return NOTIFICATION_TYPES.filter((type) => rules.some((rule) => rule.type === type && reaches(rule)));
+  return NOTIFICATION_TYPES.filter(
+    (type) => isApiTokenNotificationType(type) || rules.some((rule) => rule.type === type && reaches(rule)),
+  );
 }
 
 /** What a notification's {@link notificationReason} is called where it is shown ("Reason: …"). */

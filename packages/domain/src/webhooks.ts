@@ -4,7 +4,7 @@
  * and the notifier schedules retries with them.
  */
 import { assertNever } from './lifecycle.ts';
-import { NOTIFICATION_TYPES, type NotificationType } from './notifications.ts';
+import { API_TOKEN_EXPIRY_NOTICE_DAYS, NOTIFICATION_TYPES, type NotificationType } from './notifications.ts';
 
 /**
  * Whether a kind of notification is also sent to webhooks: every event about one service, which its owner's endpoints
@@ -26,6 +26,8 @@ const SENT_BY_WEBHOOK: { readonly [T in NotificationType]: boolean } = {
   'service.jwks_failing': true,
   // About the endpoint itself, which is not receiving: told in-app and by e-mail instead.
   'webhook.failing': false,
+  // About a person's API token, not a service: webhooks tell about services.
+  'api_token.expiring': false,
 };
 
 /** The event types a webhook endpoint subscribes to (`events` of `POST /api/v1/webhooks`), in the domain's order. */
@@ -65,6 +67,8 @@ export function describeWebhookEvent(type: NotificationType): string {
       return 'Provisioning one of your services into an environment failed after its retries, with the last error.';
     case 'webhook.failing':
       return 'One of your webhook endpoints did not accept an event within the retry window.';
+    case 'api_token.expiring':
+      return `One of your API tokens will expire within ${API_TOKEN_EXPIRY_NOTICE_DAYS} days (not sent by webhook).`;
     case 'service.jwks_failing':
       return 'The key set URL of one of your active services started failing its scheduled check, with what it found.';
     default:

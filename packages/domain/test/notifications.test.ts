@@ -1,8 +1,10 @@
 import t from 'tap';
 import { LIFECYCLE_ACTIONS } from '../src/lifecycle.ts';
 import {
+  API_TOKEN_EXPIRY_NOTICE_DAYS,
   describeNotification,
   describeNotificationKind,
+  isApiTokenNotificationType,
   isLifecycleAction,
   NOTIFICATION_TYPES,
   notificationFor,
@@ -14,14 +16,17 @@ import {
 } from '../src/notifications.ts';
 
 t.test(
-  'every kind of notification but a failing webhook is produced by some lifecycle action or system event',
+  'every kind of notification but a failing webhook and an expiring token is produced by some lifecycle action or system event',
   async (t) => {
     const produced = new Set(
       [...LIFECYCLE_ACTIONS, ...SYSTEM_EVENT_ACTIONS]
         .map((action) => notificationForEvent(action)?.type)
         .filter(Boolean),
     );
-    t.same([...produced].sort(), NOTIFICATION_TYPES.filter((type) => type !== 'webhook.failing').sort());
+    t.same(
+      [...produced].sort(),
+      NOTIFICATION_TYPES.filter((type) => type !== 'webhook.failing' && type !== 'api_token.expiring').sort(),
+    );
   },
 );
 
@@ -52,8 +57,24 @@ t.test('an audit event’s action is recognised only when the lifecycle names it
   t.notOk(isLifecycleAction('forged'));
 });
 
-t.test('each kind reads as a sentence naming the service', async (t) => {
-  for (const type of NOTIFICATION_TYPES) t.match(describeNotification(type, 'Claims sync'), 'Claims sync');
+t.test('each kind about a service reads as a sentence naming the service', async (t) => {
+  for (const type of NOTIFICATION_TYPES) {
+    if (isApiTokenNotificationType(type)) continue;
+    t.match(describeNotification({ type, serviceName: 'Claims sync' }), 'Claims sync', type);
+  }
+});
+
+t.test('an expiring token reads as a sentence naming the token and the day it expires, in UTC', async (t) => {
+  t.equal(
+    describeNotification({
+      type: 'api_token.expiring',
+      tokenName: 'ci-deploy',
+      expiresAt: new Date('2026-12-12T23:30:00.000Z'),
+    }),
+    'Your API token “ci-deploy” expires on 12 December 2026',
+  );
+  t.equal(describeNotificationKind('api_token.expiring'), 'one of my API tokens will expire within 7 days');
+  t.equal(API_TOKEN_EXPIRY_NOTICE_DAYS, 7, 'the issue’s window');
 });
 
 t.test('a notification shows the reviewer’s reason, or an approval’s note, and nothing blank', async (t) => {
@@ -73,6 +94,10 @@ t.test('the e-mail settings offer each person the kinds that reach them, as sent
     'every kind reaches owners or administrators',
   );
   t.ok(owners.includes('provisioning.failed') && admins.includes('provisioning.failed'), 'a failure reaches both');
+  t.ok(
+    owners.includes('api_token.expiring') && admins.includes('api_token.expiring'),
+    'developers and administrators both hold API tokens',
+  );
   t.ok(owners.includes('service.rejected'), 'a developer chooses about rejections');
   t.ok(admins.includes('service.submitted'), 'an administrator chooses about submissions');
   for (const type of NOTIFICATION_TYPES) {
@@ -104,7 +129,7 @@ t.test(
     );
     t.equal(notificationReasonLabel('service.jwks_failing'), 'What the check found');
     t.match(
-      describeNotification('service.jwks_failing', 'Claims sync'),
+      describeNotification({ type: 'service.jwks_failing', serviceName: 'Claims sync' }),
       /^The key set of Claims sync failed its scheduled check/,
     );
   },

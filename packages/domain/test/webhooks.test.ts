@@ -7,15 +7,19 @@ import {
   WEBHOOK_EVENT_TYPES,
 } from '../src/webhooks.ts';
 
-t.test('webhooks carry every event about a service, and not the failing of a webhook itself', async (t) => {
-  t.same(
-    WEBHOOK_EVENT_TYPES,
-    NOTIFICATION_TYPES.filter((type) => type !== 'webhook.failing'),
-  );
-  t.ok(isWebhookEventType('service.approved'));
-  t.notOk(isWebhookEventType('webhook.failing'));
-  t.notOk(isWebhookEventType('service.exploded'));
-});
+t.test(
+  'webhooks carry every event about a service, not the failing of a webhook itself nor a person’s token',
+  async (t) => {
+    t.same(
+      WEBHOOK_EVENT_TYPES,
+      NOTIFICATION_TYPES.filter((type) => type !== 'webhook.failing' && type !== 'api_token.expiring'),
+    );
+    t.ok(isWebhookEventType('service.approved'));
+    t.notOk(isWebhookEventType('webhook.failing'));
+    t.notOk(isWebhookEventType('api_token.expiring'));
+    t.notOk(isWebhookEventType('service.exploded'));
+  },
+);
 
 t.test('each event type reads as one sentence for the event picker', async (t) => {
   for (const type of WEBHOOK_EVENT_TYPES) t.match(describeWebhookEvent(type), /^[A-Z].*\.$/, type);

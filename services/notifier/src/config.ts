@@ -65,6 +65,11 @@ const EnvSchema = Type.Object({
   PRODUCTION_AIDBOX_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^?#]+$' })),
   /** A SMART configuration read longer ago than this is read again, in the background, on its next use. */
   SMART_CONFIGURATION_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+  /**
+   * The wait between two scans for API tokens about to expire (each noticed once, however often this runs). At most a
+   * day, so a token is noticed days before it expires.
+   */
+  API_TOKEN_EXPIRY_SCAN_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 3_600_000 }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
   /** Loopback by default; `0.0.0.0` in containers so a scraper can reach it. */
   METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -108,6 +113,7 @@ export interface NotifierConfig {
     /** The same allowance as the registration service's key set checks (ALLOW_LOOPBACK_JWKS). */
     readonly allowLoopback: boolean;
   };
+  readonly apiTokenExpiryScanIntervalMs: number;
   readonly metrics: { readonly host: string; readonly port: number };
   readonly shutdownGraceMs: number;
 }
@@ -176,6 +182,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined>): Not
       smartConfigurationMaxAgeSeconds: values.SMART_CONFIGURATION_MAX_AGE_SECONDS,
       allowLoopback: values.ALLOW_LOOPBACK_JWKS === 'true',
     }),
+    apiTokenExpiryScanIntervalMs: values.API_TOKEN_EXPIRY_SCAN_INTERVAL_MS,
     metrics: Object.freeze({ host: values.METRICS_HOST, port: values.METRICS_PORT }),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
   });

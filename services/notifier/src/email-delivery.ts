@@ -1,9 +1,9 @@
 import type { Database } from '@payerbox/db';
-import { notificationReason } from '@payerbox/domain';
+import { isApiTokenNotificationType, notificationReason } from '@payerbox/domain';
 import type { Kysely } from 'kysely';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { SmtpSettings } from './config.ts';
-import { renderNotificationEmail } from './email-message.ts';
+import { type NotificationEmailFacts, renderNotificationEmail } from './email-message.ts';
 
 /** How one e-mail job ended; a failed send throws instead (the queue retries it with backoff). */
 export type EmailOutcome =
@@ -31,9 +31,73 @@ function serviceLink(publicUrl: string, role: string, serviceId: string): string
 }
 
 /**
+ * Where tokens are managed: the developer portal's API tokens page, for administrators too (the admin portal has no
+ * such page; an administrator's tokens are theirs to manage there like anyone's).
+ */
+function apiTokensLink(publicUrl: string): string {
+  return `${publicUrl}/api-tokens`;
+}
+
+type NotificationRow = Awaited<ReturnType<typeof findNotification>>;
+
+/** The notification with its recipient and what it is about: an audit event and its service, or an API token. */
+async function findNotification(db: Kysely<Database>, notificationId: string) {
+  return db
+    .selectFrom('notifications')
+    .innerJoin('users', 'users.id', 'notifications.userId')
+    .leftJoin('backendServices', 'backendServices.id', 'notifications.serviceId')
+    .leftJoin('serviceEvents', 'serviceEvents.id', 'notifications.eventId')
+    .leftJoin('apiTokens', 'apiTokens.id', 'notifications.apiTokenId')
+    .select([
+      'notifications.type',
+      'notifications.serviceId',
+      'notifications.eventId',
+      'notifications.apiTokenId',
+      'notifications.emailedAt',
+      'notifications.occurredAt',
+      'users.email',
+      'users.name as recipientName',
+      'users.role',
+      'backendServices.name as serviceName',
+      'serviceEvents.detail',
+      'apiTokens.name as tokenName',
+      'apiTokens.tokenPrefix',
+      'apiTokens.expiresAt',
+    ])
+    .where('notifications.id', '=', notificationId)
+    .executeTakeFirst();
+}
+
+/** The e-mail's facts, or undefined for a row whose subject is missing (the CHECK and the foreign keys forbid it). */
+function emailFacts(found: NonNullable<NotificationRow>, publicUrl: string): NotificationEmailFacts | undefined {
+  const recipient = { recipientName: found.recipientName };
+  if (isApiTokenNotificationType(found.type)) {
+    if (found.tokenName === null || found.tokenPrefix === null || found.expiresAt === null) return undefined;
+    return {
+      ...recipient,
+      type: found.type,
+      tokenName: found.tokenName,
+      tokenPrefix: found.tokenPrefix,
+      expiresAt: found.expiresAt,
+      link: apiTokensLink(publicUrl),
+    };
+  }
+  if (found.serviceId === null || found.serviceName === null || found.detail === null) return undefined;
+  return {
+    ...recipient,
+    type: found.type,
+    serviceName: found.serviceName,
+    reason: notificationReason(found.detail, found.type),
+    occurredAt: found.occurredAt,
+    link: serviceLink(publicUrl, found.role, found.serviceId),
+  };
+}
+
+/**
  * Sends one notification's e-mail unless it went out already, then records that it did. Idempotent by notification
- * (one event and recipient): a retry after a send that was recorded sends nothing. A crash between the SMTP server's
- * acceptance and the record sends it again (at least once); the stable Message-ID lets mail clients fold the copy.
+ * (one event or token, and recipient): a retry after a send that was recorded sends nothing. A crash between the SMTP
+ * server's acceptance and the record sends it again (at least once); the stable Message-ID lets mail clients fold the
+ * copy.
  */
 export async function deliverNotificationEmail(
   db: Kysely<Database>,
@@ -41,42 +105,20 @@ export async function deliverNotificationEmail(
   options: { readonly from: string; readonly publicUrl: string },
   notificationId: string,
 ): Promise<EmailOutcome> {
-  const found = await db
-    .selectFrom('notifications')
-    .innerJoin('users', 'users.id', 'notifications.userId')
-    .innerJoin('backendServices', 'backendServices.id', 'notifications.serviceId')
-    .innerJoin('serviceEvents', 'serviceEvents.id', 'notifications.eventId')
-    .select([
-      'notifications.type',
-      'notifications.serviceId',
-      'notifications.eventId',
-      'notifications.emailedAt',
-      'users.email',
-      'users.name as recipientName',
-      'users.role',
-      'backendServices.name as serviceName',
-      'serviceEvents.detail',
-      'serviceEvents.createdAt as occurredAt',
-    ])
-    .where('notifications.id', '=', notificationId)
-    .executeTakeFirst();
+  const found = await findNotification(db, notificationId);
   if (!found) return { outcome: 'skipped', why: 'gone' };
   if (found.emailedAt) return { outcome: 'skipped', why: 'already_sent' };
-  const message = renderNotificationEmail({
-    type: found.type,
-    serviceName: found.serviceName,
-    recipientName: found.recipientName,
-    reason: notificationReason(found.detail, found.type),
-    link: serviceLink(options.publicUrl, found.role, found.serviceId),
-    occurredAt: found.occurredAt,
-  });
+  const facts = emailFacts(found, options.publicUrl);
+  if (!facts) return { outcome: 'skipped', why: 'gone' };
+  const message = renderNotificationEmail(facts);
+  const about = found.eventId !== null ? `event-${found.eventId}` : `api-token-${found.apiTokenId}`;
   await transport.sendMail({
     from: options.from,
     to: { name: found.recipientName, address: found.email },
     subject: message.subject,
     text: message.text,
     html: message.html,
-    messageId: `<notification-${notificationId}.event-${found.eventId}@payerbox-portal>`,
+    messageId: `<notification-${notificationId}.${about}@payerbox-portal>`,
     headers: { 'X-Payerbox-Event-Type': found.type },
   });
   await db

@@ -132,7 +132,7 @@ export async function fanOutEvent(
     const recipients = trx.selectFrom('users').select('id');
     const created = await trx
       .insertInto('notifications')
-      .columns(['userId', 'eventId', 'serviceId', 'type'])
+      .columns(['userId', 'eventId', 'serviceId', 'type', 'occurredAt'])
       .expression(
         recipients
           .where((eb) => audienceOf(eb, rule.audience, event.ownerId))
@@ -140,6 +140,8 @@ export async function fanOutEvent(
             sql<string>`cast(${eventId} as bigint)`.as('eventId'),
             sql<string>`cast(${event.serviceId} as uuid)`.as('serviceId'),
             sql<string>`${rule.type}`.as('type'),
+            // The event's own time, read in SQL at full precision (a Date parameter would cut it to milliseconds).
+            sql<Date>`(select created_at from service_events where id = cast(${eventId} as bigint))`.as('occurredAt'),
           ]),
       )
       .onConflict((oc) => oc.columns(['eventId', 'userId', 'type']).doNothing())

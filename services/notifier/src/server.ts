@@ -1,5 +1,5 @@
 // Entry point of the notifier: reads configuration, migrates (the job queue's schema and ours), runs the notification
-// jobs, the key set re-check and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand
+// jobs, the scheduled works (token expiry scan, key set re-check) and a metrics listener until SIGTERM, then drains: no new jobs, the deliveries in hand
 // finish, exit 0.
 import { ConfigError } from '@payerbox/config';
 import { createDb, migrateToLatest } from '@payerbox/db';
@@ -7,9 +7,9 @@ import { exitGracefullyOnSignal, serviceLoggerOptions, startMetricsServer } from
 import { pino } from 'pino';
 import { loadNotifierConfig } from './config.ts';
 import { createSmtpTransport } from './email-delivery.ts';
-import { configuredKeySetRecheck } from './key-set-recheck.ts';
 import { createNotifierMetrics } from './metrics.ts';
 import { startNotifier } from './runner.ts';
+import { scheduledWorks } from './scheduled-works.ts';
 
 async function main(): Promise<void> {
   const config = loadNotifierConfig(process.env);
@@ -26,13 +26,20 @@ async function main(): Promise<void> {
     },
   );
   if (listener) logger.info({ url: listener.url }, 'metrics listening');
-  const recurring = [configuredKeySetRecheck(config, db, metrics, logger)];
-  const notifier = await startNotifier({ config, db, transport, logger, metrics, recurring });
+  const notifier = await startNotifier({
+    config,
+    db,
+    transport,
+    logger,
+    metrics,
+    recurring: scheduledWorks(config, db, metrics, logger),
+  });
   logger.info(
     {
       smtp: `${config.smtp.host}:${config.smtp.port}`,
       tls: config.smtp.tls,
       keySetRecheckIntervalSeconds: config.keySetRecheck.intervalMs / 1000,
+      apiTokenExpiryScanIntervalMs: config.apiTokenExpiryScanIntervalMs,
     },
     'notifier started',
   );

@@ -40,7 +40,7 @@ async function notifyFailing(
   if (eventId === null) return;
   const created = await trx
     .insertInto('notifications')
-    .columns(['userId', 'eventId', 'serviceId', 'type'])
+    .columns(['userId', 'eventId', 'serviceId', 'type', 'occurredAt'])
     .expression(
       trx
         .selectFrom('serviceEvents')
@@ -49,6 +49,8 @@ async function notifyFailing(
           'id',
           'serviceId',
           sql<'webhook.failing'>`'webhook.failing'`.as('type'),
+          // Listed beside the event's own notification, at the event's time.
+          'createdAt',
         ])
         .where('id', '=', eventId),
     )

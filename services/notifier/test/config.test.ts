@@ -33,6 +33,18 @@ t.test('webhooks: 10 s per attempt, retried with backoff for 24 hours, never to 
   t.equal(loadNotifierConfig({ ...REQUIRED, ALLOW_LOOPBACK_JWKS: 'true' }).webhooks.allowLoopback, true);
 });
 
+t.test('scans for expiring API tokens hourly unless told otherwise, and at least daily', async (t) => {
+  t.equal(loadNotifierConfig(REQUIRED).apiTokenExpiryScanIntervalMs, 3_600_000);
+  t.equal(
+    loadNotifierConfig({ ...REQUIRED, API_TOKEN_EXPIRY_SCAN_INTERVAL_MS: '60000' }).apiTokenExpiryScanIntervalMs,
+    60_000,
+  );
+  const error = t.throws(() =>
+    loadNotifierConfig({ ...REQUIRED, API_TOKEN_EXPIRY_SCAN_INTERVAL_MS: String(2 * 86_400_000) }),
+  ) as ConfigError;
+  t.match(error.problems.join('\n'), /API_TOKEN_EXPIRY_SCAN_INTERVAL_MS/);
+});
+
 t.test('lists every bad variable at once, never echoing a value', async (t) => {
   const error = t.throws(() =>
     loadNotifierConfig({ DATABASE_URL: 'mysql://x', SMTP_TLS: 'maybe', SMTP_USER: 'portal-user' }),

@@ -35,3 +35,26 @@ t.test('calls an approval’s note a note, and leaves the line out when there is
   );
   t.notMatch(renderNotificationEmail({ ...facts, reason: null }).text, 'Reason');
 });
+
+const token = {
+  type: 'api_token.expiring' as const,
+  tokenName: 'ci <deploy>',
+  tokenPrefix: 'pbx_pat_9fK2x1',
+  expiresAt: new Date('2026-12-12T08:00:00.000Z'),
+  recipientName: 'Dana',
+  link: 'https://portal.payer.example/api-tokens',
+};
+
+t.test(
+  'an expiring token’s e-mail names the token, its prefix and expiry, what to do, and the tokens page',
+  async (t) => {
+    const email = renderNotificationEmail(token);
+    t.equal(email.subject, 'Your API token “ci <deploy>” expires on 12 December 2026');
+    t.match(email.text, 'Token: ci <deploy> (pbx_pat_9fK2x1…). It stops working at 2026-12-12 08:00:00 UTC.');
+    t.match(email.text, 'Create a new token and put it in place of this one');
+    t.match(email.text, 'Manage your API tokens: https://portal.payer.example/api-tokens');
+    t.match(email.html, '<a href="https://portal.payer.example/api-tokens">');
+    t.match(email.html, 'ci &lt;deploy&gt; (pbx_pat_9fK2x1…)');
+    t.notMatch(email.html, '<deploy>');
+  },
+);

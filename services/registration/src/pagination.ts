@@ -65,27 +65,36 @@ export interface TimestampKey {
   readonly id: string;
 }
 
-const TIMESTAMP_KEY =
-  /^((?:19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const TIMESTAMP = /^((?:19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 
 /** The cursor text of a {@link TimestampKey}. */
 export function formatTimestampKey(key: TimestampKey): string {
   return `${key.at}|${key.id}`;
 }
 
-function parseTimestampKey(text: string): TimestampKey | undefined {
-  const match = TIMESTAMP_KEY.exec(text);
-  if (!match?.[1] || !match[2]) return undefined;
+function parseTimestampKey(text: string, idPattern: RegExp): TimestampKey | undefined {
+  const bar = text.indexOf('|');
+  if (bar < 0) return undefined;
+  const at = text.slice(0, bar);
+  const id = text.slice(bar + 1);
+  const match = TIMESTAMP.exec(at);
+  if (!match?.[1] || !idPattern.test(id)) return undefined;
   // The instant must exist: a 13th month, 30 February or 24:00 pass the pattern, and PostgreSQL would answer them
   // with an error instead of a page. A real instant survives the round trip through Date unchanged.
   const milliseconds = `${match[1]}Z`;
   const parsed = new Date(milliseconds);
   if (Number.isNaN(parsed.getTime()) || parsed.toISOString() !== milliseconds) return undefined;
-  return { at: text.slice(0, text.indexOf('|')), id: match[2] };
+  return { at, id };
 }
 
-/** The page size and the timestamp key to continue after, from `?limit=&cursor=`. */
-export function readTimestampPage(request: PageRequest): { limit: number; after?: TimestampKey } {
-  const after = decodeCursor(request.cursor, parseTimestampKey);
+/**
+ * The page size and the timestamp key to continue after, from `?limit=&cursor=`; the key's id matches `idPattern`
+ * (UUIDs by default, {@link BIGINT_KEY} for lists of bigint ids).
+ */
+export function readTimestampPage(
+  request: PageRequest,
+  idPattern: RegExp = UUID_KEY,
+): { limit: number; after?: TimestampKey } {
+  const after = decodeCursor(request.cursor, (text) => parseTimestampKey(text, idPattern));
   return { limit: request.limit ?? DEFAULT_PAGE_SIZE, ...(after !== undefined && { after }) };
 }

@@ -24,6 +24,7 @@ t.test('e-mail is on for every kind of notification until the user turns it off'
       'provisioning.failed': true,
       'service.jwks_failing': true,
       'webhook.failing': true,
+      'api_token.expiring': true,
     },
   });
 });

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { setNotificationTypes, setNotifyingActions } from './notification-kinds.ts';
 
 // A provisioning failure after its retries notifies the owner and the administrators (issue 22). The provisioner records
 // it as a `provisioning_failed` audit event in the transaction that marks the environment failed, so this widens the
@@ -10,36 +11,14 @@ const TYPES_BEFORE = `'service.submitted', 'service.approved', 'service.rejected
 const ACTIONS_BEFORE = `'submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret',
   'propose_change', 'approve_change', 'reject_change', 'rotate_production_secret', 'start_secret_cutover'`;
 
-async function setTypes(db: Kysely<any>, types: string): Promise<void> {
-  for (const table of ['notifications', 'notification_preferences']) {
-    await sql
-      .raw(
-        `alter table ${table} drop constraint ${table}_type_check,
-         add constraint ${table}_type_check check (type in (${types}))`,
-      )
-      .execute(db);
-  }
-}
-
-async function setTriggerActions(db: Kysely<any>, actions: string): Promise<void> {
-  await sql`drop trigger service_events_enqueue_notification on service_events`.execute(db);
-  await sql
-    .raw(
-      `create trigger service_events_enqueue_notification after insert on service_events
-       for each row when (new.action in (${actions}))
-       execute function service_events_enqueue_notification()`,
-    )
-    .execute(db);
-}
-
 export async function up(db: Kysely<any>): Promise<void> {
-  await setTypes(db, `${TYPES_BEFORE}, 'provisioning.failed'`);
-  await setTriggerActions(db, `${ACTIONS_BEFORE}, 'provisioning_failed'`);
+  await setNotificationTypes(db, `${TYPES_BEFORE}, 'provisioning.failed'`);
+  await setNotifyingActions(db, `${ACTIONS_BEFORE}, 'provisioning_failed'`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from notification_preferences where type = 'provisioning.failed'`.execute(db);
   await sql`delete from notifications where type = 'provisioning.failed'`.execute(db);
-  await setTypes(db, TYPES_BEFORE);
-  await setTriggerActions(db, ACTIONS_BEFORE);
+  await setNotificationTypes(db, TYPES_BEFORE);
+  await setNotifyingActions(db, ACTIONS_BEFORE);
 }

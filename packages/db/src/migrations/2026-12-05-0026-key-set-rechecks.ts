@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { setNotificationTypes, setNotifyingActions } from './notification-kinds.ts';
 
 // The notifier re-checks the key set of every Active `jwks_uri` service on a schedule and tells the owner once per
 // failure episode (issue 22). `key_set_rechecks` holds each service's place in that schedule and whether it is in an
@@ -8,32 +9,10 @@ import { type Kysely, sql } from 'kysely';
 // compares) and the trigger's actions (notifyingActions) by one each, as migration 0024 did.
 const TYPES_BEFORE = `'service.submitted', 'service.approved', 'service.rejected', 'service.returned',
   'service.deactivated', 'service.retired', 'secret.rotated', 'change_request.submitted', 'change_request.approved',
-  'change_request.rejected', 'webhook.failing', 'provisioning.failed'`;
+  'change_request.rejected', 'webhook.failing', 'provisioning.failed', 'api_token.expiring'`;
 const ACTIONS_BEFORE = `'submit', 'return', 'approve', 'reject', 'deactivate', 'retire', 'rotate_secret',
   'propose_change', 'approve_change', 'reject_change', 'rotate_production_secret', 'start_secret_cutover',
   'provisioning_failed'`;
-
-async function setTypes(db: Kysely<any>, types: string): Promise<void> {
-  for (const table of ['notifications', 'notification_preferences']) {
-    await sql
-      .raw(
-        `alter table ${table} drop constraint ${table}_type_check,
-         add constraint ${table}_type_check check (type in (${types}))`,
-      )
-      .execute(db);
-  }
-}
-
-async function setTriggerActions(db: Kysely<any>, actions: string): Promise<void> {
-  await sql`drop trigger service_events_enqueue_notification on service_events`.execute(db);
-  await sql
-    .raw(
-      `create trigger service_events_enqueue_notification after insert on service_events
-       for each row when (new.action in (${actions}))
-       execute function service_events_enqueue_notification()`,
-    )
-    .execute(db);
-}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -50,14 +29,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('failing_finding', 'text')
     .execute();
   await db.schema.createIndex('key_set_rechecks_due').on('key_set_rechecks').column('next_check_at').execute();
-  await setTypes(db, `${TYPES_BEFORE}, 'service.jwks_failing'`);
-  await setTriggerActions(db, `${ACTIONS_BEFORE}, 'jwks_check_failed'`);
+  await setNotificationTypes(db, `${TYPES_BEFORE}, 'service.jwks_failing'`);
+  await setNotifyingActions(db, `${ACTIONS_BEFORE}, 'jwks_check_failed'`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from notification_preferences where type = 'service.jwks_failing'`.execute(db);
   await sql`delete from notifications where type = 'service.jwks_failing'`.execute(db);
-  await setTypes(db, TYPES_BEFORE);
-  await setTriggerActions(db, ACTIONS_BEFORE);
+  await setNotificationTypes(db, TYPES_BEFORE);
+  await setNotifyingActions(db, ACTIONS_BEFORE);
   await db.schema.dropTable('key_set_rechecks').execute();
 }

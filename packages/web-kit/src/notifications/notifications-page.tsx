@@ -6,6 +6,7 @@ import { useApi } from '../api.tsx';
 import { unwrap } from '../api-error.ts';
 import { ErrorAlert, FullPageLoader } from '../components/page-states.tsx';
 import { formatDateTime } from '../format.ts';
+import { type PortalApp, useSession } from '../session.tsx';
 import { type Notification, notificationQueries } from './queries.ts';
 
 function useMarkRead() {
@@ -24,10 +25,21 @@ function useMarkRead() {
   };
 }
 
-/** One notification: the service, what happened, the reviewer's words; opening it marks it read. */
-function NotificationItem(props: { notification: Notification; onOpen: () => void }) {
+/**
+ * Where a notification leads: its service's page in this portal, or for a token notice the API tokens page, which only
+ * the developer portal has (an administrator's tokens are managed there too, so the admin portal links across).
+ */
+function notificationTarget(notification: Notification, app: PortalApp): { to: string } | { href: string } {
+  if (notification.apiToken) return app === 'developer' ? { to: '/api-tokens' } : { href: '/api-tokens' };
+  return { to: `/services/${notification.serviceId}` };
+}
+
+/** One notification: what happened to which service or token, the reviewer's words; opening it marks it read. */
+function NotificationItem(props: { notification: Notification; onOpen: () => Promise<unknown> }) {
   const { notification } = props;
+  const { app } = useSession();
   const unread = notification.readAt === null;
+  const target = notificationTarget(notification, app);
   return (
     <Card
       withBorder
@@ -37,14 +49,27 @@ function NotificationItem(props: { notification: Notification; onOpen: () => voi
     >
       <Stack gap={4}>
         <Group justify="space-between" gap="xs" wrap="wrap">
-          <Anchor
-            component={Link}
-            to={`/services/${notification.serviceId}`}
-            fw={unread ? 700 : 500}
-            onClick={props.onOpen}
-          >
-            {notification.message}
-          </Anchor>
+          {'to' in target ? (
+            <Anchor component={Link} to={target.to} fw={unread ? 700 : 500} onClick={props.onOpen}>
+              {notification.message}
+            </Anchor>
+          ) : (
+            <Anchor
+              href={target.href}
+              fw={unread ? 700 : 500}
+              onClick={(event) => {
+                // Leaving this portal would cancel the mark-read request: a plain click waits for it, then goes.
+                if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+                  void props.onOpen();
+                  return;
+                }
+                event.preventDefault();
+                void props.onOpen().finally(() => location.assign(target.href));
+              }}
+            >
+              {notification.message}
+            </Anchor>
+          )}
           <Text size="xs" c="dimmed">
             {unread ? 'Unread · ' : ''}
             {formatDateTime(notification.createdAt)}
@@ -89,7 +114,9 @@ export function NotificationsPage() {
       ) : list.isError && items.length === 0 ? (
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} title="Could not load your notifications" />
       ) : items.length === 0 ? (
-        <Text c="dimmed">No notifications yet. Decisions about services and other events will show up here.</Text>
+        <Text c="dimmed">
+          No notifications yet. Decisions about services, API tokens about to expire and other events will show up here.
+        </Text>
       ) : (
         <>
           <Text size="sm" role="status">
@@ -100,8 +127,8 @@ export function NotificationsPage() {
               <NotificationItem
                 key={notification.id}
                 notification={notification}
-                onOpen={() => {
-                  if (notification.readAt === null) markRead.one.mutate(notification.id);
+                onOpen={async () => {
+                  if (notification.readAt === null) await markRead.one.mutateAsync(notification.id).catch(() => {});
                 }}
               />
             ))}

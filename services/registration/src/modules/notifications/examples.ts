@@ -8,16 +8,30 @@ const REJECTED = {
   message: 'Claims sync was rejected',
   serviceId: '0193a5c0-1a2b-7c3d-8e4f-5a6b7c8d9e0f',
   serviceName: 'Claims sync',
+  apiToken: null,
   reason: 'The scopes are wider than the use case needs: drop system/Patient.cruds.',
   createdAt: '2026-12-05T09:30:00.000Z',
   readAt: null,
 };
 
+const TOKEN_EXPIRING = {
+  id: '4190',
+  type: 'api_token.expiring',
+  message: 'Your API token “ci-deploy” expires on 12 December 2026',
+  serviceId: null,
+  serviceName: null,
+  apiToken: { id: '0193a5d1-2b3c-7d4e-8f50-617283940a1b', name: 'ci-deploy', expiresAt: '2026-12-12T08:00:00.000Z' },
+  reason: null,
+  createdAt: '2026-12-05T10:00:00.000Z',
+  readAt: null,
+};
+
 export const NOTIFICATION_LIST_EXAMPLES = {
   unread: {
-    summary: 'A rejection not yet read, and an older approval that was',
+    summary: 'An expiring API token and a rejection not yet read, and an older approval that was',
     value: {
       items: [
+        TOKEN_EXPIRING,
         REJECTED,
         {
           ...REJECTED,
@@ -32,7 +46,7 @@ export const NOTIFICATION_LIST_EXAMPLES = {
         },
       ],
       nextCursor: null,
-      unreadCount: 1,
+      unreadCount: 2,
     },
   },
 } satisfies Record<string, NamedExample>;

@@ -1,46 +1,64 @@
 import type { Database } from '@payerbox/db';
 import type { NotificationType } from '@payerbox/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { TimestampKey } from '../../pagination.ts';
 
 export interface NotificationRecord {
   readonly id: string;
-  /** The list's order and keyset: when it happened (one notification per event and person). */
-  readonly eventId: string;
   readonly type: NotificationType;
-  readonly serviceId: string;
-  readonly serviceName: string;
-  readonly detail: Record<string, unknown>;
+  /** The list's order and keyset with the id: when what it tells of happened, at full precision (UTC). */
+  readonly occurredKey: string;
+  /** Set for a notification about an audit event of a service (with its detail). */
+  readonly serviceId: string | null;
+  readonly serviceName: string | null;
+  readonly detail: Record<string, unknown> | null;
+  /** Set for a notification about one of the user's API tokens. */
+  readonly apiTokenId: string | null;
+  readonly tokenName: string | null;
+  readonly tokenExpiresAt: Date | null;
   readonly createdAt: Date;
   readonly readAt: Date | null;
 }
 
 /**
- * A page of the user's notifications, newest event first, after the event id `before` (keyset on
- * notifications_user_idx).
+ * A page of the user's notifications, newest first by when it happened, then by id, after `after` (keyset on
+ * notifications_user_idx). Each is about a service's audit event or one of the user's API tokens.
  */
 export async function listNotifications(
   db: Kysely<Database>,
   userId: string,
-  window: { readonly before?: string; readonly limit: number },
+  window: { readonly after?: TimestampKey; readonly limit: number },
 ): Promise<NotificationRecord[]> {
   let query = db
     .selectFrom('notifications')
-    .innerJoin('backendServices', 'backendServices.id', 'notifications.serviceId')
-    .innerJoin('serviceEvents', 'serviceEvents.id', 'notifications.eventId')
+    .leftJoin('backendServices', 'backendServices.id', 'notifications.serviceId')
+    .leftJoin('serviceEvents', 'serviceEvents.id', 'notifications.eventId')
+    .leftJoin('apiTokens', 'apiTokens.id', 'notifications.apiTokenId')
     .select([
       'notifications.id',
-      'notifications.eventId',
       'notifications.type',
+      sql<string>`to_char(notifications.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+        'occurredKey',
+      ),
       'notifications.serviceId',
       'backendServices.name as serviceName',
       'serviceEvents.detail',
+      'notifications.apiTokenId',
+      'apiTokens.name as tokenName',
+      'apiTokens.expiresAt as tokenExpiresAt',
       'notifications.createdAt',
       'notifications.readAt',
     ])
     .where('notifications.userId', '=', userId);
-  if (window.before !== undefined) query = query.where('notifications.eventId', '<', window.before);
+  const after = window.after;
+  if (after !== undefined) {
+    query = query.where(
+      sql<SqlBool>`(notifications.occurred_at, notifications.id) < (cast(${after.at} as timestamptz), cast(${after.id} as bigint))`,
+    );
+  }
   return query
-    .orderBy('notifications.eventId', 'desc')
+    .orderBy('notifications.occurredAt', 'desc')
+    .orderBy('notifications.id', 'desc')
     .limit(window.limit + 1)
     .execute();
 }

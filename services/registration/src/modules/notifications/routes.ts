@@ -32,7 +32,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The caller's notifications, newest first, with the unread count",
         description:
           'Decisions about your services (approved, rejected, returned, deactivated), secret rotations, and for ' +
-          'administrators submissions and retirements: each audited event that concerns you, read or not.',
+          'administrators submissions and retirements: each audited event that concerns you, read or not; and your ' +
+          'API tokens that expire within 7 days. Newest first by when it happened.',
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: {
           200: jsonResponse(Ref(NotificationListSchema), 'A page of notifications'),

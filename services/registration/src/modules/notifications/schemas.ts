@@ -8,18 +8,37 @@ export const NotificationTypeSchema = StringEnum(NOTIFICATION_TYPES, {
   description: 'What kind of event a notification tells of (also the key of its e-mail preference)',
 });
 
+export const NotificationApiTokenSchema = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    expiresAt: DateTime,
+  },
+  {
+    $id: 'NotificationApiToken',
+    description: 'The caller’s API token a notification tells of (managed on the API tokens page)',
+  },
+);
+
 export const NotificationSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[0-9]+$', description: 'Names the notification to mark it read' }),
     type: Ref(NotificationTypeSchema),
-    message: Type.String({ description: 'What happened, as a sentence naming the service' }),
-    serviceId: Uuid,
-    serviceName: Type.String(),
+    message: Type.String({ description: 'What happened, as a sentence naming the service or the API token' }),
+    serviceId: Nullable(Uuid, { description: 'The service it tells of; null for a notification about an API token' }),
+    serviceName: Nullable(Type.String(), { description: 'The service’s name; null when `serviceId` is' }),
+    apiToken: Nullable(Ref(NotificationApiTokenSchema), {
+      description: 'The API token it tells of (`api_token.expiring`); null for a notification about a service',
+    }),
     reason: Nullable(Type.String(), { description: "The reviewer's reason or note, when the event has one" }),
     createdAt: DateTime,
     readAt: Nullable(DateTime, { description: 'When the caller marked it read; null while unread' }),
   },
-  { $id: 'Notification', description: 'One event told to the caller; the list is in the order the events happened' },
+  {
+    $id: 'Notification',
+    description:
+      'One event told to the caller, about a service or one of their API tokens; the list is in the order they happened',
+  },
 );
 
 export const NotificationListSchema = Type.Object(
@@ -59,6 +78,7 @@ export const UpdateNotificationPreferencesSchema = Type.Object(
 
 export const NOTIFICATION_SCHEMAS = [
   NotificationTypeSchema,
+  NotificationApiTokenSchema,
   NotificationSchema,
   NotificationListSchema,
   NotificationPreferencesSchema,

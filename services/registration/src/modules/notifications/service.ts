@@ -1,9 +1,15 @@
 import type { Database } from '@payerbox/db';
-import { describeNotification, NOTIFICATION_TYPES, type NotificationType, notificationReason } from '@payerbox/domain';
+import {
+  describeNotification,
+  isApiTokenNotificationType,
+  NOTIFICATION_TYPES,
+  type NotificationType,
+  notificationReason,
+} from '@payerbox/domain';
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import { problems } from '../../errors.ts';
-import { BIGINT_KEY, type PageRequest, readPage, toPage } from '../../pagination.ts';
+import { BIGINT_KEY, formatTimestampKey, type PageRequest, readTimestampPage, toPage } from '../../pagination.ts';
 import {
   countUnread,
   listNotifications,
@@ -23,14 +29,33 @@ import type {
 type NotificationView = Static<typeof NotificationSchema>;
 type NotificationPreferences = Static<typeof NotificationPreferencesSchema>;
 
+/** A token notice as the list shows it: its sentence names the token, and it links to the API tokens page. */
+function apiTokenView(record: NotificationRecord): NotificationView['apiToken'] {
+  if (record.apiTokenId === null || record.tokenName === null || record.tokenExpiresAt === null) return null;
+  return { id: record.apiTokenId, name: record.tokenName, expiresAt: record.tokenExpiresAt.toISOString() };
+}
+
+/** The sentence of a notification, from what it is about (the CHECK makes each row about exactly one of them). */
+function messageOf(record: NotificationRecord): string {
+  if (isApiTokenNotificationType(record.type)) {
+    return describeNotification({
+      type: record.type,
+      tokenName: record.tokenName ?? '',
+      expiresAt: record.tokenExpiresAt ?? new Date(0),
+    });
+  }
+  return describeNotification({ type: record.type, serviceName: record.serviceName ?? '' });
+}
+
 function toView(record: NotificationRecord): NotificationView {
   return {
     id: record.id,
     type: record.type,
-    message: describeNotification(record.type, record.serviceName),
+    message: messageOf(record),
     serviceId: record.serviceId,
     serviceName: record.serviceName,
-    reason: notificationReason(record.detail, record.type),
+    apiToken: apiTokenView(record),
+    reason: record.detail === null ? null : notificationReason(record.detail, record.type),
     createdAt: record.createdAt.toISOString(),
     readAt: record.readAt?.toISOString() ?? null,
   };
@@ -42,9 +67,9 @@ export async function listNotificationPage(
   userId: string,
   query: PageRequest,
 ): Promise<Static<typeof NotificationListSchema>> {
-  const window = readPage(query, BIGINT_KEY);
+  const window = readTimestampPage(query, BIGINT_KEY);
   const [rows, unreadCount] = await Promise.all([listNotifications(db, userId, window), countUnread(db, userId)]);
-  const page = toPage(rows, window.limit, (row) => row.eventId);
+  const page = toPage(rows, window.limit, (row) => formatTimestampKey({ at: row.occurredKey, id: row.id }));
   return { items: page.items.map(toView), nextCursor: page.nextCursor, unreadCount };
 }
 
