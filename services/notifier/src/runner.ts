@@ -54,9 +54,10 @@ function graphileLogger(logger: PinoLogger): Logger {
     const scoped = logger.child({ queue: scope });
     return (level, message, meta) => {
       const details = { ...meta };
+      // graphile-worker's info is a line per job run ("Completed task …"): debug here, where the notifier logs what
+      // each job did itself.
       if (level === 'error') scoped.error(details, message);
       else if (level === 'warning') scoped.warn(details, message);
-      else if (level === 'info') scoped.info(details, message);
       else scoped.debug(details, message);
     };
   });
@@ -151,6 +152,9 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
       noHandleSignals: true,
       logger: graphileLogger(logger),
       taskList: tasks(options),
+      // No cron: what repeats is a recurring work (recurring.ts), and graphile-worker must not read a `crontab` file
+      // from whatever directory the process runs in.
+      parsedCronItems: [],
       events,
     });
   } catch (error) {
