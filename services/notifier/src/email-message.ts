@@ -56,63 +56,59 @@ function utcTime(at: Date): string {
 
 const SETTINGS_HINT = "You can turn these e-mails off in the portal's notification settings.";
 
-function renderServiceEmail(facts: ServiceEmailFacts & NotificationEmailFacts): RenderedEmail {
-  const headline = describeNotification(facts);
-  const when = utcTime(facts.occurredAt);
-  const reasonLabel = notificationReasonLabel(facts.type);
+/** A paragraph of an e-mail: a sentence, or a link (its text version spells the address out). */
+type Paragraph = { readonly text: string } | { readonly text: string; readonly link: string; readonly label: string };
+
+/**
+ * The e-mail around what it says: the greeting, the headline (also the subject), the paragraphs, and a footer in grey;
+ * plain text and HTML from the same parts, everything people typed escaped in the HTML.
+ */
+function composeEmail(recipientName: string, headline: string, paragraphs: readonly Paragraph[], footer: string) {
   const text = [
-    `Hello ${facts.recipientName},`,
-    '',
+    `Hello ${recipientName},`,
     `${headline}.`,
-    ...(facts.reason ? ['', `${reasonLabel}: ${facts.reason}`] : []),
-    '',
-    `Open the service: ${facts.link}`,
-    '',
-    `This happened at ${when}. ${SETTINGS_HINT}`,
-  ].join('\n');
+    ...paragraphs.map((paragraph) => ('link' in paragraph ? `${paragraph.text}: ${paragraph.link}` : paragraph.text)),
+    footer,
+  ].join('\n\n');
   const html = [
     '<!doctype html>',
     '<html><body style="font-family: sans-serif; line-height: 1.5">',
-    `<p>Hello ${escapeHtml(facts.recipientName)},</p>`,
+    `<p>Hello ${escapeHtml(recipientName)},</p>`,
     `<p><strong>${escapeHtml(headline)}.</strong></p>`,
-    ...(facts.reason ? [`<p>${escapeHtml(reasonLabel)}: ${escapeHtml(facts.reason)}</p>`] : []),
-    `<p><a href="${escapeHtml(facts.link)}">Open ${escapeHtml(facts.serviceName)} in the portal</a></p>`,
-    `<p style="color: #666">This happened at ${escapeHtml(when)}. ${escapeHtml(SETTINGS_HINT)}</p>`,
+    ...paragraphs.map((paragraph) =>
+      'link' in paragraph
+        ? `<p><a href="${escapeHtml(paragraph.link)}">${escapeHtml(paragraph.label)}</a></p>`
+        : `<p>${escapeHtml(paragraph.text)}</p>`,
+    ),
+    `<p style="color: #666">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');
   return { subject: headline, text, html };
 }
 
+function renderServiceEmail(facts: ServiceEmailFacts & NotificationEmailFacts): RenderedEmail {
+  const reason = facts.reason ? [{ text: `${notificationReasonLabel(facts.type)}: ${facts.reason}` }] : [];
+  return composeEmail(
+    facts.recipientName,
+    describeNotification(facts),
+    [...reason, { text: 'Open the service', link: facts.link, label: `Open ${facts.serviceName} in the portal` }],
+    `This happened at ${utcTime(facts.occurredAt)}. ${SETTINGS_HINT}`,
+  );
+}
+
 function renderApiTokenEmail(facts: ApiTokenEmailFacts & NotificationEmailFacts): RenderedEmail {
-  const headline = describeNotification(facts);
-  const token = `${facts.tokenName} (${facts.tokenPrefix}…)`;
-  const expiry = `It stops working at ${utcTime(facts.expiresAt)}.`;
-  const advice =
-    'Create a new token and put it in place of this one in your tools before then: a request with an expired token is refused.';
-  const text = [
-    `Hello ${facts.recipientName},`,
-    '',
-    `${headline}.`,
-    '',
-    `Token: ${token}. ${expiry}`,
-    advice,
-    '',
-    `Manage your API tokens: ${facts.link}`,
-    '',
+  return composeEmail(
+    facts.recipientName,
+    describeNotification(facts),
+    [
+      { text: `Token: ${facts.tokenName} (${facts.tokenPrefix}…). It stops working at ${utcTime(facts.expiresAt)}.` },
+      {
+        text: 'Create a new token and put it in place of this one in your tools before then: a request with an expired token is refused.',
+      },
+      { text: 'Manage your API tokens', link: facts.link, label: 'Manage your API tokens in the portal' },
+    ],
     SETTINGS_HINT,
-  ].join('\n');
-  const html = [
-    '<!doctype html>',
-    '<html><body style="font-family: sans-serif; line-height: 1.5">',
-    `<p>Hello ${escapeHtml(facts.recipientName)},</p>`,
-    `<p><strong>${escapeHtml(headline)}.</strong></p>`,
-    `<p>Token: ${escapeHtml(token)}. ${escapeHtml(expiry)}</p>`,
-    `<p>${escapeHtml(advice)}</p>`,
-    `<p><a href="${escapeHtml(facts.link)}">Manage your API tokens in the portal</a></p>`,
-    `<p style="color: #666">${escapeHtml(SETTINGS_HINT)}</p>`,
-    '</body></html>',
-  ].join('\n');
-  return { subject: headline, text, html };
+  );
 }
 
 /** The plain-text and HTML bodies of a notification e-mail, with its subject (the same sentence). */

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@payerbox/db';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import t from 'tap';
-import { recheckDueKeySets } from '../src/key-set-recheck.ts';
+import t, { type Test } from 'tap';
+import { type KeySetRecheckOptions, recheckDueKeySets } from '../src/key-set-recheck.ts';
 import { nextSlotAfter, recheckTickMs, slotOffsetMs } from '../src/key-set-schedule.ts';
 import { insertKeySetService, loopbackCheck, ownDb, startKeySetServer } from './helpers/key-sets.ts';
 
@@ -41,6 +41,30 @@ async function episodeEvents(db: Kysely<Database>, serviceId: string) {
 
 async function stateOf(db: Kysely<Database>, serviceId: string) {
   return db.selectFrom('keySetRechecks').selectAll().where('serviceId', '=', serviceId).executeTakeFirst();
+}
+
+/** One enrolled service whose key set now fails, made due; and a tick of the re-check with `overrides`. */
+async function dueFailingService(t: Test) {
+  const db = await ownDb(t);
+  const keySets = await startKeySetServer(t);
+  const jwksUri = keySets.url();
+  const { serviceId } = await insertKeySetService(db, { jwksUri });
+  await enrol(db);
+  keySets.failing(jwksUri, true);
+  await db
+    .updateTable('keySetRechecks')
+    .set({ nextCheckAt: new Date(Date.now() - 1_000) })
+    .execute();
+  const tick = (overrides: Partial<KeySetRecheckOptions> = {}) =>
+    recheckDueKeySets({
+      db,
+      intervalMs: DAY_MS,
+      check: loopbackCheck(),
+      logger: pino({ level: 'silent' }),
+      checked: () => {},
+      ...overrides,
+    });
+  return { db, keySets, jwksUri, serviceId, tick };
 }
 
 t.test(
@@ -119,27 +143,10 @@ t.test(
 t.test(
   'while an Aidbox has not told its algorithms, a tick checks nobody and the services keep their slots',
   async (t) => {
-    const db = await ownDb(t);
-    const keySets = await startKeySetServer(t);
-    const jwksUri = keySets.url();
-    const { serviceId } = await insertKeySetService(db, { jwksUri });
-    await enrol(db);
-    keySets.failing(jwksUri, true);
-    await db
-      .updateTable('keySetRechecks')
-      .set({ nextCheckAt: new Date(Date.now() - 1_000) })
-      .execute();
-    const before = await stateOf(db, serviceId);
     let known = false;
-    const tick = () =>
-      recheckDueKeySets({
-        db,
-        intervalMs: DAY_MS,
-        check: loopbackCheck(),
-        logger: pino({ level: 'silent' }),
-        checked: () => {},
-        algorithmsKnown: async () => known,
-      });
+    const { db, keySets, jwksUri, serviceId, tick: tickWith } = await dueFailingService(t);
+    const before = await stateOf(db, serviceId);
+    const tick = () => tickWith({ algorithmsKnown: async () => known });
     await tick();
     t.equal(keySets.hits(jwksUri), 0, 'the key set is not fetched');
     t.same(await stateOf(db, serviceId), before, 'the service keeps its slot and its state');
@@ -180,24 +187,7 @@ t.test('a service no longer Active, or no longer signing with a key set, is no l
 });
 
 t.test('two notifiers ticking at once check a due service once and record one episode', async (t) => {
-  const db = await ownDb(t);
-  const keySets = await startKeySetServer(t);
-  const jwksUri = keySets.url();
-  const { serviceId } = await insertKeySetService(db, { jwksUri });
-  await enrol(db);
-  keySets.failing(jwksUri, true);
-  await db
-    .updateTable('keySetRechecks')
-    .set({ nextCheckAt: new Date(Date.now() - 1_000) })
-    .execute();
-  const tick = () =>
-    recheckDueKeySets({
-      db,
-      intervalMs: DAY_MS,
-      check: loopbackCheck(),
-      logger: pino({ level: 'silent' }),
-      checked: () => {},
-    });
+  const { db, keySets, jwksUri, serviceId, tick } = await dueFailingService(t);
   await Promise.all([tick(), tick()]);
   t.equal(keySets.hits(jwksUri), 1, 'claimed by one of them');
   t.equal((await episodeEvents(db, serviceId)).length, 1);
