@@ -9,19 +9,30 @@ import { insertKeySetService, loopbackCheck, ownDb, startKeySetServer } from './
 
 const DAY_MS = 86_400_000;
 
-/** One tick of the re-check with every known service made due first (its slot is a day away otherwise). */
-async function checkEveryoneNow(db: Kysely<Database>, verdicts: string[] = []) {
+/** Every known service made due (its slot is a day away otherwise). */
+async function makeEveryoneDue(db: Kysely<Database>) {
   await db
     .updateTable('keySetRechecks')
     .set({ nextCheckAt: new Date(Date.now() - 1_000) })
     .execute();
+}
+
+/** One tick of the re-check over `db`, with `overrides` of its options. */
+function tickOf(db: Kysely<Database>, overrides: Partial<KeySetRecheckOptions> = {}) {
   return recheckDueKeySets({
     db,
     intervalMs: DAY_MS,
     check: loopbackCheck(),
     logger: pino({ level: 'silent' }),
-    checked: (verdict) => verdicts.push(verdict),
+    checked: () => {},
+    ...overrides,
   });
+}
+
+/** One tick of the re-check with every known service made due first. */
+async function checkEveryoneNow(db: Kysely<Database>, verdicts: string[] = []) {
+  await makeEveryoneDue(db);
+  return tickOf(db, { checked: (verdict) => verdicts.push(verdict) });
 }
 
 /** A first tick enrols the services (at their slots); they are checked from the next. */
@@ -43,27 +54,22 @@ async function stateOf(db: Kysely<Database>, serviceId: string) {
   return db.selectFrom('keySetRechecks').selectAll().where('serviceId', '=', serviceId).executeTakeFirst();
 }
 
-/** One enrolled service whose key set now fails, made due; and a tick of the re-check with `overrides`. */
-async function dueFailingService(t: Test) {
+/** One enrolled service (waiting for its slot) whose key set now fails. */
+async function enrolledFailingService(t: Test) {
   const db = await ownDb(t);
   const keySets = await startKeySetServer(t);
   const jwksUri = keySets.url();
   const { serviceId } = await insertKeySetService(db, { jwksUri });
   await enrol(db);
   keySets.failing(jwksUri, true);
-  await db
-    .updateTable('keySetRechecks')
-    .set({ nextCheckAt: new Date(Date.now() - 1_000) })
-    .execute();
-  const tick = (overrides: Partial<KeySetRecheckOptions> = {}) =>
-    recheckDueKeySets({
-      db,
-      intervalMs: DAY_MS,
-      check: loopbackCheck(),
-      logger: pino({ level: 'silent' }),
-      checked: () => {},
-      ...overrides,
-    });
+  return { db, keySets, jwksUri, serviceId };
+}
+
+/** {@link enrolledFailingService}, made due; and a tick of the re-check with `overrides`. */
+async function dueFailingService(t: Test) {
+  const { db, keySets, jwksUri, serviceId } = await enrolledFailingService(t);
+  await makeEveryoneDue(db);
+  const tick = (overrides: Partial<KeySetRecheckOptions> = {}) => tickOf(db, overrides);
   return { db, keySets, jwksUri, serviceId, tick };
 }
 
@@ -104,12 +110,7 @@ t.test(
 );
 
 t.test('a passing check ends the episode, and a later failure starts a new one that notifies again', async (t) => {
-  const db = await ownDb(t);
-  const keySets = await startKeySetServer(t);
-  const jwksUri = keySets.url();
-  const { serviceId } = await insertKeySetService(db, { jwksUri });
-  await enrol(db);
-  keySets.failing(jwksUri, true);
+  const { db, keySets, jwksUri, serviceId } = await enrolledFailingService(t);
   await checkEveryoneNow(db);
   await checkEveryoneNow(db);
   keySets.failing(jwksUri, false);
