@@ -1,5 +1,6 @@
 import {
   checkPageAtSize,
+  expiringTokenNoticeJourney,
   jwksServerForTests,
   markAllNotificationsRead,
   portalForTests,
@@ -7,7 +8,6 @@ import {
   unreadCountBecomes,
   VIEWPORTS,
 } from '@payerbox/browser-testing';
-import { scanExpiringApiTokens, tokenExpiringIn } from '@payerbox/dev-stack/expiring-api-tokens';
 import t from 'tap';
 
 // The developer portal too: an administrator's API tokens are managed on its API tokens page.
@@ -90,29 +90,12 @@ for (const viewport of Object.values(VIEWPORTS)) {
   t.test(
     `tells the administrator of an API token about to expire and leads to the tokens page in a ${viewport.name} window`,
     async (t) => {
-      const admin = portal().accounts.admin;
-      await markAllNotificationsRead(admin);
-      const { databaseUrl } = portal().stack;
-      const token = await tokenExpiringIn(databaseUrl, admin, {
+      await expiringTokenNoticeJourney(t, portal(), portal().accounts.admin, {
+        app: 'admin',
+        viewport,
+        tokenName: `audit-export-${viewport.name}`,
         expiresInDays: 3,
-        name: `audit-export-${viewport.name}`,
       });
-      await scanExpiringApiTokens(databaseUrl);
-      await unreadCountBecomes(admin, 1);
-
-      const page = await signedInPage(portal(), admin, '/admin/notifications', { viewport });
-      const list = page.getByRole('list', { name: 'Your notifications' });
-      const notice = list.getByRole('link', { name: new RegExp(`^Your API token “${token.name}” expires on \\d`) });
-      await notice.waitFor();
-      await checkPageAtSize(t, page, { app: 'admin', page: 'notifications-token', viewport });
-      const read = page.waitForResponse((response) => response.url().endsWith('/read'));
-      await notice.click();
-      t.equal((await read).status(), 204, 'opening the notice marks it read');
-      await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
-      t.equal(new URL(page.url()).pathname, '/api-tokens', 'the notice opens the developer portal’s API tokens page');
-      await page.getByText(token.name, { exact: true }).first().waitFor();
-      t.pass('where the administrator’s token is listed, to be replaced');
-      await page.close();
     },
   );
 }

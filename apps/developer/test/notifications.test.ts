@@ -1,5 +1,6 @@
 import {
   checkPageAtSize,
+  expiringTokenNoticeJourney,
   jwksServerForTests,
   markAllNotificationsRead,
   portalForTests,
@@ -7,7 +8,6 @@ import {
   unreadCountBecomes,
   VIEWPORTS,
 } from '@payerbox/browser-testing';
-import { scanExpiringApiTokens, tokenExpiringIn } from '@payerbox/dev-stack/expiring-api-tokens';
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
@@ -113,29 +113,12 @@ for (const viewport of Object.values(VIEWPORTS)) {
   t.test(
     `tells the developer of an API token about to expire and leads to the tokens page in a ${viewport.name} window`,
     async (t) => {
-      const developer = portal().accounts.developer;
-      await markAllNotificationsRead(developer);
-      const { databaseUrl } = portal().stack;
-      const token = await tokenExpiringIn(databaseUrl, developer, {
+      await expiringTokenNoticeJourney(t, portal(), portal().accounts.developer, {
+        app: 'developer',
+        viewport,
+        tokenName: `ci-deploy-${viewport.name}`,
         expiresInDays: 6,
-        name: `ci-deploy-${viewport.name}`,
       });
-      await scanExpiringApiTokens(databaseUrl);
-      await unreadCountBecomes(developer, 1);
-
-      const page = await signedInPage(portal(), developer, '/notifications', { viewport });
-      const list = page.getByRole('list', { name: 'Your notifications' });
-      const notice = list.getByRole('link', { name: new RegExp(`^Your API token “${token.name}” expires on \\d`) });
-      await notice.waitFor();
-      await checkPageAtSize(t, page, { app: 'developer', page: 'notifications-token', viewport });
-      const read = page.waitForResponse((response) => response.url().endsWith('/read'));
-      await notice.click();
-      await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
-      t.equal(new URL(page.url()).pathname, '/api-tokens', 'the notice opens the API tokens page');
-      t.equal((await read).status(), 204, 'and is marked read');
-      await page.getByText(token.name, { exact: true }).first().waitFor();
-      t.pass('where the token is listed, to be replaced');
-      await page.close();
     },
   );
 }

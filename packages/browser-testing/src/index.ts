@@ -34,7 +34,7 @@ export {
   VIEWPORTS,
   type Viewport,
 } from './layout.ts';
-export { markAllNotificationsRead, unreadCountBecomes } from './notifications.ts';
+export { expiringTokenNoticeJourney, markAllNotificationsRead, unreadCountBecomes } from './notifications.ts';
 export {
   describedBy,
   focusedHeading,
