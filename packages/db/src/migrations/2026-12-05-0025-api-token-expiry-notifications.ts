@@ -30,9 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The list's keyset: when it happened, then the id (unique), newest first.
   await sql`drop index notifications_user_idx`.execute(db);
   await sql`create index notifications_user_idx on notifications (user_id, occurred_at desc, id desc)`.execute(db);
+  // The notifier's hourly scan reads the live tokens expiring within the notice window: a range of this index.
+  await sql`create index api_tokens_expiry_idx on api_tokens (expires_at) where revoked_at is null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index api_tokens_expiry_idx`.execute(db);
   await sql`delete from notification_preferences where type = 'api_token.expiring'`.execute(db);
   await sql`delete from notifications where api_token_id is not null`.execute(db);
   await sql`drop index notifications_user_idx`.execute(db);
