@@ -5,6 +5,7 @@ import {
   markAllNotificationsRead,
   portalForTests,
   signedInPage,
+  submittedService,
   unreadCountBecomes,
   VIEWPORTS,
 } from '@payerbox/browser-testing';
@@ -18,21 +19,9 @@ t.before(async () => {
   await portal().stack.startNotifier();
 });
 
-/** A service a developer submits for review; its id. */
-async function submittedService(name: string): Promise<string> {
-  const developer = portal().accounts.developer;
-  const created = await developer.api('POST', '/backend-services', {
-    name,
-    description: `${name}: a service of the notifications test`,
-    authMethod: 'jwks_uri',
-    jwksUri: jwks().url,
-    scopeVersion: 'v2',
-    scopes: ['system/Patient.rs'],
-  });
-  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
-  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-  return created.body.id as string;
+/** A service the portal's developer submits for review, signing with the test's key set; its id. */
+async function submittedWithKeySet(name: string): Promise<string> {
+  return (await submittedService(portal(), name, ['system/Patient.rs'], jwks().url)).id;
 }
 
 for (const viewport of Object.values(VIEWPORTS)) {
@@ -42,7 +31,7 @@ for (const viewport of Object.values(VIEWPORTS)) {
       const admin = portal().accounts.admin;
       await markAllNotificationsRead(admin);
       const name = `Prior authorization bridge ${viewport.name}`;
-      await submittedService(name);
+      await submittedWithKeySet(name);
       await unreadCountBecomes(admin, 1);
 
       const page = await signedInPage(portal(), admin, '/admin/', { viewport });

@@ -5,6 +5,7 @@ import {
   markAllNotificationsRead,
   portalForTests,
   signedInPage,
+  submittedService,
   unreadCountBecomes,
   VIEWPORTS,
 } from '@payerbox/browser-testing';
@@ -17,21 +18,9 @@ t.before(async () => {
   await portal().stack.startNotifier();
 });
 
-/** A service of the test's developer, submitted for review; its id. */
-async function submittedService(name: string): Promise<string> {
-  const developer = portal().accounts.developer;
-  const created = await developer.api('POST', '/backend-services', {
-    name,
-    description: `${name}: a service of the notifications test`,
-    authMethod: 'jwks_uri',
-    jwksUri: jwks().url,
-    scopeVersion: 'v2',
-    scopes: ['system/Patient.rs'],
-  });
-  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-  const submitted = await developer.api('POST', `/backend-services/${created.body.id}/submit`);
-  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-  return created.body.id as string;
+/** A service the portal's developer submits for review, signing with the test's key set; its id. */
+async function submittedWithKeySet(name: string): Promise<string> {
+  return (await submittedService(portal(), name, ['system/Patient.rs'], jwks().url)).id;
 }
 
 /** Two decisions about the developer's services, each with the reviewer's words: a rejection, then a return. */
@@ -39,8 +28,8 @@ async function twoDecisions(tag: string) {
   const admin = portal().accounts.admin;
   const rejected = { name: `Claims archive ${tag}`, reason: 'Patient access is not needed for claims archiving.' };
   const returned = { name: `Eligibility sync ${tag}`, reason: 'Please describe where the data is stored.' };
-  const rejectedId = await submittedService(rejected.name);
-  const returnedId = await submittedService(returned.name);
+  const rejectedId = await submittedWithKeySet(rejected.name);
+  const returnedId = await submittedWithKeySet(returned.name);
   const reject = await admin.api('POST', `/admin/backend-services/${rejectedId}/reject`, { reason: rejected.reason });
   if (reject.status !== 200) throw new Error(`reject failed: ${JSON.stringify(reject.body)}`);
   const back = await admin.api('POST', `/admin/backend-services/${returnedId}/return`, { reason: returned.reason });
