@@ -83,7 +83,9 @@ t.test('an admin approves a change with a note, and a second decision on it says
     `/admin/services/${change.id}/change-requests/${change.changeRequestId}`,
   );
   const decision = page.getByRole('region', { name: 'Decision' });
-  // Another admin decides first, while this page is open.
+  // Another admin decides first, while this page is open: once it shows the pending request's decision form (had the
+  // page loaded after that decision, it would show the request decided, with no form to lose the race on).
+  await decision.getByRole('textbox', { name: 'Note (optional)' }).waitFor();
   const first = await portal().accounts.admin.api(
     'POST',
     `/admin/backend-services/${change.id}/change-requests/${change.changeRequestId}/approve`,
