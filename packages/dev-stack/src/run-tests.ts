@@ -67,6 +67,7 @@ async function main(): Promise<number> {
   }
   const { passed } = result.summary.totals;
   const failed = result.summary.totals.failed + buildFailures;
+  for (const failure of result.summary.failures) console.log(`# failed: ${failure}`);
   console.log(`${passed} passed, ${failed} failed`);
   if (passed + failed === 0) {
     console.error('no test ran');

@@ -28,6 +28,7 @@ t.test('counts each test of a file once, whatever its assertions', async (t) => 
   summary.push(output);
   summary.end();
   t.same(summary.totals, { passed: 2, failed: 2 });
+  t.same(summary.failures, ['a.test.ts: fails', 'crashed.test.ts']);
 });
 
 t.test('counts a file that failed outside any test as one failure', async (t) => {
@@ -42,4 +43,5 @@ t.test('reads output split at any point', async (t) => {
   for (let i = 0; i < output.length; i += 7) summary.push(output.slice(i, i + 7));
   summary.end();
   t.same(summary.totals, { passed: 2, failed: 2 });
+  t.same(summary.failures, ['a.test.ts: fails', 'crashed.test.ts']);
 });
