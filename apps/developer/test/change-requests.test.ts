@@ -1,7 +1,7 @@
 import {
   accessibilityInEachScheme,
+  chooseScope,
   jwksServerForTests,
-  type Page,
   portalForTests,
   saveScreenshot,
   signedInPage,
@@ -20,15 +20,6 @@ async function activeService(name: string, scopes: string[], jwksUri?: string) {
   const approved = await portal().accounts.admin.api('POST', `/admin/backend-services/${service.id}/approve`, {});
   if (approved.status !== 200) throw new Error(`approve failed: ${JSON.stringify(approved.body)}`);
   return service;
-}
-
-async function chooseResource(page: Page, row: number, resource: string, operations: string[]) {
-  const select = page.getByRole('combobox', { name: `Resource ${row}` });
-  await select.click();
-  await select.fill(resource);
-  await page.getByRole('option', { name: resource, exact: true }).click();
-  const group = page.getByRole('group', { name: `Operations on resource ${row}` });
-  for (const operation of operations) await group.getByRole('checkbox', { name: operation }).check();
 }
 
 const noSeriousViolations = { light: [], dark: [] };
@@ -58,7 +49,7 @@ t.test(
     // Back to the form: an added resource makes it a change to review, the added scope marked in the diff.
     await page.getByRole('button', { name: 'Back to the form' }).click();
     await page.getByRole('button', { name: 'Add resource' }).click();
-    await chooseResource(page, 2, 'Observation', ['Read']);
+    await chooseScope(page, 2, 'Observation', ['Read']);
     await page.getByRole('button', { name: 'Review the change' }).click();
     await page.getByTestId('needs-review').waitFor();
     const added = diff.getByRole('row').filter({ hasText: 'Scopes' });

@@ -1,5 +1,7 @@
 import {
   accessibilityFindings,
+  chooseOption,
+  chooseScope,
   focusIsWithin,
   jwksServerForTests,
   type Page,
@@ -18,16 +20,6 @@ const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(
 
 async function expectAccessible(t: Test, page: Page, where: string) {
   t.same(await accessibilityFindings(page), [], `no serious or critical accessibility violation on ${where}`);
-}
-
-/** Picks a FHIR resource in a scope-builder row and ticks operations. */
-async function scopeRow(page: Page, row: number, resource: string, operations: string[]) {
-  const select = page.getByRole('combobox', { name: `Resource ${row}` });
-  await select.click();
-  await select.fill(resource);
-  await page.getByRole('option', { name: resource, exact: true }).click();
-  const group = page.getByRole('group', { name: `Operations on resource ${row}` });
-  for (const operation of operations) await group.getByRole('checkbox', { name: operation }).check();
 }
 
 async function scopePreview(page: Page): Promise<string[]> {
@@ -65,10 +57,10 @@ t.test('registers a JWKS URI service after checking its key set, and watches the
   await report.getByText('The key set passes').waitFor();
   t.match(await report.textContent(), jwks().kid, 'the report lists the key by its kid');
 
-  await scopeRow(page, 1, 'Patient', ['Read', 'Search']);
+  await chooseScope(page, 1, 'Patient', ['Read', 'Search']);
   t.same(await scopePreview(page), ['system/Patient.rs']);
   await page.getByRole('button', { name: 'Add resource' }).click();
-  await scopeRow(page, 2, 'Observation', ['Read']);
+  await chooseScope(page, 2, 'Observation', ['Read']);
   t.same(await scopePreview(page), ['system/Patient.rs', 'system/Observation.r']);
   await saveScreenshot(page, 'developer-register-jwks');
   await expectAccessible(t, page, 'the registration form');
@@ -221,7 +213,7 @@ t.test('shows a client secret exactly once, and it works against the sandbox', a
   await page.getByRole('textbox', { name: 'Name' }).fill('Eligibility checks');
   await page.getByRole('radio', { name: 'Client secret' }).check();
   t.notOk(await page.getByRole('textbox', { name: 'JWKS URI' }).isVisible(), 'no JWKS URI for a client secret');
-  await scopeRow(page, 1, 'All resources', ['Read']);
+  await chooseScope(page, 1, 'All resources', ['Read']);
   t.same(await scopePreview(page), ['system/*.r']);
   await page.getByRole('button', { name: 'Create', exact: true }).click();
 
@@ -280,8 +272,7 @@ t.test('filters the dashboard by status and searches by name', async (t) => {
   await table.getByRole('link', { name: 'Eligibility checks' }).waitFor({ state: 'detached' });
   t.same(await table.getByRole('link').allTextContents(), ['Claims sync']);
   await page.getByRole('textbox', { name: 'Search by name' }).fill('');
-  await page.getByRole('combobox', { name: 'Status' }).click();
-  await page.getByRole('option', { name: 'Draft' }).click();
+  await chooseOption(page.getByRole('combobox', { name: 'Status' }), 'Draft');
   await table.getByRole('link', { name: 'Eligibility checks' }).waitFor();
   await table.getByRole('link', { name: 'Claims sync' }).waitFor({ state: 'detached' });
   t.same(await table.getByRole('link').allTextContents(), ['Eligibility checks'], 'only the draft');

@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  chooseScope,
   jwksServerForTests,
   type Page,
   type PortalAccount,
@@ -40,15 +41,6 @@ async function signInAgain(t: Test, page: Page, account: PortalAccount) {
   await page.waitForURL((url) => url.origin === new URL(portal().url).origin);
 }
 
-async function pickScope(page: Page, resource: string, operations: string[]) {
-  const select = page.getByRole('combobox', { name: 'Resource 1' });
-  await select.click();
-  await select.fill(resource);
-  await page.getByRole('option', { name: resource, exact: true }).click();
-  const group = page.getByRole('group', { name: 'Operations on resource 1' });
-  for (const operation of operations) await group.getByRole('checkbox', { name: operation }).check();
-}
-
 const scopePreview = (page: Page) => page.getByTestId('scope-preview').locator('code').allTextContents();
 
 t.test('brings back what was typed in Register New after the session ended and the user signed in again', async (t) => {
@@ -64,7 +56,7 @@ t.test('brings back what was typed in Register New after the session ended and t
   await name.fill('Claims sync');
   await description.fill('Nightly claims export');
   await jwksUri.fill(jwks().url);
-  await pickScope(page, 'Patient', ['Read', 'Search']);
+  await chooseScope(page, 1, 'Patient', ['Read', 'Search']);
   await warning.waitFor();
   t.match(await warning.textContent(), /Send this form before then/, 'a form with input warns of the session’s end');
   t.equal(Object.keys(await storedDrafts(page)).length, 1, 'the input is kept in this tab');

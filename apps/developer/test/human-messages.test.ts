@@ -1,5 +1,6 @@
 import {
   accessibilityFindings,
+  chooseScope,
   describedBy,
   focusIsWithin,
   type Page,
@@ -34,17 +35,6 @@ async function errorOf(page: Page, label: string): Promise<string> {
   const input = page.getByRole('textbox', { name: label });
   await input.and(page.locator('[aria-invalid="true"]')).waitFor();
   return describedBy(input, 'error');
-}
-
-async function scopeRow(page: Page, resource: string, operation: string) {
-  const select = page.getByRole('combobox', { name: 'Resource 1' });
-  await select.click();
-  await select.fill(resource);
-  await page.getByRole('option', { name: resource, exact: true }).click();
-  await page
-    .getByRole('group', { name: 'Operations on resource 1' })
-    .getByRole('checkbox', { name: operation })
-    .check();
 }
 
 t.test(
@@ -87,7 +77,7 @@ t.test('shows the API’s refusals as sentences next to their fields, never its 
   // Text-direction controls pass every browser check; the API refuses them.
   await page.getByRole('textbox', { name: 'Name' }).fill('Claims \u202esync');
   await page.getByRole('radio', { name: 'Client secret' }).check();
-  await scopeRow(page, 'Patient', 'Read');
+  await chooseScope(page, 1, 'Patient', ['Read']);
   const created = page.waitForResponse((response) => response.url().endsWith('/api/v1/backend-services'));
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   t.equal((await created).status(), 400);

@@ -1,5 +1,7 @@
 import {
   accessibilityFindings,
+  chooseOption,
+  chooseScope,
   currentNavigationItems,
   focusedHeading,
   jwksServerForTests,
@@ -81,8 +83,7 @@ t.test('keeps the dashboard search and status filter in the address across a rel
   await table.waitFor();
   await search.fill(tag);
   await page.waitForURL((url) => url.searchParams.get('q') === tag);
-  await status.click();
-  await page.getByRole('option', { name: 'Draft' }).click();
+  await chooseOption(status, 'Draft');
   await page.waitForURL((url) => url.searchParams.get('status') === 'draft' && url.searchParams.get('q') === tag);
   await table.getByRole('link', { name: `Claims archive ${tag}` }).waitFor({ state: 'detached' });
 
@@ -118,11 +119,7 @@ t.test('opens a newly created service at the top of its page', async (t) => {
   await page.getByRole('textbox', { name: 'JWKS URI' }).fill(jwks().url);
   await page.getByRole('button', { name: 'Check' }).click();
   await page.getByRole('region', { name: 'JWKS check report' }).getByText('The key set passes').waitFor();
-  const resource = page.getByRole('combobox', { name: 'Resource 1' });
-  await resource.click();
-  await resource.fill('Patient');
-  await page.getByRole('option', { name: 'Patient', exact: true }).click();
-  await page.getByRole('group', { name: 'Operations on resource 1' }).getByRole('checkbox', { name: 'Read' }).check();
+  await chooseScope(page, 1, 'Patient', ['Read']);
 
   const create = page.getByRole('button', { name: 'Create', exact: true });
   await create.scrollIntoViewIfNeeded();

@@ -1,4 +1,10 @@
-import { accessibilityFindings, portalForTests, saveScreenshot, signedInPage } from '@payerbox/browser-testing';
+import {
+  accessibilityFindings,
+  chooseScope,
+  portalForTests,
+  saveScreenshot,
+  signedInPage,
+} from '@payerbox/browser-testing';
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'], orgbac: true });
@@ -11,11 +17,7 @@ t.test(
     await organization.waitFor();
     await page.getByRole('textbox', { name: 'Name' }).fill('East region claims');
     await page.getByRole('radio', { name: 'Client secret' }).check();
-    const resource = page.getByRole('combobox', { name: 'Resource 1' });
-    await resource.click();
-    await resource.fill('Patient');
-    await page.getByRole('option', { name: 'Patient', exact: true }).click();
-    await page.getByRole('group', { name: 'Operations on resource 1' }).getByRole('checkbox', { name: 'Read' }).check();
+    await chooseScope(page, 1, 'Patient', ['Read']);
 
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.locator('input[aria-invalid="true"]').first().waitFor();

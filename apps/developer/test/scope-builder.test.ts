@@ -1,5 +1,6 @@
 import {
   accessibilityInEachScheme,
+  chooseResource,
   type Page,
   portalForTests,
   saveScreenshot,
@@ -10,13 +11,6 @@ import t from 'tap';
 const portal = portalForTests(t, { apps: ['developer'] });
 
 const operations = (page: Page, row: number) => page.getByRole('group', { name: `Operations on resource ${row}` });
-
-async function chooseResource(page: Page, row: number, resource: string) {
-  const select = page.getByRole('combobox', { name: `Resource ${row}` });
-  await select.click();
-  await select.fill(resource);
-  await page.getByRole('option', { name: resource, exact: true }).click();
-}
 
 async function ticked(page: Page, row: number): Promise<string[]> {
   const boxes = operations(page, row).getByRole('checkbox');

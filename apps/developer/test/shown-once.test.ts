@@ -1,5 +1,6 @@
 import {
   accessibilityInEachScheme,
+  chooseScope,
   focusIsWithin,
   type Page,
   type PortalAccount,
@@ -17,11 +18,7 @@ const signedIn = (account: PortalAccount, path?: string) => signedInPage(portal(
 async function registerClientSecretService(page: Page, name: string) {
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
   await page.getByRole('radio', { name: 'Client secret' }).check();
-  const select = page.getByRole('combobox', { name: 'Resource 1' });
-  await select.click();
-  await select.fill('Patient');
-  await page.getByRole('option', { name: 'Patient', exact: true }).click();
-  await page.getByRole('group', { name: 'Operations on resource 1' }).getByRole('checkbox', { name: 'Read' }).check();
+  await chooseScope(page, 1, 'Patient', ['Read']);
   await page.getByRole('button', { name: 'Create', exact: true }).click();
 }
 
