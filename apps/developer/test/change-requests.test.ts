@@ -4,6 +4,7 @@ import {
   jwksServerForTests,
   portalForTests,
   saveScreenshot,
+  scopeOperations,
   signedInPage,
   submittedService,
 } from '@payerbox/browser-testing';
@@ -35,10 +36,7 @@ t.test(
     await page.getByTestId('scope-preview').getByText('system/Patient.rs', { exact: true }).waitFor();
 
     // Only narrowing: fewer permissions say they apply at once.
-    await page
-      .getByRole('group', { name: 'Operations on resource 1' })
-      .getByRole('checkbox', { name: 'Search' })
-      .uncheck();
+    await scopeOperations(page, 1).getByRole('checkbox', { name: 'Search' }).uncheck();
     await page.getByRole('button', { name: 'Review the change' }).click();
     await page.getByTestId('applies-at-once').waitFor();
     const diff = page.getByRole('table', { name: 'Your change' });

@@ -4,16 +4,15 @@ import {
   type Page,
   portalForTests,
   saveScreenshot,
+  scopeOperations,
   signedInPage,
 } from '@payerbox/browser-testing';
 import t from 'tap';
 
 const portal = portalForTests(t, { apps: ['developer'] });
 
-const operations = (page: Page, row: number) => page.getByRole('group', { name: `Operations on resource ${row}` });
-
 async function ticked(page: Page, row: number): Promise<string[]> {
-  const boxes = operations(page, row).getByRole('checkbox');
+  const boxes = scopeOperations(page, row).getByRole('checkbox');
   const labels: string[] = [];
   for (const box of await boxes.all()) {
     if (await box.isChecked()) labels.push((await box.getAttribute('value')) ?? '');
@@ -36,7 +35,7 @@ t.test(
 
     // Update alone in v2, then v1: the scope is write, so Create, Update and Delete are ticked and a notice says why.
     await chooseResource(page, 1, 'Patient');
-    await operations(page, 1).getByRole('checkbox', { name: 'Update' }).check();
+    await scopeOperations(page, 1).getByRole('checkbox', { name: 'Update' }).check();
     await preview.filter({ hasText: 'system/Patient.u' }).waitFor();
     await page.getByText('v1 (SMART 1.0)').click();
     await preview.filter({ hasText: 'system/Patient.write' }).waitFor();
@@ -45,22 +44,22 @@ t.test(
     await page.getByTestId('scope-broad').filter({ hasText: 'write or delete access' }).waitFor();
 
     // In v1 unticking Delete unticks the whole write group: nothing stays ticked that the scope would not grant.
-    await operations(page, 1).getByRole('checkbox', { name: 'Delete' }).uncheck();
+    await scopeOperations(page, 1).getByRole('checkbox', { name: 'Delete' }).uncheck();
     t.same(await ticked(page, 1), [], 'the write group goes as a whole');
     await page.getByTestId('scope-widened').waitFor({ state: 'detached' });
-    await operations(page, 1).getByRole('checkbox', { name: 'Search' }).check();
+    await scopeOperations(page, 1).getByRole('checkbox', { name: 'Search' }).check();
     t.same(await ticked(page, 1), ['r', 's'], 'Search brings Read, as read grants both');
     await page.getByTestId('scope-broad').waitFor({ state: 'detached' });
 
     // Every resource type is broad, whatever it grants (the admin review's rule).
     await page.getByRole('button', { name: 'Add resource' }).click();
     await chooseResource(page, 2, 'All resources');
-    await operations(page, 2).getByRole('checkbox', { name: 'Read' }).check();
+    await scopeOperations(page, 2).getByRole('checkbox', { name: 'Read' }).check();
     await page.getByTestId('scope-broad').filter({ hasText: 'every resource type (wildcard)' }).waitFor();
 
     // Operations without a resource: refused next to the row, and the form does not submit.
     await page.getByRole('button', { name: 'Add resource' }).click();
-    await operations(page, 3).getByRole('checkbox', { name: 'Read' }).check();
+    await scopeOperations(page, 3).getByRole('checkbox', { name: 'Read' }).check();
     await page.getByText('Choose a resource for these operations, or untick them.').waitFor();
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     t.equal(await page.getByRole('combobox', { name: 'Resource 3' }).getAttribute('aria-invalid'), 'true');

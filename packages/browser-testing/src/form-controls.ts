@@ -35,9 +35,14 @@ export async function chooseResource(page: Page, row: number, resource: string) 
   await chooseOption(page.getByRole('combobox', { name: `Resource ${row}` }), resource, { search: resource });
 }
 
+/** The operations' checkboxes of the scope builder's row `row` (numbered from 1). */
+export function scopeOperations(page: Page, row: number): Locator {
+  return page.getByRole('group', { name: `Operations on resource ${row}` });
+}
+
 /** Chooses `resource` in the scope builder's row `row` and ticks `operations` ("Read", "Search", …) there. */
 export async function chooseScope(page: Page, row: number, resource: string, operations: readonly string[]) {
   await chooseResource(page, row, resource);
-  const group = page.getByRole('group', { name: `Operations on resource ${row}` });
+  const group = scopeOperations(page, row);
   for (const operation of operations) await group.getByRole('checkbox', { name: operation }).check();
 }

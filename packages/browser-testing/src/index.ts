@@ -21,7 +21,7 @@ export {
   focusRingContrast,
   signedInPageInScheme,
 } from './color-scheme.ts';
-export { chooseOption, chooseResource, chooseScope } from './form-controls.ts';
+export { chooseOption, chooseResource, chooseScope, scopeOperations } from './form-controls.ts';
 export { type JwksServer, jwksServerForTests, startJwksServer } from './jwks-server.ts';
 export {
   currentNavigationItems,

@@ -31,16 +31,16 @@ async function runTap(databaseUrl: string, args: string[]): Promise<{ exitCode: 
 
 /**
  * Builds the SPAs once, before tap starts its parallel suites: browser suites then find them fresh and never build.
- * A failed build is reported and counted, but the other suites still run.
+ * A failed build is reported and named among the failures, but the other suites still run.
  */
-async function buildSpas(): Promise<number> {
-  let failures = 0;
+async function buildSpas(): Promise<string[]> {
+  const failures: string[] = [];
   for (const app of ['developer', 'admin'] as const) {
     try {
       await ensureSpaBuilt(app);
     } catch (error) {
       console.error(`building apps/${app} failed:`, error instanceof Error ? error.message : error);
-      failures += 1;
+      failures.push(`building apps/${app}`);
     }
   }
   return failures;
@@ -66,8 +66,8 @@ async function main(): Promise<number> {
     await database.release();
   }
   const { passed } = result.summary.totals;
-  const failed = result.summary.totals.failed + buildFailures;
-  for (const failure of result.summary.failures) console.log(`# failed: ${failure}`);
+  const failed = result.summary.totals.failed + buildFailures.length;
+  for (const failure of [...buildFailures, ...result.summary.failures]) console.log(`# failed: ${failure}`);
   console.log(`${passed} passed, ${failed} failed`);
   if (passed + failed === 0) {
     console.error('no test ran');
